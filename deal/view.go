@@ -1,0 +1,272 @@
+package deal
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/salesflow/salesflow/money"
+)
+
+// Params start a deal workflow.
+type Params struct {
+	ID             string       `json:"id"`
+	ClientID       string       `json:"client_id"`
+	Owner          string       `json:"owner"`
+	Title          string       `json:"title"`
+	Product        string       `json:"product,omitempty"`
+	Amount         money.Amount `json:"amount"`
+	Currency       string       `json:"currency"`
+	PreviousDealID string       `json:"previous_deal_id,omitempty"`
+	Policy         Policy       `json:"policy"`
+}
+
+// View is the whole state of a deal as the API shows it.
+type View struct {
+	ID             string       `json:"id"`
+	ClientID       string       `json:"client_id"`
+	Owner          string       `json:"owner"`
+	Title          string       `json:"title"`
+	Product        string       `json:"product,omitempty"`
+	Amount         money.Amount `json:"amount"`
+	Currency       string       `json:"currency"`
+	PreviousDealID string       `json:"previous_deal_id,omitempty"`
+	Stage          Stage        `json:"stage"`
+	Status         Status       `json:"status"`
+	CreatedAt      time.Time    `json:"created_at"`
+	UpdatedAt      time.Time    `json:"updated_at"`
+	ClosedAt       *time.Time   `json:"closed_at,omitempty"`
+
+	Presentation  Presentation   `json:"presentation"`
+	Offers        []Offer        `json:"offers"`
+	Contract      *Contract      `json:"contract"`
+	Invoices      []Invoice      `json:"invoices"`
+	Payments      []Payment      `json:"payments"`
+	Event         *Event         `json:"event"`
+	Survey        *Survey        `json:"survey"`
+	FollowUp      *FollowUp      `json:"follow_up"`
+	ControlPoints []ControlPoint `json:"control_points"`
+	Documents     []Document     `json:"documents"`
+
+	AllowedActions []string  `json:"allowed_actions"`
+	WaitingOn      WaitingOn `json:"waiting_on,omitempty"`
+	WaitingSince   time.Time `json:"waiting_since"`
+
+	LostStage   Stage  `json:"lost_stage,omitempty"`
+	LostReason  string `json:"lost_reason,omitempty"`
+	LostComment string `json:"lost_comment,omitempty"`
+
+	Policy Policy `json:"policy"`
+	// Seq is the sequence number of the last history event.
+	Seq int `json:"seq"`
+}
+
+// Presentation is stage 1.
+type Presentation struct {
+	ScheduledAt    *time.Time `json:"scheduled_at,omitempty"`
+	HeldAt         *time.Time `json:"held_at,omitempty"`
+	Notes          string     `json:"notes,omitempty"`
+	ProtocolSentAt *time.Time `json:"protocol_sent_at,omitempty"`
+	Declines       []Decline  `json:"declines"`
+}
+
+// Decline is one refused presentation.
+type Decline struct {
+	At      time.Time `json:"at"`
+	RetryAt time.Time `json:"retry_at"`
+	Reason  string    `json:"reason,omitempty"`
+}
+
+// OfferStatus is the state of one offer version.
+type OfferStatus string
+
+// Offer version states.
+const (
+	OfferSent             OfferStatus = "sent"
+	OfferChangesRequested OfferStatus = "changes_requested"
+	OfferExpired          OfferStatus = "expired"
+	OfferAccepted         OfferStatus = "accepted"
+)
+
+// Offer is one version of the commercial offer.
+type Offer struct {
+	Version    int          `json:"version"`
+	Amount     money.Amount `json:"amount"`
+	ValidUntil time.Time    `json:"valid_until"`
+	Terms      string       `json:"terms,omitempty"`
+	Status     OfferStatus  `json:"status"`
+	IssuedAt   time.Time    `json:"issued_at"`
+	Comment    string       `json:"comment,omitempty"`
+}
+
+// ContractStatus is the state of the current contract revision.
+type ContractStatus string
+
+// Contract states.
+const (
+	ContractAwaitingApproval ContractStatus = "awaiting_approval"
+	ContractChangesRequested ContractStatus = "changes_requested"
+	ContractSigned           ContractStatus = "signed"
+)
+
+// Contract is stage 3: the current revision and its approvers.
+type Contract struct {
+	Revision       int             `json:"revision"`
+	Status         ContractStatus  `json:"status"`
+	Approvers      []Approver      `json:"approvers"`
+	PaymentPlan    []Installment   `json:"payment_plan"`
+	ChangeRequests []ChangeRequest `json:"change_requests"`
+	SignedAt       *time.Time      `json:"signed_at,omitempty"`
+}
+
+// Approver is one client-side approver of the contract.
+type Approver struct {
+	Name       string     `json:"name"`
+	Approved   bool       `json:"approved"`
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+}
+
+// ChangeRequest is an approver's request to correct a contract revision.
+type ChangeRequest struct {
+	Revision int       `json:"revision"`
+	Approver string    `json:"approver"`
+	Comment  string    `json:"comment"`
+	At       time.Time `json:"at"`
+}
+
+// Due says when an installment is invoiced.
+type Due string
+
+// Installment timing.
+const (
+	DueBeforeEvent Due = "before_event"
+	DueAfterEvent  Due = "after_event"
+)
+
+// Installment is one part of the payment plan.
+type Installment struct {
+	Percent int `json:"percent"`
+	Due     Due `json:"due"`
+}
+
+// InvoiceStatus is the state of an invoice.
+type InvoiceStatus string
+
+// Invoice states.
+const (
+	InvoiceIssued    InvoiceStatus = "issued"
+	InvoicePaid      InvoiceStatus = "paid"
+	InvoiceCancelled InvoiceStatus = "cancelled"
+)
+
+// Invoice bills one installment.
+type Invoice struct {
+	Number      string        `json:"number"`
+	Installment int           `json:"installment"`
+	Due         Due           `json:"due"`
+	Amount      money.Amount  `json:"amount"`
+	Paid        money.Amount  `json:"paid"`
+	IssuedAt    time.Time     `json:"issued_at"`
+	DueAt       time.Time     `json:"due_at"`
+	Status      InvoiceStatus `json:"status"`
+}
+
+// PaymentKind tells a payment from a refund.
+type PaymentKind string
+
+// Payment kinds.
+const (
+	KindPayment PaymentKind = "payment"
+	KindRefund  PaymentKind = "refund"
+)
+
+// Payment is money received from (or refunded to) the client.
+type Payment struct {
+	Seq    int          `json:"seq"`
+	Kind   PaymentKind  `json:"kind"`
+	Amount money.Amount `json:"amount"`
+	At     time.Time    `json:"at"`
+	Reason string       `json:"reason,omitempty"`
+}
+
+// Event is stage 5.
+type Event struct {
+	Date            time.Time    `json:"date"`
+	Items           []EventItem  `json:"items"`
+	Reschedules     []Reschedule `json:"reschedules"`
+	HeldAt          *time.Time   `json:"held_at,omitempty"`
+	ClosingSignedAt *time.Time   `json:"closing_signed_at,omitempty"`
+}
+
+// EventItem is a preparatory item the client approves.
+type EventItem struct {
+	Name       string     `json:"name"`
+	Approved   bool       `json:"approved"`
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+}
+
+// Reschedule records a moved event date.
+type Reschedule struct {
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Survey is the satisfaction questionnaire of stage 6.
+type Survey struct {
+	Scores      map[string]int `json:"scores"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	// LowScores lists the questions scored 3 or below, sorted.
+	LowScores []string `json:"low_scores"`
+	// Dissatisfied is set when any score is 3 or below (spec deviation 6).
+	Dissatisfied bool `json:"dissatisfied"`
+}
+
+// FollowUp is the next contact after the deal.
+type FollowUp struct {
+	At      time.Time `json:"at"`
+	Purpose string    `json:"purpose,omitempty"`
+	Product string    `json:"product,omitempty"`
+}
+
+// DocType is a document type of spec section 3.
+type DocType string
+
+// Document types.
+const (
+	DocProtocol      DocType = "protocol"
+	DocOffer         DocType = "offer"
+	DocContract      DocType = "contract"
+	DocInvoice       DocType = "invoice"
+	DocAct           DocType = "act"
+	DocQuestionnaire DocType = "questionnaire"
+)
+
+// Document is one entry of the deal's document register.
+type Document struct {
+	Type    DocType   `json:"type"`
+	Version int       `json:"version"`
+	Ref     string    `json:"ref"`
+	URL     string    `json:"url,omitempty"`
+	SentAt  time.Time `json:"sent_at"`
+}
+
+// HistoryEvent is one entry of the deal's append-only history: an action
+// someone took or something the workflow did on its own (a reminder, an
+// expiry). Seq numbers start at 1 and have no gaps.
+type HistoryEvent struct {
+	Seq   int             `json:"seq"`
+	Type  string          `json:"type"`
+	Actor string          `json:"actor"`
+	At    time.Time       `json:"at"`
+	Stage Stage           `json:"stage"`
+	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+// Sync carries what the read model must learn after a change: the deal's
+// view at that moment and the history events that led to it. Applying the
+// same Sync twice, or an older Sync after a newer one, changes nothing.
+type Sync struct {
+	View   View           `json:"view"`
+	Events []HistoryEvent `json:"events"`
+}

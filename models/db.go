@@ -1,0 +1,58 @@
+package models
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Open connects to the read model. A URL starting with postgres:// or
+// postgresql:// (or a key=value DSN) opens PostgreSQL; "sqlite:PATH" or a bare
+// file path opens the embedded SQLite store, creating its folder. The schema
+// is migrated before Open returns.
+func Open(url string) (*gorm.DB, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true}
+	var dialector gorm.Dialector
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"), strings.Contains(url, "host="):
+		dialector = postgres.Open(url)
+	default:
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, fmt.Errorf("create store folder: %w", err)
+			}
+		}
+		dialector = sqlite.Open(path + sqliteOptions(path))
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open read model: %w", err)
+	}
+	if db.Dialector.Name() == "sqlite" {
+		// One writer at a time keeps the embedded store free of lock errors.
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(1)
+	}
+	if err := db.AutoMigrate(All...); err != nil {
+		return nil, fmt.Errorf("migrate read model: %w", err)
+	}
+	return db, nil
+}
+
+func sqliteOptions(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return sep + "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+}
