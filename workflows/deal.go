@@ -1,12 +1,165 @@
 package workflows
 
 import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/deal"
 )
 
-// Deal runs one deal from its opening to won, lost or cancelled.
+// acts names the activities; its methods are only referenced, never called,
+// from workflow code.
+var acts *activities.Activities
+
+// activityOptions retry the read model and notifications until they
+// succeed: both are idempotent, and a database outage must delay, not lose,
+// what the deal reports.
+var activityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+	},
+}
+
+// Deal runs one deal from its opening to won, lost or cancelled. A won deal
+// keeps running until its follow-up contact is done or overdue.
 func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
-	panic("under construction")
+	r := newRun(ctx, p)
+	if err := r.register(ctx); err != nil {
+		return deal.View{}, err
+	}
+	now := workflow.Now(ctx)
+	r.record(now, p.Owner, "deal_opened", p)
+	r.arm(now, pointContact, deal.PointContactInterval, now.Add(p.Policy.ContactInterval.D()), "Contact the client")
+	r.settle(now)
+	if err := r.sync(ctx); err != nil {
+		return deal.View{}, err
+	}
+	r.opened = true
+	followUps := workflow.GetSignalChannel(ctx, SignalFollowUpDone)
+	for !r.finished() && ctx.Err() == nil {
+		if r.fireDue(ctx) {
+			r.settle(workflow.Now(ctx))
+			if err := r.sync(ctx); err != nil {
+				break
+			}
+			continue
+		}
+		r.wait(ctx, followUps)
+	}
+	if ctx.Err() != nil {
+		return r.cancelled(ctx)
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return r.cancelled(ctx)
+	}
+	return r.v, nil
+}
+
+// register installs the view query, the open update and one update per
+// action, each with its validator.
+func (r *run) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryView, func() (deal.View, error) { return r.v, nil }); err != nil {
+		return err
+	}
+	err := workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (deal.View, error) {
+		err := workflow.Await(ctx, func() bool { return r.opened })
+		return r.v, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range r.actions {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, e.name, r.handler(e), workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, req deal.Request) error {
+				if err := e.allowed(r); err != nil {
+					return r.applicationError(err)
+				}
+				if req.Actor == "" {
+					return r.applicationError(invalid("actor", "is required"))
+				}
+				return r.applicationError(e.check(r, req.Input, workflow.Now(ctx)))
+			},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handler applies a validated action, records it, and returns the new view
+// once the read model has it.
+func (r *run) handler(e entry) func(workflow.Context, deal.Request) (deal.View, error) {
+	return func(ctx workflow.Context, req deal.Request) (deal.View, error) {
+		s := step{now: workflow.Now(ctx), actor: req.Actor}
+		r.record(s.now, s.actor, e.name, req.Input)
+		e.apply(r, req.Input, s)
+		if r.v.Status == deal.StatusOpen {
+			r.arm(s.now, pointContact, deal.PointContactInterval, s.now.Add(r.v.Policy.ContactInterval.D()), "Contact the client")
+		}
+		r.settle(s.now)
+		if err := r.sync(ctx); err != nil {
+			return deal.View{}, err
+		}
+		return r.v, nil
+	}
+}
+
+// wait sleeps until the next control point moment, a change made by an
+// update, a follow-up signal or cancellation, whichever comes first.
+func (r *run) wait(ctx workflow.Context, followUps workflow.ReceiveChannel) {
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	sel := workflow.NewSelector(ctx)
+	if next := r.nextWake(); !next.IsZero() {
+		sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+	}
+	sel.AddReceive(r.wake, func(c workflow.ReceiveChannel, _ bool) { c.ReceiveAsync(nil) })
+	sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
+		var next string
+		c.Receive(ctx, &next)
+		r.followUpDone(ctx, next)
+	})
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+	sel.Select(ctx)
+}
+
+// followUpDone completes a won deal's follow-up because a new deal followed.
+func (r *run) followUpDone(ctx workflow.Context, next string) {
+	if !r.followUpPending() {
+		return
+	}
+	now := workflow.Now(ctx)
+	r.donePoint(now, pointFollowUp)
+	r.record(now, systemActor, "follow_up_done", map[string]string{"next_deal_id": next})
+	r.settle(now)
+	_ = r.sync(ctx)
+}
+
+// sync hands the pending history and the current view to the read model.
+func (r *run) sync(ctx workflow.Context) error {
+	s := deal.Sync{View: r.v, Events: r.pending}
+	r.pending = nil
+	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	return workflow.ExecuteActivity(actx, acts.SyncDeal, s).Get(ctx, nil)
+}
+
+// cancelled records an operator's cancellation of the workflow.
+func (r *run) cancelled(ctx workflow.Context) (deal.View, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	now := workflow.Now(dctx)
+	if r.v.Status == deal.StatusOpen {
+		r.v.Status, r.v.ClosedAt = deal.StatusCancelled, &now
+	}
+	r.cancelPoints(now)
+	r.record(now, systemActor, "deal_cancelled", nil)
+	r.settle(now)
+	if err := r.sync(dctx); err != nil {
+		return r.v, err
+	}
+	return r.v, temporal.NewCanceledError()
 }

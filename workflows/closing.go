@@ -1,0 +1,149 @@
+package workflows
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+const (
+	pointFollowUp = "follow-up"
+	pointContact  = "contact"
+)
+
+// followUpPending reports whether a won deal still waits for its follow-up.
+func (r *run) followUpPending() bool {
+	return r.v.Status == deal.StatusWon && slices.ContainsFunc(r.v.ControlPoints, func(c deal.ControlPoint) bool {
+		return c.ID == pointFollowUp && c.Status == deal.PointOpen
+	})
+}
+
+func (r *run) checkReason(reason, comment string) error {
+	if !slices.Contains(r.v.Policy.LossReasons, reason) {
+		return invalid("reason", "must be one of %s", strings.Join(r.v.Policy.LossReasons, ", "))
+	}
+	if reason == "other" && strings.TrimSpace(comment) == "" {
+		return invalid("comment", "is required when the reason is other")
+	}
+	return nil
+}
+
+var submitSurvey = def(deal.ActSubmitSurvey,
+	func(r *run) error {
+		if err := r.inStage(deal.StageClose); err != nil {
+			return err
+		}
+		if r.v.Survey != nil {
+			return r.notAllowed("the survey was already submitted")
+		}
+		return nil
+	},
+	func(r *run, in *deal.SubmitSurveyInput, _ time.Time) error {
+		if len(in.Scores) == 0 {
+			return invalid("scores", "score at least one question")
+		}
+		for _, q := range sortedKeys(in.Scores) {
+			if !slices.Contains(r.v.Policy.SurveyQuestions, q) {
+				return invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(r.v.Policy.SurveyQuestions, ", "))
+			}
+			if s := in.Scores[q]; s < 1 || s > 5 {
+				return invalid("scores", "score of %q must be 1..5", q)
+			}
+		}
+		return nil
+	},
+	func(r *run, in *deal.SubmitSurveyInput, s step) {
+		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.now, LowScores: []string{}}
+		for _, q := range sortedKeys(in.Scores) {
+			if in.Scores[q] <= 3 {
+				sv.LowScores = append(sv.LowScores, q)
+			}
+		}
+		sv.Dissatisfied = len(sv.LowScores) > 0
+		r.v.Survey = sv
+		r.donePoint(s.now, pointSurvey)
+		r.document(s.now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
+		if sv.Dissatisfied {
+			r.record(s.now, systemActor, "dissatisfaction_detected", map[string][]string{"questions": sv.LowScores})
+		}
+	})
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+var scheduleFollowUp = def(deal.ActScheduleFollowUp,
+	func(r *run) error {
+		if r.followUpPending() || r.inStage(deal.StageClose) == nil {
+			return nil
+		}
+		return r.notAllowed("a follow-up is scheduled in the close stage or after the deal is won")
+	},
+	func(_ *run, in *deal.ScheduleFollowUpInput, now time.Time) error { return future("at", in.At, now) },
+	func(r *run, in *deal.ScheduleFollowUpInput, s step) {
+		r.v.FollowUp = &deal.FollowUp{At: in.At, Purpose: in.Purpose, Product: in.Product}
+		if r.v.Status == deal.StatusWon {
+			r.armFollowUp(s.now)
+		}
+	})
+
+func (r *run) armFollowUp(now time.Time) {
+	subject := "Follow-up contact with the client"
+	if p := r.v.FollowUp.Purpose; p != "" {
+		subject += ": " + p
+	}
+	r.arm(now, pointFollowUp, deal.PointFollowUp, r.v.FollowUp.At, subject)
+}
+
+var closeDeal = def(deal.ActCloseDeal,
+	func(r *run) error {
+		if err := r.inStage(deal.StageClose); err != nil {
+			return err
+		}
+		if r.v.Survey == nil {
+			return r.notAllowed("the satisfaction survey is not submitted yet")
+		}
+		if out := r.outstanding(); out > 0 {
+			return r.notAllowed("%s %s is still awaiting payment", out, r.v.Currency)
+		}
+		return nil
+	}, nil,
+	func(r *run, _ *deal.CloseDealInput, s step) {
+		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.now
+		r.cancelPoints(s.now)
+		if r.v.FollowUp == nil {
+			r.v.FollowUp = &deal.FollowUp{At: s.now.Add(r.v.Policy.FollowUpDelay.D())}
+		}
+		r.armFollowUp(s.now)
+		r.record(s.now, systemActor, "deal_won", nil)
+	})
+
+var lose = def(deal.ActLose, (*run).isOpen,
+	func(r *run, in *deal.LoseInput, _ time.Time) error { return r.checkReason(in.Reason, in.Comment) },
+	func(r *run, in *deal.LoseInput, s step) { r.lose(s.now, in.Reason, in.Comment) })
+
+var logContact = def(deal.ActLogContact,
+	func(r *run) error {
+		if r.followUpPending() {
+			return nil
+		}
+		return r.isOpen()
+	},
+	func(_ *run, in *deal.LogContactInput, now time.Time) error {
+		if err := required("channel", in.Channel); err != nil {
+			return err
+		}
+		return notFuture("at", in.At, now)
+	},
+	func(r *run, in *deal.LogContactInput, s step) {
+		if r.v.Status == deal.StatusWon {
+			r.donePoint(s.now, pointFollowUp)
+		}
+	})

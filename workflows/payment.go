@@ -1,0 +1,146 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/money"
+)
+
+func invoicePoint(n int) string { return fmt.Sprintf("invoice-%d", n) }
+
+// installmentAmounts splits the deal amount by the plan; the last
+// installment takes the rounding remainder so the parts add up exactly.
+func (r *run) installmentAmounts() []money.Amount {
+	plan := r.v.Contract.PaymentPlan
+	out := make([]money.Amount, len(plan))
+	var sum money.Amount
+	for i, in := range plan {
+		out[i] = r.v.Amount.Percent(in.Percent)
+		sum += out[i]
+	}
+	out[len(out)-1] += r.v.Amount - sum
+	return out
+}
+
+// issueInvoices invoices every installment of the plan due at the given
+// moment, each with its own due date and payment control point.
+func (r *run) issueInvoices(now time.Time, due deal.Due) {
+	amounts := r.installmentAmounts()
+	for i, in := range r.v.Contract.PaymentPlan {
+		if in.Due != due {
+			continue
+		}
+		n := i + 1
+		inv := deal.Invoice{
+			Number: fmt.Sprintf("%s-%d", r.v.ID, n), Installment: n, Due: due, Amount: amounts[i],
+			IssuedAt: now, DueAt: now.Add(r.v.Policy.InvoiceDue.D()), Status: deal.InvoiceIssued,
+		}
+		r.v.Invoices = append(r.v.Invoices, inv)
+		r.document(now, deal.DocInvoice, n, inv.Number, "")
+		r.arm(now, invoicePoint(n), deal.PointPaymentDue, inv.DueAt, fmt.Sprintf("Invoice %s (%s %s) due", inv.Number, inv.Amount, r.v.Currency))
+	}
+}
+
+// outstanding is what issued invoices still wait for.
+func (r *run) outstanding() money.Amount {
+	var sum money.Amount
+	for _, inv := range r.v.Invoices {
+		if inv.Status == deal.InvoiceIssued {
+			sum += inv.Amount - inv.Paid
+		}
+	}
+	return sum
+}
+
+// netPaid is what the client paid less refunds.
+func (r *run) netPaid() money.Amount {
+	var sum money.Amount
+	for _, p := range r.v.Payments {
+		if p.Kind == deal.KindRefund {
+			sum -= p.Amount
+		} else {
+			sum += p.Amount
+		}
+	}
+	return sum
+}
+
+func (r *run) cancelOpenInvoices() {
+	for i := range r.v.Invoices {
+		if r.v.Invoices[i].Status == deal.InvoiceIssued {
+			r.v.Invoices[i].Status = deal.InvoiceCancelled
+		}
+	}
+}
+
+var recordPayment = def(deal.ActRecordPayment,
+	func(r *run) error {
+		if err := r.isOpen(); err != nil {
+			return err
+		}
+		if r.outstanding() == 0 {
+			return r.notAllowed("no invoice is awaiting payment")
+		}
+		return nil
+	},
+	func(r *run, in *deal.RecordPaymentInput, now time.Time) error {
+		if in.Amount <= 0 {
+			return invalid("amount", "must be positive")
+		}
+		if out := r.outstanding(); in.Amount > out {
+			return invalid("amount", "exceeds the outstanding %s %s", out, r.v.Currency)
+		}
+		return notFuture("paid_at", in.PaidAt, now)
+	},
+	func(r *run, in *deal.RecordPaymentInput, s step) {
+		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindPayment, Amount: in.Amount, At: orNow(in.PaidAt, s.now)})
+		left := in.Amount
+		for i := range r.v.Invoices {
+			inv := &r.v.Invoices[i]
+			if inv.Status != deal.InvoiceIssued || left == 0 {
+				continue
+			}
+			part := min(left, inv.Amount-inv.Paid)
+			inv.Paid += part
+			left -= part
+			if inv.Paid == inv.Amount {
+				inv.Status = deal.InvoicePaid
+				r.donePoint(s.now, invoicePoint(inv.Installment))
+			}
+		}
+		if r.v.Stage == deal.StagePayment && !slices.ContainsFunc(r.v.Invoices, func(i deal.Invoice) bool {
+			return i.Due == deal.DueBeforeEvent && i.Status == deal.InvoiceIssued
+		}) {
+			r.enter(s.now, deal.StageEvent)
+		}
+	})
+
+var cancelWithRefund = def(deal.ActCancelWithRefund,
+	func(r *run) error {
+		if err := r.isOpen(); err != nil {
+			return err
+		}
+		if r.netPaid() <= 0 {
+			return r.notAllowed("nothing has been paid, so there is nothing to refund; use lose instead")
+		}
+		if r.v.Event != nil && r.v.Event.HeldAt != nil {
+			return r.notAllowed("the event has already been held")
+		}
+		return nil
+	},
+	func(r *run, in *deal.CancelWithRefundInput, _ time.Time) error {
+		if in.RefundAmount <= 0 {
+			return invalid("refund_amount", "must be positive")
+		}
+		if paid := r.netPaid(); in.RefundAmount > paid {
+			return invalid("refund_amount", "exceeds the %s %s paid", paid, r.v.Currency)
+		}
+		return r.checkReason(in.Reason, in.Comment)
+	},
+	func(r *run, in *deal.CancelWithRefundInput, s step) {
+		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: in.RefundAmount, At: s.now, Reason: in.Reason})
+		r.lose(s.now, in.Reason, in.Comment)
+	})

@@ -1,0 +1,140 @@
+package workflows
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// systemActor is the actor of what the workflow does on its own.
+const systemActor = "system"
+
+// run is the in-memory state of one deal workflow. Only the workflow
+// goroutine touches it; update handlers change it without blocking between
+// validation and change, so every change is atomic.
+type run struct {
+	v       deal.View
+	pending []deal.HistoryEvent
+	// wake is signalled after every change so the timer loop re-plans.
+	wake   workflow.Channel
+	opened bool
+	// actions is the registry of entries(); kept here so that the action
+	// variables and the functions they use do not form an init cycle.
+	actions []entry
+}
+
+func newRun(ctx workflow.Context, p deal.Params) *run {
+	now := workflow.Now(ctx)
+	r := &run{wake: workflow.NewBufferedChannel(ctx, 1), actions: entries()}
+	r.v = deal.View{
+		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
+		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,
+		Stage: deal.StagePresentation, Status: deal.StatusOpen,
+		CreatedAt: now, UpdatedAt: now, Policy: p.Policy,
+		Presentation: deal.Presentation{Declines: []deal.Decline{}},
+		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},
+		ControlPoints: []deal.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
+	}
+	return r
+}
+
+// record appends a history event and marks the state changed.
+func (r *run) record(now time.Time, actor, typ string, data any) {
+	raw, _ := json.Marshal(data)
+	if string(raw) == "null" || string(raw) == "{}" {
+		raw = nil
+	}
+	r.v.Seq++
+	r.v.UpdatedAt = now
+	r.pending = append(r.pending, deal.HistoryEvent{
+		Seq: r.v.Seq, Type: typ, Actor: actor, At: now, Stage: r.v.Stage, Data: raw,
+	})
+	r.wake.SendAsync(struct{}{})
+}
+
+// enter moves the deal to the next stage and records it.
+func (r *run) enter(now time.Time, s deal.Stage) {
+	r.v.Stage = s
+	r.record(now, systemActor, "stage_entered", map[string]deal.Stage{"stage": s})
+}
+
+// document adds an entry to the document register.
+func (r *run) document(now time.Time, t deal.DocType, version int, ref, url string) {
+	r.v.Documents = append(r.v.Documents, deal.Document{Type: t, Version: version, Ref: ref, URL: url, SentAt: now})
+}
+
+// settle recomputes what is derived from the state: allowed actions and
+// whom the deal waits on (and since when).
+func (r *run) settle(now time.Time) {
+	r.v.AllowedActions = r.allowedActions()
+	w := r.waitingOn()
+	if w != r.v.WaitingOn || r.v.WaitingSince.IsZero() {
+		r.v.WaitingOn, r.v.WaitingSince = w, now
+	}
+}
+
+// finished reports whether nothing is left for the workflow to do.
+func (r *run) finished() bool {
+	return r.v.Status != deal.StatusOpen &&
+		!slices.ContainsFunc(r.v.ControlPoints, func(c deal.ControlPoint) bool { return c.Status == deal.PointOpen })
+}
+
+// lose ends the deal as lost at its current stage.
+func (r *run) lose(now time.Time, reason, comment string) {
+	r.v.Status = deal.StatusLost
+	r.v.LostStage, r.v.LostReason, r.v.LostComment = r.v.Stage, reason, comment
+	r.v.ClosedAt = &now
+	r.cancelOpenInvoices()
+	r.cancelPoints(now)
+	r.record(now, systemActor, "deal_lost", map[string]string{"stage": string(r.v.Stage), "reason": reason, "comment": comment})
+}
+
+func (r *run) waitingOn() deal.WaitingOn {
+	v := &r.v
+	if v.Status != deal.StatusOpen {
+		return deal.WaitingNone
+	}
+	switch v.Stage {
+	case deal.StagePresentation:
+		p := v.Presentation
+		switch {
+		case p.HeldAt != nil:
+			return deal.WaitingInternal
+		case p.ScheduledAt != nil || len(p.Declines) > 0:
+			return deal.WaitingClient
+		}
+		return deal.WaitingInternal
+	case deal.StageOffer:
+		if o := r.currentOffer(); o != nil && o.Status == deal.OfferSent {
+			return deal.WaitingClient
+		}
+		return deal.WaitingInternal
+	case deal.StageContract:
+		if v.Contract != nil && v.Contract.Status == deal.ContractAwaitingApproval {
+			return deal.WaitingApprover
+		}
+		return deal.WaitingInternal
+	case deal.StagePayment:
+		return deal.WaitingPayment
+	case deal.StageEvent:
+		switch {
+		case v.Event == nil:
+			return deal.WaitingInternal
+		case v.Event.HeldAt != nil || slices.ContainsFunc(v.Event.Items, func(i deal.EventItem) bool { return !i.Approved }):
+			return deal.WaitingClient
+		}
+		return deal.WaitingInternal
+	default: // close
+		switch {
+		case v.Survey == nil:
+			return deal.WaitingClient
+		case r.outstanding() > 0:
+			return deal.WaitingPayment
+		}
+		return deal.WaitingInternal
+	}
+}
