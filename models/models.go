@@ -46,7 +46,7 @@ type Client struct {
 // Deal is one row per deal, the latest state the workflow reported.
 // Amounts are minor units (see package money).
 type Deal struct {
-	ID             string `gorm:"primaryKey;size:64"`
+	ID             string `gorm:"primaryKey;size:64;index:idx_deals_created_id,priority:2"`
 	ClientID       string `gorm:"size:64;not null;index"`
 	Owner          string `gorm:"size:64;not null;index"`
 	Title          string `gorm:"size:300;not null"`
@@ -62,9 +62,11 @@ type Deal struct {
 	LostStage      string `gorm:"size:16"`
 	LostReason     string `gorm:"size:64"`
 	PreviousDealID string `gorm:"size:64"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	ClosedAt       *time.Time
+	// CreatedAt and ID together order deal lists (newest first) and carry
+	// their keyset cursor.
+	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1"`
+	UpdatedAt time.Time
+	ClosedAt  *time.Time
 	// Seq is the history sequence number this row reflects; a row is only
 	// ever replaced by a newer one.
 	Seq int `gorm:"not null"`
@@ -110,14 +112,14 @@ type Document struct {
 // the notification's idempotency key.
 type Notification struct {
 	ID             string `gorm:"primaryKey;size:200"`
-	Recipient      string `gorm:"size:64;not null;index"`
+	Recipient      string `gorm:"size:64;not null;index:idx_notifications_inbox,priority:1"`
 	Kind           string `gorm:"size:16;not null"`
 	DealID         string `gorm:"size:64;index"`
 	ControlPointID string `gorm:"size:64"`
 	Subject        string `gorm:"size:300"`
 	Message        string `gorm:"type:text"`
 	DueAt          time.Time
-	CreatedAt      time.Time
+	CreatedAt      time.Time `gorm:"index:idx_notifications_inbox,priority:2"`
 	ReadAt         *time.Time
 }
 

@@ -1,0 +1,171 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrNotFound is returned (possibly wrapped) when a looked-up row does not
+// exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrBadCursor is wrapped by the error ListDeals returns for a cursor it did
+// not issue.
+var ErrBadCursor = errors.New("malformed cursor")
+
+// Page sizes of the list queries.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+)
+
+// first loads the first row matching the condition into dst, translating a
+// missing row into ErrNotFound.
+func first(ctx context.Context, db *gorm.DB, dst any, cond string, args ...any) error {
+	err := db.WithContext(ctx).Where(cond, args...).Take(dst).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// CreateClient inserts a client. An existing ID yields an error matching
+// gorm.ErrDuplicatedKey.
+func CreateClient(ctx context.Context, db *gorm.DB, c *Client) error {
+	return db.WithContext(ctx).Create(c).Error
+}
+
+// GetClient returns one client by ID, or ErrNotFound.
+func GetClient(ctx context.Context, db *gorm.DB, id string) (*Client, error) {
+	var c Client
+	if err := first(ctx, db, &c, "id = ?", id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// GetDeal returns one deal row by ID, or ErrNotFound.
+func GetDeal(ctx context.Context, db *gorm.DB, id string) (*Deal, error) {
+	var d Deal
+	if err := first(ctx, db, &d, "id = ?", id); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// DealFilter selects deals for ListDeals. Empty fields do not filter.
+// Limit is the page size (DefaultLimit when not positive, at most MaxLimit);
+// Cursor is the next value of the previous page.
+type DealFilter struct {
+	Stage    string
+	Status   string
+	Owner    string
+	ClientID string
+	Limit    int
+	Cursor   string
+}
+
+// cursor is the position after which the next page starts.
+type cursor struct {
+	CreatedAt time.Time `json:"c"`
+	ID        string    `json:"i"`
+}
+
+func encodeCursor(d Deal) string {
+	b, _ := json.Marshal(cursor{CreatedAt: d.CreatedAt.UTC(), ID: d.ID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err == nil && (c.ID == "" || c.CreatedAt.IsZero()) {
+		err = errors.New("incomplete position")
+	}
+	if err != nil {
+		return cursor{}, fmt.Errorf("%w: %v", ErrBadCursor, err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, nil
+}
+
+// ListDeals returns one page of deals matching f, newest first (created_at
+// then id, both descending), and the cursor of the next page, which is ""
+// on the last page. A cursor it did not issue yields an error wrapping
+// ErrBadCursor.
+func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
+	limit := pageSize(f.Limit)
+	q := db.WithContext(ctx).Model(&Deal{})
+	for _, w := range [...]struct{ col, v string }{
+		{"stage", f.Stage}, {"status", f.Status}, {"owner", f.Owner}, {"client_id", f.ClientID},
+	} {
+		if w.v != "" {
+			q = q.Where(w.col+" = ?", w.v)
+		}
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("(created_at < ? OR (created_at = ? AND id < ?))", c.CreatedAt, c.CreatedAt, c.ID)
+	}
+	if err := q.Order("created_at DESC").Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+		return nil, "", fmt.Errorf("list deals: %w", err)
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		next = encodeCursor(items[limit-1])
+	}
+	return items, next, nil
+}
+
+func pageSize(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// DealHistory returns a deal's history events in sequence order.
+func DealHistory(ctx context.Context, db *gorm.DB, dealID string) ([]DealEvent, error) {
+	var out []DealEvent
+	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("seq").Find(&out).Error
+	return out, err
+}
+
+// DealControlPoints returns a deal's control points by due time, then ID.
+func DealControlPoints(ctx context.Context, db *gorm.DB, dealID string) ([]ControlPoint, error) {
+	var out []ControlPoint
+	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("due_at").Order("id").Find(&out).Error
+	return out, err
+}
+
+// DealDocuments returns a deal's documents by sending time, then type and
+// version.
+func DealDocuments(ctx context.Context, db *gorm.DB, dealID string) ([]Document, error) {
+	var out []Document
+	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("sent_at").Order("type").Order("version").Find(&out).Error
+	return out, err
+}
+
+// Notifications returns up to limit (DefaultLimit when not positive, at most
+// MaxLimit) notifications of one recipient, newest first, ties by ID.
+func Notifications(ctx context.Context, db *gorm.DB, recipient string, limit int) ([]Notification, error) {
+	var out []Notification
+	err := db.WithContext(ctx).Where("recipient = ?", recipient).
+		Order("created_at DESC").Order("id").Limit(pageSize(limit)).Find(&out).Error
+	return out, err
+}
