@@ -1,0 +1,79 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// clientInput is the body of POST /clients.
+type clientInput struct {
+	Name    string `json:"name"`
+	Segment string `json:"segment,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+}
+
+// clientJSON is a client as the API shows it.
+type clientJSON struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toClientJSON(c *models.Client) clientJSON {
+	return clientJSON{
+		ID: c.ID, Name: c.Name, Segment: c.Segment, Email: c.Email, Phone: c.Phone,
+		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt.UTC(),
+	}
+}
+
+func (s *server) createClient(c echo.Context) error {
+	var in clientInput
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	p := problems{}
+	if in.Name == "" {
+		p.add("name", "must not be empty")
+	}
+	p.maxLen("name", in.Name, 300)
+	p.maxLen("segment", in.Segment, 100)
+	p.maxLen("email", in.Email, 200)
+	if in.Email != "" && !strings.Contains(in.Email, "@") {
+		p.add("email", "must be an email address")
+	}
+	p.maxLen("phone", in.Phone, 50)
+	if err := p.err(); err != nil {
+		return err
+	}
+	cl := &models.Client{
+		ID: newClientID(), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone,
+		CreatedBy: staffOf(c).ID, CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
+	}
+	if err := models.CreateClient(c.Request().Context(), s.DB, cl); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toClientJSON(cl))
+}
+
+func (s *server) getClient(c echo.Context) error {
+	cl, err := models.GetClient(c.Request().Context(), s.DB, c.Param("id"))
+	if errors.Is(err, models.ErrNotFound) {
+		return notFound("client")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toClientJSON(cl))
+}

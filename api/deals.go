@@ -1,0 +1,150 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/workflows"
+)
+
+// createDealInput is the body of POST /deals.
+type createDealInput struct {
+	ClientID       string          `json:"client_id"`
+	Title          string          `json:"title"`
+	Product        string          `json:"product,omitempty"`
+	Amount         money.Amount    `json:"amount"`
+	Currency       string          `json:"currency"`
+	PreviousDealID string          `json:"previous_deal_id,omitempty"`
+	Policy         json.RawMessage `json:"policy,omitempty"`
+}
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// dealParams validates the input and returns the workflow's parameters.
+func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, error) {
+	in.Title = strings.TrimSpace(in.Title)
+	p := problems{}
+	if in.Title == "" {
+		p.add("title", "must not be empty")
+	}
+	p.maxLen("title", in.Title, 300)
+	p.maxLen("product", in.Product, 100)
+	p.maxLen("previous_deal_id", in.PreviousDealID, 64)
+	if in.Amount <= 0 {
+		p.add("amount", "must be greater than 0")
+	}
+	if !currencyCode.MatchString(in.Currency) {
+		p.add("currency", "must be 3 upper-case letters (ISO 4217)")
+	}
+	if _, err := models.GetClient(c.Request().Context(), s.DB, in.ClientID); errors.Is(err, models.ErrNotFound) {
+		p.add("client_id", "no such client")
+	} else if err != nil {
+		return deal.Params{}, err
+	}
+	policy, err := s.Policy.Merge(in.Policy)
+	if err != nil {
+		p.add("policy", err.Error())
+	}
+	return deal.Params{
+		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
+		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID, Policy: policy,
+	}, p.err()
+}
+
+func (s *server) createDeal(c echo.Context) error {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
+	}
+	var in createDealInput
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	params, err := s.dealParams(c, in)
+	if err != nil {
+		return err
+	}
+	params.ID = newDealID(params.Owner, key)
+	view, err := s.startDeal(c, params)
+	if err != nil {
+		return err
+	}
+	if params.PreviousDealID != "" {
+		s.followUpDone(c, params.PreviousDealID, params.ID)
+	}
+	return c.JSON(http.StatusCreated, view)
+}
+
+// startDeal starts the deal's workflow (or finds the one a retry of the
+// same request started) and returns its view once the deal is open.
+func (s *server) startDeal(c echo.Context, params deal.Params) (deal.View, error) {
+	ctx, cancel := temporalCtx(c)
+	defer cancel()
+	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       params.ID,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		// A deal ID is never reused: a retry after the deal finished must
+		// find the finished deal, not start it again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.Deal, params)
+	var view deal.View
+	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			WorkflowID:   params.ID,
+			UpdateName:   workflows.UpdateOpen,
+			UpdateID:     "open",
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err == nil {
+		err = handle.Get(ctx, &view)
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return s.queryView(c, params.ID)
+	}
+	if err != nil {
+		return deal.View{}, temporalError(c, err)
+	}
+	return view, nil
+}
+
+// followUpDone tells the previous deal that its follow-up led to this one.
+// The new deal exists whatever happens here, so failures are only logged.
+func (s *server) followUpDone(c echo.Context, previousID, dealID string) {
+	ctx, cancel := temporalCtx(c)
+	defer cancel()
+	err := s.Temporal.SignalWorkflow(ctx, previousID, "", workflows.SignalFollowUpDone, dealID)
+	var nf *serviceerror.NotFound
+	switch {
+	case errors.As(err, &nf):
+		logger(c).Debug("previous deal not running", "deal", previousID, "error", err)
+	case err != nil:
+		logger(c).Warn("signal previous deal", "deal", previousID, "error", err)
+	}
+}
+
+func (s *server) getDeal(c echo.Context) error {
+	view, err := s.queryView(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, view)
+}
+
+func (s *server) policy(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.Policy)
+}

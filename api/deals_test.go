@@ -1,0 +1,253 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/workflows"
+)
+
+// newClient registers a client through the API and returns its ID.
+func (a *testAPI) newClient(token string) string {
+	a.t.Helper()
+	var c clientJSON
+	expect(a.t, a.do(http.MethodPost, "/api/v1/clients", token, map[string]any{"name": "Romashka"}), http.StatusCreated, &c)
+	return c.ID
+}
+
+func TestCreateDeal(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	cl := a.newClient("dev-alice")
+	body := map[string]any{"client_id": cl, "title": " Party ", "amount": 1500.5, "currency": "RUB",
+		"policy": map[string]any{"offer_validity": "30s"}}
+
+	var v deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &v)
+	var again deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &again)
+	var bobs, fresh deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body, "Idempotency-Key", "k1"), http.StatusCreated, &bobs)
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, &fresh)
+
+	if v.ID != again.ID || v.ID == bobs.ID || v.ID == fresh.ID || bobs.ID == fresh.ID {
+		t.Errorf("IDs: first %s, retry %s, bob's %s, without key %s", v.ID, again.ID, bobs.ID, fresh.ID)
+	}
+	if v.ID != newDealID("alice", "k1") || !strings.HasPrefix(fresh.ID, "deal-") || len(fresh.ID) != len("deal-")+16 {
+		t.Errorf("ID %s / %s not of the documented form", v.ID, fresh.ID)
+	}
+	p := f.params[0]
+	if p.Owner != "alice" || p.Title != "Party" || p.Amount.String() != "1500.50" || p.ClientID != cl ||
+		p.Policy.OfferValidity.String() != "30s" || p.Policy.InvoiceDue != deal.DefaultPolicy().InvoiceDue {
+		t.Errorf("params = %+v", p)
+	}
+	if v.Owner != "alice" || v.ID != p.ID {
+		t.Errorf("view = %+v", v)
+	}
+	start, upd := f.starts[0], f.updates[0]
+	if start.ID != p.ID || start.TaskQueue != "test" ||
+		start.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING {
+		t.Errorf("start options = %+v", start)
+	}
+	if upd.WorkflowID != p.ID || upd.UpdateName != workflows.UpdateOpen || upd.UpdateID != "open" ||
+		upd.WaitForStage != client.WorkflowUpdateStageCompleted {
+		t.Errorf("update options = %+v", upd)
+	}
+	if len(f.signals) != 0 {
+		t.Errorf("signals without previous_deal_id: %v", f.signals)
+	}
+}
+
+func TestCreateDealRefusals(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	cl := a.newClient("dev-alice")
+	for _, c := range []struct {
+		body   map[string]any
+		fields []string
+	}{
+		{map[string]any{"client_id": "cl-none", "title": "", "amount": 0, "currency": "rub"},
+			[]string{"client_id", "title", "amount", "currency"}},
+		{map[string]any{"client_id": cl, "title": "T", "amount": "-1", "currency": "RUBL"}, []string{"amount", "currency"}},
+		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"offer_validity": "-1s"}},
+			[]string{"policy"}},
+		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
+			[]string{"policy"}},
+		{map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
+	} {
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", c.body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		for _, field := range c.fields {
+			if e.Error.Details.Fields[field] == "" {
+				t.Errorf("%v: %s not named in %v", c.body, field, e.Error.Details.Fields)
+			}
+		}
+		if len(e.Error.Details.Fields) != len(c.fields) {
+			t.Errorf("%v: fields %v, want exactly %v", c.body, e.Error.Details.Fields, c.fields)
+		}
+	}
+	e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB"},
+		"Idempotency-Key", strings.Repeat("k", 201)), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	if e.Error.Details.Fields["Idempotency-Key"] == "" {
+		t.Errorf("long Idempotency-Key not named: %+v", e.Error.Details)
+	}
+	if len(f.starts) != 0 {
+		t.Errorf("%d invalid deals reached Temporal", len(f.starts))
+	}
+}
+
+func TestCreateFollowUpDeal(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	body := map[string]any{"client_id": a.newClient("dev-alice"), "title": "Training", "amount": "10", "currency": "RUB",
+		"previous_deal_id": "deal-prev"}
+	var v deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, &v)
+	if len(f.signals) != 1 || f.signals[0] != [3]any{"deal-prev", workflows.SignalFollowUpDone, v.ID} {
+		t.Errorf("signals = %v", f.signals)
+	}
+	if f.params[0].PreviousDealID != "deal-prev" {
+		t.Errorf("params = %+v", f.params[0])
+	}
+}
+
+// A retry after the deal's workflow finished returns the finished deal.
+func TestCreateDealAfterFinish(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	f.alreadyStarted = fmt.Errorf("failed workflow start: %w", serviceerror.NewWorkflowExecutionAlreadyStarted("closed", "", ""))
+	a := newTestAPI(t, f)
+	body := map[string]any{"client_id": a.newClient("dev-alice"), "title": "T", "amount": "10", "currency": "RUB"}
+	var v deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k"), http.StatusCreated, &v)
+	if want := newDealID("alice", "k") + " " + workflows.QueryView; len(f.queries) != 1 || f.queries[0] != want {
+		t.Errorf("queries = %v, want [%s]", f.queries, want)
+	}
+	if v.Seq != fullView().Seq {
+		t.Errorf("view = %+v", v)
+	}
+}
+
+func TestGetDealAndActions(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	var v deal.View
+	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1", "dev-bob", nil), http.StatusOK, &v)
+	if v.Title != fullView().Title || f.queries[0] != "deal-1 "+workflows.QueryView {
+		t.Errorf("view %+v after queries %v", v, f.queries)
+	}
+	var acts actionsJSON
+	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1/actions", "dev-bob", nil), http.StatusOK, &acts)
+	if acts.Stage != deal.StageClose || acts.Status != deal.StatusOpen || len(acts.Actions) != 3 ||
+		acts.Actions[0].Name != deal.ActScheduleFollowUp || len(acts.Actions[0].Fields) != 3 ||
+		acts.Actions[0].Fields[0] != (deal.Field{Name: "at", Type: "datetime", Required: true}) {
+		t.Errorf("actions = %+v", acts)
+	}
+	f.view.AllowedActions = nil
+	rec := a.do(http.MethodGet, "/api/v1/deals/deal-1/actions", "dev-bob", nil)
+	expect(t, rec, http.StatusOK, nil)
+	if !strings.Contains(rec.Body.String(), `"actions":[]`) {
+		t.Errorf("no actions must be [], got %s", rec.Body)
+	}
+	f.err = serviceerror.NewNotFound("workflow not found")
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+}
+
+func TestDoAction(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	body := `{"channel":"phone","note":"called"}`
+	var v deal.View
+	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/log_contact", "dev-bob", body, "Idempotency-Key", "try-1"), http.StatusOK, &v)
+	u := f.updates[0]
+	req, ok := u.Args[0].(deal.Request)
+	if !ok || len(u.Args) != 1 || req.Actor != "bob" || string(req.Input) != body {
+		t.Errorf("update args = %#v", u.Args)
+	}
+	if u.WorkflowID != "deal-1" || u.UpdateName != deal.ActLogContact || u.UpdateID != "try-1" || u.WaitForStage != client.WorkflowUpdateStageCompleted {
+		t.Errorf("update options = %+v", u)
+	}
+	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/log_contact", "dev-bob", body), http.StatusOK, &v)
+	if f.updates[1].UpdateID != "" {
+		t.Errorf("update ID without Idempotency-Key = %q, want empty (the SDK picks one)", f.updates[1].UpdateID)
+	}
+	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/fly_away", "dev-bob", `{}`), http.StatusNotFound, deal.CodeNotFound)
+	if len(f.updates) != 2 {
+		t.Errorf("an unknown action reached Temporal")
+	}
+}
+
+func TestActionErrors(t *testing.T) {
+	refused := deal.Refusal{Code: deal.CodeActionNotAllowed, Message: "accept_offer is not allowed in stage presentation",
+		Stage: deal.StagePresentation, Allowed: []string{deal.ActSchedulePresentation, deal.ActLose}}
+	invalid := deal.Refusal{Code: deal.CodeInvalidInput, Message: "the input is not valid",
+		Stage: deal.StageOffer, Fields: map[string]string{"valid_until": "must be in the future"}}
+	cases := []struct {
+		name   string
+		err    error
+		status int
+		code   string
+		check  func(t *testing.T, e errResponse)
+	}{
+		{"not allowed", temporal.NewApplicationErrorWithOptions("refused", deal.CodeActionNotAllowed,
+			temporal.ApplicationErrorOptions{Details: []any{refused}}), http.StatusConflict, deal.CodeActionNotAllowed,
+			func(t *testing.T, e errResponse) {
+				d := e.Error.Details
+				if e.Error.Message != refused.Message || d.Stage != "presentation" || strings.Join(d.AllowedActions, ",") != "schedule_presentation,lose" {
+					t.Errorf("error = %+v", e.Error)
+				}
+			}},
+		{"invalid", fmt.Errorf("update failed: %w", temporal.NewApplicationErrorWithOptions("bad", deal.CodeInvalidInput,
+			temporal.ApplicationErrorOptions{Details: []any{invalid}})), http.StatusUnprocessableEntity, deal.CodeInvalidInput,
+			func(t *testing.T, e errResponse) {
+				if e.Error.Details.Fields["valid_until"] != "must be in the future" || e.Error.Details.Stage != "offer" {
+					t.Errorf("error = %+v", e.Error)
+				}
+			}},
+		{"refusal without details", temporal.NewApplicationError("just no", deal.CodeActionNotAllowed),
+			http.StatusConflict, deal.CodeActionNotAllowed, func(t *testing.T, e errResponse) {
+				if e.Error.Message != "just no" {
+					t.Errorf("message %q", e.Error.Message)
+				}
+			}},
+		{"no such deal", serviceerror.NewNotFound("workflow not found for ID: deal-1"), http.StatusNotFound, deal.CodeNotFound, nil},
+		{"deal closed", serviceerror.NewNotFound("workflow execution already completed"), http.StatusConflict, deal.CodeActionNotAllowed,
+			func(t *testing.T, e errResponse) {
+				if e.Error.Message != "the deal is closed" {
+					t.Errorf("message %q", e.Error.Message)
+				}
+			}},
+		{"temporal down", serviceerror.NewUnavailable("connection refused 10.0.0.7"), http.StatusServiceUnavailable, codeTemporalUnavailable, nil},
+		{"timed out", context.DeadlineExceeded, http.StatusServiceUnavailable, codeTemporalUnavailable, nil},
+		{"workflow bug", temporal.NewApplicationError("nil pointer in handler", "PanicError"), http.StatusBadGateway, codeTemporalUnavailable, nil},
+		{"other", errors.New("internal server detail"), http.StatusBadGateway, codeTemporalUnavailable, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := &fakeTemporal{view: fullView(), err: c.err}
+			a := newTestAPI(t, f)
+			rec := a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/accept_offer", "dev-alice", nil)
+			e := expectError(t, rec, c.status, c.code)
+			if c.check != nil {
+				c.check(t, e)
+			}
+			if c.status >= 500 {
+				if strings.Contains(rec.Body.String(), c.err.Error()) {
+					t.Errorf("internal error leaked: %s", rec.Body)
+				}
+				if !strings.Contains(a.logs.String(), c.err.Error()) {
+					t.Errorf("the error was not logged")
+				}
+			}
+		})
+	}
+}

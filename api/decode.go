@@ -1,0 +1,187 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// decode reads the request body strictly into v, a pointer to a struct, and
+// returns the body as sent ("{}" when empty). Malformed JSON is a 400; a
+// body that is not an object, an unknown field (names match exactly), a
+// value of the wrong type or a missing required field (one whose json tag
+// lacks omitempty) is a 422 naming every failing field by its JSON path.
+func decode(c echo.Context, v any) (json.RawMessage, error) {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return nil, fail(http.StatusUnsupportedMediaType, codeUnsupportedMedia, "the body must be application/json")
+		}
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, err // the body limit's 413 or a broken connection
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	return body, decodeJSON(body, v)
+}
+
+// decodeJSON is decode without the request around it.
+func decodeJSON(body []byte, v any) error {
+	var probe any
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return fail(http.StatusBadRequest, deal.CodeInvalidInput, "malformed JSON: "+err.Error())
+	}
+	if _, ok := probe.(map[string]any); !ok {
+		return fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, "the body must be a JSON object")
+	}
+	p := problems{}
+	p.check(reflect.TypeOf(v).Elem(), body, "")
+	if err := p.err(); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, err.Error())
+	}
+	return nil
+}
+
+// problems collects what is wrong with an input, by field path.
+type problems map[string]string
+
+// add records the first problem of a field.
+func (p problems) add(field, problem string) {
+	if _, seen := p[field]; !seen {
+		p[field] = problem
+	}
+}
+
+// maxLen records a problem when value has more than n characters.
+func (p problems) maxLen(field, value string, n int) {
+	if utf8.RuneCountInString(value) > n {
+		p.add(field, "must be at most "+strconv.Itoa(n)+" characters")
+	}
+}
+
+// err is the 422 for the collected problems, or nil.
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return invalidFields(p)
+}
+
+var (
+	rawType     = reflect.TypeFor[json.RawMessage]()
+	timeType    = reflect.TypeFor[time.Time]()
+	unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// check records every problem of the JSON value raw decoded as type t.
+// A null is accepted anywhere (it leaves the zero value); required fields
+// are checked by the struct that holds them.
+func (p problems) check(t reflect.Type, raw json.RawMessage, path string) {
+	if string(raw) == "null" || t == rawType {
+		return
+	}
+	switch {
+	case reflect.PointerTo(t).Implements(unmarshaler):
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			msg := err.Error()
+			if t == timeType {
+				msg = "must be an RFC 3339 time such as 2025-01-31T15:00:00Z"
+			}
+			p.add(path, msg)
+		}
+	case t.Kind() == reflect.Pointer:
+		p.check(t.Elem(), raw, path)
+	case t.Kind() == reflect.Struct:
+		p.checkObject(t, raw, path)
+	case t.Kind() == reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			p.add(path, "must be an array")
+			return
+		}
+		for i, item := range items {
+			p.check(t.Elem(), item, path+"["+strconv.Itoa(i)+"]")
+		}
+	case t.Kind() == reflect.Map:
+		var entries map[string]json.RawMessage
+		if json.Unmarshal(raw, &entries) != nil {
+			p.add(path, "must be an object")
+			return
+		}
+		for k, item := range entries {
+			p.check(t.Elem(), item, join(path, k))
+		}
+	default:
+		if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
+			p.add(path, "must be "+jsonKind(t.Kind()))
+		}
+	}
+}
+
+// checkObject checks a JSON object against the exported fields of struct t.
+func (p problems) checkObject(t reflect.Type, raw json.RawMessage, path string) {
+	var entries map[string]json.RawMessage
+	if json.Unmarshal(raw, &entries) != nil {
+		p.add(path, "must be an object")
+		return
+	}
+	fields := map[string]reflect.StructField{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f
+		if v, ok := entries[name]; (!ok || string(v) == "null") && !strings.Contains(opts, "omitempty") {
+			p.add(join(path, name), "is required")
+		}
+	}
+	for k, v := range entries {
+		f, ok := fields[k]
+		if !ok {
+			p.add(join(path, k), "unknown field")
+			continue
+		}
+		p.check(f.Type, v, join(path, k))
+	}
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "an integer"
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// Error codes of the API besides those of package deal (invalid_input,
+// action_not_allowed, not_found).
+const (
+	codeUnauthorized        = "unauthorized"
+	codeMethodNotAllowed    = "method_not_allowed"
+	codePayloadTooLarge     = "payload_too_large"
+	codeUnsupportedMedia    = "unsupported_media_type"
+	codeTemporalUnavailable = "temporal_unavailable"
+	codeUnavailable         = "unavailable"
+	codeInternal            = "internal"
+)
+
+// apiError is an error a handler returns to send a specific error response.
+type apiError struct {
+	Status  int      `json:"-"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Details *details `json:"details,omitempty"`
+}
+
+// details say what exactly went wrong; every part is optional.
+type details struct {
+	// Fields maps each failing input field (a JSON path) to its problem.
+	Fields map[string]string `json:"fields,omitempty"`
+	// Stage and AllowedActions explain a refused action.
+	Stage          deal.Stage `json:"stage,omitempty"`
+	AllowedActions []string   `json:"allowed_actions,omitempty"`
+	// Dependencies names the dependencies that are not reachable.
+	Dependencies []string `json:"dependencies,omitempty"`
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// errorBody is the JSON shape of every error response.
+type errorBody struct {
+	Error *apiError `json:"error"`
+}
+
+func fail(status int, code, message string) *apiError {
+	return &apiError{Status: status, Code: code, Message: message}
+}
+
+func notFound(what string) *apiError {
+	return fail(http.StatusNotFound, deal.CodeNotFound, what+" not found")
+}
+
+// invalidFields is a 422 invalid_input naming every failing field.
+func invalidFields(fields map[string]string) *apiError {
+	e := fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, "the input is not valid")
+	e.Details = &details{Fields: fields}
+	return e
+}
+
+func internalError() *apiError {
+	return fail(http.StatusInternalServerError, codeInternal, "internal error")
+}
+
+// echoCodes translates the errors echo itself raises (unknown route, body
+// too large, ...) into API error codes.
+var echoCodes = map[int]string{
+	http.StatusBadRequest:            deal.CodeInvalidInput,
+	http.StatusUnauthorized:          codeUnauthorized,
+	http.StatusNotFound:              deal.CodeNotFound,
+	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
+	http.StatusUnsupportedMediaType:  codeUnsupportedMedia,
+}
+
+// handleError is the echo HTTPErrorHandler: it writes every error as an
+// errorBody and logs what the user must not see.
+func handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var ae *apiError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &he) && echoCodes[he.Code] != "":
+		ae = fail(he.Code, echoCodes[he.Code], http.StatusText(he.Code))
+	default:
+		logger(c).Error("request failed", "error", err)
+		ae = internalError()
+	}
+	var werr error
+	if c.Request().Method == http.MethodHead {
+		werr = c.NoContent(ae.Status)
+	} else {
+		werr = c.JSON(ae.Status, errorBody{Error: ae})
+	}
+	if werr != nil {
+		logger(c).Warn("write error response", "error", werr)
+	}
+}

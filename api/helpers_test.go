@@ -1,0 +1,292 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/money"
+)
+
+// testAPI is the API over a fresh SQLite read model with the demo staff
+// (tokens dev-alice, dev-bob, ...) and, when given, a fake Temporal.
+type testAPI struct {
+	t      *testing.T
+	e      *echo.Echo
+	db     *gorm.DB
+	router routers.Router
+	logs   *bytes.Buffer
+}
+
+func newTestAPI(t *testing.T, temporal client.Client) *testAPI {
+	t.Helper()
+	db, err := models.Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SeedDemo(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	e := New(Deps{
+		Temporal: temporal, DB: db, Policy: deal.DefaultPolicy(), TaskQueue: "test",
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	return &testAPI{t: t, e: e, db: db, router: router, logs: logs}
+}
+
+// do sends a request (body: nil, a string sent as is, or a value sent as
+// JSON) as the owner of token ("" for none), checks the response against
+// the OpenAPI document and returns it. headers are name, value pairs.
+func (a *testAPI) do(method, path, token string, body any, headers ...string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
+	if body != nil {
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	}
+	if token != "" {
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	a.e.ServeHTTP(rec, req)
+	a.conform(req, rec)
+	return rec
+}
+
+// conform fails the test when the response to a documented route does not
+// match the document.
+func (a *testAPI) conform(req *http.Request, rec *httptest.ResponseRecorder) {
+	a.t.Helper()
+	route, params, err := a.router.FindRoute(req)
+	if err != nil {
+		return // not an API route: TestRoutesMatchDocument covers those that are
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
+		Body:                   io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		a.t.Errorf("%s %s → %d does not match the OpenAPI document: %v\nbody: %s", req.Method, req.URL.Path, rec.Code, err, rec.Body)
+	}
+}
+
+// expect fails unless rec has the status, and decodes its body into out.
+func expect(t *testing.T, rec *httptest.ResponseRecorder, status int, out any) {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status %d, want %d: %s", rec.Code, status, rec.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+			t.Fatalf("decode %s: %v", rec.Body, err)
+		}
+	}
+}
+
+// errResponse is the error body as a client reads it.
+type errResponse struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details struct {
+			Fields         map[string]string `json:"fields"`
+			Stage          string            `json:"stage"`
+			AllowedActions []string          `json:"allowed_actions"`
+			Dependencies   []string          `json:"dependencies"`
+		} `json:"details"`
+	} `json:"error"`
+}
+
+// expectError fails unless rec is an error response with status and code,
+// and returns it.
+func expectError(t *testing.T, rec *httptest.ResponseRecorder, status int, code string) errResponse {
+	t.Helper()
+	var e errResponse
+	expect(t, rec, status, &e)
+	if e.Error.Code != code {
+		t.Fatalf("error code %q, want %q: %s", e.Error.Code, code, rec.Body)
+	}
+	return e
+}
+
+// fakeTemporal answers the few client calls the API makes; every other
+// method panics through the nil embedded interface.
+type fakeTemporal struct {
+	client.Client
+
+	mu sync.Mutex
+	// err, when set, is what every call returns.
+	err error
+	// alreadyStarted makes update-with-start fail as for a finished deal.
+	alreadyStarted error
+	// view is returned by queries and updates.
+	view    deal.View
+	starts  []client.StartWorkflowOptions
+	params  []deal.Params
+	updates []client.UpdateWorkflowOptions
+	signals [][3]any // workflow ID, signal name, argument
+	queries []string
+}
+
+type fakeStart struct {
+	client.WithStartWorkflowOperation
+	opts   client.StartWorkflowOptions
+	params deal.Params
+}
+
+func (f *fakeTemporal) NewWithStartWorkflowOperation(opts client.StartWorkflowOptions, _ any, args ...any) client.WithStartWorkflowOperation {
+	return fakeStart{opts: opts, params: args[0].(deal.Params)}
+}
+
+func (f *fakeTemporal) UpdateWithStartWorkflow(_ context.Context, o client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	start := o.StartWorkflowOperation.(fakeStart)
+	f.starts = append(f.starts, start.opts)
+	f.params = append(f.params, start.params)
+	f.updates = append(f.updates, o.UpdateOptions)
+	if f.alreadyStarted != nil {
+		return nil, f.alreadyStarted
+	}
+	v := f.view
+	p := start.params
+	v.ID, v.ClientID, v.Owner, v.Title, v.Product = p.ID, p.ClientID, p.Owner, p.Title, p.Product
+	v.Amount, v.Currency, v.PreviousDealID, v.Policy = p.Amount, p.Currency, p.PreviousDealID, p.Policy
+	return fakeHandle{v: v, err: f.err}, nil
+}
+
+func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, o)
+	return fakeHandle{v: f.view, err: f.err}, nil
+}
+
+func (f *fakeTemporal) QueryWorkflow(_ context.Context, id, _, name string, _ ...any) (converter.EncodedValue, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queries = append(f.queries, id+" "+name)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return fakeValue{v: f.view}, nil
+}
+
+func (f *fakeTemporal) SignalWorkflow(_ context.Context, id, _, name string, arg any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.signals = append(f.signals, [3]any{id, name, arg})
+	return f.err
+}
+
+func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	return &client.CheckHealthResponse{}, f.err
+}
+
+// roundTrip copies v into ptr through JSON, as Temporal's converter would.
+func roundTrip(v, ptr any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, ptr)
+}
+
+type fakeHandle struct {
+	client.WorkflowUpdateHandle
+	v   deal.View
+	err error
+}
+
+func (h fakeHandle) Get(_ context.Context, ptr any) error {
+	if h.err != nil {
+		return h.err
+	}
+	return roundTrip(h.v, ptr)
+}
+
+type fakeValue struct{ v deal.View }
+
+func (fakeValue) HasValue() bool      { return true }
+func (v fakeValue) Get(ptr any) error { return roundTrip(v.v, ptr) }
+
+// fullView is a deal with every part of the view filled in.
+func fullView() deal.View {
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	later := at.Add(48 * time.Hour)
+	return deal.View{
+		ID: "deal-0123456789abcdef", ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
+		Amount: money.Amount(15000000), Currency: "RUB", Stage: deal.StageClose, Status: deal.StatusOpen,
+		CreatedAt: at, UpdatedAt: later,
+		Presentation: deal.Presentation{
+			ScheduledAt: &at, HeldAt: &at, Notes: "went well", ProtocolSentAt: &later,
+			Declines: []deal.Decline{{At: at, RetryAt: later, Reason: "busy"}},
+		},
+		Offers: []deal.Offer{{Version: 1, Amount: 15000000, ValidUntil: later, Terms: "100% upfront",
+			Status: deal.OfferAccepted, IssuedAt: at, Comment: "ok"}},
+		Contract: &deal.Contract{Revision: 2, Status: deal.ContractSigned,
+			Approvers:      []deal.Approver{{Name: "director", Approved: true, ApprovedAt: &later}, {Name: "lawyer"}},
+			PaymentPlan:    []deal.Installment{{Percent: 50, Due: deal.DueBeforeEvent}, {Percent: 50, Due: deal.DueAfterEvent}},
+			ChangeRequests: []deal.ChangeRequest{{Revision: 1, Approver: "lawyer", Comment: "fix 3.2", At: at}},
+			SignedAt:       &later},
+		Invoices: []deal.Invoice{{Number: "deal-1-1", Installment: 1, Due: deal.DueBeforeEvent, Amount: 7500000,
+			Paid: 7500000, IssuedAt: at, DueAt: later, Status: deal.InvoicePaid}},
+		Payments: []deal.Payment{{Seq: 1, Kind: deal.KindPayment, Amount: 7500000, At: later},
+			{Seq: 2, Kind: deal.KindRefund, Amount: -100, At: later, Reason: "rounding"}},
+		Event: &deal.Event{Date: later, Items: []deal.EventItem{{Name: "menu", Approved: true, ApprovedAt: &at}},
+			Reschedules: []deal.Reschedule{{From: at, To: later, Reason: "venue", At: at}}, HeldAt: &later, ClosingSignedAt: &later},
+		Survey: &deal.Survey{Scores: map[string]int{"quality": 5, "speed": 3}, SubmittedAt: later,
+			LowScores: []string{"speed"}, Dissatisfied: true},
+		FollowUp: &deal.FollowUp{At: later, Purpose: "training", Product: "team building"},
+		ControlPoints: []deal.ControlPoint{{ID: "survey", Kind: deal.PointSurvey, Stage: deal.StageClose, Owner: "alice",
+			Subject: "survey", Status: deal.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
+			Reminded: 1, ArmedAt: at, DoneAt: &later}},
+		Documents:      []deal.Document{{Type: deal.DocAct, Version: 1, Ref: "act-1", URL: "https://docs/act-1", SentAt: later}},
+		AllowedActions: []string{deal.ActScheduleFollowUp, deal.ActCloseDeal, deal.ActLogContact},
+		WaitingOn:      deal.WaitingInternal, WaitingSince: later,
+		Policy: deal.DefaultPolicy(), Seq: 42,
+	}
+}

@@ -1,0 +1,51 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// historyList is the answer of GET /deals/{id}/history.
+type historyList struct {
+	Items []historyItem `json:"items"`
+}
+
+// historyItem is one entry of a deal's history: who did what, when.
+type historyItem struct {
+	Seq   int       `json:"seq"`
+	Type  string    `json:"type"`
+	Actor string    `json:"actor"`
+	Stage string    `json:"stage"`
+	At    time.Time `json:"at"`
+	// Data is the event's own JSON, null when it has none.
+	Data json.RawMessage `json:"data"`
+}
+
+func (s *server) history(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	if _, err := models.GetDeal(ctx, s.DB, id); errors.Is(err, models.ErrNotFound) {
+		return notFound("deal")
+	} else if err != nil {
+		return err
+	}
+	events, err := models.DealHistory(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	out := historyList{Items: make([]historyItem, 0, len(events))}
+	for _, ev := range events {
+		item := historyItem{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Stage, At: ev.At.UTC()}
+		if ev.Data != "" {
+			item.Data = json.RawMessage(ev.Data)
+		}
+		out.Items = append(out.Items, item)
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,331 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/money"
+)
+
+func loadDoc(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestOpenAPIServedWithoutAuth(t *testing.T) {
+	a := newTestAPI(t, nil)
+	rec := a.do(http.MethodGet, "/api/v1/openapi.json", "", nil)
+	expect(t, rec, http.StatusOK, nil)
+	served, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("served document does not load: %v", err)
+	}
+	if err := served.Validate(t.Context()); err != nil {
+		t.Fatalf("served document is not valid: %v", err)
+	}
+	if len(served.Paths.Map()) != len(loadDoc(t).Paths.Map()) {
+		t.Errorf("served document has %d paths, the embedded one %d", len(served.Paths.Map()), len(loadDoc(t).Paths.Map()))
+	}
+}
+
+var echoParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// Every route echo serves is in the document and every operation of the
+// document is served, and the document's router finds each route.
+func TestRoutesMatchDocument(t *testing.T) {
+	a := newTestAPI(t, nil)
+	doc := loadDoc(t)
+	served := map[string]bool{}
+	for _, r := range a.e.Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		path := echoParam.ReplaceAllString(r.Path, "{$1}")
+		served[r.Method+" "+path] = true
+		req := httptest.NewRequest(r.Method, echoParam.ReplaceAllString(r.Path, "x"), nil)
+		route, _, err := a.router.FindRoute(req)
+		if err != nil {
+			t.Errorf("%s %s: the document's router finds no route: %v", r.Method, r.Path, err)
+		} else if route.Path != path {
+			t.Errorf("%s %s: the document's router finds %s", r.Method, r.Path, route.Path)
+		}
+	}
+	documented := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented[method+" "+path] = true
+		}
+	}
+	for k := range served {
+		if !documented[k] {
+			t.Errorf("route %s is not in the OpenAPI document", k)
+		}
+	}
+	for k := range documented {
+		if !served[k] {
+			t.Errorf("operation %s of the OpenAPI document is not served", k)
+		}
+	}
+	if len(served) == 0 {
+		t.Fatal("no routes")
+	}
+}
+
+// schemaChecker compares a component schema with the Go type whose JSON it
+// describes: property names, required (json tag without omitempty),
+// nullable (a pointer, slice or map without omitempty, except in this
+// package's own types, which never hold nil ones), JSON types and formats,
+// and closed objects. Request schemas are never nullable.
+type schemaChecker struct {
+	t *testing.T
+	// request marks input types, where null never matters.
+	request bool
+	seen    map[string]bool
+}
+
+var (
+	apiPkg     = reflect.TypeFor[server]().PkgPath()
+	amountType = reflect.TypeFor[money.Amount]()
+	durType    = reflect.TypeFor[deal.Duration]()
+)
+
+func (c *schemaChecker) check(path string, ref *openapi3.SchemaRef, t reflect.Type, nilable bool) {
+	s := ref.Value
+	if want := nilable && !c.request; s.Nullable != want {
+		c.t.Errorf("%s: nullable is %v, want %v", path, s.Nullable, want)
+	}
+	if len(s.AllOf) == 1 {
+		ref, s = s.AllOf[0], s.AllOf[0].Value
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == rawType:
+		return
+	case t == timeType:
+		if !s.Type.Is("string") || s.Format != "date-time" {
+			c.t.Errorf("%s: a time must be a date-time string", path)
+		}
+	case t == amountType:
+		want := "#/components/schemas/Money"
+		if c.request {
+			want = "#/components/schemas/MoneyInput"
+		}
+		if ref.Ref != want {
+			c.t.Errorf("%s: money must be %s, is %q", path, want, ref.Ref)
+		}
+	case t == durType, t.Kind() == reflect.String:
+		c.typeIs(path, s, "string")
+	case t.Kind() == reflect.Bool:
+		c.typeIs(path, s, "boolean")
+	case t.Kind() == reflect.Int:
+		c.typeIs(path, s, "integer")
+	case t.Kind() == reflect.Slice:
+		c.typeIs(path, s, "array")
+		c.check(path+"[]", s.Items, t.Elem(), false)
+	case t.Kind() == reflect.Map:
+		c.typeIs(path, s, "object")
+		if s.AdditionalProperties.Schema == nil {
+			c.t.Errorf("%s: a map needs additionalProperties", path)
+			return
+		}
+		c.check(path+"{}", s.AdditionalProperties.Schema, t.Elem(), false)
+	case t.Kind() == reflect.Struct:
+		c.object(path, ref, t)
+	default:
+		c.t.Errorf("%s: no rule for Go type %s", path, t)
+	}
+}
+
+func (c *schemaChecker) typeIs(path string, s *openapi3.Schema, typ string) {
+	if !s.Type.Is(typ) {
+		c.t.Errorf("%s: type %v, want %s", path, s.Type, typ)
+	}
+}
+
+func (c *schemaChecker) object(path string, ref *openapi3.SchemaRef, t reflect.Type) {
+	if ref.Ref != "" {
+		if c.seen[ref.Ref] {
+			return
+		}
+		c.seen[ref.Ref] = true
+	}
+	s := ref.Value
+	c.typeIs(path, s, "object")
+	if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
+		c.t.Errorf("%s: additionalProperties must be false", path)
+	}
+	var required []string
+	props := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		omit := strings.Contains(opts, "omitempty")
+		props[name] = true
+		if !omit {
+			required = append(required, name)
+		}
+		p, ok := s.Properties[name]
+		if !ok {
+			c.t.Errorf("%s: property %s (%s.%s) is not documented", path, name, t.Name(), f.Name)
+			continue
+		}
+		k := f.Type.Kind()
+		// A nil json.RawMessage is null on purpose, even in this package.
+		nilable := !omit && (t.PkgPath() != apiPkg || f.Type == rawType) &&
+			(k == reflect.Pointer || k == reflect.Slice || k == reflect.Map)
+		c.check(path+"."+name, p, f.Type, nilable)
+	}
+	for name := range s.Properties {
+		if !props[name] {
+			c.t.Errorf("%s: documented property %s is not in %s", path, name, t)
+		}
+	}
+	got := slices.Clone(s.Required)
+	sort.Strings(got)
+	sort.Strings(required)
+	if !slices.Equal(got, required) {
+		c.t.Errorf("%s: required %v, want %v", path, got, required)
+	}
+}
+
+func TestSchemasMatchGoTypes(t *testing.T) {
+	doc := loadDoc(t)
+	schema := func(name string) *openapi3.SchemaRef {
+		s := doc.Components.Schemas[name]
+		if s == nil {
+			t.Fatalf("no schema %s", name)
+		}
+		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: s.Value}
+	}
+	responses := map[string]any{
+		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": clientJSON{}, "DealList": dealList{},
+		"Actions": actionsJSON{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
+		"Error": errorBody{}, "HealthStatus": statusJSON{},
+	}
+	out := &schemaChecker{t: t, seen: map[string]bool{}}
+	for name, v := range responses {
+		out.check(name, schema(name), reflect.TypeOf(v), false)
+	}
+	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{}}
+	for _, in := range deal.Inputs {
+		requests[reflect.TypeOf(in.Input).Name()] = in.Input
+	}
+	in := &schemaChecker{t: t, request: true, seen: map[string]bool{}}
+	for name, v := range requests {
+		in.check(name, schema(name), reflect.TypeOf(v), false)
+	}
+}
+
+func enumOf(t *testing.T, doc *openapi3.T, name string) []string {
+	t.Helper()
+	var out []string
+	for _, v := range doc.Components.Schemas[name].Value.Enum {
+		out = append(out, v.(string))
+	}
+	return out
+}
+
+// The enumerations the package deal lists, and the action inputs, are
+// documented exactly.
+func TestEnumsAndActionsMatchDeal(t *testing.T) {
+	doc := loadDoc(t)
+	var stages, kinds, actions, refs []string
+	for _, s := range deal.Stages {
+		stages = append(stages, string(s))
+	}
+	for _, k := range deal.PointKinds {
+		kinds = append(kinds, string(k))
+	}
+	for _, in := range deal.Inputs {
+		actions = append(actions, in.Name)
+		refs = append(refs, "#/components/schemas/"+reflect.TypeOf(in.Input).Name())
+	}
+	for name, want := range map[string][]string{"Stage": stages, "PointKind": kinds, "ActionName": actions} {
+		if got := enumOf(t, doc, name); !slices.Equal(got, want) {
+			t.Errorf("%s enum = %v, want %v", name, got, want)
+		}
+	}
+	var got []string
+	for _, r := range doc.Components.Schemas["ActionInput"].Value.AnyOf {
+		got = append(got, r.Ref)
+	}
+	if !slices.Equal(got, refs) {
+		t.Errorf("ActionInput.anyOf = %v, want %v", got, refs)
+	}
+	for _, in := range deal.Inputs {
+		if d := doc.Components.Schemas[reflect.TypeOf(in.Input).Name()].Value.Description; !strings.HasPrefix(d, in.Name) {
+			t.Errorf("schema %T: description %q does not start with the action name %s", in.Input, d, in.Name)
+		}
+	}
+}
+
+// Views at both extremes (everything set; nothing set, with nil slices and
+// pointers) validate against the DealView schema, as do the API's bodies.
+func TestSampleBodiesValidate(t *testing.T) {
+	doc := loadDoc(t)
+	samples := []struct {
+		schema string
+		value  any
+	}{
+		{"DealView", fullView()},
+		{"DealView", deal.View{Stage: deal.StagePresentation, Status: deal.StatusOpen}},
+		{"Policy", deal.DefaultPolicy()},
+		{"Policy", deal.Policy{}},
+		{"Error", errorBody{Error: invalidFields(map[string]string{"amount": "must be greater than 0"})}},
+		{"Error", errorBody{Error: &apiError{Code: deal.CodeActionNotAllowed, Message: "no", Details: &details{
+			Stage: deal.StageOffer, AllowedActions: []string{deal.ActLose}}}}},
+		{"HistoryList", historyList{Items: []historyItem{{Seq: 1, Data: json.RawMessage(`{"a":[1]}`)}, {Seq: 2}}}},
+	}
+	for _, s := range samples {
+		raw, err := json.Marshal(s.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Components.Schemas[s.schema].Value.VisitJSON(v); err != nil {
+			t.Errorf("%s %s: %v", s.schema, raw, err)
+		}
+	}
+	// And the document is strict enough to refuse what the API never sends.
+	bad := map[string]string{
+		"Money":       `"1500"`,
+		"DealView":    `{}`,
+		"Error":       `{"error": {"code": "x", "message": "y", "extra": 1}}`,
+		"Stage":       `"closing"`,
+		"Actions":     `{"stage": "offer", "status": "open", "actions": null}`,
+		"Time":        `"yesterday"`,
+		"ErrorObject": `{"code": "x"}`,
+	}
+	for name, raw := range bad {
+		var v any
+		if err := json.Unmarshal([]byte(raw), &v); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Components.Schemas[name].Value.VisitJSON(v) == nil {
+			t.Errorf("%s accepts %s", name, raw)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+// Package api is the HTTP API of salesflow (Echo v4): deals are driven
+// through their Temporal workflows, lists and history come from the read
+// model, and every route is described by the OpenAPI document served at
+// GET /api/v1/openapi.json.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// Deps are what the API talks to.
+type Deps struct {
+	// Temporal runs the deal workflows.
+	Temporal client.Client
+	// DB is the read model.
+	DB *gorm.DB
+	// Policy is the deployment's deal policy; a new deal may override it.
+	Policy deal.Policy
+	// TaskQueue is the task queue new deal workflows are started on.
+	TaskQueue string
+	// Logger receives the request log and errors; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// bodyLimit caps every request body.
+const bodyLimit = "1M"
+
+// temporalTimeout bounds each call to Temporal made for one request.
+const temporalTimeout = 30 * time.Second
+
+// server holds the handlers.
+type server struct {
+	Deps
+	spec []byte // the OpenAPI document as JSON
+}
+
+// New builds the API. It panics if the embedded OpenAPI document does not
+// load, which the package tests rule out.
+func New(d Deps) *echo.Echo {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	spec, err := specJSON()
+	if err != nil {
+		panic(fmt.Sprintf("api: embedded OpenAPI document: %v", err))
+	}
+	s := &server{Deps: d, spec: spec}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(requestID(d.Logger), requestLog(), recoverPanics(), middleware.BodyLimit(bodyLimit))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/api/v1/openapi.json", s.openAPI)
+
+	v1 := e.Group("/api/v1", requireStaff(d.DB))
+	v1.POST("/clients", s.createClient)
+	v1.GET("/clients/:id", s.getClient)
+	v1.POST("/deals", s.createDeal)
+	v1.GET("/deals", s.listDeals)
+	v1.GET("/deals/:id", s.getDeal)
+	v1.GET("/deals/:id/actions", s.listActions)
+	v1.POST("/deals/:id/actions/:action", s.doAction)
+	v1.GET("/deals/:id/history", s.history)
+	v1.GET("/notifications", s.notifications)
+	v1.GET("/policy", s.policy)
+	return e
+}

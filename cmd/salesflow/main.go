@@ -1,0 +1,101 @@
+// Command salesflow runs the whole product on one machine for development
+// and demos: a Temporal dev server with its Web UI (the pinned CLI that
+// `make run` builds into bin/), the worker and the API server, keeping the
+// read model in the embedded store unless DATABASE_URL is set. The demo
+// staff and their tokens are always seeded.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/salesflow/salesflow/api"
+	"github.com/salesflow/salesflow/app"
+	"github.com/salesflow/salesflow/config"
+)
+
+func main() {
+	cfg, err := config.Load()
+	if err != nil {
+		slog.Error("configuration", "err", err)
+		os.Exit(2)
+	}
+	cfg.SeedDemo = true
+	logger := app.Logger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, logger); err != nil {
+		logger.Error("salesflow stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	if cfg.TemporalCLI == "" {
+		return fmt.Errorf("TEMPORAL_CLI is not set: start with `make run`, which builds the pinned CLI")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return err
+	}
+	opts := app.ClientOptions(cfg, logger)
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath:  cfg.TemporalCLI,
+		ClientOptions: &opts,
+		DBFilename:    filepath.Join(cfg.DataDir, "temporal.db"),
+		EnableUI:      true,
+		UIPort:        cfg.TemporalUIPort,
+		LogLevel:      "error",
+	})
+	if err != nil {
+		return fmt.Errorf("start the Temporal dev server (%s): %w", cfg.TemporalCLI, err)
+	}
+	defer func() { _ = srv.Stop() }()
+
+	db, err := app.Store(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	c := srv.Client()
+	w := app.NewWorker(c, cfg, db)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+	policy, err := cfg.Policy()
+	if err != nil {
+		return err
+	}
+	e := api.New(api.Deps{Temporal: c, DB: db, Policy: policy, TaskQueue: cfg.TaskQueue, Logger: logger})
+	banner(cfg)
+	return api.Serve(ctx, e, cfg.HTTPAddr, logger)
+}
+
+func banner(cfg config.Config) {
+	store := "embedded SQLite at " + cfg.StoreURL()
+	if cfg.DatabaseURL != "" {
+		store = "PostgreSQL (DATABASE_URL)"
+	}
+	fmt.Printf(`
+salesflow is running
+  API            http://localhost%s/api/v1   (OpenAPI: /api/v1/openapi.json)
+  Temporal UI    http://localhost:%s
+  Temporal       %s (namespace %s)
+  Read model     %s
+
+Demo identities (Authorization: Bearer <token>):
+  alice  sales, managed by maria   dev-alice
+  bob    sales, managed by maria   dev-bob
+  maria  manager                   dev-maria
+  admin  admin                     dev-admin
+
+Try:  curl -s -H 'Authorization: Bearer dev-alice' localhost%s/api/v1/policy
+Stop with Ctrl-C.
+`, cfg.HTTPAddr, cfg.TemporalUIPort, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
+}

@@ -1,0 +1,152 @@
+// Package config reads the settings of the salesflow processes (worker, API
+// server, dev runner) from environment variables. Every variable has a
+// default, so a fresh checkout runs with none set; Vars lists them for the
+// README.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// Config is the process configuration. Each field is read from the
+// environment variable named in its comment; an unset or empty variable
+// takes the default.
+type Config struct {
+	// TemporalAddress (TEMPORAL_ADDRESS) is the host:port of the Temporal
+	// frontend.
+	TemporalAddress string
+	// TemporalNamespace (TEMPORAL_NAMESPACE) is the Temporal namespace.
+	TemporalNamespace string
+	// TaskQueue (TASK_QUEUE) is the task queue of deal workflows and their
+	// activities.
+	TaskQueue string
+	// DatabaseURL (DATABASE_URL) is the PostgreSQL URL of the read model;
+	// empty keeps the read model in an embedded SQLite file under DataDir.
+	DatabaseURL string
+	// DataDir (DATA_DIR) holds local state such as the embedded store.
+	DataDir string
+	// HTTPAddr (HTTP_ADDR) is the listen address of the API server.
+	HTTPAddr string
+	// PolicyFile (POLICY_FILE) optionally names a JSON file whose fields
+	// override the default deal policy for the whole deployment.
+	PolicyFile string
+	// LogLevel (LOG_LEVEL) is the minimum level logged: debug, info, warn
+	// or error.
+	LogLevel slog.Level
+	// SeedDemo (SEED_DEMO) seeds the demo staff and tokens on start.
+	SeedDemo bool
+	// TemporalCLI (TEMPORAL_CLI) is the path of the pinned temporal CLI the
+	// dev runner starts its Temporal dev server with; `make run` sets it.
+	TemporalCLI string
+	// TemporalUIPort (TEMPORAL_UI_PORT) is the port of the dev server's Web
+	// UI.
+	TemporalUIPort string
+}
+
+// Var describes one environment variable.
+type Var struct {
+	// Name is the variable's name, e.g. TEMPORAL_ADDRESS.
+	Name string
+	// Default is the value used when the variable is unset or empty.
+	Default string
+	// Doc says what the variable sets.
+	Doc string
+}
+
+type setting struct {
+	Var
+	set func(*Config, string) error
+}
+
+func str(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		*field(c) = v
+		return nil
+	}
+}
+
+var settings = []setting{
+	{Var{"TEMPORAL_ADDRESS", "localhost:7233", "host:port of the Temporal frontend"},
+		str(func(c *Config) *string { return &c.TemporalAddress })},
+	{Var{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+		str(func(c *Config) *string { return &c.TemporalNamespace })},
+	{Var{"TASK_QUEUE", "salesflow", "task queue of deal workflows and activities"},
+		str(func(c *Config) *string { return &c.TaskQueue })},
+	{Var{"DATABASE_URL", "", "PostgreSQL URL of the read model; empty uses embedded SQLite at $DATA_DIR/salesflow.db"},
+		str(func(c *Config) *string { return &c.DatabaseURL })},
+	{Var{"DATA_DIR", "./data", "folder for local state (embedded store)"},
+		str(func(c *Config) *string { return &c.DataDir })},
+	{Var{"HTTP_ADDR", ":8080", "listen address of the API server"},
+		str(func(c *Config) *string { return &c.HTTPAddr })},
+	{Var{"POLICY_FILE", "", "optional JSON file overriding fields of the default deal policy"},
+		str(func(c *Config) *string { return &c.PolicyFile })},
+	{Var{"LOG_LEVEL", "info", "minimum log level: debug, info, warn or error"},
+		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
+		func(c *Config, v string) (err error) {
+			c.SeedDemo, err = strconv.ParseBool(v)
+			return err
+		}},
+	{Var{"TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)"},
+		str(func(c *Config) *string { return &c.TemporalCLI })},
+	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
+		str(func(c *Config) *string { return &c.TemporalUIPort })},
+}
+
+// Vars lists every environment variable with its default and meaning, in
+// the order the README shows them.
+func Vars() []Var {
+	vars := make([]Var, len(settings))
+	for i, s := range settings {
+		vars[i] = s.Var
+	}
+	return vars
+}
+
+// Load reads the configuration from the environment.
+func Load() (Config, error) {
+	var c Config
+	for _, s := range settings {
+		v := os.Getenv(s.Name)
+		if v == "" {
+			v = s.Default
+		}
+		if err := s.set(&c, v); err != nil {
+			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
+		}
+	}
+	return c, nil
+}
+
+// StoreURL is the read-model URL for models.Open: DatabaseURL when set,
+// otherwise the embedded SQLite file in DataDir.
+func (c Config) StoreURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, "salesflow.db")
+}
+
+// Policy returns deal.DefaultPolicy with the fields of PolicyFile, if set,
+// merged over it and validated.
+func (c Config) Policy() (deal.Policy, error) {
+	p := deal.DefaultPolicy()
+	if c.PolicyFile == "" {
+		return p, nil
+	}
+	raw, err := os.ReadFile(c.PolicyFile)
+	if err != nil {
+		return deal.Policy{}, fmt.Errorf("POLICY_FILE: %w", err)
+	}
+	merged, err := p.Merge(raw)
+	if err != nil {
+		return deal.Policy{}, fmt.Errorf("POLICY_FILE %s: %w", c.PolicyFile, err)
+	}
+	return merged, nil
+}

@@ -1,0 +1,157 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesflow/salesflow/deal"
+)
+
+// clearEnv unsets every variable for the test, so the host's environment
+// cannot leak in.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, v := range Vars() {
+		t.Setenv(v.Name, "")
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	clearEnv(t)
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		TemporalAddress:   "localhost:7233",
+		TemporalNamespace: "default",
+		TaskQueue:         "salesflow",
+		DataDir:           "./data",
+		HTTPAddr:          ":8080",
+		LogLevel:          slog.LevelInfo,
+		TemporalUIPort:    "8233",
+	}
+	if c != want {
+		t.Errorf("defaults = %+v, want %+v", c, want)
+	}
+	if got := c.StoreURL(); got != "sqlite:"+filepath.Join("data", "salesflow.db") {
+		t.Errorf("StoreURL = %q", got)
+	}
+	p, err := c.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p, deal.DefaultPolicy()) {
+		t.Errorf("Policy without POLICY_FILE = %+v, want the default", p)
+	}
+}
+
+// Every variable must change the configuration, so the table cannot list a
+// variable that Load ignores.
+func TestEveryVarIsRead(t *testing.T) {
+	values := map[string]string{
+		"TEMPORAL_ADDRESS":   "temporal:7233",
+		"TEMPORAL_NAMESPACE": "sales",
+		"TASK_QUEUE":         "q",
+		"DATABASE_URL":       "postgres://db/x",
+		"DATA_DIR":           "/var/lib/sf",
+		"HTTP_ADDR":          ":9090",
+		"POLICY_FILE":        "/etc/policy.json",
+		"LOG_LEVEL":          "debug",
+		"SEED_DEMO":          "true",
+		"TEMPORAL_CLI":       "/opt/temporal",
+		"TEMPORAL_UI_PORT":   "9233",
+	}
+	if len(values) != len(Vars()) {
+		t.Fatalf("test covers %d variables, Vars lists %d", len(values), len(Vars()))
+	}
+	clearEnv(t)
+	base, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars() {
+		val, ok := values[v.Name]
+		if !ok {
+			t.Errorf("no test value for %s", v.Name)
+			continue
+		}
+		if v.Doc == "" {
+			t.Errorf("%s has no doc", v.Name)
+		}
+		t.Setenv(v.Name, val)
+		c, err := Load()
+		if err != nil {
+			t.Fatalf("%s=%s: %v", v.Name, val, err)
+		}
+		if c == base {
+			t.Errorf("%s=%s did not change the configuration", v.Name, val)
+		}
+		t.Setenv(v.Name, "")
+	}
+}
+
+func TestLoadOverrides(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("DATABASE_URL", "postgres://localhost/sales")
+	t.Setenv("LOG_LEVEL", "WARN")
+	t.Setenv("SEED_DEMO", "1")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StoreURL() != "postgres://localhost/sales" || c.LogLevel != slog.LevelWarn || !c.SeedDemo {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestLoadRejectsBadValues(t *testing.T) {
+	for name, val := range map[string]string{"LOG_LEVEL": "loud", "SEED_DEMO": "maybe"} {
+		clearEnv(t)
+		t.Setenv(name, val)
+		_, err := Load()
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: error %v, want one naming the variable", name, val, err)
+		}
+	}
+}
+
+func TestPolicyFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(good, []byte(`{"offer_validity": "30s", "presentation_max_attempts": 5}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Config{PolicyFile: good}.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.OfferValidity.D() != 30*time.Second || p.PresentationMaxAttempts != 5 {
+		t.Errorf("override not applied: %+v", p)
+	}
+	if p.InvoiceDue != deal.DefaultPolicy().InvoiceDue {
+		t.Errorf("untouched field changed: invoice_due = %v", p.InvoiceDue)
+	}
+
+	for name, body := range map[string]string{
+		"unknown.json":   `{"offer_validiti": "3d"}`,
+		"invalid.json":   `{"presentation_max_attempts": 0}`,
+		"malformed.json": `{`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (Config{PolicyFile: path}).Policy(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := (Config{PolicyFile: filepath.Join(dir, "missing.json")}).Policy(); err == nil {
+		t.Error("missing file: no error")
+	}
+}

@@ -1,0 +1,279 @@
+// Package e2e drives salesflow end to end: a real Temporal dev server (the
+// pinned CLI named by TEMPORAL_CLI), a real PostgreSQL read model, the real
+// worker and the real Echo API, over HTTP. Every response is checked against
+// the served OpenAPI document.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/api"
+	"github.com/salesflow/salesflow/app"
+	"github.com/salesflow/salesflow/config"
+	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/testdb"
+	"github.com/salesflow/salesflow/models"
+)
+
+var devServer *testsuite.DevServer
+
+func TestMain(m *testing.M) {
+	cli := os.Getenv("TEMPORAL_CLI")
+	if cli == "" {
+		fmt.Fprintln(os.Stderr, "e2e: TEMPORAL_CLI must name the pinned temporal CLI; run the tests with `make test`")
+		os.Exit(1)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := testsuite.StartDevServer(context.Background(), testsuite.DevServerOptions{
+		ExistingPath:  cli,
+		LogLevel:      "error",
+		ClientOptions: &client.Options{Logger: tlog.NewStructuredLogger(quiet)},
+		Stdout:        io.Discard,
+		Stderr:        io.Discard,
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: start the Temporal dev server from %s: %v\n", cli, err)
+		os.Exit(1)
+	}
+	devServer = srv
+	code := m.Run()
+	_ = srv.Stop()
+	os.Exit(code)
+}
+
+// stack is one test's salesflow: its own PostgreSQL database, task queue,
+// worker and API server, sharing the package's Temporal dev server.
+type stack struct {
+	t      *testing.T
+	url    string
+	db     *gorm.DB
+	router routers.Router
+}
+
+var nonWord = regexp.MustCompile(`\W+`)
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	db := testdb.Postgres(t)
+	if err := models.SeedDemo(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Config{TaskQueue: "e2e-" + nonWord.ReplaceAllString(t.Name(), "-")}
+	c := devServer.Client()
+	w := app.NewWorker(c, cfg, db)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ts := httptest.NewServer(api.New(api.Deps{Temporal: c, DB: db, Policy: deal.DefaultPolicy(), TaskQueue: cfg.TaskQueue, Logger: logger}))
+	t.Cleanup(ts.Close)
+
+	doc, err := api.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = openapi3.Servers{{URL: ts.URL}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &stack{t: t, url: ts.URL, db: db, router: router}
+}
+
+// response is one HTTP answer.
+type response struct {
+	status int
+	body   []byte
+}
+
+// call sends a request as the staff member owning token ("" for none) and
+// checks the response against the OpenAPI document.
+func (s *stack) call(method, path, token string, body any, headers ...string) response {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.conform(req, res, out)
+	return response{status: res.StatusCode, body: out}
+}
+
+// conform fails the test when a response does not match the OpenAPI
+// document, so the document cannot drift from the code.
+func (s *stack) conform(req *http.Request, res *http.Response, body []byte) {
+	s.t.Helper()
+	route, params, err := s.router.FindRoute(req)
+	if err != nil {
+		s.t.Errorf("%s %s: not in the OpenAPI document: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Body: io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		s.t.Errorf("%s %s → %d does not match the OpenAPI document: %v\nbody: %s", req.Method, req.URL.Path, res.StatusCode, err, body)
+	}
+}
+
+// decode reads a response body, failing unless the status is want.
+func (r response) decode(t *testing.T, want int, into any) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
+	}
+	if into != nil {
+		if err := json.Unmarshal(r.body, into); err != nil {
+			t.Fatalf("decode %s: %v", r.body, err)
+		}
+	}
+}
+
+// apiError is the error body of every refusal.
+type apiError struct {
+	Error struct {
+		Code    string         `json:"code"`
+		Message string         `json:"message"`
+		Details map[string]any `json:"details"`
+	} `json:"error"`
+}
+
+// newClient creates a client and returns its ID.
+func (s *stack) newClient(token string) string {
+	var c struct {
+		ID string `json:"id"`
+	}
+	s.call("POST", "/api/v1/clients", token, map[string]any{"name": "Romashka LLC", "segment": "corporate"}).decode(s.t, 201, &c)
+	return c.ID
+}
+
+// newDeal opens a deal for a new client; extra fields are merged in.
+func (s *stack) newDeal(token string, extra map[string]any) deal.View {
+	body := map[string]any{"client_id": s.newClient(token), "title": "Corporate New Year party", "product": "events", "amount": "150000.00", "currency": "RUB"}
+	for k, v := range extra {
+		body[k] = v
+	}
+	var v deal.View
+	s.call("POST", "/api/v1/deals", token, body).decode(s.t, 201, &v)
+	recordHistory(s.t, v.ID)
+	return v
+}
+
+// act applies an action and returns the new view, checking the read model
+// agrees with the workflow afterwards.
+func (s *stack) act(token, id, action string, input any) deal.View {
+	s.t.Helper()
+	var v deal.View
+	s.call("POST", "/api/v1/deals/"+id+"/actions/"+action, token, input).decode(s.t, 200, &v)
+	s.agree(token, v)
+	return v
+}
+
+// view reads the live deal view.
+func (s *stack) view(token, id string) deal.View {
+	s.t.Helper()
+	var v deal.View
+	s.call("GET", "/api/v1/deals/"+id, token, nil).decode(s.t, 200, &v)
+	return v
+}
+
+// agree checks that the read model (list and history) matches the
+// workflow's view.
+func (s *stack) agree(token string, v deal.View) {
+	s.t.Helper()
+	var list struct {
+		Items []struct {
+			ID         string `json:"id"`
+			Stage      string `json:"stage"`
+			Status     string `json:"status"`
+			Owner      string `json:"owner"`
+			Amount     string `json:"amount"`
+			WaitingOn  string `json:"waiting_on"`
+			LostStage  string `json:"lost_stage"`
+			LostReason string `json:"lost_reason"`
+		} `json:"items"`
+	}
+	s.call("GET", "/api/v1/deals?client_id="+v.ClientID, token, nil).decode(s.t, 200, &list)
+	var hist struct {
+		Items []struct{ Seq int } `json:"items"`
+	}
+	s.call("GET", "/api/v1/deals/"+v.ID+"/history", token, nil).decode(s.t, 200, &hist)
+	for _, it := range list.Items {
+		if it.ID != v.ID {
+			continue
+		}
+		got := []string{it.Stage, it.Status, it.Owner, it.Amount, it.WaitingOn, it.LostStage, it.LostReason}
+		want := []string{string(v.Stage), string(v.Status), v.Owner, v.Amount.String(), string(v.WaitingOn), string(v.LostStage), v.LostReason}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			s.t.Fatalf("read model %v != workflow %v", got, want)
+		}
+		if len(hist.Items) != v.Seq {
+			s.t.Fatalf("read model history has %d events, workflow %d", len(hist.Items), v.Seq)
+		}
+		return
+	}
+	s.t.Fatalf("deal %s is not in the read model list", v.ID)
+}
+
+// eventually polls check until it returns true or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, check func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !check() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
