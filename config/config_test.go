@@ -155,3 +155,17 @@ func TestPolicyFile(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// TestReadmeDocumentsEveryVariable keeps the README's configuration table
+// in step with the code.
+func TestReadmeDocumentsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars() {
+		if !strings.Contains(string(readme), "| `"+v.Name+"` |") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
+	}
+}
