@@ -15,10 +15,10 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/money"
 )
 
 var t0 = time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)

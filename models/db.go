@@ -43,10 +43,30 @@ func Open(url string) (*gorm.DB, error) {
 		}
 		sqlDB.SetMaxOpenConns(1)
 	}
-	if err := db.AutoMigrate(All...); err != nil {
+	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate read model: %w", err)
 	}
 	return db, nil
+}
+
+// migrateLock is the PostgreSQL advisory lock key that serializes
+// migrations when several workers and API servers start at once.
+const migrateLock = 0x5a1e5f10
+
+// migrate creates or updates the tables. On PostgreSQL it holds an advisory
+// lock on one connection meanwhile, so concurrent starts do not race to
+// create the same table.
+func migrate(db *gorm.DB) error {
+	if db.Dialector.Name() != "postgres" {
+		return db.AutoMigrate(All...)
+	}
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrateLock).Error; err != nil {
+			return err
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrateLock)
+		return conn.AutoMigrate(All...)
+	})
 }
 
 func sqliteOptions(path string) string {

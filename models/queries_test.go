@@ -280,3 +280,26 @@ func TestClients(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentOpenMigratesOnce starts several processes' worth of Open on
+// one fresh PostgreSQL database at once, as a worker and an API server do on
+// a new deployment: none may fail.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	url := testdb.EmptyPostgres(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := models.Open(url)
+			if err == nil {
+				sqlDB, _ := db.DB()
+				sqlDB.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent Open: %v", err)
+		}
+	}
+}

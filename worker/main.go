@@ -1,42 +1,31 @@
 // Command worker runs the salesflow Temporal worker: deal workflows and the
 // activities that keep the read model and deliver notifications. Run as many
-// as load needs; they share nothing but Temporal and the database.
+// as load needs; they share nothing but Temporal and the database. It stops
+// gracefully on SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 
-	"go.temporal.io/sdk/worker"
-
-	"github.com/salesflow/salesflow/app"
-	"github.com/salesflow/salesflow/config"
+	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/config"
 )
 
-func main() {
-	cfg, err := config.Load()
-	if err != nil {
-		slog.Error("configuration", "err", err)
-		os.Exit(2)
-	}
-	logger := app.Logger(cfg)
-	if err := run(cfg, logger); err != nil {
-		logger.Error("worker stopped", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { app.Main("worker", run) }
 
-func run(cfg config.Config, logger *slog.Logger) error {
-	db, err := app.Store(context.Background(), cfg)
-	if err != nil {
-		return err
-	}
-	c, err := app.Dial(cfg, logger)
+func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	c, db, err := app.Connect(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	logger.Info("worker starting", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
-	return app.NewWorker(c, cfg, db).Run(worker.InterruptCh())
+	w := app.NewWorker(c, cfg, db)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Stop()
+	logger.Info("worker started", "task_queue", cfg.TaskQueue, "temporal", cfg.TemporalAddress)
+	<-ctx.Done()
+	return nil
 }

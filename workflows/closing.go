@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const (

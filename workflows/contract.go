@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const pointContractCorrections = "contract-corrections"

@@ -7,13 +7,14 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
-// arm creates the control point or, when it exists, re-arms it for a new due
-// time: reminders are planned afresh from now on, so nothing planned for the
-// old date can fire any more.
-func (r *run) arm(now time.Time, id string, kind deal.PointKind, due time.Time, subject string) {
+// arm creates the control point in the current stage or, when it exists,
+// re-arms it for a new due time: reminders are planned afresh from now on,
+// so nothing planned for the old date can fire any more. It returns the
+// point, valid until the next arm.
+func (r *run) arm(now time.Time, id string, kind deal.PointKind, due time.Time, subject string) *deal.ControlPoint {
 	pp := r.v.Policy.Point(kind)
 	cp := deal.ControlPoint{
 		ID: id, Kind: kind, Stage: r.v.Stage, Owner: r.v.Owner, Subject: subject,
@@ -26,11 +27,13 @@ func (r *run) arm(now time.Time, id string, kind deal.PointKind, due time.Time, 
 		}
 	}
 	slices.SortFunc(cp.RemindAt, time.Time.Compare)
-	if i := r.point(id); i >= 0 {
-		r.v.ControlPoints[i] = cp
-		return
+	i := r.point(id)
+	if i < 0 {
+		i = len(r.v.ControlPoints)
+		r.v.ControlPoints = append(r.v.ControlPoints, cp)
 	}
-	r.v.ControlPoints = append(r.v.ControlPoints, cp)
+	r.v.ControlPoints[i] = cp
+	return &r.v.ControlPoints[i]
 }
 
 func (r *run) point(id string) int {
@@ -38,9 +41,13 @@ func (r *run) point(id string) int {
 }
 
 // donePoint marks an open or overdue control point done.
-func (r *run) donePoint(now time.Time, id string) {
+func (r *run) donePoint(now time.Time, id string) { r.closePoint(now, id, deal.PointDone) }
+
+// closePoint ends an open or overdue control point with status (done, or
+// cancelled when its obligation no longer applies).
+func (r *run) closePoint(now time.Time, id string, status deal.PointStatus) {
 	if i := r.point(id); i >= 0 && r.v.ControlPoints[i].Active() {
-		r.v.ControlPoints[i].Status = deal.PointDone
+		r.v.ControlPoints[i].Status = status
 		r.v.ControlPoints[i].DoneAt = &now
 	}
 }
@@ -97,7 +104,12 @@ func (r *run) fireDue(ctx workflow.Context) bool {
 		if cp.Kind == deal.PointOfferValidity {
 			r.expireOffer(now, cp.ID)
 		}
-		notes = append(notes, r.notice(cp, deal.NoticeOverdue, cp.OverdueAt, false), r.notice(cp, deal.NoticeEscalation, cp.OverdueAt, true))
+		// A point armed already past its time turns overdue at arming.
+		at := cp.OverdueAt
+		if cp.ArmedAt.After(at) {
+			at = cp.ArmedAt
+		}
+		notes = append(notes, r.notice(cp, deal.NoticeOverdue, at, false), r.notice(cp, deal.NoticeEscalation, at, true))
 		r.record(now, systemActor, "control_point_overdue", map[string]any{"control_point": cp.ID, "due_at": cp.DueAt})
 	}
 	if len(notes) == 0 {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 func TestHappyPathToWonAndFollowUp(t *testing.T) {

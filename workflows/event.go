@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const (
@@ -133,13 +133,15 @@ var holdEvent = def(deal.ActHoldEvent,
 		}
 		return nil
 	},
-	func(_ *run, in *deal.HoldEventInput, now time.Time) error { return notFuture("held_at", in.HeldAt, now) },
+	func(_ *run, in *deal.HoldEventInput, now time.Time) error {
+		return notFuture("held_at", in.HeldAt, now)
+	},
 	func(r *run, in *deal.HoldEventInput, s step) {
 		held := orNow(in.HeldAt, s.now)
 		r.v.Event.HeldAt = &held
 		r.donePoint(s.now, pointEventDate)
 		r.issueInvoices(s.now, deal.DueAfterEvent)
-		r.arm(s.now, pointSurvey, deal.PointSurvey, held.Add(r.v.Policy.SurveyDelay.D()), "Assess the client's satisfaction")
+		r.arm(s.now, pointSurvey, deal.PointSurvey, held.Add(r.v.Policy.SurveyDelay.D()), "Assess the client's satisfaction").Stage = deal.StageClose
 	})
 
 var signClosingDocuments = def(deal.ActSignClosingDocuments,

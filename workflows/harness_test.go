@@ -4,16 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -31,6 +37,8 @@ type harness struct {
 	// outcomes maps a step label to the update's error ("" when applied).
 	outcomes map[string]string
 	views    map[string]deal.View
+	// labels lists the scheduled steps in the order they were scheduled.
+	labels []string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -43,6 +51,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Deal)
 	env.RegisterActivity(&activities.Activities{DB: db})
@@ -64,6 +73,7 @@ func (h *harness) act(label string, d time.Duration, action string, input any) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.labels = append(h.labels, label)
 	h.env.RegisterDelayedCallback(func() {
 		h.env.UpdateWorkflow(action, label, &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { h.outcomes[label] = code(err) },
@@ -74,8 +84,11 @@ func (h *harness) act(label string, d time.Duration, action string, input any) {
 					return
 				}
 				h.outcomes[label] = ""
+				// The test environment hands over the workflow's own value,
+				// whose slices later changes would show through: keep a copy,
+				// as a client would get it.
 				if view, ok := v.(deal.View); ok {
-					h.views[label] = view
+					h.views[label] = h.copyView(view)
 				}
 			},
 		}, deal.Request{Actor: "alice", Input: raw})
@@ -90,6 +103,19 @@ func (h *harness) snapshot(label string, d time.Duration) {
 // cancelAt cancels the workflow at offset d (ends open-ended scenarios).
 func (h *harness) cancelAt(d time.Duration) {
 	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, d)
+}
+
+// copyView deep-copies a view through its JSON form.
+func (h *harness) copyView(v deal.View) deal.View {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var c deal.View
+	if err := json.Unmarshal(raw, &c); err != nil {
+		h.t.Fatal(err)
+	}
+	return c
 }
 
 func (h *harness) query() deal.View {
@@ -135,6 +161,17 @@ func (h *harness) mustApply(labels ...string) {
 	}
 }
 
+// mustApplyAll fails unless every scheduled step but the given ones was
+// applied.
+func (h *harness) mustApplyAll(except ...string) {
+	h.t.Helper()
+	for _, l := range h.labels {
+		if !slices.Contains(except, l) {
+			h.mustApply(l)
+		}
+	}
+}
+
 // mustRefuse fails unless the step was refused with the given code.
 func (h *harness) mustRefuse(label, wantCode string) {
 	h.t.Helper()
@@ -176,10 +213,7 @@ func (h *harness) noticesFor(point string, kind deal.NotificationKind) []models.
 // history returns the read model's history types in order.
 func (h *harness) history() []string {
 	h.t.Helper()
-	evs, err := models.DealHistory(context.Background(), h.db, dealID)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	evs := h.events()
 	out := make([]string, len(evs))
 	for i, e := range evs {
 		out[i] = e.Type
@@ -207,4 +241,134 @@ func (h *harness) toContract() {
 	h.toOffer()
 	h.act("offer", day(0.3), deal.ActIssueOffer, map[string]any{"amount": "100000.00", "valid_until": h.at(day(10))})
 	h.act("accept", day(1), deal.ActAcceptOffer, deal.AcceptOfferInput{})
+}
+
+// toPayment continues to the payment stage by day 2: a contract with the
+// single approver "director" and the given plan (100% before the event when
+// none) is signed at day 2, which issues the first invoice due at day 7.
+func (h *harness) toPayment(plan ...deal.Installment) {
+	h.toContract()
+	h.act("contract", day(1.5), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: []string{"director"}, PaymentPlan: plan})
+	h.act("approve", day(2), deal.ActApproveContract, deal.ApproveContractInput{Approver: "director"})
+}
+
+// toEvent continues to the event stage by day 2.5, the whole amount paid.
+func (h *harness) toEvent() {
+	h.toPayment()
+	h.act("pay", day(2.5), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 100000_00})
+}
+
+// toClose continues to the close stage by day 5: an event without items,
+// dated day 4.75, is held at day 4.5 (so the survey is due at day 7.5) and
+// the closing documents are signed at day 5.
+func (h *harness) toClose() {
+	h.toEvent()
+	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(4.75))})
+	h.act("held", day(4.5), deal.ActHoldEvent, nil)
+	h.act("sign", day(5), deal.ActSignClosingDocuments, nil)
+}
+
+// notice is one notification of a control point as a test expects it,
+// times as offsets from the start.
+type notice struct {
+	kind deal.NotificationKind
+	to   string
+	at   time.Duration // when it is sent
+	due  time.Duration // the due time it is about
+}
+
+func (n notice) String() string {
+	return fmt.Sprintf("%s to %s at %s (due %s)", n.kind, n.to, off(n.at), off(n.due))
+}
+
+// remind, overdue and escalation are the notices of a point owned by alice,
+// whose manager is maria.
+func remind(at, due time.Duration) notice  { return notice{deal.NoticeReminder, "alice", at, due} }
+func overdue(at, due time.Duration) notice { return notice{deal.NoticeOverdue, "alice", at, due} }
+func escalation(at, due time.Duration) notice {
+	return notice{deal.NoticeEscalation, "maria", at, due}
+}
+
+// off writes an offset from the start as days and the rest, e.g. "+7d" or
+// "+1d4h48m".
+func off(d time.Duration) string {
+	s := fmt.Sprintf("+%dd", d/(24*time.Hour))
+	if rest := d % (24 * time.Hour); rest != 0 {
+		s += strings.TrimSuffix(strings.TrimSuffix(rest.String(), "0s"), "0m")
+	}
+	return s
+}
+
+// wantNotices fails unless the control point's notifications in the read
+// model are exactly want (in any order), and unless the deal's history shows
+// the workflow firing each reminder and each overdue transition at exactly
+// that moment: a notification is stamped with its planned time, the history
+// with the time it really fired.
+func (h *harness) wantNotices(pointID string, want ...notice) {
+	h.t.Helper()
+	var got []notice
+	for _, n := range h.notifications() {
+		if n.ControlPointID == pointID {
+			got = append(got, notice{deal.NotificationKind(n.Kind), n.Recipient, n.CreatedAt.Sub(h.start), n.DueAt.Sub(h.start)})
+		}
+	}
+	if g, w := sortedStrings(got), sortedStrings(want); !slices.Equal(g, w) {
+		h.t.Errorf("notifications of %s:\n got  %s\n want %s", pointID, strings.Join(g, "\n      "), strings.Join(w, "\n      "))
+	}
+	var fired, wantFired []string
+	for _, e := range h.events() {
+		var d struct {
+			Point string    `json:"control_point"`
+			Due   time.Time `json:"due_at"`
+		}
+		if (e.Type == "reminder_sent" || e.Type == "control_point_overdue") && json.Unmarshal([]byte(e.Data), &d) == nil && d.Point == pointID {
+			fired = append(fired, fmt.Sprintf("%s at %s (due %s)", e.Type, off(e.At.Sub(h.start)), off(d.Due.Sub(h.start))))
+		}
+	}
+	for _, n := range want {
+		switch n.kind {
+		case deal.NoticeReminder:
+			wantFired = append(wantFired, fmt.Sprintf("reminder_sent at %s (due %s)", off(n.at), off(n.due)))
+		case deal.NoticeOverdue:
+			wantFired = append(wantFired, fmt.Sprintf("control_point_overdue at %s (due %s)", off(n.at), off(n.due)))
+		}
+	}
+	if g, w := sortedStrings(fired), sortedStrings(wantFired); !slices.Equal(g, w) {
+		h.t.Errorf("history of %s:\n got  %s\n want %s", pointID, strings.Join(g, "\n      "), strings.Join(w, "\n      "))
+	}
+}
+
+func sortedStrings[T any](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprint(x)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// events returns the read model's history of the deal.
+func (h *harness) events() []models.DealEvent {
+	h.t.Helper()
+	evs, err := models.DealHistory(context.Background(), h.db, dealID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return evs
+}
+
+// times converts offsets from the start into absolute times.
+func (h *harness) times(ds ...time.Duration) []time.Time {
+	out := make([]time.Time, len(ds))
+	for i, d := range ds {
+		out[i] = h.at(d)
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// equalTimes compares instants regardless of their location.
+func equalTimes(a, b []time.Time) bool {
+	return slices.EqualFunc(a, b, time.Time.Equal)
 }

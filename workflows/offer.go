@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const pointOfferCorrections = "offer-corrections"
@@ -50,7 +50,9 @@ var issueOffer = def(deal.ActIssueOffer,
 	},
 	func(r *run, in *deal.IssueOfferInput, s step) {
 		if prev := r.currentOffer(); prev != nil {
-			r.donePoint(s.now, offerPoint(prev.Version))
+			// Only an expired version still has an active point here: the
+			// new version supersedes it, so its obligation no longer applies.
+			r.closePoint(s.now, offerPoint(prev.Version), deal.PointCancelled)
 		}
 		r.donePoint(s.now, pointOfferCorrections)
 		until := orNow(in.ValidUntil, s.now.Add(r.v.Policy.OfferValidity.D()))

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
-	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 func invoicePoint(n int) string { return fmt.Sprintf("invoice-%d", n) }
@@ -40,7 +40,10 @@ func (r *run) issueInvoices(now time.Time, due deal.Due) {
 		}
 		r.v.Invoices = append(r.v.Invoices, inv)
 		r.document(now, deal.DocInvoice, n, inv.Number, "")
-		r.arm(now, invoicePoint(n), deal.PointPaymentDue, inv.DueAt, fmt.Sprintf("Invoice %s (%s %s) due", inv.Number, inv.Amount, r.v.Currency))
+		cp := r.arm(now, invoicePoint(n), deal.PointPaymentDue, inv.DueAt, fmt.Sprintf("Invoice %s (%s %s) due", inv.Number, inv.Amount, r.v.Currency))
+		if due == deal.DueAfterEvent {
+			cp.Stage = deal.StageClose // postpayment is awaited in close
+		}
 	}
 }
 

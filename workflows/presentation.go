@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const (
@@ -45,7 +45,9 @@ var declinePresentation = def(deal.ActDeclinePresentation, (*run).presentationPe
 	})
 
 var holdPresentation = def(deal.ActHoldPresentation, (*run).presentationPending,
-	func(_ *run, in *deal.HoldPresentationInput, now time.Time) error { return notFuture("held_at", in.HeldAt, now) },
+	func(_ *run, in *deal.HoldPresentationInput, now time.Time) error {
+		return notFuture("held_at", in.HeldAt, now)
+	},
 	func(r *run, in *deal.HoldPresentationInput, s step) {
 		held := orNow(in.HeldAt, s.now)
 		p := &r.v.Presentation

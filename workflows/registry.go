@@ -8,7 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // step is the context of one applied action.

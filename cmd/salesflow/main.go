@@ -10,31 +10,20 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"go.temporal.io/sdk/testsuite"
 
-	"github.com/salesflow/salesflow/api"
-	"github.com/salesflow/salesflow/app"
-	"github.com/salesflow/salesflow/config"
+	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/config"
 )
 
 func main() {
-	cfg, err := config.Load()
-	if err != nil {
-		slog.Error("configuration", "err", err)
-		os.Exit(2)
-	}
-	cfg.SeedDemo = true
-	logger := app.Logger(cfg)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, logger); err != nil {
-		logger.Error("salesflow stopped", "err", err)
-		os.Exit(1)
-	}
+	app.Main("salesflow", func(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+		cfg.SeedDemo = true
+		return run(ctx, cfg, logger)
+	})
 }
 
 func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
@@ -68,11 +57,10 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
-	policy, err := cfg.Policy()
+	e, err := app.API(cfg, c, db, logger)
 	if err != nil {
 		return err
 	}
-	e := api.New(api.Deps{Temporal: c, DB: db, Policy: policy, TaskQueue: cfg.TaskQueue, Logger: logger})
 	banner(cfg)
 	return api.Serve(ctx, e, cfg.HTTPAddr, logger)
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 const alice, maria = "dev-alice", "dev-maria"

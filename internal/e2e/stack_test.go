@@ -28,10 +28,10 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
 
-	"github.com/salesflow/salesflow/api"
-	"github.com/salesflow/salesflow/app"
-	"github.com/salesflow/salesflow/config"
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/config"
+	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
@@ -159,7 +159,7 @@ func (s *stack) conform(req *http.Request, res *http.Response, body []byte) {
 	}
 	out := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
-		Body: io.NopCloser(bytes.NewReader(body)),
+		Body:    io.NopCloser(bytes.NewReader(body)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {

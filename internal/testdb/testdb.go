@@ -31,11 +31,23 @@ func URL() string {
 	return DefaultURL
 }
 
-// Postgres creates a database named salesflow_t_<random hex> on the server
-// given by URL, opens it through models.Open (which migrates it) and drops it
-// when the test ends. The test fails, never skips, when the server cannot be
-// reached.
+// Postgres returns a migrated read model in a fresh PostgreSQL database
+// (see EmptyPostgres) through models.Open.
 func Postgres(t testing.TB) *gorm.DB {
+	t.Helper()
+	url := EmptyPostgres(t)
+	db, err := models.Open(url)
+	if err != nil {
+		t.Fatalf("testdb: open %s: %v", url, err)
+	}
+	closeOnCleanup(t, db)
+	return db
+}
+
+// EmptyPostgres creates a database named salesflow_t_<random hex> on the
+// server given by URL, drops it when the test ends, and returns its URL. The
+// test fails, never skips, when the server cannot be reached.
+func EmptyPostgres(t testing.TB) string {
 	t.Helper()
 	server, err := url.Parse(URL())
 	if err != nil || (server.Scheme != "postgres" && server.Scheme != "postgresql") {
@@ -72,12 +84,7 @@ func Postgres(t testing.TB) *gorm.DB {
 
 	target := *server
 	target.Path = "/" + name
-	db, err := models.Open(target.String())
-	if err != nil {
-		t.Fatalf("testdb: open %s: %v", name, err)
-	}
-	closeOnCleanup(t, db)
-	return db
+	return target.String()
 }
 
 // SQLite opens a migrated read model in a fresh SQLite file under the

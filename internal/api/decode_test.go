@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
-	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 // decodeErr decodes body into a fresh value of v's type and returns the

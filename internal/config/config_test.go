@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // clearEnv unsets every variable for the test, so the host's environment
@@ -159,7 +159,7 @@ func TestPolicyFile(t *testing.T) {
 // TestReadmeDocumentsEveryVariable keeps the README's configuration table
 // in step with the code.
 func TestReadmeDocumentsEveryVariable(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

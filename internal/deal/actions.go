@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 // Request is the argument of every action update: who acts and the action's

@@ -21,9 +21,9 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/money"
 )
 
 // testAPI is the API over a fresh SQLite read model with the demo staff

@@ -14,8 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/deal"
-	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 func loadDoc(t *testing.T) *openapi3.T {

@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/labstack/echo/v4"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -15,7 +19,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/config"
+	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -46,6 +51,20 @@ func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
 	return c, nil
 }
 
+// Connect opens the read model and connects to Temporal: what the worker
+// and the API server both need. The caller closes the client.
+func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (client.Client, *gorm.DB, error) {
+	db, err := Store(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := Dial(cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, db, nil
+}
+
 // Store opens (and migrates) the read model, seeding the demo staff when
 // configured to.
 func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
@@ -68,4 +87,32 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w.RegisterWorkflow(workflows.Deal)
 	w.RegisterActivity(&activities.Activities{DB: db})
 	return w
+}
+
+// API returns the HTTP API for the configuration.
+func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (*echo.Echo, error) {
+	policy, err := cfg.Policy()
+	if err != nil {
+		return nil, err
+	}
+	return api.New(api.Deps{Temporal: c, DB: db, Policy: policy, TaskQueue: cfg.TaskQueue, Logger: logger}), nil
+}
+
+// Main is the body of every salesflow command: it loads the configuration,
+// sets up logging, runs run until it returns or SIGINT/SIGTERM cancels its
+// context, and exits non-zero on failure.
+func Main(name string, run func(ctx context.Context, cfg config.Config, logger *slog.Logger) error) {
+	cfg, err := config.Load()
+	if err != nil {
+		slog.Error("configuration", "err", err)
+		os.Exit(2)
+	}
+	logger := Logger(cfg).With("process", name)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, logger); err != nil {
+		logger.Error("stopped", "err", err)
+		stop()
+		os.Exit(1)
+	}
 }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/money"
 )
 
 // dealList is the answer of GET /deals.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // decode reads the request body strictly into v, a pointer to a struct, and

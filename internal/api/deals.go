@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/salesflow/salesflow/deal"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/money"
 	"github.com/salesflow/salesflow/workflows"
 )
 

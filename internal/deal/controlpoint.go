@@ -76,8 +76,9 @@ const (
 )
 
 // Notification is one reminder or escalation for one person. Key is stable
-// for (deal, control point, kind, due time, recipient), so a retry, a replay
-// or a re-arm never delivers the same notification twice.
+// for (deal, control point, kind, due time, planned moment), so a retry or a
+// replay never delivers the same notification twice, and a point re-armed
+// for a new due time gets new ones.
 type Notification struct {
 	Key            string           `json:"key"`
 	Kind           NotificationKind `json:"kind"`

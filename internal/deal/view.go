@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/salesflow/salesflow/money"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 // Params start a deal workflow.
