@@ -40,6 +40,7 @@ type details struct {
 	Dependencies []string `json:"dependencies,omitempty"`
 }
 
+// Error returns the code and message.
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
 // errorBody is the JSON shape of every error response.
