@@ -15,9 +15,8 @@ const (
 
 // followUpPending reports whether a won deal still waits for its follow-up.
 func (r *run) followUpPending() bool {
-	return r.v.Status == deal.StatusWon && slices.ContainsFunc(r.v.ControlPoints, func(c deal.ControlPoint) bool {
-		return c.ID == pointFollowUp && c.Status == deal.PointOpen
-	})
+	cp := r.cps.get(pointFollowUp)
+	return r.v.Status == deal.StatusWon && cp != nil && cp.Status == deal.PointOpen
 }
 
 func (r *run) checkReason(reason, comment string) error {
@@ -63,7 +62,7 @@ var submitSurvey = def(deal.ActSubmitSurvey,
 		}
 		sv.Dissatisfied = len(sv.LowScores) > 0
 		r.v.Survey = sv
-		r.donePoint(s.now, pointSurvey)
+		r.cps.done(s.now, pointSurvey)
 		r.document(s.now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
 		if sv.Dissatisfied {
 			r.record(s.now, systemActor, "dissatisfaction_detected", map[string][]string{"questions": sv.LowScores})
@@ -117,7 +116,7 @@ var closeDeal = def(deal.ActCloseDeal,
 	}, nil,
 	func(r *run, _ *deal.CloseDealInput, s step) {
 		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.now
-		r.cancelPoints(s.now)
+		r.cps.cancelAll(s.now)
 		if r.v.FollowUp == nil {
 			r.v.FollowUp = &deal.FollowUp{At: s.now.Add(r.v.Policy.FollowUpDelay.D())}
 		}
@@ -144,6 +143,6 @@ var logContact = def(deal.ActLogContact,
 	},
 	func(r *run, in *deal.LogContactInput, s step) {
 		if r.v.Status == deal.StatusWon {
-			r.donePoint(s.now, pointFollowUp)
+			r.cps.done(s.now, pointFollowUp)
 		}
 	})

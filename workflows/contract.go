@@ -144,6 +144,6 @@ var reviseContract = def(deal.ActReviseContract,
 		for i := range c.Approvers {
 			c.Approvers[i].Approved, c.Approvers[i].ApprovedAt = false, nil
 		}
-		r.donePoint(s.now, pointContractCorrections)
+		r.cps.done(s.now, pointContractCorrections)
 		r.document(s.now, deal.DocContract, c.Revision, fmt.Sprintf("contract-r%d", c.Revision), "")
 	})

@@ -41,14 +41,20 @@ func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
 	r.opened = true
 	followUps := workflow.GetSignalChannel(ctx, SignalFollowUpDone)
 	for !r.finished() && ctx.Err() == nil {
-		if r.fireDue(ctx) {
+		if r.cps.fire(ctx) {
 			r.settle(workflow.Now(ctx))
 			if err := r.sync(ctx); err != nil {
 				break
 			}
 			continue
 		}
-		r.wait(ctx, followUps)
+		waitFor(ctx, r.cps.nextWake(), r.wake, func(sel workflow.Selector) {
+			sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
+				var next string
+				c.Receive(ctx, &next)
+				r.followUpDone(ctx, next)
+			})
+		})
 	}
 	if ctx.Err() != nil {
 		return r.cancelled(ctx)
@@ -109,32 +115,13 @@ func (r *run) handler(e entry) func(workflow.Context, deal.Request) (deal.View, 
 	}
 }
 
-// wait sleeps until the next control point moment, a change made by an
-// update, a follow-up signal or cancellation, whichever comes first.
-func (r *run) wait(ctx workflow.Context, followUps workflow.ReceiveChannel) {
-	timerCtx, cancelTimer := workflow.WithCancel(ctx)
-	defer cancelTimer()
-	sel := workflow.NewSelector(ctx)
-	if next := r.nextWake(); !next.IsZero() {
-		sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
-	}
-	sel.AddReceive(r.wake, func(c workflow.ReceiveChannel, _ bool) { c.ReceiveAsync(nil) })
-	sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
-		var next string
-		c.Receive(ctx, &next)
-		r.followUpDone(ctx, next)
-	})
-	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-	sel.Select(ctx)
-}
-
 // followUpDone completes a won deal's follow-up because a new deal followed.
 func (r *run) followUpDone(ctx workflow.Context, next string) {
 	if !r.followUpPending() {
 		return
 	}
 	now := workflow.Now(ctx)
-	r.donePoint(now, pointFollowUp)
+	r.cps.done(now, pointFollowUp)
 	r.record(now, systemActor, "follow_up_done", map[string]string{"next_deal_id": next})
 	r.settle(now)
 	_ = r.sync(ctx)
@@ -155,7 +142,7 @@ func (r *run) cancelled(ctx workflow.Context) (deal.View, error) {
 	if r.v.Status == deal.StatusOpen {
 		r.v.Status, r.v.ClosedAt = deal.StatusCancelled, &now
 	}
-	r.cancelPoints(now)
+	r.cps.cancelAll(now)
 	r.record(now, systemActor, "deal_cancelled", nil)
 	r.settle(now)
 	if err := r.sync(dctx); err != nil {

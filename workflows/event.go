@@ -102,7 +102,7 @@ var approveEventItem = def(deal.ActApproveEventItem,
 			}
 		}
 		if len(r.pendingItems()) == 0 {
-			r.donePoint(s.now, pointEventItems)
+			r.cps.done(s.now, pointEventItems)
 		}
 	})
 
@@ -139,7 +139,7 @@ var holdEvent = def(deal.ActHoldEvent,
 	func(r *run, in *deal.HoldEventInput, s step) {
 		held := orNow(in.HeldAt, s.now)
 		r.v.Event.HeldAt = &held
-		r.donePoint(s.now, pointEventDate)
+		r.cps.done(s.now, pointEventDate)
 		r.issueInvoices(s.now, deal.DueAfterEvent)
 		r.arm(s.now, pointSurvey, deal.PointSurvey, held.Add(r.v.Policy.SurveyDelay.D()), "Assess the client's satisfaction").Stage = deal.StageClose
 	})

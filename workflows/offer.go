@@ -52,9 +52,9 @@ var issueOffer = def(deal.ActIssueOffer,
 		if prev := r.currentOffer(); prev != nil {
 			// Only an expired version still has an active point here: the
 			// new version supersedes it, so its obligation no longer applies.
-			r.closePoint(s.now, offerPoint(prev.Version), deal.PointCancelled)
+			r.cps.close(s.now, offerPoint(prev.Version), deal.PointCancelled)
 		}
-		r.donePoint(s.now, pointOfferCorrections)
+		r.cps.done(s.now, pointOfferCorrections)
 		until := orNow(in.ValidUntil, s.now.Add(r.v.Policy.OfferValidity.D()))
 		o := deal.Offer{Version: len(r.v.Offers) + 1, Amount: in.Amount, ValidUntil: until, Terms: in.Terms, Status: deal.OfferSent, IssuedAt: s.now}
 		r.v.Offers = append(r.v.Offers, o)
@@ -75,7 +75,7 @@ var requestOfferChanges = def(deal.ActRequestOfferChanges, (*run).offerAnswerabl
 	func(r *run, in *deal.RequestOfferChangesInput, s step) {
 		o := r.currentOffer()
 		o.Status, o.Comment = deal.OfferChangesRequested, in.Comment
-		r.donePoint(s.now, offerPoint(o.Version))
+		r.cps.done(s.now, offerPoint(o.Version))
 		due := orNow(in.CorrectionsDue, s.now.Add(r.v.Policy.CorrectionsDelay.D()))
 		r.arm(s.now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
 	})
@@ -116,7 +116,7 @@ var acceptOffer = def(deal.ActAcceptOffer,
 		o := r.currentOffer()
 		o.Status = deal.OfferAccepted
 		r.v.Amount = o.Amount
-		r.donePoint(s.now, offerPoint(o.Version))
+		r.cps.done(s.now, offerPoint(o.Version))
 		r.enter(s.now, deal.StageContract)
 	})
 

@@ -111,7 +111,7 @@ var recordPayment = def(deal.ActRecordPayment,
 			left -= part
 			if inv.Paid == inv.Amount {
 				inv.Status = deal.InvoicePaid
-				r.donePoint(s.now, invoicePoint(inv.Installment))
+				r.cps.done(s.now, invoicePoint(inv.Installment))
 			}
 		}
 		if r.v.Stage == deal.StagePayment && !slices.ContainsFunc(r.v.Invoices, func(i deal.Invoice) bool {

@@ -26,7 +26,7 @@ var schedulePresentation = def(deal.ActSchedulePresentation, (*run).presentation
 	func(_ *run, in *deal.SchedulePresentationInput, now time.Time) error { return future("at", in.At, now) },
 	func(r *run, in *deal.SchedulePresentationInput, s step) {
 		r.v.Presentation.ScheduledAt = &in.At
-		r.donePoint(s.now, pointRetry)
+		r.cps.done(s.now, pointRetry)
 	})
 
 var declinePresentation = def(deal.ActDeclinePresentation, (*run).presentationPending,
@@ -52,7 +52,7 @@ var holdPresentation = def(deal.ActHoldPresentation, (*run).presentationPending,
 		held := orNow(in.HeldAt, s.now)
 		p := &r.v.Presentation
 		p.HeldAt, p.Notes = &held, in.Notes
-		r.donePoint(s.now, pointRetry)
+		r.cps.done(s.now, pointRetry)
 		r.arm(s.now, pointProtocol, deal.PointProtocol, held.Add(r.v.Policy.ProtocolDelay.D()), "Send the meeting protocol")
 	})
 
@@ -68,7 +68,7 @@ var sendProtocol = def(deal.ActSendProtocol,
 	}, nil,
 	func(r *run, in *deal.SendProtocolInput, s step) {
 		r.v.Presentation.ProtocolSentAt = &s.now
-		r.donePoint(s.now, pointProtocol)
+		r.cps.done(s.now, pointProtocol)
 		r.document(s.now, deal.DocProtocol, 1, "protocol-1", in.URL)
 		r.enter(s.now, deal.StageOffer)
 	})

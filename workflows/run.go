@@ -25,6 +25,8 @@ type run struct {
 	// actions is the registry of entries(); kept here so that the action
 	// variables and the functions they use do not form an init cycle.
 	actions []entry
+	// cps schedules the control points of r.v.
+	cps *schedule
 }
 
 func newRun(ctx workflow.Context, p deal.Params) *run {
@@ -38,6 +40,13 @@ func newRun(ctx workflow.Context, p deal.Params) *run {
 		Presentation: deal.Presentation{Declines: []deal.Decline{}},
 		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},
 		ControlPoints: []deal.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
+	}
+	r.cps = &schedule{
+		points:    &r.v.ControlPoints,
+		policy:    r.v.Policy.Point,
+		subject:   subject{dealID: p.ID, title: p.Title},
+		record:    r.record,
+		onOverdue: r.onOverdue,
 	}
 	return r
 }
@@ -79,8 +88,7 @@ func (r *run) settle(now time.Time) {
 
 // finished reports whether nothing is left for the workflow to do.
 func (r *run) finished() bool {
-	return r.v.Status != deal.StatusOpen &&
-		!slices.ContainsFunc(r.v.ControlPoints, func(c deal.ControlPoint) bool { return c.Status == deal.PointOpen })
+	return r.v.Status != deal.StatusOpen && !r.cps.pending()
 }
 
 // lose ends the deal as lost at its current stage.
@@ -89,7 +97,7 @@ func (r *run) lose(now time.Time, reason, comment string) {
 	r.v.LostStage, r.v.LostReason, r.v.LostComment = r.v.Stage, reason, comment
 	r.v.ClosedAt = &now
 	r.cancelOpenInvoices()
-	r.cancelPoints(now)
+	r.cps.cancelAll(now)
 	r.record(now, systemActor, "deal_lost", map[string]string{"stage": string(r.v.Stage), "reason": reason, "comment": comment})
 }
 

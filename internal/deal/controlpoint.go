@@ -82,7 +82,8 @@ const (
 type Notification struct {
 	Key            string           `json:"key"`
 	Kind           NotificationKind `json:"kind"`
-	DealID         string           `json:"deal_id"`
+	DealID         string           `json:"deal_id,omitempty"`
+	ComplaintID    string           `json:"complaint_id,omitempty"`
 	ControlPointID string           `json:"control_point_id"`
 	// Recipient is a staff ID. When ToManager is set, the notification goes
 	// to Recipient's manager instead (resolved at delivery).
