@@ -35,11 +35,11 @@ var submitSurvey = def(deal.ActSubmitSurvey,
 			return err
 		}
 		if r.v.Survey != nil {
-			return r.notAllowed("the survey was already submitted")
+			return notAllowed("the survey was already submitted")
 		}
 		return nil
 	},
-	func(r *run, in *deal.SubmitSurveyInput, _ time.Time) error {
+	func(r *run, in *deal.SubmitSurveyInput, _ step) error {
 		if len(in.Scores) == 0 {
 			return invalid("scores", "score at least one question")
 		}
@@ -83,9 +83,9 @@ var scheduleFollowUp = def(deal.ActScheduleFollowUp,
 		if r.followUpPending() || r.inStage(deal.StageClose) == nil {
 			return nil
 		}
-		return r.notAllowed("a follow-up is scheduled in the close stage or after the deal is won")
+		return notAllowed("a follow-up is scheduled in the close stage or after the deal is won")
 	},
-	func(_ *run, in *deal.ScheduleFollowUpInput, now time.Time) error { return future("at", in.At, now) },
+	func(_ *run, in *deal.ScheduleFollowUpInput, st step) error { return future("at", in.At, st.now) },
 	func(r *run, in *deal.ScheduleFollowUpInput, s step) {
 		r.v.FollowUp = &deal.FollowUp{At: in.At, Purpose: in.Purpose, Product: in.Product}
 		if r.v.Status == deal.StatusWon {
@@ -107,10 +107,10 @@ var closeDeal = def(deal.ActCloseDeal,
 			return err
 		}
 		if r.v.Survey == nil {
-			return r.notAllowed("the satisfaction survey is not submitted yet")
+			return notAllowed("the satisfaction survey is not submitted yet")
 		}
 		if out := r.outstanding(); out > 0 {
-			return r.notAllowed("%s %s is still awaiting payment", out, r.v.Currency)
+			return notAllowed("%s %s is still awaiting payment", out, r.v.Currency)
 		}
 		return nil
 	}, nil,
@@ -125,7 +125,7 @@ var closeDeal = def(deal.ActCloseDeal,
 	})
 
 var lose = def(deal.ActLose, (*run).isOpen,
-	func(r *run, in *deal.LoseInput, _ time.Time) error { return r.checkReason(in.Reason, in.Comment) },
+	func(r *run, in *deal.LoseInput, _ step) error { return r.checkReason(in.Reason, in.Comment) },
 	func(r *run, in *deal.LoseInput, s step) { r.lose(s.now, in.Reason, in.Comment) })
 
 var logContact = def(deal.ActLogContact,
@@ -135,11 +135,11 @@ var logContact = def(deal.ActLogContact,
 		}
 		return r.isOpen()
 	},
-	func(_ *run, in *deal.LogContactInput, now time.Time) error {
+	func(_ *run, in *deal.LogContactInput, st step) error {
 		if err := required("channel", in.Channel); err != nil {
 			return err
 		}
-		return notFuture("at", in.At, now)
+		return notFuture("at", in.At, st.now)
 	},
 	func(r *run, in *deal.LogContactInput, s step) {
 		if r.v.Status == deal.StatusWon {

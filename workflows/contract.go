@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
 )
@@ -16,7 +15,7 @@ func (r *run) contractIn(status deal.ContractStatus) error {
 		return err
 	}
 	if c := r.v.Contract; c == nil || c.Status != status {
-		return r.notAllowed("the contract is not %s", strings.ReplaceAll(string(status), "_", " "))
+		return notAllowed("the contract is not %s", strings.ReplaceAll(string(status), "_", " "))
 	}
 	return nil
 }
@@ -40,11 +39,11 @@ var prepareContract = def(deal.ActPrepareContract,
 			return err
 		}
 		if r.v.Contract != nil {
-			return r.notAllowed("the contract is already prepared")
+			return notAllowed("the contract is already prepared")
 		}
 		return nil
 	},
-	func(_ *run, in *deal.PrepareContractInput, _ time.Time) error {
+	func(_ *run, in *deal.PrepareContractInput, _ step) error {
 		if len(in.Approvers) == 0 {
 			return invalid("approvers", "name at least one approver")
 		}
@@ -90,7 +89,7 @@ func checkPlan(plan []deal.Installment) error {
 
 var approveContract = def(deal.ActApproveContract,
 	func(r *run) error { return r.contractIn(deal.ContractAwaitingApproval) },
-	func(r *run, in *deal.ApproveContractInput, _ time.Time) error {
+	func(r *run, in *deal.ApproveContractInput, _ step) error {
 		a, err := r.approver("approver", in.Approver)
 		if err == nil && a.Approved {
 			err = invalid("approver", "%q already approved revision %d", a.Name, r.v.Contract.Revision)
@@ -115,7 +114,7 @@ var approveContract = def(deal.ActApproveContract,
 
 var requestContractChanges = def(deal.ActRequestContractChanges,
 	func(r *run) error { return r.contractIn(deal.ContractAwaitingApproval) },
-	func(r *run, in *deal.RequestContractChangesInput, now time.Time) error {
+	func(r *run, in *deal.RequestContractChangesInput, st step) error {
 		if _, err := r.approver("approver", in.Approver); err != nil {
 			return err
 		}
@@ -123,7 +122,7 @@ var requestContractChanges = def(deal.ActRequestContractChanges,
 			return err
 		}
 		if in.CorrectionsDue != nil {
-			return future("corrections_due", *in.CorrectionsDue, now)
+			return future("corrections_due", *in.CorrectionsDue, st.now)
 		}
 		return nil
 	},

@@ -78,41 +78,7 @@ func (r *run) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range r.actions {
-		err := workflow.SetUpdateHandlerWithOptions(ctx, e.name, r.handler(e), workflow.UpdateHandlerOptions{
-			Validator: func(ctx workflow.Context, req deal.Request) error {
-				if err := e.allowed(r); err != nil {
-					return r.applicationError(err)
-				}
-				if req.Actor == "" {
-					return r.applicationError(invalid("actor", "is required"))
-				}
-				return r.applicationError(e.check(r, req.Input, workflow.Now(ctx)))
-			},
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// handler applies a validated action, records it, and returns the new view
-// once the read model has it.
-func (r *run) handler(e entry) func(workflow.Context, deal.Request) (deal.View, error) {
-	return func(ctx workflow.Context, req deal.Request) (deal.View, error) {
-		s := step{now: workflow.Now(ctx), actor: req.Actor}
-		r.record(s.now, s.actor, e.name, req.Input)
-		e.apply(r, req.Input, s)
-		if r.v.Status == deal.StatusOpen {
-			r.arm(s.now, pointContact, deal.PointContactInterval, s.now.Add(r.v.Policy.ContactInterval.D()), "Contact the client")
-		}
-		r.settle(s.now)
-		if err := r.sync(ctx); err != nil {
-			return deal.View{}, err
-		}
-		return r.v, nil
-	}
+	return registerActions(ctx, r, r.actions)
 }
 
 // followUpDone completes a won deal's follow-up because a new deal followed.

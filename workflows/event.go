@@ -22,9 +22,9 @@ func (r *run) eventPending() error {
 	}
 	switch e := r.v.Event; {
 	case e == nil:
-		return r.notAllowed("the event is not planned yet")
+		return notAllowed("the event is not planned yet")
 	case e.HeldAt != nil:
-		return r.notAllowed("the event has already been held")
+		return notAllowed("the event has already been held")
 	}
 	return nil
 }
@@ -55,12 +55,12 @@ var planEvent = def(deal.ActPlanEvent,
 			return err
 		}
 		if r.v.Event != nil {
-			return r.notAllowed("the event is already planned; use reschedule_event to move it")
+			return notAllowed("the event is already planned; use reschedule_event to move it")
 		}
 		return nil
 	},
-	func(_ *run, in *deal.PlanEventInput, now time.Time) error {
-		if err := future("date", in.Date, now); err != nil {
+	func(_ *run, in *deal.PlanEventInput, st step) error {
+		if err := future("date", in.Date, st.now); err != nil {
 			return err
 		}
 		for i, it := range in.Items {
@@ -85,11 +85,11 @@ var approveEventItem = def(deal.ActApproveEventItem,
 			return err
 		}
 		if len(r.pendingItems()) == 0 {
-			return r.notAllowed("every event item is approved")
+			return notAllowed("every event item is approved")
 		}
 		return nil
 	},
-	func(r *run, in *deal.ApproveEventItemInput, _ time.Time) error {
+	func(r *run, in *deal.ApproveEventItemInput, _ step) error {
 		if pending := r.pendingItems(); !slices.Contains(pending, in.Item) {
 			return invalid("item", "%q is not awaiting approval (pending: %s)", in.Item, strings.Join(pending, ", "))
 		}
@@ -107,8 +107,8 @@ var approveEventItem = def(deal.ActApproveEventItem,
 	})
 
 var rescheduleEvent = def(deal.ActRescheduleEvent, (*run).eventPending,
-	func(r *run, in *deal.RescheduleEventInput, now time.Time) error {
-		if err := future("date", in.Date, now); err != nil {
+	func(r *run, in *deal.RescheduleEventInput, st step) error {
+		if err := future("date", in.Date, st.now); err != nil {
 			return err
 		}
 		if in.Date.Equal(r.v.Event.Date) {
@@ -129,12 +129,12 @@ var holdEvent = def(deal.ActHoldEvent,
 			return err
 		}
 		if pending := r.pendingItems(); len(pending) > 0 {
-			return r.notAllowed("event items await the client's approval: %s", strings.Join(pending, ", "))
+			return notAllowed("event items await the client's approval: %s", strings.Join(pending, ", "))
 		}
 		return nil
 	},
-	func(_ *run, in *deal.HoldEventInput, now time.Time) error {
-		return notFuture("held_at", in.HeldAt, now)
+	func(_ *run, in *deal.HoldEventInput, st step) error {
+		return notFuture("held_at", in.HeldAt, st.now)
 	},
 	func(r *run, in *deal.HoldEventInput, s step) {
 		held := orNow(in.HeldAt, s.now)
@@ -150,7 +150,7 @@ var signClosingDocuments = def(deal.ActSignClosingDocuments,
 			return err
 		}
 		if e := r.v.Event; e == nil || e.HeldAt == nil {
-			return r.notAllowed("the event has not been held yet")
+			return notAllowed("the event has not been held yet")
 		}
 		return nil
 	}, nil,

@@ -24,7 +24,7 @@ func (r *run) offerAnswerable() error {
 		return err
 	}
 	if o := r.currentOffer(); o == nil || (o.Status != deal.OfferSent && o.Status != deal.OfferExpired) {
-		return r.notAllowed("there is no sent or expired offer")
+		return notAllowed("there is no sent or expired offer")
 	}
 	return nil
 }
@@ -35,16 +35,16 @@ var issueOffer = def(deal.ActIssueOffer,
 			return err
 		}
 		if o := r.currentOffer(); o != nil && o.Status == deal.OfferSent {
-			return r.notAllowed("offer v%d is still awaiting the client's answer", o.Version)
+			return notAllowed("offer v%d is still awaiting the client's answer", o.Version)
 		}
 		return nil
 	},
-	func(_ *run, in *deal.IssueOfferInput, now time.Time) error {
+	func(_ *run, in *deal.IssueOfferInput, st step) error {
 		if in.Amount <= 0 {
 			return invalid("amount", "must be positive")
 		}
 		if in.ValidUntil != nil {
-			return future("valid_until", *in.ValidUntil, now)
+			return future("valid_until", *in.ValidUntil, st.now)
 		}
 		return nil
 	},
@@ -63,12 +63,12 @@ var issueOffer = def(deal.ActIssueOffer,
 	})
 
 var requestOfferChanges = def(deal.ActRequestOfferChanges, (*run).offerAnswerable,
-	func(_ *run, in *deal.RequestOfferChangesInput, now time.Time) error {
+	func(_ *run, in *deal.RequestOfferChangesInput, st step) error {
 		if err := required("comment", in.Comment); err != nil {
 			return err
 		}
 		if in.CorrectionsDue != nil {
-			return future("corrections_due", *in.CorrectionsDue, now)
+			return future("corrections_due", *in.CorrectionsDue, st.now)
 		}
 		return nil
 	},
@@ -81,8 +81,8 @@ var requestOfferChanges = def(deal.ActRequestOfferChanges, (*run).offerAnswerabl
 	})
 
 var extendOffer = def(deal.ActExtendOffer, (*run).offerAnswerable,
-	func(r *run, in *deal.ExtendOfferInput, now time.Time) error {
-		if err := future("valid_until", in.ValidUntil, now); err != nil {
+	func(r *run, in *deal.ExtendOfferInput, st step) error {
+		if err := future("valid_until", in.ValidUntil, st.now); err != nil {
 			return err
 		}
 		if o := r.currentOffer(); !in.ValidUntil.After(o.ValidUntil) {
@@ -102,11 +102,11 @@ var acceptOffer = def(deal.ActAcceptOffer,
 			return err
 		}
 		if o := r.currentOffer(); o == nil || o.Status != deal.OfferSent {
-			return r.notAllowed("there is no valid offer to accept")
+			return notAllowed("there is no valid offer to accept")
 		}
 		return nil
 	},
-	func(r *run, in *deal.AcceptOfferInput, _ time.Time) error {
+	func(r *run, in *deal.AcceptOfferInput, _ step) error {
 		if o := r.currentOffer(); in.Version != 0 && in.Version != o.Version {
 			return invalid("version", "only the current offer v%d can be accepted", o.Version)
 		}

@@ -85,18 +85,18 @@ var recordPayment = def(deal.ActRecordPayment,
 			return err
 		}
 		if r.outstanding() == 0 {
-			return r.notAllowed("no invoice is awaiting payment")
+			return notAllowed("no invoice is awaiting payment")
 		}
 		return nil
 	},
-	func(r *run, in *deal.RecordPaymentInput, now time.Time) error {
+	func(r *run, in *deal.RecordPaymentInput, st step) error {
 		if in.Amount <= 0 {
 			return invalid("amount", "must be positive")
 		}
 		if out := r.outstanding(); in.Amount > out {
 			return invalid("amount", "exceeds the outstanding %s %s", out, r.v.Currency)
 		}
-		return notFuture("paid_at", in.PaidAt, now)
+		return notFuture("paid_at", in.PaidAt, st.now)
 	},
 	func(r *run, in *deal.RecordPaymentInput, s step) {
 		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindPayment, Amount: in.Amount, At: orNow(in.PaidAt, s.now)})
@@ -127,14 +127,14 @@ var cancelWithRefund = def(deal.ActCancelWithRefund,
 			return err
 		}
 		if r.netPaid() <= 0 {
-			return r.notAllowed("nothing has been paid, so there is nothing to refund; use lose instead")
+			return notAllowed("nothing has been paid, so there is nothing to refund; use lose instead")
 		}
 		if r.v.Event != nil && r.v.Event.HeldAt != nil {
-			return r.notAllowed("the event has already been held")
+			return notAllowed("the event has already been held")
 		}
 		return nil
 	},
-	func(r *run, in *deal.CancelWithRefundInput, _ time.Time) error {
+	func(r *run, in *deal.CancelWithRefundInput, _ step) error {
 		if in.RefundAmount <= 0 {
 			return invalid("refund_amount", "must be positive")
 		}

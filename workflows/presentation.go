@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
 )
@@ -17,21 +16,21 @@ func (r *run) presentationPending() error {
 		return err
 	}
 	if r.v.Presentation.HeldAt != nil {
-		return r.notAllowed("the presentation was already held")
+		return notAllowed("the presentation was already held")
 	}
 	return nil
 }
 
 var schedulePresentation = def(deal.ActSchedulePresentation, (*run).presentationPending,
-	func(_ *run, in *deal.SchedulePresentationInput, now time.Time) error { return future("at", in.At, now) },
+	func(_ *run, in *deal.SchedulePresentationInput, st step) error { return future("at", in.At, st.now) },
 	func(r *run, in *deal.SchedulePresentationInput, s step) {
 		r.v.Presentation.ScheduledAt = &in.At
 		r.cps.done(s.now, pointRetry)
 	})
 
 var declinePresentation = def(deal.ActDeclinePresentation, (*run).presentationPending,
-	func(_ *run, in *deal.DeclinePresentationInput, now time.Time) error {
-		return future("retry_at", in.RetryAt, now)
+	func(_ *run, in *deal.DeclinePresentationInput, st step) error {
+		return future("retry_at", in.RetryAt, st.now)
 	},
 	func(r *run, in *deal.DeclinePresentationInput, s step) {
 		p := &r.v.Presentation
@@ -45,8 +44,8 @@ var declinePresentation = def(deal.ActDeclinePresentation, (*run).presentationPe
 	})
 
 var holdPresentation = def(deal.ActHoldPresentation, (*run).presentationPending,
-	func(_ *run, in *deal.HoldPresentationInput, now time.Time) error {
-		return notFuture("held_at", in.HeldAt, now)
+	func(_ *run, in *deal.HoldPresentationInput, st step) error {
+		return notFuture("held_at", in.HeldAt, st.now)
 	},
 	func(r *run, in *deal.HoldPresentationInput, s step) {
 		held := orNow(in.HeldAt, s.now)
@@ -62,7 +61,7 @@ var sendProtocol = def(deal.ActSendProtocol,
 			return err
 		}
 		if r.v.Presentation.HeldAt == nil {
-			return r.notAllowed("the presentation has not been held yet")
+			return notAllowed("the presentation has not been held yet")
 		}
 		return nil
 	}, nil,

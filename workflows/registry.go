@@ -6,34 +6,38 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
-// step is the context of one applied action.
+// step is the context of one action: when, by whom, in which role. ctx is
+// the update's workflow context, for actions that start a child workflow.
 type step struct {
+	ctx   workflow.Context
 	now   time.Time
 	actor string
+	role  string
 }
 
-// entry is one action: when it is allowed, how its input is checked against
-// the state, and what it changes. check and apply decode the raw input
-// themselves, so the registry stays one list over many input types.
-type entry struct {
+// entry is one action over the state S of a workflow: when it is allowed,
+// how its input is checked against the state, and what it changes. check and
+// apply decode the raw input themselves, so a registry stays one list over
+// many input types.
+type entry[S any] struct {
 	name    string
-	allowed func(r *run) error
-	check   func(r *run, raw json.RawMessage, now time.Time) error
-	apply   func(r *run, raw json.RawMessage, s step)
+	allowed func(S) error
+	check   func(S, json.RawMessage, step) error
+	apply   func(S, json.RawMessage, step)
 }
 
 // def builds an entry for input type I. validate may be nil when the input
 // needs no check beyond its shape.
-func def[I any](name string, allowed func(*run) error, validate func(*run, *I, time.Time) error, apply func(*run, *I, step)) entry {
-	return entry{
+func def[S, I any](name string, allowed func(S) error, validate func(S, *I, step) error, apply func(S, *I, step)) entry[S] {
+	return entry[S]{
 		name:    name,
 		allowed: allowed,
-		check: func(r *run, raw json.RawMessage, now time.Time) error {
+		check: func(st S, raw json.RawMessage, s step) error {
 			var in I
 			if err := decode(raw, &in); err != nil {
 				return err
@@ -41,12 +45,12 @@ func def[I any](name string, allowed func(*run) error, validate func(*run, *I, t
 			if validate == nil {
 				return nil
 			}
-			return validate(r, &in, now)
+			return validate(st, &in, s)
 		},
-		apply: func(r *run, raw json.RawMessage, s step) {
+		apply: func(st S, raw json.RawMessage, s step) {
 			var in I
 			_ = decode(raw, &in) // check already refused what does not decode
-			apply(r, &in, s)
+			apply(st, &in, s)
 		},
 	}
 }
@@ -63,9 +67,9 @@ func decode(raw json.RawMessage, into any) error {
 	return nil
 }
 
-// entries lists every action in the order of deal.Inputs.
-func entries() []entry {
-	return []entry{
+// entries lists every deal action in the order of deal.Inputs.
+func entries() []entry[*run] {
+	return []entry[*run]{
 		schedulePresentation, holdPresentation, sendProtocol, declinePresentation,
 		issueOffer, requestOfferChanges, extendOffer, acceptOffer,
 		prepareContract, approveContract, requestContractChanges, reviseContract,
@@ -75,19 +79,9 @@ func entries() []entry {
 	}
 }
 
-func (r *run) allowedActions() []string {
-	names := []string{}
-	for _, e := range r.actions {
-		if e.allowed(r) == nil {
-			names = append(names, e.name)
-		}
-	}
-	return names
-}
-
-// notAllowed refuses an action in the deal's current state.
-func (r *run) notAllowed(format string, args ...any) error {
-	return &deal.Refusal{Code: deal.CodeActionNotAllowed, Message: fmt.Sprintf(format, args...), Stage: r.v.Stage}
+// notAllowed refuses an action in the subject's current state.
+func notAllowed(format string, args ...any) error {
+	return &deal.Refusal{Code: deal.CodeActionNotAllowed, Message: fmt.Sprintf(format, args...)}
 }
 
 // invalid refuses an input field.
@@ -96,27 +90,11 @@ func invalid(field, format string, args ...any) error {
 	return &deal.Refusal{Code: deal.CodeInvalidInput, Message: field + ": " + msg, Fields: map[string]string{field: msg}}
 }
 
-// applicationError turns a refusal into the error an update validator
-// returns, so the client sees its code as the error type and the refusal,
-// with the actions allowed now, as its details.
-func (r *run) applicationError(err error) error {
-	ref, ok := err.(*deal.Refusal)
-	if !ok {
-		return err
-	}
-	if ref.Code == deal.CodeActionNotAllowed {
-		ref.Allowed = r.allowedActions()
-	}
-	return temporal.NewApplicationErrorWithOptions(ref.Message, ref.Code, temporal.ApplicationErrorOptions{
-		NonRetryable: true, Details: []any{*ref},
-	})
-}
-
 // Preconditions shared by many actions.
 
 func (r *run) isOpen() error {
 	if r.v.Status != deal.StatusOpen {
-		return r.notAllowed("the deal is %s", r.v.Status)
+		return notAllowed("the deal is %s", r.v.Status)
 	}
 	return nil
 }
@@ -126,7 +104,7 @@ func (r *run) inStage(s deal.Stage) error {
 		return err
 	}
 	if r.v.Stage != s {
-		return r.notAllowed("the deal is in stage %s, not %s", r.v.Stage, s)
+		return notAllowed("the deal is in stage %s, not %s", r.v.Stage, s)
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ type run struct {
 	opened bool
 	// actions is the registry of entries(); kept here so that the action
 	// variables and the functions they use do not form an init cycle.
-	actions []entry
+	actions []entry[*run]
 	// cps schedules the control points of r.v.
 	cps *schedule
 }
@@ -75,6 +75,20 @@ func (r *run) enter(now time.Time, s deal.Stage) {
 func (r *run) document(now time.Time, t deal.DocType, version int, ref, url string) {
 	r.v.Documents = append(r.v.Documents, deal.Document{Type: t, Version: version, Ref: ref, URL: url, SentAt: now})
 }
+
+// afterAction counts every action on an open deal as a contact with the
+// client, re-arming the contact interval.
+func (r *run) afterAction(s step) {
+	if r.v.Status == deal.StatusOpen {
+		r.arm(s.now, pointContact, deal.PointContactInterval, s.now.Add(r.v.Policy.ContactInterval.D()), "Contact the client")
+	}
+}
+
+func (r *run) view() deal.View { return r.v }
+
+func (r *run) where(ref *deal.Refusal) { ref.Stage = r.v.Stage }
+
+func (r *run) allowedActions() []string { return allowedOf(r, r.actions) }
 
 // settle recomputes what is derived from the state: allowed actions and
 // whom the deal waits on (and since when).

@@ -30,26 +30,16 @@ func (s *server) listActions(c echo.Context) error {
 	}
 	out := actionsJSON{Stage: view.Stage, Status: view.Status, Actions: []actionJSON{}}
 	for _, name := range view.AllowedActions {
-		if fields := deal.Fields(name); fields != nil {
+		if fields := deal.Inputs.Fields(name); fields != nil {
 			out.Actions = append(out.Actions, actionJSON{Name: name, Fields: fields})
 		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// inputType returns the input type of an action, or nil for an unknown one.
-func inputType(action string) reflect.Type {
-	for _, in := range deal.Inputs {
-		if in.Name == action {
-			return reflect.TypeOf(in.Input)
-		}
-	}
-	return nil
-}
-
 func (s *server) doAction(c echo.Context) error {
 	action := c.Param("action")
-	t := inputType(action)
+	t := deal.Inputs.InputType(action)
 	if t == nil {
 		return notFound("action " + action)
 	}
@@ -68,7 +58,7 @@ func (s *server) doAction(c echo.Context) error {
 		WorkflowID:   c.Param("id"),
 		UpdateName:   action,
 		UpdateID:     key,
-		Args:         []any{deal.Request{Actor: staffOf(c).ID, Input: body}},
+		Args:         []any{deal.Request{Actor: staffOf(c).ID, Role: staffOf(c).Role, Input: body}},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {

@@ -9,10 +9,13 @@ import (
 	"github.com/salesflow/salesflow/internal/money"
 )
 
-// Request is the argument of every action update: who acts and the action's
-// JSON input (one of the input types below).
+// Request is the argument of every action update of a deal or a complaint:
+// who acts, in which role, and the action's JSON input.
 type Request struct {
-	Actor string          `json:"actor"`
+	Actor string `json:"actor"`
+	// Role is the actor's role (sales, manager, admin), for decisions only
+	// some roles may take.
+	Role  string          `json:"role,omitempty"`
 	Input json.RawMessage `json:"input,omitempty"`
 }
 
@@ -157,12 +160,39 @@ const (
 	ActLogContact             = "log_contact"
 )
 
-// Inputs maps every action name to a zero value of its input type, in the
-// order actions are listed to users.
-var Inputs = []struct {
+// Action is one action a person can take: its name (the HTTP action and
+// the workflow update) and a zero value of its input type.
+type Action struct {
 	Name  string
 	Input any
-}{
+}
+
+// Catalog lists the actions of one kind of workflow, in the order they are
+// shown to users.
+type Catalog []Action
+
+// InputType returns the input type of the named action, or nil when the
+// catalog has no such action.
+func (c Catalog) InputType(name string) reflect.Type {
+	for _, a := range c {
+		if a.Name == name {
+			return reflect.TypeOf(a.Input)
+		}
+	}
+	return nil
+}
+
+// Fields describes the input fields of the named action, or nil when the
+// catalog has no such action.
+func (c Catalog) Fields(name string) []Field {
+	if t := c.InputType(name); t != nil {
+		return describe(t)
+	}
+	return nil
+}
+
+// Inputs is the catalog of deal actions.
+var Inputs = Catalog{
 	{ActSchedulePresentation, SchedulePresentationInput{}},
 	{ActHoldPresentation, HoldPresentationInput{}},
 	{ActSendProtocol, SendProtocolInput{}},
@@ -194,27 +224,6 @@ type Field struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
 	Required bool   `json:"required"`
-}
-
-// Fields describes the input fields of the named action, or nil for an
-// unknown action.
-func Fields(action string) []Field {
-	for _, in := range Inputs {
-		if in.Name == action {
-			return describe(reflect.TypeOf(in.Input))
-		}
-	}
-	return nil
-}
-
-// Known reports whether name is an action.
-func Known(name string) bool {
-	for _, in := range Inputs {
-		if in.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 func describe(t reflect.Type) []Field {

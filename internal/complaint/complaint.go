@@ -1,0 +1,184 @@
+// Package complaint holds the vocabulary of the complaint procedure of spec
+// section 4, shared by the complaint workflow, its activities and the HTTP
+// API: the registration form, the four steps and their records, the view,
+// the action inputs and the complaint policy. Control points, requests and
+// refusals are the ones of package deal.
+package complaint
+
+import (
+	"time"
+
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
+)
+
+// Channels a complaint can come in by.
+var Channels = []string{"phone", "email", "meeting", "survey", "other"}
+
+// ChannelSurvey is the channel of complaints opened by a low survey score.
+const ChannelSurvey = "survey"
+
+// Severity ranks a complaint; step deadlines depend on it.
+type Severity string
+
+// Severities, lowest first.
+const (
+	SeverityLow      Severity = "low"
+	SeverityNormal   Severity = "normal"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Severities lists every severity, lowest first.
+var Severities = []Severity{SeverityLow, SeverityNormal, SeverityHigh, SeverityCritical}
+
+// Step is where a complaint is in the procedure.
+type Step string
+
+// The steps, in order. A client not satisfied with the remedy sends the
+// complaint back to investigation.
+const (
+	StepAcknowledgement Step = "acknowledgement"
+	StepInvestigation   Step = "investigation"
+	StepResolution      Step = "resolution"
+	StepConfirmation    Step = "confirmation"
+	StepCorrection      Step = "correction"
+	StepClosed          Step = "closed"
+)
+
+// Status is open until the complaint is closed.
+type Status string
+
+// Complaint statuses.
+const (
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// Remedies for the client (step 3).
+var Remedies = []string{"redo", "discount", "refund", "apology", "other"}
+
+// ProcessSteps a root cause can be attributed to: the deal stages or other.
+var ProcessSteps = []string{"presentation", "offer", "contract", "payment", "event", "close", "other"}
+
+// Form is the formal registration form (step 1).
+type Form struct {
+	ClientID     string   `json:"client_id"`
+	DealID       string   `json:"deal_id,omitempty"`
+	Channel      string   `json:"channel"`
+	Category     string   `json:"category"`
+	Severity     Severity `json:"severity"`
+	Description  string   `json:"description"`
+	RemedySought string   `json:"remedy_sought,omitempty"`
+}
+
+// Params start a complaint workflow.
+type Params struct {
+	ID           string `json:"id"`
+	Form         Form   `json:"form"`
+	RegisteredBy string `json:"registered_by"`
+	Policy       Policy `json:"policy"`
+}
+
+// View is the whole state of a complaint as the API shows it.
+type View struct {
+	ID string `json:"id"`
+	// Number is the human-readable number, e.g. C-2026-000123.
+	Number       string     `json:"number"`
+	Form                    // the registration form, inlined
+	RegisteredBy string     `json:"registered_by"`
+	Assignee     string     `json:"assignee"`
+	Step         Step       `json:"step"`
+	Status       Status     `json:"status"`
+	RegisteredAt time.Time  `json:"registered_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	// RecurrenceOf names an earlier complaint of the same client and
+	// category within the policy's recurrence window.
+	Recurrence   bool   `json:"recurrence"`
+	RecurrenceOf string `json:"recurrence_of,omitempty"`
+
+	Acknowledgement   *Acknowledgement   `json:"acknowledgement"`
+	Investigations    []Investigation    `json:"investigations"`
+	Resolutions       []Resolution       `json:"resolutions"`
+	CorrectiveActions []CorrectiveAction `json:"corrective_actions"`
+	// NoProcessChangeReason is a manager's reasoned decision that no process
+	// change is needed, when the complaint closed without corrective actions.
+	NoProcessChangeReason string `json:"no_process_change_reason,omitempty"`
+	ClosedBy              string `json:"closed_by,omitempty"`
+	// OnTime is set at close when no step's control point went overdue.
+	OnTime bool `json:"on_time"`
+
+	ControlPoints  []deal.ControlPoint `json:"control_points"`
+	AllowedActions []string            `json:"allowed_actions"`
+	Policy         Policy              `json:"policy"`
+	Seq            int                 `json:"seq"`
+}
+
+// Acknowledgement is the message sent to the client (step 1).
+type Acknowledgement struct {
+	Message string    `json:"message"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+}
+
+// Investigation is one finding of the root cause (step 2).
+type Investigation struct {
+	RootCause   string    `json:"root_cause"`
+	ProcessStep string    `json:"process_step"`
+	Department  string    `json:"department,omitempty"`
+	By          string    `json:"by"`
+	At          time.Time `json:"at"`
+}
+
+// Resolution is one remedy offered to the client (step 3) and the client's
+// answer to it.
+type Resolution struct {
+	Remedy       string        `json:"remedy"`
+	Amount       *money.Amount `json:"amount,omitempty"`
+	By           string        `json:"by"`
+	At           time.Time     `json:"at"`
+	Confirmation *Confirmation `json:"confirmation"`
+}
+
+// Confirmation is the client's answer to a remedy.
+type Confirmation struct {
+	Satisfied bool      `json:"satisfied"`
+	Comment   string    `json:"comment,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// CorrectiveAction removes the process flaw behind the complaint (step 4).
+type CorrectiveAction struct {
+	ID          string     `json:"id"`
+	Description string     `json:"description"`
+	Owner       string     `json:"owner"`
+	Due         time.Time  `json:"due"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	Note        string     `json:"note,omitempty"`
+}
+
+// Sync carries what the read model must learn after a change of a
+// complaint; like deal.Sync, applying it twice or late changes nothing.
+type Sync struct {
+	View   View                `json:"view"`
+	Events []deal.HistoryEvent `json:"events"`
+}
+
+// Registration is what the read model answers when a complaint registers:
+// its number and, when the same client complained in the same category
+// within the window, the earlier complaint.
+type Registration struct {
+	Number       string `json:"number"`
+	RecurrenceOf string `json:"recurrence_of,omitempty"`
+}
+
+// RegisterInput asks the read model for a complaint's Registration.
+type RegisterInput struct {
+	ID           string    `json:"id"`
+	ClientID     string    `json:"client_id"`
+	Category     string    `json:"category"`
+	RegisteredAt time.Time `json:"registered_at"`
+	// Since is the start of the recurrence window.
+	Since time.Time `json:"since"`
+}
