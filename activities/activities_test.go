@@ -82,7 +82,7 @@ func take(t *testing.T, db *gorm.DB) snapshot {
 		dst   any
 		order string
 	}{
-		{&s.Deals, "id"}, {&s.Events, "deal_id, seq"}, {&s.Points, "deal_id, id"},
+		{&s.Deals, "id"}, {&s.Events, "deal_id, seq"}, {&s.Points, "subject_type, subject_id, id"},
 		{&s.Docs, "deal_id, type, version"}, {&s.Messages, "id"},
 	} {
 		if err := db.Order(q.order).Find(q.dst).Error; err != nil {
@@ -157,6 +157,9 @@ func TestSyncDealOlderSyncNeverOverwritesNewer(t *testing.T) {
 			t.Errorf("events = %q, want %q", events, want)
 		}
 		for _, p := range got.Points {
+			if p.SubjectType != models.SubjectDeal || p.SubjectID != "d1" {
+				t.Errorf("point %s belongs to %s %s, want deal d1", p.ID, p.SubjectType, p.SubjectID)
+			}
 			if p.Seq != 5 || p.Status != "done" {
 				t.Errorf("point %s = status %s seq %d, want done at seq 5", p.ID, p.Status, p.Seq)
 			}

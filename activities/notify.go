@@ -31,7 +31,8 @@ func (a *Activities) Notify(ctx context.Context, n deal.Notification) error {
 		}
 	}
 	row := models.Notification{
-		ID: n.Key, Recipient: to, Kind: string(n.Kind), DealID: n.DealID, ControlPointID: n.ControlPointID,
+		ID: n.Key, Recipient: to, Kind: string(n.Kind),
+		DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 		Subject: n.Subject, Message: n.Message, DueAt: utc(n.DueAt), CreatedAt: utcOrNow(n.At),
 	}
 	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoNothing: true}).Create(&row)
@@ -39,7 +40,7 @@ func (a *Activities) Notify(ctx context.Context, n deal.Notification) error {
 		return fmt.Errorf("notify %s: %w", n.Key, res.Error)
 	}
 	logger(ctx).Info("notification delivered", "key", n.Key, "kind", string(n.Kind),
-		"recipient", to, "deal_id", n.DealID, "duplicate", res.RowsAffected == 0)
+		"recipient", to, "deal_id", n.DealID, "complaint_id", n.ComplaintID, "duplicate", res.RowsAffected == 0)
 	return nil
 }
 

@@ -32,7 +32,7 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 		if err := upsertDeal(tx, v); err != nil {
 			return err
 		}
-		if err := upsertControlPoints(tx, v); err != nil {
+		if err := upsertControlPoints(tx, models.SubjectDeal, v.ID, v.Seq, v.ControlPoints); err != nil {
 			return err
 		}
 		return insertDocuments(tx, v)
@@ -45,9 +45,6 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 }
 
 func insertEvents(tx *gorm.DB, dealID string, events []deal.HistoryEvent) error {
-	if len(events) == 0 {
-		return nil
-	}
 	rows := make([]models.DealEvent, 0, len(events))
 	for _, e := range events {
 		rows = append(rows, models.DealEvent{
@@ -55,20 +52,42 @@ func insertEvents(tx *gorm.DB, dealID string, events []deal.HistoryEvent) error 
 			Stage: string(e.Stage), At: utc(e.At), Data: string(e.Data),
 		})
 	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "deal_id"}, {Name: "seq"}},
-		DoNothing: true,
-	}).CreateInBatches(&rows, batch).Error
-	if err != nil {
+	if err := insertNew(tx, rows, "deal_id", "seq"); err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
 	return nil
 }
 
-// newer is the guard of every upsert: only a row from a higher sequence
-// number replaces the stored one.
-func newer(table string) clause.Where {
-	return clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: table + ".seq < excluded.seq"}}}
+// insertNew inserts the rows that do not exist yet, keyed by the given
+// columns; rows already stored are left as they are.
+func insertNew[T any](tx *gorm.DB, rows []T, key ...string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.Clauses(clause.OnConflict{Columns: columns(key), DoNothing: true}).CreateInBatches(&rows, batch).Error
+}
+
+// upsertNewer inserts the rows, or replaces the update columns of stored
+// ones (keyed by the key columns) that reflect a lower sequence number than
+// the new row: the guard of every mirrored row, so a repeated or late sync
+// changes nothing.
+func upsertNewer[T any](tx *gorm.DB, table string, rows []T, key, update []string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   columns(key),
+		DoUpdates: clause.AssignmentColumns(update),
+		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: table + ".seq < excluded.seq"}}},
+	}).CreateInBatches(&rows, batch).Error
+}
+
+func columns(names []string) []clause.Column {
+	out := make([]clause.Column, len(names))
+	for i, n := range names {
+		out[i] = clause.Column{Name: n}
+	}
+	return out
 }
 
 func upsertDeal(tx *gorm.DB, v deal.View) error {
@@ -91,31 +110,31 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 		}
 	}
 	// created_at is the list order and cursor key, so it never changes.
-	err := tx.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{
-			"client_id", "owner", "title", "product", "amount", "paid_amount", "refunded_amount",
-			"currency", "stage", "status", "waiting_on", "waiting_since", "lost_stage", "lost_reason",
-			"previous_deal_id", "updated_at", "closed_at", "seq",
-		}),
-		Where: newer("deals"),
-	}).Create(&row).Error
+	err := upsertNewer(tx, "deals", []models.Deal{row}, []string{"id"}, []string{
+		"client_id", "owner", "title", "product", "amount", "paid_amount", "refunded_amount",
+		"currency", "stage", "status", "waiting_on", "waiting_since", "lost_stage", "lost_reason",
+		"previous_deal_id", "updated_at", "closed_at", "seq",
+	})
 	if err != nil {
 		return fmt.Errorf("upsert deal: %w", err)
 	}
 	return nil
 }
 
-func upsertControlPoints(tx *gorm.DB, v deal.View) error {
+// upsertControlPoints mirrors the control points of one deal or complaint
+// (subjectType is models.SubjectDeal or models.SubjectComplaint) as of
+// sequence number seq.
+func upsertControlPoints(tx *gorm.DB, subjectType, subjectID string, seq int, points []deal.ControlPoint) error {
 	// One row per ID (the last wins): an upsert may touch a row only once.
 	index := map[string]int{}
 	var rows []models.ControlPoint
-	for _, cp := range v.ControlPoints {
+	for _, cp := range points {
 		row := models.ControlPoint{
-			DealID: v.ID, ID: cp.ID, Kind: string(cp.Kind), Stage: string(cp.Stage),
+			SubjectType: subjectType, SubjectID: subjectID, ID: cp.ID,
+			Kind: string(cp.Kind), Stage: string(cp.Stage),
 			Owner: cp.Owner, Subject: cp.Subject, Status: string(cp.Status),
 			DueAt: utc(cp.DueAt), OverdueAt: utc(cp.OverdueAt), DoneAt: utcPtr(cp.DoneAt),
-			Seq: v.Seq,
+			Seq: seq,
 		}
 		if i, ok := index[cp.ID]; ok {
 			rows[i] = row
@@ -124,16 +143,9 @@ func upsertControlPoints(tx *gorm.DB, v deal.View) error {
 		index[cp.ID] = len(rows)
 		rows = append(rows, row)
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "deal_id"}, {Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{
-			"kind", "stage", "owner", "subject", "status", "due_at", "overdue_at", "done_at", "seq",
-		}),
-		Where: newer("control_points"),
-	}).CreateInBatches(&rows, batch).Error
+	err := upsertNewer(tx, "control_points", rows, []string{"subject_type", "subject_id", "id"}, []string{
+		"kind", "stage", "owner", "subject", "status", "due_at", "overdue_at", "done_at", "seq",
+	})
 	if err != nil {
 		return fmt.Errorf("upsert control points: %w", err)
 	}
@@ -141,20 +153,13 @@ func upsertControlPoints(tx *gorm.DB, v deal.View) error {
 }
 
 func insertDocuments(tx *gorm.DB, v deal.View) error {
-	if len(v.Documents) == 0 {
-		return nil
-	}
 	rows := make([]models.Document, 0, len(v.Documents))
 	for _, d := range v.Documents {
 		rows = append(rows, models.Document{
 			DealID: v.ID, Type: string(d.Type), Version: d.Version, Ref: d.Ref, URL: d.URL, SentAt: utc(d.SentAt),
 		})
 	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "deal_id"}, {Name: "type"}, {Name: "version"}},
-		DoNothing: true,
-	}).CreateInBatches(&rows, batch).Error
-	if err != nil {
+	if err := insertNew(tx, rows, "deal_id", "type", "version"); err != nil {
 		return fmt.Errorf("insert documents: %w", err)
 	}
 	return nil

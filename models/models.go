@@ -1,7 +1,8 @@
 // Package models is the PostgreSQL (or embedded SQLite) read model: the GORM
-// tables that mirror deals for lists, history and reports, plus the staff and
-// clients the API manages. Deal tables are written only by the idempotent
-// activities in package activities; workflows never touch the database.
+// tables that mirror deals and complaints for lists, history and reports,
+// plus the staff and clients the API manages. Deal and complaint tables are
+// written only by the idempotent activities in package activities; workflows
+// never touch the database.
 package models
 
 import (
@@ -66,7 +67,8 @@ type Deal struct {
 	// their keyset cursor.
 	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1"`
 	UpdatedAt time.Time
-	ClosedAt  *time.Time
+	// ClosedAt of won deals selects the closed deals of the complaint report.
+	ClosedAt *time.Time `gorm:"index"`
 	// Seq is the history sequence number this row reflects; a row is only
 	// ever replaced by a newer one.
 	Seq int `gorm:"not null"`
@@ -83,19 +85,30 @@ type DealEvent struct {
 	Data   string `gorm:"type:text"`
 }
 
-// ControlPoint mirrors a deal's control point.
+// Subjects a control point can belong to: the value of
+// ControlPoint.SubjectType.
+const (
+	SubjectDeal      = "deal"
+	SubjectComplaint = "complaint"
+)
+
+// ControlPoint mirrors a control point of a deal or of a complaint:
+// SubjectType says which, SubjectID is that deal's or complaint's ID. The
+// subject type is part of the key, so a deal and a complaint never share
+// rows even should their IDs coincide. Subject is the point's own title.
 type ControlPoint struct {
-	DealID    string `gorm:"primaryKey;size:64"`
-	ID        string `gorm:"primaryKey;size:64"`
-	Kind      string `gorm:"size:32;not null"`
-	Stage     string `gorm:"size:16"`
-	Owner     string `gorm:"size:64;index"`
-	Subject   string `gorm:"size:300"`
-	Status    string `gorm:"size:16;not null;index"`
-	DueAt     time.Time
-	OverdueAt time.Time
-	DoneAt    *time.Time
-	Seq       int `gorm:"not null"`
+	SubjectType string `gorm:"primaryKey;size:16"`
+	SubjectID   string `gorm:"primaryKey;size:64"`
+	ID          string `gorm:"primaryKey;size:64"`
+	Kind        string `gorm:"size:32;not null"`
+	Stage       string `gorm:"size:16"`
+	Owner       string `gorm:"size:64;index"`
+	Subject     string `gorm:"size:300"`
+	Status      string `gorm:"size:16;not null;index"`
+	DueAt       time.Time
+	OverdueAt   time.Time
+	DoneAt      *time.Time
+	Seq         int `gorm:"not null"`
 }
 
 // Document is one entry of a deal's document register.
@@ -115,6 +128,7 @@ type Notification struct {
 	Recipient      string `gorm:"size:64;not null;index:idx_notifications_inbox,priority:1"`
 	Kind           string `gorm:"size:16;not null"`
 	DealID         string `gorm:"size:64;index"`
+	ComplaintID    string `gorm:"size:64;index"`
 	ControlPointID string `gorm:"size:64"`
 	Subject        string `gorm:"size:300"`
 	Message        string `gorm:"type:text"`
@@ -124,4 +138,7 @@ type Notification struct {
 }
 
 // All lists every table, for migration.
-var All = []any{&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{}}
+var All = []any{
+	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
+	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{},
+}

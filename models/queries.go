@@ -15,8 +15,8 @@ import (
 // exist.
 var ErrNotFound = errors.New("not found")
 
-// ErrBadCursor is wrapped by the error ListDeals returns for a cursor it did
-// not issue.
+// ErrBadCursor is wrapped by the error ListDeals or ListComplaints returns
+// for a cursor it did not issue.
 var ErrBadCursor = errors.New("malformed cursor")
 
 // Page sizes of the list queries.
@@ -71,14 +71,16 @@ type DealFilter struct {
 	Cursor   string
 }
 
-// cursor is the position after which the next page starts.
+// cursor is the position after which the next page of a newest-first list
+// starts: the ordering time and the ID of the last row served. Its JSON keys
+// are short because it travels in URLs.
 type cursor struct {
-	CreatedAt time.Time `json:"c"`
-	ID        string    `json:"i"`
+	At time.Time `json:"c"`
+	ID string    `json:"i"`
 }
 
-func encodeCursor(d Deal) string {
-	b, _ := json.Marshal(cursor{CreatedAt: d.CreatedAt.UTC(), ID: d.ID})
+func encodeCursor(at time.Time, id string) string {
+	b, _ := json.Marshal(cursor{At: at.UTC(), ID: id})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -88,14 +90,49 @@ func decodeCursor(s string) (cursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err == nil && (c.ID == "" || c.CreatedAt.IsZero()) {
+	if err == nil && (c.ID == "" || c.At.IsZero()) {
 		err = errors.New("incomplete position")
 	}
 	if err != nil {
 		return cursor{}, fmt.Errorf("%w: %v", ErrBadCursor, err)
 	}
-	c.CreatedAt = c.CreatedAt.UTC()
+	c.At = c.At.UTC()
 	return c, nil
+}
+
+// whereEqual adds "col = value" to q for each pair whose value is not
+// empty. Column names come from the code, never from the caller.
+func whereEqual(q *gorm.DB, pairs ...[2]string) *gorm.DB {
+	for _, p := range pairs {
+		if p[1] != "" {
+			q = q.Where(p[0]+" = ?", p[1])
+		}
+	}
+	return q
+}
+
+// keysetPage loads one page of a newest-first list from the filtered query
+// q: rows ordered by the time column timeCol, then id, both descending,
+// starting after the position in cur ("" for the first page). key gives a
+// row's time and ID for the next page's cursor, which is "" on the last
+// page. A cursor it did not issue yields an error wrapping ErrBadCursor.
+func keysetPage[T any](q *gorm.DB, timeCol string, limit int, cur string, key func(*T) (time.Time, string)) (items []T, next string, err error) {
+	limit = pageSize(limit)
+	if cur != "" {
+		c, err := decodeCursor(cur)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("("+timeCol+" < ? OR ("+timeCol+" = ? AND id < ?))", c.At, c.At, c.ID)
+	}
+	if err := q.Order(timeCol + " DESC").Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+		return nil, "", err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		next = encodeCursor(key(&items[limit-1]))
+	}
+	return items, next, nil
 }
 
 // ListDeals returns one page of deals matching f, newest first (created_at
@@ -103,30 +140,14 @@ func decodeCursor(s string) (cursor, error) {
 // on the last page. A cursor it did not issue yields an error wrapping
 // ErrBadCursor.
 func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
-	limit := pageSize(f.Limit)
-	q := db.WithContext(ctx).Model(&Deal{})
-	for _, w := range [...]struct{ col, v string }{
-		{"stage", f.Stage}, {"status", f.Status}, {"owner", f.Owner}, {"client_id", f.ClientID},
-	} {
-		if w.v != "" {
-			q = q.Where(w.col+" = ?", w.v)
-		}
+	q := whereEqual(db.WithContext(ctx).Model(&Deal{}),
+		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
+		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
+	items, next, err = keysetPage(q, "created_at", f.Limit, f.Cursor, func(d *Deal) (time.Time, string) { return d.CreatedAt, d.ID })
+	if err != nil && !errors.Is(err, ErrBadCursor) {
+		err = fmt.Errorf("list deals: %w", err)
 	}
-	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("(created_at < ? OR (created_at = ? AND id < ?))", c.CreatedAt, c.CreatedAt, c.ID)
-	}
-	if err := q.Order("created_at DESC").Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
-		return nil, "", fmt.Errorf("list deals: %w", err)
-	}
-	if len(items) > limit {
-		items = items[:limit]
-		next = encodeCursor(items[limit-1])
-	}
-	return items, next, nil
+	return items, next, err
 }
 
 func pageSize(n int) int {
@@ -148,8 +169,15 @@ func DealHistory(ctx context.Context, db *gorm.DB, dealID string) ([]DealEvent, 
 
 // DealControlPoints returns a deal's control points by due time, then ID.
 func DealControlPoints(ctx context.Context, db *gorm.DB, dealID string) ([]ControlPoint, error) {
+	return controlPoints(ctx, db, SubjectDeal, dealID)
+}
+
+// controlPoints returns the control points of one deal or complaint by due
+// time, then ID.
+func controlPoints(ctx context.Context, db *gorm.DB, subjectType, subjectID string) ([]ControlPoint, error) {
 	var out []ControlPoint
-	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("due_at").Order("id").Find(&out).Error
+	err := db.WithContext(ctx).Where("subject_type = ? AND subject_id = ?", subjectType, subjectID).
+		Order("due_at").Order("id").Find(&out).Error
 	return out, err
 }
 

@@ -201,9 +201,11 @@ func TestDealDetails(t *testing.T) {
 		for _, row := range []any{
 			&models.DealEvent{DealID: "d1", Seq: 2, Type: "b"}, &models.DealEvent{DealID: "d1", Seq: 10, Type: "c"},
 			&models.DealEvent{DealID: "d1", Seq: 1, Type: "a"}, &models.DealEvent{DealID: "d2", Seq: 3, Type: "other"},
-			&models.ControlPoint{DealID: "d1", ID: "z", Kind: "k", Status: "open", DueAt: t0},
-			&models.ControlPoint{DealID: "d1", ID: "y", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
-			&models.ControlPoint{DealID: "d1", ID: "a", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
+			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "z", Kind: "k", Status: "open", DueAt: t0},
+			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "y", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
+			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "a", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
+			// A complaint's point with the same subject ID is not the deal's.
+			&models.ControlPoint{SubjectType: models.SubjectComplaint, SubjectID: "d1", ID: "b", Kind: "k", Status: "open", DueAt: t0},
 			&models.Document{DealID: "d1", Type: "offer", Version: 2, SentAt: t0.Add(time.Hour)},
 			&models.Document{DealID: "d1", Type: "offer", Version: 1, SentAt: t0},
 			&models.Document{DealID: "d1", Type: "contract", Version: 1, SentAt: t0.Add(time.Hour)},

@@ -88,3 +88,25 @@ func refuse[S subjectState[V], V any](st S, entries []entry[S], err error) error
 		NonRetryable: true, Details: []any{*ref},
 	})
 }
+
+// serve runs a subject's timer loop until finished reports true or the
+// workflow is cancelled: it fires what the schedule has due, and otherwise
+// sleeps until the next planned moment, a change, or whatever more adds.
+// It returns once every update handler has finished, or with the
+// cancellation error.
+func serve[S subjectState[V], V any](ctx workflow.Context, st S, j *journal, cps *schedule, finished func() bool, more func(workflow.Selector)) error {
+	for !finished() && ctx.Err() == nil {
+		if cps.fire(ctx) {
+			st.settle(workflow.Now(ctx))
+			if err := st.sync(ctx); err != nil {
+				break
+			}
+			continue
+		}
+		waitFor(ctx, cps.nextWake(), j.wake, more)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}

@@ -1,10 +1,15 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -43,9 +48,10 @@ var submitSurvey = def(deal.ActSubmitSurvey,
 		if len(in.Scores) == 0 {
 			return invalid("scores", "score at least one question")
 		}
+		questions := r.v.Policy.Questions(r.v.Product)
 		for _, q := range sortedKeys(in.Scores) {
-			if !slices.Contains(r.v.Policy.SurveyQuestions, q) {
-				return invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(r.v.Policy.SurveyQuestions, ", "))
+			if !slices.Contains(questions, q) {
+				return invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(questions, ", "))
 			}
 			if s := in.Scores[q]; s < 1 || s > 5 {
 				return invalid("scores", "score of %q must be 1..5", q)
@@ -66,8 +72,43 @@ var submitSurvey = def(deal.ActSubmitSurvey,
 		r.document(s.now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
 		if sv.Dissatisfied {
 			r.record(s.now, systemActor, "dissatisfaction_detected", map[string][]string{"questions": sv.LowScores})
+			if workflow.GetVersion(s.ctx, versionSurveyComplaint, workflow.DefaultVersion, 1) == 1 {
+				r.openComplaint(s)
+			}
 		}
 	})
+
+// versionSurveyComplaint marks the change that made a dissatisfied survey
+// open a complaint; deals that took their survey before it replay without.
+const versionSurveyComplaint = "survey-opens-complaint"
+
+// openComplaint starts the complaint procedure for a dissatisfied survey
+// as a child workflow that outlives the deal, and links it to the deal.
+func (r *run) openComplaint(s step) {
+	sv := r.v.Survey
+	severity := complaint.SeverityNormal // a 3 is hidden dissatisfaction
+	var scores []string
+	for _, q := range sv.LowScores {
+		if sv.Scores[q] <= 2 {
+			severity = complaint.SeverityHigh // explicit dissatisfaction
+		}
+		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
+	}
+	id := "cmp-" + r.v.ID
+	p := complaint.Params{ID: id, RegisteredBy: s.actor, Form: complaint.Form{
+		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
+		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
+	}}
+	cctx := workflow.WithChildOptions(s.ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	if err := workflow.ExecuteChildWorkflow(cctx, Complaint, p).GetChildWorkflowExecution().Get(s.ctx, nil); err != nil {
+		r.record(s.now, systemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
+		return
+	}
+	r.v.ComplaintID = id
+	r.record(s.now, systemActor, "complaint_opened", map[string]string{"complaint_id": id})
+}
 
 func sortedKeys(m map[string]int) []string {
 	keys := make([]string, 0, len(m))
@@ -121,7 +162,7 @@ var closeDeal = def(deal.ActCloseDeal,
 			r.v.FollowUp = &deal.FollowUp{At: s.now.Add(r.v.Policy.FollowUpDelay.D())}
 		}
 		r.armFollowUp(s.now)
-		r.record(s.now, systemActor, "deal_won", nil)
+		r.record(s.now, systemActor, "deal_won", map[string]string{"complaint_id": r.v.ComplaintID})
 	})
 
 var lose = def(deal.ActLose, (*run).isOpen,

@@ -40,26 +40,14 @@ func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
 	}
 	r.opened = true
 	followUps := workflow.GetSignalChannel(ctx, SignalFollowUpDone)
-	for !r.finished() && ctx.Err() == nil {
-		if r.cps.fire(ctx) {
-			r.settle(workflow.Now(ctx))
-			if err := r.sync(ctx); err != nil {
-				break
-			}
-			continue
-		}
-		waitFor(ctx, r.cps.nextWake(), r.wake, func(sel workflow.Selector) {
-			sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
-				var next string
-				c.Receive(ctx, &next)
-				r.followUpDone(ctx, next)
-			})
+	err := serve(ctx, r, r.journal, r.cps, r.finished, func(sel workflow.Selector) {
+		sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
+			var next string
+			c.Receive(ctx, &next)
+			r.followUpDone(ctx, next)
 		})
-	}
-	if ctx.Err() != nil {
-		return r.cancelled(ctx)
-	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	})
+	if err != nil {
 		return r.cancelled(ctx)
 	}
 	return r.v, nil
@@ -95,10 +83,7 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 
 // sync hands the pending history and the current view to the read model.
 func (r *run) sync(ctx workflow.Context) error {
-	s := deal.Sync{View: r.v, Events: r.pending}
-	r.pending = nil
-	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	return workflow.ExecuteActivity(actx, acts.SyncDeal, s).Get(ctx, nil)
+	return syncActivity(ctx, acts.SyncDeal, deal.Sync{View: r.v, Events: r.take()})
 }
 
 // cancelled records an operator's cancellation of the workflow.

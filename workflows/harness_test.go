@@ -13,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
@@ -37,8 +40,13 @@ type harness struct {
 	// outcomes maps a step label to the update's error ("" when applied).
 	outcomes map[string]string
 	views    map[string]deal.View
+	// complaints holds the complaint views returned by complaint actions.
+	complaints map[string]complaint.View
 	// labels lists the scheduled steps in the order they were scheduled.
 	labels []string
+	// children lists the child workflows started (complaints opened by a
+	// survey); they outlive the deal, so the harness cancels them late.
+	children []string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -54,11 +62,21 @@ func newHarness(t *testing.T) *harness {
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Deal)
+	env.RegisterWorkflow(Complaint)
 	env.RegisterActivity(&activities.Activities{DB: db})
 	env.SetTestTimeout(30 * time.Second)
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	env.SetStartTime(start)
-	return &harness{t: t, env: env, db: db, start: start, outcomes: map[string]string{}, views: map[string]deal.View{}}
+	h := &harness{t: t, env: env, db: db, start: start, outcomes: map[string]string{}, views: map[string]deal.View{}, complaints: map[string]complaint.View{}}
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		h.children = append(h.children, info.WorkflowExecution.ID)
+	})
+	env.RegisterDelayedCallback(func() {
+		for _, id := range h.children {
+			env.CancelWorkflowByID(id, "")
+		}
+	}, day(1000))
+	return h
 }
 
 // day is a test shorthand for n days.
@@ -67,8 +85,14 @@ func day(n float64) time.Duration { return time.Duration(n * float64(24*time.Hou
 // at is the absolute time of an offset from the start.
 func (h *harness) at(d time.Duration) time.Time { return h.start.Add(d) }
 
-// act schedules action at offset d with the given input, labelled label.
+// act schedules action at offset d with the given input, labelled label,
+// taken by alice (sales).
 func (h *harness) act(label string, d time.Duration, action string, input any) {
+	h.actAs(label, d, "alice", deal.RoleSales, action, input)
+}
+
+// actAs schedules an action taken by actor in role.
+func (h *harness) actAs(label string, d time.Duration, actor, role, action string, input any) {
 	raw, err := json.Marshal(input)
 	if err != nil {
 		h.t.Fatal(err)
@@ -87,11 +111,14 @@ func (h *harness) act(label string, d time.Duration, action string, input any) {
 				// The test environment hands over the workflow's own value,
 				// whose slices later changes would show through: keep a copy,
 				// as a client would get it.
-				if view, ok := v.(deal.View); ok {
-					h.views[label] = h.copyView(view)
+				switch view := v.(type) {
+				case deal.View:
+					h.views[label] = jsonCopy(h.t, view)
+				case complaint.View:
+					h.complaints[label] = jsonCopy(h.t, view)
 				}
 			},
-		}, deal.Request{Actor: "alice", Input: raw})
+		}, deal.Request{Actor: actor, Role: role, Input: raw})
 	}, d)
 }
 
@@ -105,15 +132,15 @@ func (h *harness) cancelAt(d time.Duration) {
 	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, d)
 }
 
-// copyView deep-copies a view through its JSON form.
-func (h *harness) copyView(v deal.View) deal.View {
+// jsonCopy deep-copies a view through its JSON form.
+func jsonCopy[V any](t *testing.T, v V) V {
 	raw, err := json.Marshal(v)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
-	var c deal.View
+	var c V
 	if err := json.Unmarshal(raw, &c); err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return c
 }

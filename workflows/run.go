@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 
@@ -17,10 +16,8 @@ const systemActor = "system"
 // goroutine touches it; update handlers change it without blocking between
 // validation and change, so every change is atomic.
 type run struct {
-	v       deal.View
-	pending []deal.HistoryEvent
-	// wake is signalled after every change so the timer loop re-plans.
-	wake   workflow.Channel
+	*journal
+	v      deal.View
 	opened bool
 	// actions is the registry of entries(); kept here so that the action
 	// variables and the functions they use do not form an init cycle.
@@ -31,7 +28,7 @@ type run struct {
 
 func newRun(ctx workflow.Context, p deal.Params) *run {
 	now := workflow.Now(ctx)
-	r := &run{wake: workflow.NewBufferedChannel(ctx, 1), actions: entries()}
+	r := &run{actions: entries()}
 	r.v = deal.View{
 		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
 		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,
@@ -41,6 +38,7 @@ func newRun(ctx workflow.Context, p deal.Params) *run {
 		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},
 		ControlPoints: []deal.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
 	}
+	r.journal = newJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() deal.Stage { return r.v.Stage })
 	r.cps = &schedule{
 		points:    &r.v.ControlPoints,
 		policy:    r.v.Policy.Point,
@@ -49,20 +47,6 @@ func newRun(ctx workflow.Context, p deal.Params) *run {
 		onOverdue: r.onOverdue,
 	}
 	return r
-}
-
-// record appends a history event and marks the state changed.
-func (r *run) record(now time.Time, actor, typ string, data any) {
-	raw, _ := json.Marshal(data)
-	if string(raw) == "null" || string(raw) == "{}" {
-		raw = nil
-	}
-	r.v.Seq++
-	r.v.UpdatedAt = now
-	r.pending = append(r.pending, deal.HistoryEvent{
-		Seq: r.v.Seq, Type: typ, Actor: actor, At: now, Stage: r.v.Stage, Data: raw,
-	})
-	r.wake.SendAsync(struct{}{})
 }
 
 // enter moves the deal to the next stage and records it.

@@ -160,6 +160,13 @@ const (
 	ActLogContact             = "log_contact"
 )
 
+// Roles of staff members, as carried in Request.Role.
+const (
+	RoleSales   = "sales"
+	RoleManager = "manager"
+	RoleAdmin   = "admin"
+)
+
 // Action is one action a person can take: its name (the HTTP action and
 // the workflow update) and a zero value of its input type.
 type Action struct {

@@ -88,6 +88,9 @@ type Policy struct {
 	Points                  map[PointKind]PointPolicy `json:"control_points"`
 	LossReasons             []string                  `json:"loss_reasons"`
 	SurveyQuestions         []string                  `json:"survey_questions"`
+	// SurveyQuestionsByProduct replaces SurveyQuestions for deals of the
+	// named products.
+	SurveyQuestionsByProduct map[string][]string `json:"survey_questions_by_product,omitempty"`
 }
 
 const day = Duration(24 * time.Hour)
@@ -131,6 +134,12 @@ func (p Policy) Clone() Policy {
 	}
 	c.LossReasons = slices.Clone(p.LossReasons)
 	c.SurveyQuestions = slices.Clone(p.SurveyQuestions)
+	if p.SurveyQuestionsByProduct != nil {
+		c.SurveyQuestionsByProduct = make(map[string][]string, len(p.SurveyQuestionsByProduct))
+		for k, v := range p.SurveyQuestionsByProduct {
+			c.SurveyQuestionsByProduct[k] = slices.Clone(v)
+		}
+	}
 	return c
 }
 
@@ -185,7 +194,20 @@ func (p Policy) Validate() error {
 	if len(p.SurveyQuestions) == 0 {
 		errs = append(errs, errors.New("survey_questions must not be empty"))
 	}
+	for product, q := range p.SurveyQuestionsByProduct {
+		if len(q) == 0 {
+			errs = append(errs, fmt.Errorf("survey_questions_by_product.%s must not be empty", product))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// Questions returns the survey questions for a deal of the product.
+func (p Policy) Questions(product string) []string {
+	if q, ok := p.SurveyQuestionsByProduct[product]; ok {
+		return q
+	}
+	return p.SurveyQuestions
 }
 
 // Point returns the settings of one control point kind.

@@ -51,6 +51,9 @@ type View struct {
 	WaitingOn      WaitingOn `json:"waiting_on,omitempty"`
 	WaitingSince   time.Time `json:"waiting_since"`
 
+	// ComplaintID links the complaint a dissatisfied survey opened.
+	ComplaintID string `json:"complaint_id,omitempty"`
+
 	LostStage   Stage  `json:"lost_stage,omitempty"`
 	LostReason  string `json:"lost_reason,omitempty"`
 	LostComment string `json:"lost_comment,omitempty"`

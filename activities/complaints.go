@@ -1,0 +1,123 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// SyncComplaint writes one complaint.Sync into the read model in a single
+// transaction, like SyncDeal: it appends the history events not stored yet,
+// and replaces the complaint row and each of its control points only when
+// the stored copy reflects an older sequence number, so a repeated or late
+// (older) sync changes nothing. A view without an ID or a number fails with
+// a non-retryable ErrTypeInvalidInput error.
+func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error {
+	v := s.View
+	if v.ID == "" || v.Number == "" {
+		return temporal.NewNonRetryableApplicationError("sync without a complaint ID or number", ErrTypeInvalidInput, nil)
+	}
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := insertComplaintEvents(tx, v.ID, s.Events); err != nil {
+			return err
+		}
+		if err := upsertComplaint(tx, v); err != nil {
+			return err
+		}
+		return upsertControlPoints(tx, models.SubjectComplaint, v.ID, v.Seq, v.ControlPoints)
+	})
+	if err != nil {
+		return fmt.Errorf("sync complaint %s at seq %d: %w", v.ID, v.Seq, err)
+	}
+	logger(ctx).Debug("complaint synced", "complaint_id", v.ID, "seq", v.Seq, "events", len(s.Events))
+	return nil
+}
+
+func insertComplaintEvents(tx *gorm.DB, complaintID string, events []deal.HistoryEvent) error {
+	rows := make([]models.ComplaintEvent, 0, len(events))
+	for _, e := range events {
+		rows = append(rows, models.ComplaintEvent{
+			ComplaintID: complaintID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
+			Step: string(e.Stage), At: utc(e.At), Data: string(e.Data),
+		})
+	}
+	if err := insertNew(tx, rows, "complaint_id", "seq"); err != nil {
+		return fmt.Errorf("insert complaint events: %w", err)
+	}
+	return nil
+}
+
+func upsertComplaint(tx *gorm.DB, v complaint.View) error {
+	row := models.Complaint{
+		ID: v.ID, Number: v.Number,
+		ClientID: v.ClientID, DealID: v.DealID, Channel: v.Channel, Category: v.Category,
+		Severity: string(v.Severity), Status: string(v.Status), Step: string(v.Step),
+		Assignee: v.Assignee, RegisteredBy: v.RegisteredBy,
+		Recurrence: v.Recurrence, RecurrenceOf: v.RecurrenceOf,
+		RegisteredAt: utcOrNow(v.RegisteredAt), ClosedAt: utcPtr(v.ClosedAt), OnTime: v.OnTime,
+		UpdatedAt: utcOrNow(v.UpdatedAt), Seq: v.Seq,
+	}
+	if n := len(v.Investigations); n > 0 {
+		row.ProcessStep = v.Investigations[n-1].ProcessStep
+	}
+	if v.Acknowledgement != nil {
+		at := utc(v.Acknowledgement.At)
+		row.AcknowledgedAt = &at
+	}
+	// The number and registered_at (the list order and cursor key) never
+	// change.
+	err := upsertNewer(tx, "complaints", []models.Complaint{row}, []string{"id"}, []string{
+		"client_id", "deal_id", "channel", "category", "severity", "status", "step", "assignee",
+		"registered_by", "process_step", "recurrence", "recurrence_of", "acknowledged_at",
+		"closed_at", "on_time", "updated_at", "seq",
+	})
+	if err != nil {
+		return fmt.Errorf("upsert complaint: %w", err)
+	}
+	return nil
+}
+
+// RegisterComplaint answers a registering complaint with its number and the
+// earlier complaint it recurs, if any. The number is handed out once per
+// complaint ID, so a retry gets the same one: C-<year of registration, UTC>-
+// <serial, at least 6 digits>, the serial counting across years. The
+// recurrence is the most recent other complaint of the same client and
+// category registered in [in.Since, in.RegisteredAt] ("" when none). An
+// input without ID, client or registration time fails with a non-retryable
+// ErrTypeInvalidInput error.
+func (a *Activities) RegisterComplaint(ctx context.Context, in complaint.RegisterInput) (complaint.Registration, error) {
+	if in.ID == "" || in.ClientID == "" || in.RegisteredAt.IsZero() {
+		return complaint.Registration{}, temporal.NewNonRetryableApplicationError(
+			"complaint registration without ID, client or time", ErrTypeInvalidInput, nil)
+	}
+	db := a.DB.WithContext(ctx)
+	if err := insertNew(db, []models.ComplaintNumber{{ComplaintID: in.ID, CreatedAt: utcOrNow(in.RegisteredAt)}}, "complaint_id"); err != nil {
+		return complaint.Registration{}, fmt.Errorf("register complaint %s: hand out number: %w", in.ID, err)
+	}
+	var num models.ComplaintNumber
+	if err := db.Where("complaint_id = ?", in.ID).Take(&num).Error; err != nil {
+		return complaint.Registration{}, fmt.Errorf("register complaint %s: read number: %w", in.ID, err)
+	}
+	reg := complaint.Registration{Number: fmt.Sprintf("C-%d-%06d", utc(in.RegisteredAt).Year(), num.ID)}
+
+	var prev models.Complaint
+	err := db.Select("id").
+		Where("client_id = ? AND category = ? AND id <> ? AND registered_at >= ? AND registered_at <= ?",
+			in.ClientID, in.Category, in.ID, utc(in.Since), utc(in.RegisteredAt)).
+		Order("registered_at DESC").Order("id DESC").Take(&prev).Error
+	switch {
+	case err == nil:
+		reg.RecurrenceOf = prev.ID
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return complaint.Registration{}, fmt.Errorf("register complaint %s: find recurrence: %w", in.ID, err)
+	}
+	logger(ctx).Info("complaint registered", "complaint_id", in.ID, "number", reg.Number, "recurrence_of", reg.RecurrenceOf)
+	return reg, nil
+}
