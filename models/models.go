@@ -7,6 +7,8 @@ package models
 
 import (
 	"time"
+
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // Staff is a member of the sales team. ID is the login name ("alice").
@@ -19,11 +21,11 @@ type Staff struct {
 	CreatedAt time.Time
 }
 
-// Roles a staff member can have.
+// Roles a staff member can have (the names workflows check).
 const (
-	RoleSales   = "sales"
-	RoleManager = "manager"
-	RoleAdmin   = "admin"
+	RoleSales   = deal.RoleSales
+	RoleManager = deal.RoleManager
+	RoleAdmin   = deal.RoleAdmin
 )
 
 // Token is a bearer token of a staff member, stored only as its SHA-256 hash.

@@ -80,11 +80,12 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	return db, nil
 }
 
-// NewWorker returns a worker that runs deal workflows and the read-model
+// NewWorker returns a worker that runs deal and complaint workflows and the read-model
 // and notification activities on the configured task queue.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.Deal)
+	w.RegisterWorkflow(workflows.Complaint)
 	w.RegisterActivity(&activities.Activities{DB: db})
 	return w
 }
