@@ -38,7 +38,7 @@ server:
 
 ## record-histories: re-record the workflow histories in testdata/ that the replay test replays
 record-histories: $(TEMPORAL_CLI)
-	RECORD_HISTORIES=1 go test -count=1 -run 'TestAPI' ./internal/e2e/
+	RECORD_HISTORIES=1 go test -count=1 -run 'TestAPI|TestComplaint|TestSurvey' ./internal/e2e/
 
 clean:
 	rm -rf $(BIN) data

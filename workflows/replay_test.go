@@ -7,7 +7,8 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplayRecordedHistories replays every recorded deal history in
+// TestReplayRecordedHistories replays every recorded deal and complaint
+// history in
 // testdata/histories against the current workflow code: a change that
 // would break running deals fails here. Re-record with `make
 // record-histories` only for a deliberate, versioned change.
@@ -23,6 +24,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(Deal)
+			r.RegisterWorkflow(Complaint)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}

@@ -8,9 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
@@ -75,8 +73,8 @@ func (s *server) createDeal(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	params.ID = newDealID(params.Owner, key)
-	view, err := s.startDeal(c, params)
+	params.ID = newID("deal-", params.Owner, key)
+	view, err := deals.start(c, s, params.ID, params)
 	if err != nil {
 		return err
 	}
@@ -84,42 +82,6 @@ func (s *server) createDeal(c echo.Context) error {
 		s.followUpDone(c, params.PreviousDealID, params.ID)
 	}
 	return c.JSON(http.StatusCreated, view)
-}
-
-// startDeal starts the deal's workflow (or finds the one a retry of the
-// same request started) and returns its view once the deal is open.
-func (s *server) startDeal(c echo.Context, params deal.Params) (deal.View, error) {
-	ctx, cancel := temporalCtx(c)
-	defer cancel()
-	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       params.ID,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		// A deal ID is never reused: a retry after the deal finished must
-		// find the finished deal, not start it again.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.Deal, params)
-	var view deal.View
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			WorkflowID:   params.ID,
-			UpdateName:   workflows.UpdateOpen,
-			UpdateID:     "open",
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err == nil {
-		err = handle.Get(ctx, &view)
-	}
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return s.queryView(c, params.ID)
-	}
-	if err != nil {
-		return deal.View{}, temporalError(c, err)
-	}
-	return view, nil
 }
 
 // followUpDone tells the previous deal that its follow-up led to this one.
@@ -135,14 +97,6 @@ func (s *server) followUpDone(c echo.Context, previousID, dealID string) {
 	case err != nil:
 		logger(c).Warn("signal previous deal", "deal", previousID, "error", err)
 	}
-}
-
-func (s *server) getDeal(c echo.Context) error {
-	view, err := s.queryView(c, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, view)
 }
 
 func (s *server) policy(c echo.Context) error {

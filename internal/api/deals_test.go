@@ -43,7 +43,7 @@ func TestCreateDeal(t *testing.T) {
 	if v.ID != again.ID || v.ID == bobs.ID || v.ID == fresh.ID || bobs.ID == fresh.ID {
 		t.Errorf("IDs: first %s, retry %s, bob's %s, without key %s", v.ID, again.ID, bobs.ID, fresh.ID)
 	}
-	if v.ID != newDealID("alice", "k1") || !strings.HasPrefix(fresh.ID, "deal-") || len(fresh.ID) != len("deal-")+16 {
+	if v.ID != newID("deal-", "alice", "k1") || !strings.HasPrefix(fresh.ID, "deal-") || len(fresh.ID) != len("deal-")+16 {
 		t.Errorf("ID %s / %s not of the documented form", v.ID, fresh.ID)
 	}
 	p := f.params[0]
@@ -128,7 +128,7 @@ func TestCreateDealAfterFinish(t *testing.T) {
 	body := map[string]any{"client_id": a.newClient("dev-alice"), "title": "T", "amount": "10", "currency": "RUB"}
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k"), http.StatusCreated, &v)
-	if want := newDealID("alice", "k") + " " + workflows.QueryView; len(f.queries) != 1 || f.queries[0] != want {
+	if want := newID("deal-", "alice", "k") + " " + workflows.QueryView; len(f.queries) != 1 || f.queries[0] != want {
 		t.Errorf("queries = %v, want [%s]", f.queries, want)
 	}
 	if v.Seq != fullView().Seq {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
@@ -55,7 +57,7 @@ func newTestAPI(t *testing.T, temporal client.Client) *testAPI {
 	}
 	logs := &bytes.Buffer{}
 	e := New(Deps{
-		Temporal: temporal, DB: db, Policy: deal.DefaultPolicy(), TaskQueue: "test",
+		Temporal: temporal, DB: db, Policy: deal.DefaultPolicy(), ComplaintPolicy: complaint.DefaultPolicy(), TaskQueue: "test",
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	return &testAPI{t: t, e: e, db: db, router: router, logs: logs}
@@ -162,23 +164,35 @@ type fakeTemporal struct {
 	err error
 	// alreadyStarted makes update-with-start fail as for a finished deal.
 	alreadyStarted error
-	// view is returned by queries and updates.
-	view    deal.View
-	starts  []client.StartWorkflowOptions
-	params  []deal.Params
-	updates []client.UpdateWorkflowOptions
-	signals [][3]any // workflow ID, signal name, argument
-	queries []string
+	// view is returned by queries and updates of deals, complaint by those
+	// of complaints (IDs starting with "cmp-").
+	view      deal.View
+	complaint complaint.View
+	starts    []client.StartWorkflowOptions
+	params    []deal.Params
+	// complaintParams are the parameters of complaint workflows started.
+	complaintParams []complaint.Params
+	updates         []client.UpdateWorkflowOptions
+	signals         [][3]any // workflow ID, signal name, argument
+	queries         []string
 }
 
 type fakeStart struct {
 	client.WithStartWorkflowOperation
 	opts   client.StartWorkflowOptions
-	params deal.Params
+	params any
 }
 
 func (f *fakeTemporal) NewWithStartWorkflowOperation(opts client.StartWorkflowOptions, _ any, args ...any) client.WithStartWorkflowOperation {
-	return fakeStart{opts: opts, params: args[0].(deal.Params)}
+	return fakeStart{opts: opts, params: args[0]}
+}
+
+// viewOf is what queries and updates of the workflow return.
+func (f *fakeTemporal) viewOf(id string) any {
+	if strings.HasPrefix(id, "cmp-") {
+		return f.complaint
+	}
+	return f.view
 }
 
 func (f *fakeTemporal) UpdateWithStartWorkflow(_ context.Context, o client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error) {
@@ -186,15 +200,24 @@ func (f *fakeTemporal) UpdateWithStartWorkflow(_ context.Context, o client.Updat
 	defer f.mu.Unlock()
 	start := o.StartWorkflowOperation.(fakeStart)
 	f.starts = append(f.starts, start.opts)
-	f.params = append(f.params, start.params)
 	f.updates = append(f.updates, o.UpdateOptions)
+	var v any
+	switch p := start.params.(type) {
+	case deal.Params:
+		f.params = append(f.params, p)
+		dv := f.view
+		dv.ID, dv.ClientID, dv.Owner, dv.Title, dv.Product = p.ID, p.ClientID, p.Owner, p.Title, p.Product
+		dv.Amount, dv.Currency, dv.PreviousDealID, dv.Policy = p.Amount, p.Currency, p.PreviousDealID, p.Policy
+		v = dv
+	case complaint.Params:
+		f.complaintParams = append(f.complaintParams, p)
+		cv := f.complaint
+		cv.ID, cv.Form, cv.RegisteredBy, cv.Policy = p.ID, p.Form, p.RegisteredBy, p.Policy
+		v = cv
+	}
 	if f.alreadyStarted != nil {
 		return nil, f.alreadyStarted
 	}
-	v := f.view
-	p := start.params
-	v.ID, v.ClientID, v.Owner, v.Title, v.Product = p.ID, p.ClientID, p.Owner, p.Title, p.Product
-	v.Amount, v.Currency, v.PreviousDealID, v.Policy = p.Amount, p.Currency, p.PreviousDealID, p.Policy
 	return fakeHandle{v: v, err: f.err}, nil
 }
 
@@ -202,7 +225,7 @@ func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflow
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updates = append(f.updates, o)
-	return fakeHandle{v: f.view, err: f.err}, nil
+	return fakeHandle{v: f.viewOf(o.WorkflowID), err: f.err}, nil
 }
 
 func (f *fakeTemporal) QueryWorkflow(_ context.Context, id, _, name string, _ ...any) (converter.EncodedValue, error) {
@@ -212,7 +235,7 @@ func (f *fakeTemporal) QueryWorkflow(_ context.Context, id, _, name string, _ ..
 	if f.err != nil {
 		return nil, f.err
 	}
-	return fakeValue{v: f.view}, nil
+	return fakeValue{v: f.viewOf(id)}, nil
 }
 
 func (f *fakeTemporal) SignalWorkflow(_ context.Context, id, _, name string, arg any) error {
@@ -237,7 +260,7 @@ func roundTrip(v, ptr any) error {
 
 type fakeHandle struct {
 	client.WorkflowUpdateHandle
-	v   deal.View
+	v   any
 	err error
 }
 
@@ -248,7 +271,7 @@ func (h fakeHandle) Get(_ context.Context, ptr any) error {
 	return roundTrip(h.v, ptr)
 }
 
-type fakeValue struct{ v deal.View }
+type fakeValue struct{ v any }
 
 func (fakeValue) HasValue() bool      { return true }
 func (v fakeValue) Get(ptr any) error { return roundTrip(v.v, ptr) }
@@ -288,5 +311,48 @@ func fullView() deal.View {
 		AllowedActions: []string{deal.ActScheduleFollowUp, deal.ActCloseDeal, deal.ActLogContact},
 		WaitingOn:      deal.WaitingInternal, WaitingSince: later,
 		Policy: deal.DefaultPolicy(), Seq: 42,
+	}
+}
+
+// fullComplaintView is a complaint with every part of the view filled in.
+func fullComplaintView() complaint.View {
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	later := at.Add(48 * time.Hour)
+	amount := money.Amount(500000)
+	return complaint.View{
+		ID: "cmp-0123456789abcdef", Number: "C-2025-000042",
+		Form: complaint.Form{ClientID: "cl-1", DealID: "deal-1", Channel: "phone", Category: "quality",
+			Severity: complaint.SeverityHigh, Description: "cold food", RemedySought: "a discount"},
+		RegisteredBy: "alice", Assignee: "bob", Step: complaint.StepClosed, Status: complaint.StatusClosed,
+		RegisteredAt: at, UpdatedAt: later, ClosedAt: &later, Recurrence: true, RecurrenceOf: "cmp-earlier",
+		Acknowledgement: &complaint.Acknowledgement{Message: "sorry, we are on it", By: "alice", At: at},
+		Investigations:  []complaint.Investigation{{RootCause: "late delivery", ProcessStep: "event", Department: "catering", By: "bob", At: at}},
+		Resolutions: []complaint.Resolution{
+			{Remedy: "discount", Amount: &amount, By: "bob", At: at,
+				Confirmation: &complaint.Confirmation{Satisfied: false, Comment: "too little", At: at}},
+			{Remedy: "apology", By: "bob", At: later, Confirmation: nil},
+		},
+		CorrectiveActions: []complaint.CorrectiveAction{{ID: "ca-1", Description: "new supplier", Owner: "maria",
+			Due: later, CompletedAt: &later, Note: "done"}},
+		NoProcessChangeReason: "", ClosedBy: "maria", OnTime: true,
+		ControlPoints: []deal.ControlPoint{{ID: "acknowledge", Kind: complaint.PointAcknowledge, Owner: "alice",
+			Subject: "Acknowledge", Status: deal.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
+			ArmedAt: at, DoneAt: &at}},
+		AllowedActions: []string{complaint.ActAssign},
+		Policy:         complaint.DefaultPolicy(), Seq: 17,
+	}
+}
+
+// sampleStats is a complaint report with every figure set.
+func sampleStats() models.ComplaintStats {
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	n, pct := int64(3600), 50.0
+	return models.ComplaintStats{
+		From: at, To: at.Add(24 * time.Hour), Total: 2,
+		ByCategory: map[string]int{"quality": 2}, BySeverity: map[string]int{"high": 1, "low": 1},
+		ByProcessStep: map[string]int{"event": 1}, ByChannel: map[string]int{"survey": 1, "phone": 1},
+		TimeToAcknowledge: models.DurationStats{Count: 1, MedianSeconds: &n, P90Seconds: &n},
+		Closed:            2, ClosedOnTime: 1, ClosedOnTimePercent: &pct, Recurrences: 1,
+		ClosedDeals: 4, ComplaintsPer100ClosedDeals: &pct,
 	}
 }

@@ -41,11 +41,17 @@ func (s *server) history(c echo.Context) error {
 	}
 	out := historyList{Items: make([]historyItem, 0, len(events))}
 	for _, ev := range events {
-		item := historyItem{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Stage, At: ev.At.UTC()}
-		if ev.Data != "" {
-			item.Data = json.RawMessage(ev.Data)
-		}
-		out.Items = append(out.Items, item)
+		out.Items = append(out.Items, historyItem{
+			Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Stage, At: ev.At.UTC(), Data: eventData(ev.Data),
+		})
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// eventData is a stored event's JSON data, nil (null) when it has none.
+func eventData(data string) json.RawMessage {
+	if data == "" {
+		return nil
+	}
+	return json.RawMessage(data)
 }

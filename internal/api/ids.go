@@ -25,15 +25,16 @@ func randomHex(n int) string {
 // newClientID returns a fresh client ID.
 func newClientID() string { return "cl-" + randomHex(8) }
 
-// newDealID returns the ID of a deal the owner creates. With an
-// idempotency key it is derived from owner and key, so a retried request
-// reaches the same workflow; without one it is random.
-func newDealID(owner, key string) string {
+// newID returns the ID of a deal ("deal-") or complaint ("cmp-") a staff
+// member creates: prefix and 16 hex digits. With an idempotency key they
+// are derived from staff member and key, so a retried request reaches the
+// same workflow; without one they are random.
+func newID(prefix, staffID, key string) string {
 	if key == "" {
-		return "deal-" + randomHex(8)
+		return prefix + randomHex(8)
 	}
-	sum := sha256.Sum256([]byte(owner + "\x00" + key))
-	return "deal-" + hex.EncodeToString(sum[:])[:16]
+	sum := sha256.Sum256([]byte(staffID + "\x00" + key))
+	return prefix + hex.EncodeToString(sum[:])[:16]
 }
 
 // idempotencyKey returns the request's Idempotency-Key header ("" when

@@ -80,6 +80,15 @@ func limitParam(c echo.Context, p problems) int {
 	return n
 }
 
+// listError is the API error of a failed list query: a cursor the API did
+// not issue is a 422.
+func listError(err error) error {
+	if errors.Is(err, models.ErrBadCursor) {
+		return invalidFields(map[string]string{"cursor": "is not a cursor this API issued"})
+	}
+	return err
+}
+
 func (s *server) listDeals(c echo.Context) error {
 	f := models.DealFilter{
 		Stage: c.QueryParam("stage"), Status: c.QueryParam("status"), Owner: c.QueryParam("owner"),
@@ -97,11 +106,8 @@ func (s *server) listDeals(c echo.Context) error {
 		return err
 	}
 	rows, next, err := models.ListDeals(c.Request().Context(), s.DB, f)
-	if errors.Is(err, models.ErrBadCursor) {
-		return invalidFields(map[string]string{"cursor": "is not a cursor this API issued"})
-	}
 	if err != nil {
-		return err
+		return listError(err)
 	}
 	out := dealList{Items: make([]dealItem, 0, len(rows)), NextCursor: next}
 	for _, d := range rows {

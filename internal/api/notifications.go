@@ -20,6 +20,7 @@ type notificationJSON struct {
 	ID             string                `json:"id"`
 	Kind           deal.NotificationKind `json:"kind"`
 	DealID         string                `json:"deal_id"`
+	ComplaintID    string                `json:"complaint_id,omitempty"`
 	ControlPointID string                `json:"control_point_id"`
 	Subject        string                `json:"subject"`
 	Message        string                `json:"message"`
@@ -41,7 +42,7 @@ func (s *server) notifications(c echo.Context) error {
 	out := notificationList{Items: make([]notificationJSON, 0, len(rows))}
 	for _, n := range rows {
 		out.Items = append(out.Items, notificationJSON{
-			ID: n.ID, Kind: deal.NotificationKind(n.Kind), DealID: n.DealID, ControlPointID: n.ControlPointID,
+			ID: n.ID, Kind: deal.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 			Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
 			ReadAt: utc(n.ReadAt),
 		})

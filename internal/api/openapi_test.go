@@ -14,8 +14,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/models"
 )
 
 func loadDoc(t *testing.T) *openapi3.T {
@@ -134,8 +136,10 @@ func (c *schemaChecker) check(path string, ref *openapi3.SchemaRef, t reflect.Ty
 		c.typeIs(path, s, "string")
 	case t.Kind() == reflect.Bool:
 		c.typeIs(path, s, "boolean")
-	case t.Kind() == reflect.Int:
+	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
 		c.typeIs(path, s, "integer")
+	case t.Kind() == reflect.Float64:
+		c.typeIs(path, s, "number")
 	case t.Kind() == reflect.Slice:
 		c.typeIs(path, s, "array")
 		c.check(path+"[]", s.Items, t.Elem(), false)
@@ -173,8 +177,7 @@ func (c *schemaChecker) object(path string, ref *openapi3.SchemaRef, t reflect.T
 	}
 	var required []string
 	props := map[string]bool{}
-	for i := range t.NumField() {
-		f := t.Field(i)
+	for _, f := range jsonFields(t) {
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
 			continue
@@ -208,6 +211,21 @@ func (c *schemaChecker) object(path string, ref *openapi3.SchemaRef, t reflect.T
 	}
 }
 
+// jsonFields lists the fields of struct t as encoding/json sees them, with
+// the fields of untagged embedded structs (complaint.View's Form) inlined.
+func jsonFields(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 func TestSchemasMatchGoTypes(t *testing.T) {
 	doc := loadDoc(t)
 	schema := func(name string) *openapi3.SchemaRef {
@@ -221,14 +239,22 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": clientJSON{}, "DealList": dealList{},
 		"Actions": actionsJSON{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
 		"Error": errorBody{}, "HealthStatus": statusJSON{},
+		"ComplaintView": complaint.View{}, "ComplaintPolicy": complaint.Policy{}, "ComplaintList": complaintList{},
+		"ComplaintActions": complaintActionsJSON{}, "ComplaintHistoryList": complaintHistoryList{},
+		"ComplaintStats": models.ComplaintStats{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
 		out.check(name, schema(name), reflect.TypeOf(v), false)
 	}
-	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{}}
-	for _, in := range deal.Inputs {
-		requests[reflect.TypeOf(in.Input).Name()] = in.Input
+	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{},
+		"CreateComplaintRequest": createComplaintInput{}}
+	for _, in := range slices.Concat(deal.Inputs, complaint.Inputs) {
+		name := reflect.TypeOf(in.Input).Name()
+		if requests[name] != nil {
+			t.Fatalf("two action input types are named %s", name)
+		}
+		requests[name] = in.Input
 	}
 	in := &schemaChecker{t: t, request: true, seen: map[string]bool{}}
 	for name, v := range requests {
@@ -245,38 +271,60 @@ func enumOf(t *testing.T, doc *openapi3.T, name string) []string {
 	return out
 }
 
-// The enumerations the package deal lists, and the action inputs, are
-// documented exactly.
-func TestEnumsAndActionsMatchDeal(t *testing.T) {
-	doc := loadDoc(t)
-	var stages, kinds, actions, refs []string
-	for _, s := range deal.Stages {
-		stages = append(stages, string(s))
+// strs converts a list of string-like values.
+func strs[T ~string](vs []T) []string {
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, string(v))
 	}
-	for _, k := range deal.PointKinds {
-		kinds = append(kinds, string(k))
-	}
-	for _, in := range deal.Inputs {
+	return out
+}
+
+// checkCatalog checks that the action name enum and the action input anyOf
+// of the document list the catalog, in order, and that each input schema's
+// description starts with its action's name.
+func checkCatalog(t *testing.T, doc *openapi3.T, catalog deal.Catalog, names, inputs string) {
+	t.Helper()
+	var actions, refs []string
+	for _, in := range catalog {
 		actions = append(actions, in.Name)
 		refs = append(refs, "#/components/schemas/"+reflect.TypeOf(in.Input).Name())
 	}
-	for name, want := range map[string][]string{"Stage": stages, "PointKind": kinds, "ActionName": actions} {
-		if got := enumOf(t, doc, name); !slices.Equal(got, want) {
-			t.Errorf("%s enum = %v, want %v", name, got, want)
-		}
+	if got := enumOf(t, doc, names); !slices.Equal(got, actions) {
+		t.Errorf("%s enum = %v, want %v", names, got, actions)
 	}
 	var got []string
-	for _, r := range doc.Components.Schemas["ActionInput"].Value.AnyOf {
+	for _, r := range doc.Components.Schemas[inputs].Value.AnyOf {
 		got = append(got, r.Ref)
 	}
 	if !slices.Equal(got, refs) {
-		t.Errorf("ActionInput.anyOf = %v, want %v", got, refs)
+		t.Errorf("%s.anyOf = %v, want %v", inputs, got, refs)
 	}
-	for _, in := range deal.Inputs {
+	for _, in := range catalog {
 		if d := doc.Components.Schemas[reflect.TypeOf(in.Input).Name()].Value.Description; !strings.HasPrefix(d, in.Name) {
 			t.Errorf("schema %T: description %q does not start with the action name %s", in.Input, d, in.Name)
 		}
 	}
+}
+
+// The enumerations the packages deal and complaint list, and the action
+// inputs of both catalogs, are documented exactly.
+func TestEnumsAndActionsMatchDeal(t *testing.T) {
+	doc := loadDoc(t)
+	steps := []complaint.Step{complaint.StepAcknowledgement, complaint.StepInvestigation, complaint.StepResolution,
+		complaint.StepConfirmation, complaint.StepCorrection, complaint.StepClosed}
+	for name, want := range map[string][]string{
+		"Stage": strs(deal.Stages), "PointKind": strs(deal.PointKinds),
+		"Channel": complaint.Channels, "Severity": strs(complaint.Severities), "ComplaintStep": strs(steps),
+		"ComplaintStatus": strs(complaintStatuses), "Remedy": complaint.Remedies, "ProcessStep": complaint.ProcessSteps,
+		"ComplaintPointKind": strs(complaint.PointKinds),
+	} {
+		if got := enumOf(t, doc, name); !slices.Equal(got, want) {
+			t.Errorf("%s enum = %v, want %v", name, got, want)
+		}
+	}
+	checkCatalog(t, doc, deal.Inputs, "ActionName", "ActionInput")
+	checkCatalog(t, doc, complaint.Inputs, "ComplaintActionName", "ComplaintActionInput")
 }
 
 // Views at both extremes (everything set; nothing set, with nil slices and
@@ -295,6 +343,15 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"Error", errorBody{Error: &apiError{Code: deal.CodeActionNotAllowed, Message: "no", Details: &details{
 			Stage: deal.StageOffer, AllowedActions: []string{deal.ActLose}}}}},
 		{"HistoryList", historyList{Items: []historyItem{{Seq: 1, Data: json.RawMessage(`{"a":[1]}`)}, {Seq: 2}}}},
+		{"ComplaintView", fullComplaintView()},
+		{"ComplaintView", complaint.View{Form: complaint.Form{Severity: complaint.SeverityLow, Channel: "phone"},
+			Step: complaint.StepAcknowledgement, Status: complaint.StatusOpen}},
+		{"ComplaintPolicy", complaint.DefaultPolicy()},
+		{"ComplaintPolicy", complaint.Policy{}},
+		{"Error", errorBody{Error: &apiError{Code: deal.CodeActionNotAllowed, Message: "no", Details: &details{
+			AllowedActions: []string{complaint.ActAssign, complaint.ActClose}}}}},
+		{"ComplaintStats", models.ComplaintStats{}},
+		{"ComplaintStats", sampleStats()},
 	}
 	for _, s := range samples {
 		raw, err := json.Marshal(s.value)
@@ -311,13 +368,19 @@ func TestSampleBodiesValidate(t *testing.T) {
 	}
 	// And the document is strict enough to refuse what the API never sends.
 	bad := map[string]string{
-		"Money":       `"1500"`,
-		"DealView":    `{}`,
-		"Error":       `{"error": {"code": "x", "message": "y", "extra": 1}}`,
-		"Stage":       `"closing"`,
-		"Actions":     `{"stage": "offer", "status": "open", "actions": null}`,
-		"Time":        `"yesterday"`,
-		"ErrorObject": `{"code": "x"}`,
+		"Money":         `"1500"`,
+		"DealView":      `{}`,
+		"Error":         `{"error": {"code": "x", "message": "y", "extra": 1}}`,
+		"Stage":         `"closing"`,
+		"Actions":       `{"stage": "offer", "status": "open", "actions": null}`,
+		"Time":          `"yesterday"`,
+		"ErrorObject":   `{"code": "x"}`,
+		"ComplaintView": `{}`,
+		"ComplaintStep": `"registration"`,
+		"Severity":      `"urgent"`,
+		"ComplaintControlPoint": `{"id": "acknowledge", "kind": "complaint_acknowledge", "stage": "offer", "owner": "a",
+			"subject": "s", "status": "open", "due_at": "2025-01-01T00:00:00Z", "overdue_at": "2025-01-01T00:00:00Z",
+			"remind_at": [], "reminded": 0, "escalated": false, "armed_at": "2025-01-01T00:00:00Z"}`,
 	}
 	for name, raw := range bad {
 		var v any

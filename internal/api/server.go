@@ -1,7 +1,7 @@
-// Package api is the HTTP API of salesflow (Echo v4): deals are driven
-// through their Temporal workflows, lists and history come from the read
-// model, and every route is described by the OpenAPI document served at
-// GET /api/v1/openapi.json.
+// Package api is the HTTP API of salesflow (Echo v4): deals and complaints
+// are driven through their Temporal workflows, lists, history and reports
+// come from the read model, and every route is described by the OpenAPI
+// document served at GET /api/v1/openapi.json.
 package api
 
 import (
@@ -14,18 +14,23 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // Deps are what the API talks to.
 type Deps struct {
-	// Temporal runs the deal workflows.
+	// Temporal runs the deal and complaint workflows.
 	Temporal client.Client
 	// DB is the read model.
 	DB *gorm.DB
 	// Policy is the deployment's deal policy; a new deal may override it.
 	Policy deal.Policy
-	// TaskQueue is the task queue new deal workflows are started on.
+	// ComplaintPolicy is the deployment's complaint policy; a new complaint
+	// may override it. Its zero value means complaint.DefaultPolicy().
+	ComplaintPolicy complaint.Policy
+	// TaskQueue is the task queue new deal and complaint workflows are
+	// started on.
 	TaskQueue string
 	// Logger receives the request log and errors; nil means slog.Default().
 	Logger *slog.Logger
@@ -49,6 +54,9 @@ func New(d Deps) *echo.Echo {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
+	if d.ComplaintPolicy.Deadlines == nil {
+		d.ComplaintPolicy = complaint.DefaultPolicy()
+	}
 	spec, err := specJSON()
 	if err != nil {
 		panic(fmt.Sprintf("api: embedded OpenAPI document: %v", err))
@@ -70,10 +78,17 @@ func New(d Deps) *echo.Echo {
 	v1.GET("/clients/:id", s.getClient)
 	v1.POST("/deals", s.createDeal)
 	v1.GET("/deals", s.listDeals)
-	v1.GET("/deals/:id", s.getDeal)
-	v1.GET("/deals/:id/actions", s.listActions)
-	v1.POST("/deals/:id/actions/:action", s.doAction)
+	v1.GET("/deals/:id", getView(s, deals))
+	v1.GET("/deals/:id/actions", listActions(s, deals))
+	v1.POST("/deals/:id/actions/:action", doAction(s, deals))
 	v1.GET("/deals/:id/history", s.history)
+	v1.POST("/complaints", s.createComplaint)
+	v1.GET("/complaints", s.listComplaints)
+	v1.GET("/complaints/:id", getView(s, complaints))
+	v1.GET("/complaints/:id/actions", listActions(s, complaints))
+	v1.POST("/complaints/:id/actions/:action", doAction(s, complaints))
+	v1.GET("/complaints/:id/history", s.complaintHistory)
+	v1.GET("/reports/complaints", s.complaintReport)
 	v1.GET("/notifications", s.notifications)
 	v1.GET("/policy", s.policy)
 	return e

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -20,36 +21,106 @@ func temporalCtx(c echo.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.Request().Context(), temporalTimeout)
 }
 
-// queryView returns the live view of a deal from its workflow.
-func (s *server) queryView(c echo.Context, id string) (deal.View, error) {
+// query returns the live view of a subject from its workflow.
+func (k *kind[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
+	if !k.owns(id) {
+		var zero V
+		return zero, notFound(k.noun)
+	}
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
-	var view deal.View
-	v, err := s.Temporal.QueryWorkflow(ctx, id, "", workflows.QueryView)
+	var view V
+	v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
 	if err == nil {
 		err = v.Get(&view)
 	}
 	if err != nil {
-		return deal.View{}, temporalError(c, err)
+		var zero V
+		return zero, k.fail(c, err)
 	}
 	return view, nil
 }
 
-// temporalError turns the error of a call on a deal's workflow into the API
+// start starts the subject's workflow with update-with-start (or finds the
+// one a retry of the same request started) and returns its view once the
+// subject is in the read model.
+func (k *kind[P, V]) start(c echo.Context, s *server, id string, params P) (V, error) {
+	ctx, cancel := temporalCtx(c)
+	defer cancel()
+	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		// An ID is never reused: a retry after the workflow finished must
+		// find the finished one, not start it again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, k.workflow, params)
+	var view V
+	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			WorkflowID:   id,
+			UpdateName:   workflows.UpdateOpen,
+			UpdateID:     "open",
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err == nil {
+		err = handle.Get(ctx, &view)
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return k.query(c, s.Temporal, id)
+	}
+	if err != nil {
+		var zero V
+		return zero, k.fail(c, err)
+	}
+	return view, nil
+}
+
+// update sends one action to the subject's workflow and returns the new
+// view; updateID ("" lets the SDK pick one) makes a retry apply once.
+func (k *kind[P, V]) update(c echo.Context, t client.Client, id, action, updateID string, req deal.Request) (V, error) {
+	if !k.owns(id) {
+		var zero V
+		return zero, notFound(k.noun)
+	}
+	ctx, cancel := temporalCtx(c)
+	defer cancel()
+	var view V
+	handle, err := t.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   id,
+		UpdateName:   action,
+		UpdateID:     updateID,
+		Args:         []any{req},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, &view)
+	}
+	if err != nil {
+		var zero V
+		return zero, k.fail(c, err)
+	}
+	return view, nil
+}
+
+// fail turns the error of a call on a subject's workflow into the API
 // error: a validator's refusal keeps its code and details, an unknown
 // workflow is a 404, a finished one refuses every action, and anything else
 // is logged and reported as the workflow service being unavailable.
-func temporalError(c echo.Context, err error) error {
+func (k *kind[P, V]) fail(c echo.Context, err error) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && (appErr.Type() == deal.CodeInvalidInput || appErr.Type() == deal.CodeActionNotAllowed) {
 		return refusal(c, appErr)
 	}
 	if strings.Contains(err.Error(), "workflow execution already completed") {
-		return fail(http.StatusConflict, deal.CodeActionNotAllowed, "the deal is closed")
+		return fail(http.StatusConflict, deal.CodeActionNotAllowed, "the "+k.noun+" is closed")
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return notFound("deal")
+		return notFound(k.noun)
 	}
 	logger(c).Error("temporal call failed", "error", err)
 	status := http.StatusBadGateway
@@ -62,7 +133,7 @@ func temporalError(c echo.Context, err error) error {
 }
 
 // refusal is the API error for an action the workflow refused, with the
-// deal.Refusal the validator attached.
+// deal.Refusal the validator attached (a complaint's carries no stage).
 func refusal(c echo.Context, appErr *temporal.ApplicationError) error {
 	var r deal.Refusal
 	if appErr.HasDetails() {

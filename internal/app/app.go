@@ -20,6 +20,7 @@ import (
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
@@ -90,13 +91,17 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	return w
 }
 
-// API returns the HTTP API for the configuration.
+// API returns the HTTP API for the configuration. Complaints follow the
+// default complaint policy.
 func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (*echo.Echo, error) {
 	policy, err := cfg.Policy()
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Deps{Temporal: c, DB: db, Policy: policy, TaskQueue: cfg.TaskQueue, Logger: logger}), nil
+	return api.New(api.Deps{
+		Temporal: c, DB: db, Policy: policy, ComplaintPolicy: complaint.DefaultPolicy(),
+		TaskQueue: cfg.TaskQueue, Logger: logger,
+	}), nil
 }
 
 // Main is the body of every salesflow command: it loads the configuration,

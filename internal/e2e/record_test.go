@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -12,8 +13,9 @@ import (
 )
 
 // recordHistory, when RECORD_HISTORIES=1 (`make record-histories`), saves
-// the deal's workflow history to testdata/histories/<test>.json at the end
-// of the test, for the replay test of package workflows.
+// the workflow history of a deal or complaint to
+// testdata/histories/<test>-<id prefix>.json at the end of the test, for the
+// replay test of package workflows.
 func recordHistory(t *testing.T, dealID string) {
 	if os.Getenv("RECORD_HISTORIES") != "1" {
 		return
@@ -33,7 +35,8 @@ func recordHistory(t *testing.T, dealID string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("..", "..", "testdata", "histories", t.Name()+".json")
+		prefix, _, _ := strings.Cut(dealID, "-")
+		path := filepath.Join("..", "..", "testdata", "histories", t.Name()+"-"+prefix+".json")
 		if err := os.WriteFile(path, raw, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/testdb"
@@ -87,7 +88,10 @@ func newStack(t *testing.T) *stack {
 	}
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(api.New(api.Deps{Temporal: c, DB: db, Policy: deal.DefaultPolicy(), TaskQueue: cfg.TaskQueue, Logger: logger}))
+	ts := httptest.NewServer(api.New(api.Deps{
+		Temporal: c, DB: db, Policy: deal.DefaultPolicy(), ComplaintPolicy: complaint.DefaultPolicy(),
+		TaskQueue: cfg.TaskQueue, Logger: logger,
+	}))
 	t.Cleanup(ts.Close)
 
 	doc, err := api.OpenAPI()
@@ -210,12 +214,20 @@ func (s *stack) newDeal(token string, extra map[string]any) deal.View {
 	return v
 }
 
-// act applies an action and returns the new view, checking the read model
-// agrees with the workflow afterwards.
+// actOn applies an action to the deal or complaint at path (such as
+// /api/v1/deals/deal-1) and returns its new view V.
+func actOn[V any](s *stack, token, path, action string, input any) V {
+	s.t.Helper()
+	var v V
+	s.call("POST", path+"/actions/"+action, token, input).decode(s.t, 200, &v)
+	return v
+}
+
+// act applies an action to a deal and returns the new view, checking the
+// read model agrees with the workflow afterwards.
 func (s *stack) act(token, id, action string, input any) deal.View {
 	s.t.Helper()
-	var v deal.View
-	s.call("POST", "/api/v1/deals/"+id+"/actions/"+action, token, input).decode(s.t, 200, &v)
+	v := actOn[deal.View](s, token, "/api/v1/deals/"+id, action, input)
 	s.agree(token, v)
 	return v
 }

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/models"
+)
+
+// complaintList is the answer of GET /complaints.
+type complaintList struct {
+	Items []complaintItem `json:"items"`
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+// complaintItem is a complaint as the read model last saw it.
+type complaintItem struct {
+	ID           string             `json:"id"`
+	Number       string             `json:"number"`
+	ClientID     string             `json:"client_id"`
+	DealID       string             `json:"deal_id,omitempty"`
+	Channel      string             `json:"channel"`
+	Category     string             `json:"category"`
+	Severity     complaint.Severity `json:"severity"`
+	Step         complaint.Step     `json:"step"`
+	Status       complaint.Status   `json:"status"`
+	Assignee     string             `json:"assignee"`
+	RegisteredBy string             `json:"registered_by"`
+	// ProcessStep is the process step of origin the latest investigation
+	// found.
+	ProcessStep    string     `json:"process_step,omitempty"`
+	Recurrence     bool       `json:"recurrence"`
+	RecurrenceOf   string     `json:"recurrence_of,omitempty"`
+	RegisteredAt   time.Time  `json:"registered_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	OnTime         bool       `json:"on_time"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+func toComplaintItem(m models.Complaint) complaintItem {
+	return complaintItem{
+		ID: m.ID, Number: m.Number, ClientID: m.ClientID, DealID: m.DealID, Channel: m.Channel,
+		Category: m.Category, Severity: complaint.Severity(m.Severity), Step: complaint.Step(m.Step),
+		Status: complaint.Status(m.Status), Assignee: m.Assignee, RegisteredBy: m.RegisteredBy,
+		ProcessStep: m.ProcessStep, Recurrence: m.Recurrence, RecurrenceOf: m.RecurrenceOf,
+		RegisteredAt: m.RegisteredAt.UTC(), AcknowledgedAt: utc(m.AcknowledgedAt), ClosedAt: utc(m.ClosedAt),
+		OnTime: m.OnTime, UpdatedAt: m.UpdatedAt.UTC(),
+	}
+}
+
+var complaintStatuses = []complaint.Status{complaint.StatusOpen, complaint.StatusClosed}
+
+func (s *server) listComplaints(c echo.Context) error {
+	f := models.ComplaintFilter{
+		Status: c.QueryParam("status"), ClientID: c.QueryParam("client_id"), DealID: c.QueryParam("deal_id"),
+		Category: c.QueryParam("category"), Cursor: c.QueryParam("cursor"),
+	}
+	p := problems{}
+	if f.Status != "" && !slices.Contains(complaintStatuses, complaint.Status(f.Status)) {
+		p.add("status", "must be one of open, closed")
+	}
+	if cats := s.ComplaintPolicy.Categories; f.Category != "" && !slices.Contains(cats, f.Category) {
+		p.add("category", "must be one of "+strings.Join(cats, ", "))
+	}
+	f.Limit = limitParam(c, p)
+	if err := p.err(); err != nil {
+		return err
+	}
+	rows, next, err := models.ListComplaints(c.Request().Context(), s.DB, f)
+	if err != nil {
+		return listError(err)
+	}
+	out := complaintList{Items: make([]complaintItem, 0, len(rows)), NextCursor: next}
+	for _, m := range rows {
+		out.Items = append(out.Items, toComplaintItem(m))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// complaintHistoryList is the answer of GET /complaints/{id}/history.
+type complaintHistoryList struct {
+	Items []complaintHistoryItem `json:"items"`
+}
+
+// complaintHistoryItem is one entry of a complaint's history; Step is the
+// step the complaint was in.
+type complaintHistoryItem struct {
+	Seq   int       `json:"seq"`
+	Type  string    `json:"type"`
+	Actor string    `json:"actor"`
+	Step  string    `json:"step"`
+	At    time.Time `json:"at"`
+	// Data is the event's own JSON, null when it has none.
+	Data json.RawMessage `json:"data"`
+}
+
+func (s *server) complaintHistory(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	if _, err := models.GetComplaint(ctx, s.DB, id); errors.Is(err, models.ErrNotFound) {
+		return notFound("complaint")
+	} else if err != nil {
+		return err
+	}
+	events, err := models.ComplaintHistory(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	out := complaintHistoryList{Items: make([]complaintHistoryItem, 0, len(events))}
+	for _, ev := range events {
+		out.Items = append(out.Items, complaintHistoryItem{
+			Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Step: ev.Step, At: ev.At.UTC(), Data: eventData(ev.Data),
+		})
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,89 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/models"
+)
+
+// createComplaintInput is the body of POST /complaints: the registration
+// form (complaint.Form) and an optional override of the complaint policy.
+type createComplaintInput struct {
+	ClientID     string             `json:"client_id"`
+	DealID       string             `json:"deal_id,omitempty"`
+	Channel      string             `json:"channel"`
+	Category     string             `json:"category"`
+	Severity     complaint.Severity `json:"severity"`
+	Description  string             `json:"description"`
+	RemedySought string             `json:"remedy_sought,omitempty"`
+	Policy       json.RawMessage    `json:"policy,omitempty"`
+}
+
+// complaintParams validates the form against the deployment's complaint
+// policy merged with the input's override and the read model, naming every
+// failing field, and returns the workflow's parameters.
+func (s *server) complaintParams(c echo.Context, in createComplaintInput) (complaint.Params, error) {
+	form := complaint.Form{
+		ClientID: in.ClientID, DealID: in.DealID, Channel: in.Channel, Category: in.Category,
+		Severity: in.Severity, Description: strings.TrimSpace(in.Description), RemedySought: strings.TrimSpace(in.RemedySought),
+	}
+	p := problems{}
+	policy, err := s.ComplaintPolicy.Merge(in.Policy)
+	if err != nil {
+		p.add("policy", err.Error())
+		policy = s.ComplaintPolicy
+	}
+	for field, problem := range policy.Check(form) {
+		p.add(field, problem)
+	}
+	p.maxLen("description", form.Description, 5000)
+	p.maxLen("remedy_sought", form.RemedySought, 2000)
+	p.maxLen("deal_id", form.DealID, 64)
+	ctx := c.Request().Context()
+	if form.ClientID != "" {
+		if _, err := models.GetClient(ctx, s.DB, form.ClientID); errors.Is(err, models.ErrNotFound) {
+			p.add("client_id", "no such client")
+		} else if err != nil {
+			return complaint.Params{}, err
+		}
+	}
+	if form.DealID != "" {
+		d, err := models.GetDeal(ctx, s.DB, form.DealID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			p.add("deal_id", "no such deal")
+		case err != nil:
+			return complaint.Params{}, err
+		case d.ClientID != form.ClientID:
+			p.add("deal_id", "is a deal of another client")
+		}
+	}
+	return complaint.Params{Form: form, RegisteredBy: staffOf(c).ID, Policy: policy}, p.err()
+}
+
+func (s *server) createComplaint(c echo.Context) error {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
+	}
+	var in createComplaintInput
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	params, err := s.complaintParams(c, in)
+	if err != nil {
+		return err
+	}
+	params.ID = newID("cmp-", params.RegisteredBy, key)
+	view, err := complaints.start(c, s, params.ID, params)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, view)
+}
