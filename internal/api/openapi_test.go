@@ -311,11 +311,9 @@ func checkCatalog(t *testing.T, doc *openapi3.T, catalog deal.Catalog, names, in
 // inputs of both catalogs, are documented exactly.
 func TestEnumsAndActionsMatchDeal(t *testing.T) {
 	doc := loadDoc(t)
-	steps := []complaint.Step{complaint.StepAcknowledgement, complaint.StepInvestigation, complaint.StepResolution,
-		complaint.StepConfirmation, complaint.StepCorrection, complaint.StepClosed}
 	for name, want := range map[string][]string{
 		"Stage": strs(deal.Stages), "PointKind": strs(deal.PointKinds),
-		"Channel": complaint.Channels, "Severity": strs(complaint.Severities), "ComplaintStep": strs(steps),
+		"Channel": complaint.Channels, "Severity": strs(complaint.Severities), "ComplaintStep": strs(complaint.Steps),
 		"ComplaintStatus": strs(complaintStatuses), "Remedy": complaint.Remedies, "ProcessStep": complaint.ProcessSteps,
 		"ComplaintPointKind": strs(complaint.PointKinds),
 	} {

@@ -46,6 +46,9 @@ const (
 	StepClosed          Step = "closed"
 )
 
+// Steps lists the steps in order.
+var Steps = []Step{StepAcknowledgement, StepInvestigation, StepResolution, StepConfirmation, StepCorrection, StepClosed}
+
 // Status is open until the complaint is closed.
 type Status string
 

@@ -43,7 +43,14 @@ func (d Duration) String() string {
 	if td != 0 && td%(24*time.Hour) == 0 {
 		return fmt.Sprintf("%dd", td/(24*time.Hour))
 	}
-	return td.String()
+	s := td.String() // "4h0m0s" reads better as "4h"
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // MarshalJSON writes the duration as text.

@@ -1,0 +1,56 @@
+package deal
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestDurationText(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+		out  string
+	}{
+		{"3d", 72 * time.Hour, "3d"},
+		{"1d12h", 36 * time.Hour, "36h"},
+		{"4h", 4 * time.Hour, "4h"},
+		{"90m", 90 * time.Minute, "1h30m"},
+		{"90s", 90 * time.Second, "1m30s"},
+		{"0s", 0, "0s"},
+	} {
+		d, err := ParseDuration(c.in)
+		if err != nil || d.D() != c.want || d.String() != c.out {
+			t.Errorf("%q → %v (%v) → %q, want %v → %q", c.in, d.D(), err, d.String(), c.want, c.out)
+		}
+	}
+	if _, err := ParseDuration("3x"); err == nil {
+		t.Error("3x accepted")
+	}
+}
+
+func TestMergeOverridesOnlyWhatIsGiven(t *testing.T) {
+	base := DefaultPolicy()
+	p, err := base.Merge(json.RawMessage(`{"offer_validity": "5d", "control_points": {"protocol": {"reminders": ["1h"], "grace": "0s"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.OfferValidity.D() != 5*24*time.Hour || p.InvoiceDue != base.InvoiceDue {
+		t.Fatalf("merged offer_validity %s invoice_due %s", p.OfferValidity, p.InvoiceDue)
+	}
+	if got := p.Point(PointProtocol).Reminders; len(got) != 1 || got[0].D() != time.Hour {
+		t.Fatalf("protocol reminders %v", got)
+	}
+	if base.Point(PointProtocol).Reminders[0].D() != 4*time.Hour {
+		t.Fatal("merge changed the base policy")
+	}
+	if _, err := base.Merge(json.RawMessage(`{"presentation_max_attempts": 0}`)); err == nil {
+		t.Fatal("invalid override accepted")
+	}
+	if _, err := base.Merge(json.RawMessage(`{"offer_validty": "5d"}`)); err == nil {
+		t.Fatal("misspelt field accepted")
+	}
+	if q := (Policy{SurveyQuestions: []string{"a"}, SurveyQuestionsByProduct: map[string][]string{"training": {"b"}}}); q.Questions("training")[0] != "b" || q.Questions("events")[0] != "a" {
+		t.Fatal("questions by product")
+	}
+}
