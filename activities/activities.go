@@ -1,7 +1,9 @@
 // Package activities holds the Temporal activities of salesflow: the only
-// code that writes deals and notifications into the read model. Every
-// activity is idempotent under retries, replays and out-of-order delivery,
-// and runs on PostgreSQL and SQLite alike.
+// code that writes deals and notifications into the read model, and the
+// delivery channels (e-mail over SMTP, outgoing webhook) that carry
+// notifications beyond the in-app inbox. Every activity is idempotent under
+// retries, replays and out-of-order delivery, and runs on PostgreSQL and
+// SQLite alike.
 package activities
 
 import (
@@ -14,11 +16,16 @@ import (
 	"gorm.io/gorm"
 )
 
-// Activities bundles the activities with the read model they write to.
-// Register a *Activities with a worker; the activity names are the method
-// names.
+// Activities bundles the activities with the read model they write to
+// and the delivery channels they use. Register a *Activities with a
+// worker; the activity names are the method names.
 type Activities struct {
 	DB *gorm.DB
+	// Email is the e-mail channel of DeliverEmail and SendDigest; nil
+	// turns e-mail off.
+	Email *EmailChannel
+	// Webhook is the outgoing webhook of DeliverWebhook; nil turns it off.
+	Webhook *WebhookChannel
 }
 
 // Application error types of the non-retryable errors the activities return.

@@ -12,14 +12,39 @@ import (
 )
 
 // Staff is a member of the sales team. ID is the login name ("alice").
+//
+// Language and the notification preferences have database defaults ("ru",
+// e-mail and webhook on, no digest), which also fill in rows that existed
+// before the columns. Like any GORM column with a default, a zero value is
+// not written by Create (a new member with EmailEnabled false gets true):
+// change preferences with SetPreferences.
 type Staff struct {
 	ID        string `gorm:"primaryKey;size:64"`
 	Name      string `gorm:"size:200;not null"`
 	Role      string `gorm:"size:16;not null"` // sales | manager | admin
 	ManagerID string `gorm:"size:64;index"`
 	Email     string `gorm:"size:200"`
+	// Language is the language of the member's e-mails: LangRussian or
+	// LangEnglish.
+	Language string `gorm:"size:8;not null;default:ru"`
+	// EmailEnabled lets notifications reach the member by e-mail.
+	EmailEnabled bool `gorm:"not null;default:true"`
+	// WebhookEnabled lets the member's notifications go to the outgoing
+	// webhook.
+	WebhookEnabled bool `gorm:"not null;default:true"`
+	// Digest collects the member's e-mails into one daily digest instead of
+	// one e-mail per notification.
+	Digest    bool `gorm:"not null;default:false"`
 	CreatedAt time.Time
 }
+
+// Languages of staff e-mails, the values of Staff.Language.
+const (
+	LangRussian = "ru"
+	LangEnglish = "en"
+	// DefaultLanguage is the language of members who have not chosen one.
+	DefaultLanguage = LangRussian
+)
 
 // Roles a staff member can have (the names workflows check).
 const (
@@ -139,8 +164,76 @@ type Notification struct {
 	ReadAt         *time.Time
 }
 
+// Delivery channels of notifications besides the in-app inbox: the value
+// of Delivery.Channel.
+const (
+	ChannelEmail   = "email"
+	ChannelWebhook = "webhook"
+)
+
+// States of a Delivery (and of a Digest). Sent, DeliveryDigest and Skipped
+// are final: a delivery in one of them is never attempted again.
+const (
+	// DeliveryPending: recorded, not delivered yet; the last attempt, if
+	// any, failed with LastError and a retry will try again.
+	DeliveryPending = "pending"
+	// DeliverySending: an attempt is in flight until LeaseUntil. Another
+	// attempt waits for it; once the lease has passed (the worker died),
+	// the next attempt takes over.
+	DeliverySending = "sending"
+	// DeliverySent: delivered (for digest items: in the digest of
+	// DigestDay).
+	DeliverySent = "sent"
+	// DeliveryDigest: an e-mail waiting for its recipient's daily digest.
+	DeliveryDigest = "digest"
+	// DeliverySkipped: not delivered on purpose; Detail says why (channel
+	// off, no address, recipient's preference).
+	DeliverySkipped = "skipped"
+)
+
+// Delivery records the delivery of one notification over one channel, so
+// a retried or replayed delivery activity never delivers twice. Attempts
+// counts the attempts that reached the channel (SMTP server, webhook
+// receiver).
+type Delivery struct {
+	NotificationID string `gorm:"primaryKey;size:200"`
+	Channel        string `gorm:"primaryKey;size:16"`
+	// Recipient is the staff member the notification went to.
+	Recipient string `gorm:"size:64;not null;index:idx_deliveries_recipient,priority:1"`
+	Status    string `gorm:"size:16;not null;index:idx_deliveries_recipient,priority:2"`
+	// DigestDay is the day (YYYY-MM-DD) of the digest an e-mail in status
+	// digest was taken into, "" while it waits for one.
+	DigestDay  string `gorm:"size:10;not null"`
+	Attempts   int    `gorm:"not null"`
+	SentAt     *time.Time
+	LeaseUntil *time.Time
+	LastError  string `gorm:"type:text"`
+	// Detail says why a delivery was skipped.
+	Detail    string `gorm:"size:200"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Digest records the daily digest e-mail of one recipient for one day
+// (YYYY-MM-DD), so the digest of a day is sent at most once. Status and
+// the other fields mean what they mean on Delivery; Items is the number of
+// notifications the sent digest listed.
+type Digest struct {
+	Recipient  string `gorm:"primaryKey;size:64"`
+	Day        string `gorm:"primaryKey;size:10"`
+	Status     string `gorm:"size:16;not null"`
+	Items      int    `gorm:"not null"`
+	Attempts   int    `gorm:"not null"`
+	SentAt     *time.Time
+	LeaseUntil *time.Time
+	LastError  string `gorm:"type:text"`
+	Detail     string `gorm:"size:200"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
 // All lists every table, for migration.
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
-	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{},
+	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{},
 }

@@ -38,15 +38,17 @@ func GetStaff(ctx context.Context, db *gorm.DB, id string) (*Staff, error) {
 
 // demoStaff is the team SeedDemo creates; each member's token is "dev-" + ID.
 var demoStaff = []Staff{
-	{ID: "maria", Name: "Maria", Role: RoleManager, Email: "maria@example.com"},
-	{ID: "alice", Name: "Alice", Role: RoleSales, ManagerID: "maria", Email: "alice@example.com"},
-	{ID: "bob", Name: "Bob", Role: RoleSales, ManagerID: "maria", Email: "bob@example.com"},
-	{ID: "admin", Name: "Administrator", Role: RoleAdmin, Email: "admin@example.com"},
+	{ID: "maria", Name: "Maria", Role: RoleManager, Email: "maria@example.com", Language: LangRussian},
+	{ID: "alice", Name: "Alice", Role: RoleSales, ManagerID: "maria", Email: "alice@example.com", Language: LangRussian},
+	{ID: "bob", Name: "Bob", Role: RoleSales, ManagerID: "maria", Email: "bob@example.com", Language: LangEnglish},
+	{ID: "admin", Name: "Administrator", Role: RoleAdmin, Email: "admin@example.com", Language: LangEnglish},
 }
 
 // SeedDemo creates the demo team (manager maria, sales reps alice and bob
 // reporting to her, and admin) with the bearer tokens dev-maria, dev-alice,
-// dev-bob and dev-admin, stored hashed. Rows that already exist are left as
+// dev-bob and dev-admin, stored hashed. Each has the e-mail address
+// <id>@example.com; maria and alice read Russian, bob and admin English;
+// every preference has its default (e-mail and webhook on, no digest). Rows that already exist are left as
 // they are, so it is safe to call on every start.
 func SeedDemo(ctx context.Context, db *gorm.DB) error {
 	staff := make([]Staff, len(demoStaff))

@@ -5,12 +5,17 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 
+	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -47,6 +52,21 @@ type Config struct {
 	// TemporalUIPort (TEMPORAL_UI_PORT) is the port of the dev server's Web
 	// UI.
 	TemporalUIPort string
+	// SMTPAddr (SMTP_ADDR) is the host:port of the SMTP server notification
+	// e-mails go through; empty turns e-mail off.
+	SMTPAddr string
+	// SMTPFrom (SMTP_FROM) is the sender of notification e-mails.
+	SMTPFrom string
+	// SMTPUsername (SMTP_USERNAME) and SMTPPassword (SMTP_PASSWORD) are the
+	// SMTP PLAIN credentials; no authentication when the username is empty.
+	SMTPUsername string
+	SMTPPassword string
+	// WebhookURL (WEBHOOK_URL) receives notifications as signed JSON;
+	// empty turns the webhook off.
+	WebhookURL string
+	// WebhookSecret (WEBHOOK_SECRET) keys the webhook's HMAC-SHA256
+	// signature; required when WebhookURL is set.
+	WebhookSecret string
 }
 
 // Var describes one environment variable.
@@ -97,6 +117,44 @@ var settings = []setting{
 		str(func(c *Config) *string { return &c.TemporalCLI })},
 	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
 		str(func(c *Config) *string { return &c.TemporalUIPort })},
+	{Var{"SMTP_ADDR", "", "host:port of the SMTP server for notification e-mails; empty turns e-mail off"},
+		func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return err
+				}
+			}
+			c.SMTPAddr = v
+			return nil
+		}},
+	{Var{"SMTP_FROM", "salesflow@localhost", "sender of notification e-mails, optionally with a name: Salesflow <sf@example.com>"},
+		func(c *Config, v string) error {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return err
+			}
+			c.SMTPFrom = v
+			return nil
+		}},
+	{Var{"SMTP_USERNAME", "", "SMTP user for PLAIN authentication (only over TLS or to localhost); empty: no authentication"},
+		str(func(c *Config) *string { return &c.SMTPUsername })},
+	{Var{"SMTP_PASSWORD", "", "password of SMTP_USERNAME"},
+		str(func(c *Config) *string { return &c.SMTPPassword })},
+	{Var{"WEBHOOK_URL", "", "http(s) URL receiving notifications as signed JSON (docs/webhooks.md); empty turns the webhook off"},
+		func(c *Config, v string) error {
+			if v != "" {
+				u, err := url.Parse(v)
+				if err != nil {
+					return err
+				}
+				if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return errors.New("not an absolute http or https URL")
+				}
+			}
+			c.WebhookURL = v
+			return nil
+		}},
+	{Var{"WEBHOOK_SECRET", "", "shared secret of the webhook's HMAC-SHA256 signature; required with WEBHOOK_URL"},
+		str(func(c *Config) *string { return &c.WebhookSecret })},
 }
 
 // Vars lists every environment variable with its default and meaning, in
@@ -121,7 +179,25 @@ func Load() (Config, error) {
 			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
 		}
 	}
+	if c.WebhookURL != "" && c.WebhookSecret == "" {
+		return Config{}, errors.New("WEBHOOK_SECRET must be set when WEBHOOK_URL is")
+	}
 	return c, nil
+}
+
+// Channels returns the notification channels the configuration turns on,
+// for activities.Activities: the e-mail channel when SMTPAddr is set and
+// the webhook when WebhookURL is set, each nil when off.
+func (c Config) Channels() (*activities.EmailChannel, *activities.WebhookChannel) {
+	var email *activities.EmailChannel
+	if c.SMTPAddr != "" {
+		email = &activities.EmailChannel{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUsername, Password: c.SMTPPassword}
+	}
+	var hook *activities.WebhookChannel
+	if c.WebhookURL != "" {
+		hook = &activities.WebhookChannel{URL: c.WebhookURL, Secret: c.WebhookSecret}
+	}
+	return email, hook
 }
 
 // StoreURL is the read-model URL for models.Open: DatabaseURL when set,

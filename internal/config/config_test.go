@@ -35,6 +35,7 @@ func TestLoadDefaults(t *testing.T) {
 		HTTPAddr:          ":8080",
 		LogLevel:          slog.LevelInfo,
 		TemporalUIPort:    "8233",
+		SMTPFrom:          "salesflow@localhost",
 	}
 	if c != want {
 		t.Errorf("defaults = %+v, want %+v", c, want)
@@ -66,7 +67,15 @@ func TestEveryVarIsRead(t *testing.T) {
 		"SEED_DEMO":          "true",
 		"TEMPORAL_CLI":       "/opt/temporal",
 		"TEMPORAL_UI_PORT":   "9233",
+		"SMTP_ADDR":          "mail.example.com:587",
+		"SMTP_FROM":          "Salesflow <sf@example.com>",
+		"SMTP_USERNAME":      "sf",
+		"SMTP_PASSWORD":      "pw",
+		"WEBHOOK_URL":        "https://hooks.example.com/salesflow",
+		"WEBHOOK_SECRET":     "s3cret",
 	}
+	// Variables that are only valid together with another one.
+	companion := map[string]string{"WEBHOOK_URL": "WEBHOOK_SECRET"}
 	if len(values) != len(Vars()) {
 		t.Fatalf("test covers %d variables, Vars lists %d", len(values), len(Vars()))
 	}
@@ -84,15 +93,25 @@ func TestEveryVarIsRead(t *testing.T) {
 		if v.Doc == "" {
 			t.Errorf("%s has no doc", v.Name)
 		}
+		before := base
+		if other, ok := companion[v.Name]; ok {
+			t.Setenv(other, values[other])
+			if before, err = Load(); err != nil {
+				t.Fatalf("%s alone: %v", other, err)
+			}
+		}
 		t.Setenv(v.Name, val)
 		c, err := Load()
 		if err != nil {
 			t.Fatalf("%s=%s: %v", v.Name, val, err)
 		}
-		if c == base {
+		if c == before {
 			t.Errorf("%s=%s did not change the configuration", v.Name, val)
 		}
 		t.Setenv(v.Name, "")
+		if other, ok := companion[v.Name]; ok {
+			t.Setenv(other, "")
+		}
 	}
 }
 
@@ -111,7 +130,10 @@ func TestLoadOverrides(t *testing.T) {
 }
 
 func TestLoadRejectsBadValues(t *testing.T) {
-	for name, val := range map[string]string{"LOG_LEVEL": "loud", "SEED_DEMO": "maybe"} {
+	for name, val := range map[string]string{
+		"LOG_LEVEL": "loud", "SEED_DEMO": "maybe", "SMTP_ADDR": "mail.example.com",
+		"SMTP_FROM": "not an address", "WEBHOOK_URL": "ftp://example.com/x",
+	} {
 		clearEnv(t)
 		t.Setenv(name, val)
 		_, err := Load()
@@ -167,5 +189,41 @@ func TestReadmeDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), "| `"+v.Name+"` |") {
 			t.Errorf("README.md does not document %s", v.Name)
 		}
+	}
+}
+
+func TestWebhookURLNeedsSecret(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("WEBHOOK_URL", "https://hooks.example.com/x")
+	if _, err := Load(); err == nil || !strings.Contains(err.Error(), "WEBHOOK_SECRET") {
+		t.Errorf("WEBHOOK_URL without WEBHOOK_SECRET: error %v, want one naming WEBHOOK_SECRET", err)
+	}
+}
+
+func TestChannels(t *testing.T) {
+	clearEnv(t)
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if email, hook := c.Channels(); email != nil || hook != nil {
+		t.Errorf("default channels = %+v, %+v, want both off", email, hook)
+	}
+
+	t.Setenv("SMTP_ADDR", "127.0.0.1:2525")
+	t.Setenv("SMTP_USERNAME", "sf")
+	t.Setenv("SMTP_PASSWORD", "pw")
+	t.Setenv("WEBHOOK_URL", "http://127.0.0.1:9000/hook")
+	t.Setenv("WEBHOOK_SECRET", "s3cret")
+	if c, err = Load(); err != nil {
+		t.Fatal(err)
+	}
+	email, hook := c.Channels()
+	if email == nil || email.Addr != "127.0.0.1:2525" || email.From != "salesflow@localhost" ||
+		email.Username != "sf" || email.Password != "pw" {
+		t.Errorf("e-mail channel = %+v", email)
+	}
+	if hook == nil || hook.URL != "http://127.0.0.1:9000/hook" || hook.Secret != "s3cret" {
+		t.Errorf("webhook channel = %+v", hook)
 	}
 }

@@ -1,0 +1,114 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MarkNotificationRead marks notification id of recipient as read now. It
+// is idempotent: marking a read notification again keeps the first read
+// time. A notification that does not exist or belongs to someone else
+// yields ErrNotFound.
+func MarkNotificationRead(ctx context.Context, db *gorm.DB, recipient, id string) error {
+	now := time.Now().UTC()
+	res := db.WithContext(ctx).Model(&Notification{}).
+		Where("id = ? AND recipient = ? AND read_at IS NULL", id, recipient).
+		Update("read_at", now)
+	if res.Error != nil {
+		return fmt.Errorf("mark notification %s read: %w", id, res.Error)
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	var n int64
+	if err := db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND recipient = ?", id, recipient).Count(&n).Error; err != nil {
+		return fmt.Errorf("mark notification %s read: %w", id, err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// GetNotification returns one notification by ID (its idempotency key), or
+// ErrNotFound.
+func GetNotification(ctx context.Context, db *gorm.DB, id string) (*Notification, error) {
+	var n Notification
+	if err := first(ctx, db, &n, "id = ?", id); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// NotificationDeliveries returns the channel deliveries of one
+// notification, by channel.
+func NotificationDeliveries(ctx context.Context, db *gorm.DB, id string) ([]Delivery, error) {
+	var out []Delivery
+	err := db.WithContext(ctx).Where("notification_id = ?", id).Order("channel").Find(&out).Error
+	return out, err
+}
+
+// Preferences are a staff member's notification settings, as the API
+// reads and writes them.
+type Preferences struct {
+	// Language of e-mails: LangRussian or LangEnglish.
+	Language string `json:"language"`
+	// Email lets notifications reach the member by e-mail.
+	Email bool `json:"email"`
+	// Webhook lets the member's notifications go to the outgoing webhook.
+	Webhook bool `json:"webhook"`
+	// Digest collects e-mails into one daily digest.
+	Digest bool `json:"digest"`
+}
+
+// ErrInvalidPreferences is wrapped by the error SetPreferences returns for
+// preferences it cannot store (an unknown language).
+var ErrInvalidPreferences = errors.New("invalid preferences")
+
+// PreferencesOf returns the preferences stored on a staff row.
+func PreferencesOf(s *Staff) Preferences {
+	lang := s.Language
+	if lang == "" {
+		lang = DefaultLanguage
+	}
+	return Preferences{Language: lang, Email: s.EmailEnabled, Webhook: s.WebhookEnabled, Digest: s.Digest}
+}
+
+// GetPreferences returns the notification preferences of staff member
+// staffID, or ErrNotFound.
+func GetPreferences(ctx context.Context, db *gorm.DB, staffID string) (Preferences, error) {
+	s, err := GetStaff(ctx, db, staffID)
+	if err != nil {
+		return Preferences{}, err
+	}
+	return PreferencesOf(s), nil
+}
+
+// SetPreferences replaces every notification preference of staff member
+// staffID with p. An empty language means DefaultLanguage; any language
+// other than LangRussian or LangEnglish yields an error wrapping
+// ErrInvalidPreferences. An unknown staff member yields ErrNotFound.
+func SetPreferences(ctx context.Context, db *gorm.DB, staffID string, p Preferences) error {
+	switch p.Language {
+	case "":
+		p.Language = DefaultLanguage
+	case LangRussian, LangEnglish:
+	default:
+		return fmt.Errorf("%w: language %q is not %q or %q", ErrInvalidPreferences, p.Language, LangRussian, LangEnglish)
+	}
+	// A map writes false values too, which a struct update would skip.
+	res := db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).Updates(map[string]any{
+		"language": p.Language, "email_enabled": p.Email, "webhook_enabled": p.Webhook, "digest": p.Digest,
+	})
+	if res.Error != nil {
+		return fmt.Errorf("set preferences of %s: %w", staffID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package models_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/testdb"
+	"github.com/salesflow/salesflow/models"
+)
+
+func TestSeedDemoLanguagesAndAddresses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		for range 2 {
+			if err := models.SeedDemo(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, lang := range map[string]string{"alice": "ru", "bob": "en", "maria": "ru", "admin": "en"} {
+			s, err := models.GetStaff(ctx, db, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Email != id+"@example.com" || s.Language != lang || !s.EmailEnabled || !s.WebhookEnabled || s.Digest {
+				t.Errorf("%s = %+v, want %s@example.com, %s, e-mail and webhook on, no digest", id, s, id, lang)
+			}
+		}
+	})
+}
+
+func TestNewStaffGetsDefaultPreferences(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		if err := db.Create(&models.Staff{ID: "carol", Name: "Carol", Role: models.RoleSales}).Error; err != nil {
+			t.Fatal(err)
+		}
+		p, err := models.GetPreferences(ctx, db, "carol")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (models.Preferences{Language: "ru", Email: true, Webhook: true}); p != want {
+			t.Errorf("preferences = %+v, want %+v", p, want)
+		}
+	})
+}
+
+func TestSetPreferences(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		if err := models.SeedDemo(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		// Every field away from its default, false values included.
+		want := models.Preferences{Language: "en", Email: false, Webhook: false, Digest: true}
+		if err := models.SetPreferences(ctx, db, "alice", want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := models.GetPreferences(ctx, db, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("after set: %+v, want %+v", got, want)
+		}
+		// Setting the same again is fine (no "not found" for no change).
+		if err := models.SetPreferences(ctx, db, "alice", want); err != nil {
+			t.Errorf("same preferences again: %v", err)
+		}
+		back := models.Preferences{Email: true, Webhook: true}
+		if err := models.SetPreferences(ctx, db, "alice", back); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := models.GetPreferences(ctx, db, "alice"); got != (models.Preferences{Language: "ru", Email: true, Webhook: true}) {
+			t.Errorf("empty language: %+v, want the default ru", got)
+		}
+		if bob, _ := models.GetPreferences(ctx, db, "bob"); bob != (models.Preferences{Language: "en", Email: true, Webhook: true}) {
+			t.Errorf("bob changed: %+v", bob)
+		}
+
+		if err := models.SetPreferences(ctx, db, "alice", models.Preferences{Language: "de"}); !errors.Is(err, models.ErrInvalidPreferences) {
+			t.Errorf("language de: err = %v, want ErrInvalidPreferences", err)
+		}
+		if err := models.SetPreferences(ctx, db, "nobody", want); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown staff: err = %v, want ErrNotFound", err)
+		}
+		if _, err := models.GetPreferences(ctx, db, "nobody"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("get of unknown staff: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestMarkNotificationRead(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		at := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+		for _, n := range []models.Notification{
+			{ID: "n1", Recipient: "alice", Kind: "reminder", CreatedAt: at},
+			{ID: "n2", Recipient: "bob", Kind: "reminder", CreatedAt: at},
+		} {
+			if err := db.Create(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := models.MarkNotificationRead(ctx, db, "bob", "n1"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("someone else's notification: err = %v, want ErrNotFound", err)
+		}
+		if err := models.MarkNotificationRead(ctx, db, "alice", "missing"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("missing notification: err = %v, want ErrNotFound", err)
+		}
+		if err := models.MarkNotificationRead(ctx, db, "alice", "n1"); err != nil {
+			t.Fatal(err)
+		}
+		n1, err := models.GetNotification(ctx, db, "n1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n1.ReadAt == nil {
+			t.Fatal("n1 not marked read")
+		}
+		first := *n1.ReadAt
+		time.Sleep(5 * time.Millisecond)
+		if err := models.MarkNotificationRead(ctx, db, "alice", "n1"); err != nil {
+			t.Errorf("marking again: %v", err)
+		}
+		if again, _ := models.GetNotification(ctx, db, "n1"); again.ReadAt == nil || !again.ReadAt.Equal(first) {
+			t.Errorf("read time changed from %v to %v", first, again.ReadAt)
+		}
+		if n2, _ := models.GetNotification(ctx, db, "n2"); n2.ReadAt != nil {
+			t.Errorf("bob's notification marked read: %+v", n2)
+		}
+	})
+}
