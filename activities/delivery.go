@@ -39,7 +39,7 @@ const (
 // longest conversation with a channel (DefaultEmailTimeout,
 // DefaultWebhookTimeout), so only an attempt whose worker died loses its
 // claim to a later one.
-const deliveryLease = 2 * time.Minute
+const deliveryLease = 75 * time.Second
 
 // final reports whether a delivery in status s is never attempted again.
 func final(s string) bool {

@@ -107,8 +107,8 @@ func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items 
 	q := whereEqual(db.WithContext(ctx).Model(&Complaint{}),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
 		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category})
-	items, next, err = keysetPage(q, "registered_at", f.Limit, f.Cursor,
-		func(c *Complaint) (time.Time, string) { return c.RegisteredAt, c.ID })
+	items, next, err = keysetPage(q, newestFirst("registered_at"), f.Limit, f.Cursor,
+		func(c *Complaint) (time.Time, []string) { return c.RegisteredAt, []string{c.ID} })
 	if err != nil && !errors.Is(err, ErrBadCursor) {
 		err = fmt.Errorf("list complaints: %w", err)
 	}

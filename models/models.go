@@ -235,5 +235,5 @@ type Digest struct {
 // All lists every table, for migration.
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
-	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{},
+	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -71,26 +73,34 @@ type DealFilter struct {
 	Cursor   string
 }
 
-// cursor is the position after which the next page of a newest-first list
-// starts: the ordering time and the ID of the last row served. Its JSON keys
-// are short because it travels in URLs.
+// cursor is the position after which the next page of a keyset list
+// starts: the ordering time and the key of the last row served. ID is the
+// last key column's value and Keys those of the columns before it (none for
+// lists keyed by id alone). Its JSON keys are short because it travels in
+// URLs.
 type cursor struct {
-	At time.Time `json:"c"`
-	ID string    `json:"i"`
+	At   time.Time `json:"c"`
+	ID   string    `json:"i"`
+	Keys []string  `json:"k,omitempty"`
 }
 
-func encodeCursor(at time.Time, id string) string {
-	b, _ := json.Marshal(cursor{At: at.UTC(), ID: id})
+func encodeCursor(at time.Time, key []string) string {
+	c := cursor{At: at.UTC(), ID: key[len(key)-1]}
+	if len(key) > 1 {
+		c.Keys = key[:len(key)-1]
+	}
+	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (cursor, error) {
+// decodeCursor reads a cursor of a list whose key has keys columns.
+func decodeCursor(s string, keys int) (cursor, error) {
 	var c cursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err == nil && (c.ID == "" || c.At.IsZero()) {
+	if err == nil && (c.ID == "" || c.At.IsZero() || len(c.Keys) != keys-1) {
 		err = errors.New("incomplete position")
 	}
 	if err != nil {
@@ -111,21 +121,76 @@ func whereEqual(q *gorm.DB, pairs ...[2]string) *gorm.DB {
 	return q
 }
 
-// keysetPage loads one page of a newest-first list from the filtered query
-// q: rows ordered by the time column timeCol, then id, both descending,
-// starting after the position in cur ("" for the first page). key gives a
-// row's time and ID for the next page's cursor, which is "" on the last
-// page. A cursor it did not issue yields an error wrapping ErrBadCursor.
-func keysetPage[T any](q *gorm.DB, timeCol string, limit int, cur string, key func(*T) (time.Time, string)) (items []T, next string, err error) {
+// keyset is the order of a keyset-paginated list: by the time column
+// timeCol, then by the key columns keyCols (which identify a row), all
+// descending (newest first) or, when asc is set, all ascending. Column
+// names come from the code, never from the caller.
+type keyset struct {
+	timeCol string
+	keyCols []string
+	asc     bool
+}
+
+// newestFirst is the order of lists keyed by id, newest first by timeCol.
+func newestFirst(timeCol string) keyset {
+	return keyset{timeCol: timeCol, keyCols: []string{"id"}}
+}
+
+// after is the condition selecting the rows that come after position c.
+func (k keyset) after(c cursor) (string, []any) {
+	op := " < "
+	if k.asc {
+		op = " > "
+	}
+	cols := append([]string{k.timeCol}, k.keyCols...)
+	vals := append([]any{c.At}, stringsToAny(append(slices.Clone(c.Keys), c.ID))...)
+	var or []string
+	var args []any
+	for i := range cols {
+		var and []string
+		for j := range i {
+			and = append(and, cols[j]+" = ?")
+			args = append(args, vals[j])
+		}
+		and = append(and, cols[i]+op+"?")
+		args = append(args, vals[i])
+		or = append(or, "("+strings.Join(and, " AND ")+")")
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
+}
+
+func stringsToAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// keysetPage loads one page of a list from the filtered query q in the
+// order k, starting after the position in cur ("" for the first page). key
+// gives a row's time and key column values for the next page's cursor,
+// which is "" on the last page. A cursor it did not issue yields an error
+// wrapping ErrBadCursor.
+func keysetPage[T any](q *gorm.DB, k keyset, limit int, cur string, key func(*T) (time.Time, []string)) (items []T, next string, err error) {
 	limit = pageSize(limit)
 	if cur != "" {
-		c, err := decodeCursor(cur)
+		c, err := decodeCursor(cur, len(k.keyCols))
 		if err != nil {
 			return nil, "", err
 		}
-		q = q.Where("("+timeCol+" < ? OR ("+timeCol+" = ? AND id < ?))", c.At, c.At, c.ID)
+		cond, args := k.after(c)
+		q = q.Where(cond, args...)
 	}
-	if err := q.Order(timeCol + " DESC").Order("id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+	dir := " DESC"
+	if k.asc {
+		dir = " ASC"
+	}
+	q = q.Order(k.timeCol + dir)
+	for _, col := range k.keyCols {
+		q = q.Order(col + dir)
+	}
+	if err := q.Limit(limit + 1).Find(&items).Error; err != nil {
 		return nil, "", err
 	}
 	if len(items) > limit {
@@ -143,7 +208,8 @@ func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, ne
 	q := whereEqual(db.WithContext(ctx).Model(&Deal{}),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
 		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
-	items, next, err = keysetPage(q, "created_at", f.Limit, f.Cursor, func(d *Deal) (time.Time, string) { return d.CreatedAt, d.ID })
+	items, next, err = keysetPage(q, newestFirst("created_at"), f.Limit, f.Cursor,
+		func(d *Deal) (time.Time, []string) { return d.CreatedAt, []string{d.ID} })
 	if err != nil && !errors.Is(err, ErrBadCursor) {
 		err = fmt.Errorf("list deals: %w", err)
 	}

@@ -95,7 +95,7 @@ func (r *run) openComplaint(s step) {
 		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
 	}
 	id := "cmp-" + r.v.ID
-	p := complaint.Params{ID: id, RegisteredBy: s.actor, Form: complaint.Form{
+	p := complaint.Params{ID: id, RegisteredBy: s.actor, Calendar: r.calendar(), Form: complaint.Form{
 		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
 		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
 	}}
@@ -159,7 +159,7 @@ var closeDeal = def(deal.ActCloseDeal,
 		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.now
 		r.cps.cancelAll(s.now)
 		if r.v.FollowUp == nil {
-			r.v.FollowUp = &deal.FollowUp{At: s.now.Add(r.v.Policy.FollowUpDelay.D())}
+			r.v.FollowUp = &deal.FollowUp{At: r.cps.after(s.now, r.v.Policy.FollowUpDelay)}
 		}
 		r.armFollowUp(s.now)
 		r.record(s.now, systemActor, "deal_won", map[string]string{"complaint_id": r.v.ComplaintID})

@@ -41,6 +41,7 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		}
 	}
 	c := newComplaintRun(ctx, p)
+	c.cps.useCalendarAndChannels(ctx, p.Calendar)
 	if err := c.register(ctx); err != nil {
 		return complaint.View{}, err
 	}
@@ -77,7 +78,7 @@ func newComplaintRun(ctx workflow.Context, p complaint.Params) *complaintRun {
 	c.v = complaint.View{
 		ID: p.ID, Form: p.Form, RegisteredBy: p.RegisteredBy, Assignee: p.RegisteredBy,
 		Step: complaint.StepAcknowledgement, Status: complaint.StatusOpen,
-		RegisteredAt: now, UpdatedAt: now, Policy: p.Policy,
+		RegisteredAt: now, UpdatedAt: now, Policy: p.Policy, PolicyVersion: p.PolicyVersion,
 		Investigations: []complaint.Investigation{}, Resolutions: []complaint.Resolution{},
 		CorrectiveActions: []complaint.CorrectiveAction{}, ControlPoints: []deal.ControlPoint{}, AllowedActions: []string{},
 	}
@@ -110,7 +111,7 @@ func (c *complaintRun) deadlines() complaint.Deadlines { return c.v.Policy.Deadl
 // armStep arms the control point of a step, owned by the assignee, due the
 // step's deadline from now.
 func (c *complaintRun) armStep(now time.Time, id string, kind deal.PointKind, deadline deal.Duration, title string) {
-	c.cps.arm(now, id, kind, "", c.v.Assignee, now.Add(deadline.D()), title)
+	c.cps.arm(now, id, kind, "", c.v.Assignee, c.cps.after(now, deadline), title)
 }
 
 // enter moves the complaint to a step and records it.

@@ -131,7 +131,7 @@ var confirmByClient = def(complaint.ActConfirmByClient, inStep(complaint.StepCon
 		c.startInvestigation(s)
 		n := c.cps.notice(c.cps.get(pointInvestigate), deal.NoticeEscalation, s.now, true)
 		n.Message = fmt.Sprintf("The client is not satisfied with the remedy %q for complaint %s (%s); it is back in investigation.", res.Remedy, c.v.Number, in.Comment)
-		deliver(s.ctx, []deal.Notification{n})
+		c.cps.deliver(s.ctx, []deal.Notification{n})
 	})
 
 var addCorrectiveAction = def(complaint.ActAddCorrectiveAction, inStep(complaint.StepCorrection),

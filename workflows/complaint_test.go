@@ -23,7 +23,7 @@ func (h *harness) runComplaint(sev complaint.Severity, policy string) complaint.
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.env.ExecuteWorkflow(Complaint, complaint.Params{ID: complaintID, RegisteredBy: "alice", Policy: pol, Form: complaint.Form{
+	h.env.ExecuteWorkflow(Complaint, complaint.Params{ID: complaintID, RegisteredBy: "alice", Policy: pol, Calendar: h.cal, Form: complaint.Form{
 		ClientID: "cl-1", Channel: "phone", Category: "quality", Severity: sev, Description: "The menu was not as agreed",
 	}})
 	if !h.env.IsWorkflowCompleted() {

@@ -130,7 +130,7 @@ var requestContractChanges = def(deal.ActRequestContractChanges,
 		c := r.v.Contract
 		c.Status = deal.ContractChangesRequested
 		c.ChangeRequests = append(c.ChangeRequests, deal.ChangeRequest{Revision: c.Revision, Approver: in.Approver, Comment: in.Comment, At: s.now})
-		due := orNow(in.CorrectionsDue, s.now.Add(r.v.Policy.CorrectionsDelay.D()))
+		due := orNow(in.CorrectionsDue, r.cps.after(s.now, r.v.Policy.CorrectionsDelay))
 		r.arm(s.now, pointContractCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise contract revision %d", c.Revision))
 	})
 

@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -17,4 +18,12 @@ func (r *run) onOverdue(now time.Time, cp *deal.ControlPoint) {
 	if cp.Kind == deal.PointOfferValidity {
 		r.expireOffer(now, cp.ID)
 	}
+}
+
+// calendar is the business calendar the deal counts deadlines in.
+func (r *run) calendar() calendar.Calendar {
+	if r.cps.cal != nil {
+		return *r.cps.cal
+	}
+	return calendar.Default()
 }

@@ -24,16 +24,26 @@ var activityOptions = workflow.ActivityOptions{
 	},
 }
 
+// deliveryOptions give e-mail and webhook delivery room for a slow channel
+// (their clients time out after 30 s) and retry with the same backoff; an
+// attempt whose worker died is retried after 45 s and takes the delivery
+// over once its 75 s lease has passed.
+var deliveryOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 45 * time.Second,
+	RetryPolicy:         activityOptions.RetryPolicy,
+}
+
 // Deal runs one deal from its opening to won, lost or cancelled. A won deal
 // keeps running until its follow-up contact is done or overdue.
 func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
 	r := newRun(ctx, p)
+	r.cps.useCalendarAndChannels(ctx, p.Calendar)
 	if err := r.register(ctx); err != nil {
 		return deal.View{}, err
 	}
 	now := workflow.Now(ctx)
 	r.record(now, p.Owner, "deal_opened", p)
-	r.arm(now, pointContact, deal.PointContactInterval, now.Add(p.Policy.ContactInterval.D()), "Contact the client")
+	r.arm(now, pointContact, deal.PointContactInterval, r.cps.after(now, p.Policy.ContactInterval), "Contact the client")
 	r.settle(now)
 	if err := r.sync(ctx); err != nil {
 		return deal.View{}, err

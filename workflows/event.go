@@ -45,7 +45,7 @@ func (r *run) armEvent(now time.Time) {
 	date := r.v.Event.Date
 	r.arm(now, pointEventDate, deal.PointEventDate, date, "Hold the event on "+date.Format(time.DateOnly))
 	if len(r.pendingItems()) > 0 {
-		r.arm(now, pointEventItems, deal.PointEventItems, date.Add(-r.v.Policy.EventItemsLead.D()), "Get the client's approval of every event item")
+		r.arm(now, pointEventItems, deal.PointEventItems, r.cps.after(date, -r.v.Policy.EventItemsLead), "Get the client's approval of every event item")
 	}
 }
 
@@ -141,7 +141,7 @@ var holdEvent = def(deal.ActHoldEvent,
 		r.v.Event.HeldAt = &held
 		r.cps.done(s.now, pointEventDate)
 		r.issueInvoices(s.now, deal.DueAfterEvent)
-		r.arm(s.now, pointSurvey, deal.PointSurvey, held.Add(r.v.Policy.SurveyDelay.D()), "Assess the client's satisfaction").Stage = deal.StageClose
+		r.arm(s.now, pointSurvey, deal.PointSurvey, r.cps.after(held, r.v.Policy.SurveyDelay), "Assess the client's satisfaction").Stage = deal.StageClose
 	})
 
 var signClosingDocuments = def(deal.ActSignClosingDocuments,

@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -44,6 +45,9 @@ type harness struct {
 	complaints map[string]complaint.View
 	// labels lists the scheduled steps in the order they were scheduled.
 	labels []string
+	// cal is the business calendar the workflow runs with: by default every
+	// day is a working day, so offsets in days are plain days.
+	cal calendar.Calendar
 	// children lists the child workflows started (complaints opened by a
 	// survey); they outlive the deal, so the harness cancels them late.
 	children []string
@@ -67,7 +71,7 @@ func newHarness(t *testing.T) *harness {
 	env.SetTestTimeout(30 * time.Second)
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	env.SetStartTime(start)
-	h := &harness{t: t, env: env, db: db, start: start, outcomes: map[string]string{}, views: map[string]deal.View{}, complaints: map[string]complaint.View{}}
+	h := &harness{t: t, env: env, db: db, start: start, outcomes: map[string]string{}, views: map[string]deal.View{}, complaints: map[string]complaint.View{}, cal: everyDay}
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
 		h.children = append(h.children, info.WorkflowExecution.ID)
 	})
@@ -78,6 +82,9 @@ func newHarness(t *testing.T) *harness {
 	}, day(1000))
 	return h
 }
+
+// everyDay is a calendar without weekends or holidays.
+var everyDay = calendar.Calendar{Weekend: []string{}}
 
 // day is a test shorthand for n days.
 func day(n float64) time.Duration { return time.Duration(n * float64(24*time.Hour)) }
@@ -167,7 +174,7 @@ func (h *harness) run(policy string) deal.View {
 	}
 	h.env.ExecuteWorkflow(Deal, deal.Params{
 		ID: dealID, ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: 100000_00, Currency: "RUB", Policy: pol,
+		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal,
 	})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")

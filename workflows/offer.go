@@ -55,7 +55,7 @@ var issueOffer = def(deal.ActIssueOffer,
 			r.cps.close(s.now, offerPoint(prev.Version), deal.PointCancelled)
 		}
 		r.cps.done(s.now, pointOfferCorrections)
-		until := orNow(in.ValidUntil, s.now.Add(r.v.Policy.OfferValidity.D()))
+		until := orNow(in.ValidUntil, r.cps.after(s.now, r.v.Policy.OfferValidity))
 		o := deal.Offer{Version: len(r.v.Offers) + 1, Amount: in.Amount, ValidUntil: until, Terms: in.Terms, Status: deal.OfferSent, IssuedAt: s.now}
 		r.v.Offers = append(r.v.Offers, o)
 		r.document(s.now, deal.DocOffer, o.Version, fmt.Sprintf("offer-v%d", o.Version), "")
@@ -76,7 +76,7 @@ var requestOfferChanges = def(deal.ActRequestOfferChanges, (*run).offerAnswerabl
 		o := r.currentOffer()
 		o.Status, o.Comment = deal.OfferChangesRequested, in.Comment
 		r.cps.done(s.now, offerPoint(o.Version))
-		due := orNow(in.CorrectionsDue, s.now.Add(r.v.Policy.CorrectionsDelay.D()))
+		due := orNow(in.CorrectionsDue, r.cps.after(s.now, r.v.Policy.CorrectionsDelay))
 		r.arm(s.now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
 	})
 

@@ -36,7 +36,7 @@ func (r *run) issueInvoices(now time.Time, due deal.Due) {
 		n := i + 1
 		inv := deal.Invoice{
 			Number: fmt.Sprintf("%s-%d", r.v.ID, n), Installment: n, Due: due, Amount: amounts[i],
-			IssuedAt: now, DueAt: now.Add(r.v.Policy.InvoiceDue.D()), Status: deal.InvoiceIssued,
+			IssuedAt: now, DueAt: r.cps.after(now, r.v.Policy.InvoiceDue), Status: deal.InvoiceIssued,
 		}
 		r.v.Invoices = append(r.v.Invoices, inv)
 		r.document(now, deal.DocInvoice, n, inv.Number, "")

@@ -52,7 +52,7 @@ var holdPresentation = def(deal.ActHoldPresentation, (*run).presentationPending,
 		p := &r.v.Presentation
 		p.HeldAt, p.Notes = &held, in.Notes
 		r.cps.done(s.now, pointRetry)
-		r.arm(s.now, pointProtocol, deal.PointProtocol, held.Add(r.v.Policy.ProtocolDelay.D()), "Send the meeting protocol")
+		r.arm(s.now, pointProtocol, deal.PointProtocol, r.cps.after(held, r.v.Policy.ProtocolDelay), "Send the meeting protocol")
 	})
 
 var sendProtocol = def(deal.ActSendProtocol,

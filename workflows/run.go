@@ -33,7 +33,7 @@ func newRun(ctx workflow.Context, p deal.Params) *run {
 		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
 		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,
 		Stage: deal.StagePresentation, Status: deal.StatusOpen,
-		CreatedAt: now, UpdatedAt: now, Policy: p.Policy,
+		CreatedAt: now, UpdatedAt: now, Policy: p.Policy, PolicyVersion: p.PolicyVersion,
 		Presentation: deal.Presentation{Declines: []deal.Decline{}},
 		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},
 		ControlPoints: []deal.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
@@ -64,7 +64,7 @@ func (r *run) document(now time.Time, t deal.DocType, version int, ref, url stri
 // client, re-arming the contact interval.
 func (r *run) afterAction(s step) {
 	if r.v.Status == deal.StatusOpen {
-		r.arm(s.now, pointContact, deal.PointContactInterval, s.now.Add(r.v.Policy.ContactInterval.D()), "Contact the client")
+		r.arm(s.now, pointContact, deal.PointContactInterval, r.cps.after(s.now, r.v.Policy.ContactInterval), "Contact the client")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -23,6 +24,50 @@ type schedule struct {
 	record func(now time.Time, actor, typ string, data any)
 	// onOverdue, when set, runs as a point turns overdue (an offer expires).
 	onOverdue func(now time.Time, cp *deal.ControlPoint)
+	// cal, when set, counts whole-day durations in business days and moves
+	// reminders off non-working days.
+	cal *calendar.Calendar
+	// channels, when set, delivers every notification by e-mail and webhook
+	// too, not only to the inbox.
+	channels bool
+}
+
+// versionCalendarChannels marks the change that counted deadlines in
+// business days and delivered notifications by e-mail and webhook; workflows
+// started before it keep elapsed-time deadlines and the inbox only.
+const versionCalendarChannels = "business-calendar-and-channels"
+
+// useCalendarAndChannels turns both on for workflows started with the
+// change; it must run before the workflow's first command.
+func (s *schedule) useCalendarAndChannels(ctx workflow.Context, cal calendar.Calendar) {
+	if workflow.GetVersion(ctx, versionCalendarChannels, workflow.DefaultVersion, 1) == 1 {
+		s.cal, s.channels = &cal, true
+	}
+}
+
+// after is t moved by d: a whole number of days counts business days of
+// the calendar, anything else elapsed time.
+func (s *schedule) after(t time.Time, d deal.Duration) time.Time {
+	const day = 24 * time.Hour
+	if s.cal == nil || d == 0 || d.D()%day != 0 {
+		return t.Add(d.D())
+	}
+	if n := int(d.D() / day); n > 0 {
+		return s.cal.AddBusinessDays(t, n)
+	} else {
+		return s.cal.SubBusinessDays(t, -n)
+	}
+}
+
+// remindAt is when a reminder offset before due fires: a reminder that
+// would fall on a non-working day moves to the previous working day at the
+// start of business hours.
+func (s *schedule) remindAt(due time.Time, offset deal.Duration) time.Time {
+	t := s.after(due, -offset)
+	if s.cal != nil {
+		t = s.cal.PreviousWorkingStart(t)
+	}
+	return t
 }
 
 // subject identifies the deal or complaint a notification is about.
@@ -44,11 +89,11 @@ func (s *schedule) arm(now time.Time, id string, kind deal.PointKind, stage deal
 	pp := s.policy(kind)
 	cp := deal.ControlPoint{
 		ID: id, Kind: kind, Stage: stage, Owner: owner, Subject: title,
-		Status: deal.PointOpen, DueAt: due, OverdueAt: due.Add(pp.Grace.D()), ArmedAt: now,
+		Status: deal.PointOpen, DueAt: due, OverdueAt: s.after(due, pp.Grace), ArmedAt: now,
 		RemindAt: []time.Time{},
 	}
 	for _, off := range pp.Reminders {
-		if t := due.Add(-off.D()); t.After(now) && !slices.ContainsFunc(cp.RemindAt, t.Equal) {
+		if t := s.remindAt(due, off); t.After(now) && !slices.ContainsFunc(cp.RemindAt, t.Equal) {
 			cp.RemindAt = append(cp.RemindAt, t)
 		}
 	}
@@ -151,22 +196,34 @@ func (s *schedule) fire(ctx workflow.Context) bool {
 		notes = append(notes, s.notice(cp, deal.NoticeOverdue, at, false), s.notice(cp, deal.NoticeEscalation, at, true))
 		s.record(now, systemActor, "control_point_overdue", map[string]any{"control_point": cp.ID, "due_at": cp.DueAt})
 	}
-	deliver(ctx, notes)
+	s.deliver(ctx, notes)
 	return len(notes) > 0
 }
 
-// deliver runs one Notify activity per notification, in parallel, and waits
-// for all of them. Notify retries until it succeeds; an error here means the
-// workflow is being cancelled, which the main loop handles.
-func deliver(ctx workflow.Context, notes []deal.Notification) {
+// deliver puts every notification in its recipient's inbox (Notify) and,
+// with channels on, then sends it by e-mail and webhook; all in parallel.
+// Each activity is idempotent by the notification's key and retries until
+// it succeeds or fails for good; an error here means the workflow is being
+// cancelled or a channel refused for good, which the activity recorded.
+func (s *schedule) deliver(ctx workflow.Context, notes []deal.Notification) {
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	futures := make([]workflow.Future, len(notes))
-	for i, n := range notes {
-		futures[i] = workflow.ExecuteActivity(actx, acts.Notify, n)
+	run := func(ctx workflow.Context, activity any, arg func(deal.Notification) any) {
+		futures := make([]workflow.Future, len(notes))
+		for i, n := range notes {
+			futures[i] = workflow.ExecuteActivity(ctx, activity, arg(n))
+		}
+		for _, f := range futures {
+			_ = f.Get(ctx, nil)
+		}
 	}
-	for _, f := range futures {
-		_ = f.Get(ctx, nil)
+	run(actx, acts.Notify, func(n deal.Notification) any { return n })
+	if !s.channels {
+		return
 	}
+	dctx := workflow.WithActivityOptions(ctx, deliveryOptions)
+	byKey := func(n deal.Notification) any { return n.Key }
+	run(dctx, acts.DeliverEmail, byKey)
+	run(dctx, acts.DeliverWebhook, byKey)
 }
 
 // notice builds a notification whose key is stable for this point, kind,

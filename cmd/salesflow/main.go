@@ -52,6 +52,9 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	c := srv.Client()
+	if err := app.EnsureDigestSchedule(ctx, c, cfg); err != nil {
+		return err
+	}
 	w := app.NewWorker(c, cfg, db)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -41,9 +42,9 @@ func TestAuth(t *testing.T) {
 	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "", nil), http.StatusUnauthorized, codeUnauthorized)
 	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
 
-	var p deal.Policy
+	var p policy.Document
 	expect(t, a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil, "Authorization", "bearer dev-alice"), http.StatusOK, &p)
-	if p.OfferValidity != deal.DefaultPolicy().OfferValidity {
+	if p.Version != 0 || p.Deal.OfferValidity != deal.DefaultPolicy().OfferValidity {
 		t.Errorf("policy = %+v", p)
 	}
 }

@@ -68,8 +68,14 @@ func (s *server) listComplaints(c echo.Context) error {
 	if f.Status != "" && !slices.Contains(complaintStatuses, complaint.Status(f.Status)) {
 		p.add("status", "must be one of open, closed")
 	}
-	if cats := s.ComplaintPolicy.Categories; f.Category != "" && !slices.Contains(cats, f.Category) {
-		p.add("category", "must be one of "+strings.Join(cats, ", "))
+	if f.Category != "" {
+		doc, err := s.currentPolicy(c)
+		if err != nil {
+			return err
+		}
+		if cats := doc.Complaint.Categories; !slices.Contains(cats, f.Category) {
+			p.add("category", "must be one of "+strings.Join(cats, ", "))
+		}
 	}
 	f.Limit = limitParam(c, p)
 	if err := p.err(); err != nil {

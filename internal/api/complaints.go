@@ -25,21 +25,26 @@ type createComplaintInput struct {
 	Policy       json.RawMessage    `json:"policy,omitempty"`
 }
 
-// complaintParams validates the form against the deployment's complaint
-// policy merged with the input's override and the read model, naming every
-// failing field, and returns the workflow's parameters.
+// complaintParams validates the form against the current policy
+// document's complaint policy merged with the input's override and the read
+// model, naming every failing field, and returns the workflow's parameters
+// (with the document's calendar and version).
 func (s *server) complaintParams(c echo.Context, in createComplaintInput) (complaint.Params, error) {
 	form := complaint.Form{
 		ClientID: in.ClientID, DealID: in.DealID, Channel: in.Channel, Category: in.Category,
 		Severity: in.Severity, Description: strings.TrimSpace(in.Description), RemedySought: strings.TrimSpace(in.RemedySought),
 	}
 	p := problems{}
-	policy, err := s.ComplaintPolicy.Merge(in.Policy)
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return complaint.Params{}, err
+	}
+	pol, err := doc.Complaint.Merge(in.Policy)
 	if err != nil {
 		p.add("policy", err.Error())
-		policy = s.ComplaintPolicy
+		pol = doc.Complaint
 	}
-	for field, problem := range policy.Check(form) {
+	for field, problem := range pol.Check(form) {
 		p.add(field, problem)
 	}
 	p.maxLen("description", form.Description, 5000)
@@ -64,7 +69,9 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 			p.add("deal_id", "is a deal of another client")
 		}
 	}
-	return complaint.Params{Form: form, RegisteredBy: staffOf(c).ID, Policy: policy}, p.err()
+	return complaint.Params{
+		Form: form, RegisteredBy: staffOf(c).ID, Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar,
+	}, p.err()
 }
 
 func (s *server) createComplaint(c echo.Context) error {

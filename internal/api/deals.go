@@ -29,7 +29,9 @@ type createDealInput struct {
 
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
-// dealParams validates the input and returns the workflow's parameters.
+// dealParams validates the input and returns the workflow's parameters:
+// the deal runs with the current policy document's deal policy merged with
+// the input's override, and with the document's calendar and version.
 func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, error) {
 	in.Title = strings.TrimSpace(in.Title)
 	p := problems{}
@@ -50,13 +52,18 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	} else if err != nil {
 		return deal.Params{}, err
 	}
-	policy, err := s.Policy.Merge(in.Policy)
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return deal.Params{}, err
+	}
+	pol, err := doc.Deal.Merge(in.Policy)
 	if err != nil {
 		p.add("policy", err.Error())
 	}
 	return deal.Params{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
-		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID, Policy: policy,
+		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
+		Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar,
 	}, p.err()
 }
 
@@ -97,8 +104,4 @@ func (s *server) followUpDone(c echo.Context, previousID, dealID string) {
 	case err != nil:
 		logger(c).Warn("signal previous deal", "deal", previousID, "error", err)
 	}
-}
-
-func (s *server) policy(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.Policy)
 }

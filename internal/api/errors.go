@@ -13,6 +13,7 @@ import (
 // action_not_allowed, not_found).
 const (
 	codeUnauthorized        = "unauthorized"
+	codeForbidden           = "forbidden"
 	codeMethodNotAllowed    = "method_not_allowed"
 	codePayloadTooLarge     = "payload_too_large"
 	codeUnsupportedMedia    = "unsupported_media_type"
@@ -72,6 +73,7 @@ func internalError() *apiError {
 var echoCodes = map[int]string{
 	http.StatusBadRequest:            deal.CodeInvalidInput,
 	http.StatusUnauthorized:          codeUnauthorized,
+	http.StatusForbidden:             codeForbidden,
 	http.StatusNotFound:              deal.CodeNotFound,
 	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
 	http.StatusRequestEntityTooLarge: codePayloadTooLarge,

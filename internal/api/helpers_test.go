@@ -25,6 +25,7 @@ import (
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -57,7 +58,7 @@ func newTestAPI(t *testing.T, temporal client.Client) *testAPI {
 	}
 	logs := &bytes.Buffer{}
 	e := New(Deps{
-		Temporal: temporal, DB: db, Policy: deal.DefaultPolicy(), ComplaintPolicy: complaint.DefaultPolicy(), TaskQueue: "test",
+		Temporal: temporal, DB: db, Policy: policy.Default(), TaskQueue: "test",
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	return &testAPI{t: t, e: e, db: db, router: router, logs: logs}
@@ -208,11 +209,12 @@ func (f *fakeTemporal) UpdateWithStartWorkflow(_ context.Context, o client.Updat
 		dv := f.view
 		dv.ID, dv.ClientID, dv.Owner, dv.Title, dv.Product = p.ID, p.ClientID, p.Owner, p.Title, p.Product
 		dv.Amount, dv.Currency, dv.PreviousDealID, dv.Policy = p.Amount, p.Currency, p.PreviousDealID, p.Policy
+		dv.PolicyVersion = p.PolicyVersion
 		v = dv
 	case complaint.Params:
 		f.complaintParams = append(f.complaintParams, p)
 		cv := f.complaint
-		cv.ID, cv.Form, cv.RegisteredBy, cv.Policy = p.ID, p.Form, p.RegisteredBy, p.Policy
+		cv.ID, cv.Form, cv.RegisteredBy, cv.Policy, cv.PolicyVersion = p.ID, p.Form, p.RegisteredBy, p.Policy, p.PolicyVersion
 		v = cv
 	}
 	if f.alreadyStarted != nil {
@@ -310,7 +312,7 @@ func fullView() deal.View {
 		Documents:      []deal.Document{{Type: deal.DocAct, Version: 1, Ref: "act-1", URL: "https://docs/act-1", SentAt: later}},
 		AllowedActions: []string{deal.ActScheduleFollowUp, deal.ActCloseDeal, deal.ActLogContact},
 		WaitingOn:      deal.WaitingInternal, WaitingSince: later,
-		Policy: deal.DefaultPolicy(), Seq: 42,
+		Policy: deal.DefaultPolicy(), PolicyVersion: 3, Seq: 42,
 	}
 }
 
@@ -339,7 +341,7 @@ func fullComplaintView() complaint.View {
 			Subject: "Acknowledge", Status: deal.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
 			ArmedAt: at, DoneAt: &at}},
 		AllowedActions: []string{complaint.ActAssign},
-		Policy:         complaint.DefaultPolicy(), Seq: 17,
+		Policy:         complaint.DefaultPolicy(), PolicyVersion: 2, Seq: 17,
 	}
 }
 

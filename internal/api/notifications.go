@@ -1,7 +1,11 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,11 +45,81 @@ func (s *server) notifications(c echo.Context) error {
 	}
 	out := notificationList{Items: make([]notificationJSON, 0, len(rows))}
 	for _, n := range rows {
-		out.Items = append(out.Items, notificationJSON{
-			ID: n.ID, Kind: deal.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
-			Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
-			ReadAt: utc(n.ReadAt),
-		})
+		out.Items = append(out.Items, toNotificationJSON(&n))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+func toNotificationJSON(n *models.Notification) notificationJSON {
+	return notificationJSON{
+		ID: n.ID, Kind: deal.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
+		Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
+		ReadAt: utc(n.ReadAt),
+	}
+}
+
+// pathID returns the path parameter id decoded: a notification's ID holds
+// slashes, which the caller sends as %2F, and echo routes such a request on
+// the escaped path and leaves the parameter escaped.
+func pathID(c echo.Context) (string, bool) {
+	id := c.Param("id")
+	if c.Request().URL.RawPath == "" {
+		return id, true
+	}
+	id, err := url.PathUnescape(id)
+	return id, err == nil
+}
+
+// readNotification marks one of the caller's notifications read (again:
+// the first read time stays) and returns it; someone else's is a 404.
+func (s *server) readNotification(c echo.Context) error {
+	id, ok := pathID(c)
+	if !ok {
+		return notFound("notification")
+	}
+	ctx := c.Request().Context()
+	me := staffOf(c).ID
+	if err := models.MarkNotificationRead(ctx, s.DB, me, id); errors.Is(err, models.ErrNotFound) {
+		return notFound("notification")
+	} else if err != nil {
+		return err
+	}
+	n, err := models.GetNotification(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toNotificationJSON(n))
+}
+
+// preferences answers GET /me/preferences with the caller's notification
+// preferences.
+func (s *server) preferences(c echo.Context) error {
+	p, err := models.GetPreferences(c.Request().Context(), s.DB, staffOf(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// languages are the languages of staff e-mails.
+var languages = []string{models.LangRussian, models.LangEnglish}
+
+// setPreferences replaces the caller's notification preferences and
+// returns them as stored.
+func (s *server) setPreferences(c echo.Context) error {
+	var in models.Preferences
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	if !slices.Contains(languages, in.Language) {
+		return invalidFields(map[string]string{"language": "must be one of " + strings.Join(languages, ", ")})
+	}
+	ctx := c.Request().Context()
+	me := staffOf(c).ID
+	if err := models.SetPreferences(ctx, s.DB, me, in); errors.Is(err, models.ErrInvalidPreferences) {
+		return invalidFields(map[string]string{"language": err.Error()})
+	} else if err != nil {
+		return err
+	}
+	return s.preferences(c)
 }

@@ -10,13 +10,16 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -242,13 +245,16 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ComplaintView": complaint.View{}, "ComplaintPolicy": complaint.Policy{}, "ComplaintList": complaintList{},
 		"ComplaintActions": complaintActionsJSON{}, "ComplaintHistoryList": complaintHistoryList{},
 		"ComplaintStats": models.ComplaintStats{},
+		"PolicyDocument": policy.Document{}, "Calendar": calendar.Calendar{}, "Preferences": models.Preferences{},
+		"ControlPointList": controlPointList{}, "Notification": notificationJSON{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
 		out.check(name, schema(name), reflect.TypeOf(v), false)
 	}
 	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{},
-		"CreateComplaintRequest": createComplaintInput{}}
+		"CreateComplaintRequest": createComplaintInput{}, "PolicyDocumentInput": policyInput{},
+		"Preferences": models.Preferences{}}
 	for _, in := range slices.Concat(deal.Inputs, complaint.Inputs) {
 		name := reflect.TypeOf(in.Input).Name()
 		if requests[name] != nil {
@@ -350,6 +356,19 @@ func TestSampleBodiesValidate(t *testing.T) {
 			AllowedActions: []string{complaint.ActAssign, complaint.ActClose}}}}},
 		{"ComplaintStats", models.ComplaintStats{}},
 		{"ComplaintStats", sampleStats()},
+		{"PolicyDocument", policy.Default()},
+		{"PolicyDocument", savedDocument()},
+		{"PolicyDocument", policy.Document{}},
+		{"PolicyDocumentInput", savedDocument()},
+		{"Calendar", calendar.Calendar{}},
+		{"Preferences", models.Preferences{Language: models.LangEnglish, Email: true}},
+		{"ControlPointList", controlPointList{Items: []controlPointItem{}}},
+		{"ControlPointList", controlPointList{NextCursor: "abc", Items: []controlPointItem{
+			{SubjectType: models.SubjectDeal, SubjectID: "deal-1", ID: "offer-v1", Kind: deal.PointOfferValidity,
+				Stage: deal.StageOffer, Owner: "alice", Subject: "Offer v1 valid", Status: deal.PointOverdue},
+			{SubjectType: models.SubjectComplaint, SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
+				Owner: "bob", Subject: "Acknowledge", Status: deal.PointOpen},
+		}}},
 	}
 	for _, s := range samples {
 		raw, err := json.Marshal(s.value)
@@ -366,16 +385,21 @@ func TestSampleBodiesValidate(t *testing.T) {
 	}
 	// And the document is strict enough to refuse what the API never sends.
 	bad := map[string]string{
-		"Money":         `"1500"`,
-		"DealView":      `{}`,
-		"Error":         `{"error": {"code": "x", "message": "y", "extra": 1}}`,
-		"Stage":         `"closing"`,
-		"Actions":       `{"stage": "offer", "status": "open", "actions": null}`,
-		"Time":          `"yesterday"`,
-		"ErrorObject":   `{"code": "x"}`,
-		"ComplaintView": `{}`,
-		"ComplaintStep": `"registration"`,
-		"Severity":      `"urgent"`,
+		"Money":          `"1500"`,
+		"DealView":       `{}`,
+		"Error":          `{"error": {"code": "x", "message": "y", "extra": 1}}`,
+		"Stage":          `"closing"`,
+		"Actions":        `{"stage": "offer", "status": "open", "actions": null}`,
+		"Time":           `"yesterday"`,
+		"ErrorObject":    `{"code": "x"}`,
+		"ComplaintView":  `{}`,
+		"ComplaintStep":  `"registration"`,
+		"Severity":       `"urgent"`,
+		"PolicyDocument": `{"version": 1, "deal": {}, "complaint": {}}`,
+		"Calendar":       `{"time_zone": "UTC", "business_start": "9am", "weekend": [], "holidays": [], "working_days": []}`,
+		"Preferences":    `{"language": "de", "email": true, "webhook": true, "digest": false}`,
+		"ControlPointItem": `{"subject_type": "client", "subject_id": "x", "id": "p", "kind": "survey", "stage": "",
+			"owner": "a", "subject": "s", "status": "open", "due_at": "2025-01-01T00:00:00Z", "overdue_at": "2025-01-01T00:00:00Z"}`,
 		"ComplaintControlPoint": `{"id": "acknowledge", "kind": "complaint_acknowledge", "stage": "offer", "owner": "a",
 			"subject": "s", "status": "open", "due_at": "2025-01-01T00:00:00Z", "overdue_at": "2025-01-01T00:00:00Z",
 			"remind_at": [], "reminded": 0, "escalated": false, "armed_at": "2025-01-01T00:00:00Z"}`,
@@ -389,4 +413,14 @@ func TestSampleBodiesValidate(t *testing.T) {
 			t.Errorf("%s accepts %s", name, raw)
 		}
 	}
+}
+
+// savedDocument is a policy document as a saved version shows it.
+func savedDocument() policy.Document {
+	doc := policy.Default()
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	doc.Version, doc.UpdatedBy, doc.UpdatedAt = 4, "admin", &at
+	doc.Calendar.Name, doc.Calendar.TimeZone = "Moscow 2027", "Europe/Moscow"
+	doc.Calendar.Holidays, doc.Calendar.WorkingDays = []string{"2027-01-01"}, []string{"2027-02-20"}
+	return doc
 }

@@ -14,8 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
 )
 
 // Deps are what the API talks to.
@@ -24,11 +23,11 @@ type Deps struct {
 	Temporal client.Client
 	// DB is the read model.
 	DB *gorm.DB
-	// Policy is the deployment's deal policy; a new deal may override it.
-	Policy deal.Policy
-	// ComplaintPolicy is the deployment's complaint policy; a new complaint
-	// may override it. Its zero value means complaint.DefaultPolicy().
-	ComplaintPolicy complaint.Policy
+	// Policy is the deployment's default policy document (version 0),
+	// current until an admin saves a version; its zero value means
+	// policy.Default(). The current document is read from DB on each request
+	// (policy.Current), so API servers share no state.
+	Policy policy.Document
 	// TaskQueue is the task queue new deal and complaint workflows are
 	// started on.
 	TaskQueue string
@@ -54,8 +53,8 @@ func New(d Deps) *echo.Echo {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	if d.ComplaintPolicy.Deadlines == nil {
-		d.ComplaintPolicy = complaint.DefaultPolicy()
+	if d.Policy.Deal.Points == nil && d.Policy.Complaint.Deadlines == nil {
+		d.Policy = policy.Default()
 	}
 	spec, err := specJSON()
 	if err != nil {
@@ -90,6 +89,11 @@ func New(d Deps) *echo.Echo {
 	v1.GET("/complaints/:id/history", s.complaintHistory)
 	v1.GET("/reports/complaints", s.complaintReport)
 	v1.GET("/notifications", s.notifications)
+	v1.POST("/notifications/:id/read", s.readNotification)
+	v1.GET("/me/preferences", s.preferences)
+	v1.PUT("/me/preferences", s.setPreferences)
+	v1.GET("/control-points", s.listControlPoints)
 	v1.GET("/policy", s.policy)
+	v1.PUT("/policy", s.putPolicy)
 	return e
 }

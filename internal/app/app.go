@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,14 +14,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/api"
-	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
@@ -81,27 +83,48 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	return db, nil
 }
 
-// NewWorker returns a worker that runs deal and complaint workflows and the read-model
-// and notification activities on the configured task queue.
+// NewWorker returns a worker that runs the deal, complaint and digest
+// workflows and the read-model and delivery activities (with the e-mail and
+// webhook channels the configuration turns on) on the configured task queue.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.Deal)
 	w.RegisterWorkflow(workflows.Complaint)
-	w.RegisterActivity(&activities.Activities{DB: db})
+	w.RegisterWorkflow(workflows.Digest)
+	email, hook := cfg.Channels()
+	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook})
 	return w
 }
 
-// API returns the HTTP API for the configuration. Complaints follow the
-// default complaint policy.
+// DigestCron is when the daily digest runs: 06:00 UTC, 09:00 in Moscow.
+const DigestCron = "0 6 * * *"
+
+// EnsureDigestSchedule creates the Temporal Schedule of the daily digest
+// unless it exists; every worker calls it on start.
+func EnsureDigestSchedule(ctx context.Context, c client.Client, cfg config.Config) error {
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:   workflows.DigestScheduleID,
+		Spec: client.ScheduleSpec{CronExpressions: []string{DigestCron}},
+		Action: &client.ScheduleWorkflowAction{
+			ID: workflows.DigestScheduleID, Workflow: workflows.Digest, TaskQueue: cfg.TaskQueue,
+		},
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil
+	}
+	return err
+}
+
+// API returns the HTTP API for the configuration. The deployment's policy
+// document (POLICY_FILE and CALENDAR_FILE over the spec's defaults) is
+// current until an admin saves a version through the API.
 func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (*echo.Echo, error) {
-	policy, err := cfg.Policy()
+	doc, err := cfg.Policy()
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Deps{
-		Temporal: c, DB: db, Policy: policy, ComplaintPolicy: complaint.DefaultPolicy(),
-		TaskQueue: cfg.TaskQueue, Logger: logger,
-	}), nil
+	return api.New(api.Deps{Temporal: c, DB: db, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: logger}), nil
 }
 
 // Main is the body of every salesflow command: it loads the configuration,

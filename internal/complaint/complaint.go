@@ -8,6 +8,7 @@ package complaint
 import (
 	"time"
 
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 )
@@ -77,10 +78,13 @@ type Form struct {
 
 // Params start a complaint workflow.
 type Params struct {
-	ID           string `json:"id"`
-	Form         Form   `json:"form"`
-	RegisteredBy string `json:"registered_by"`
-	Policy       Policy `json:"policy"`
+	ID            string `json:"id"`
+	Form          Form   `json:"form"`
+	RegisteredBy  string `json:"registered_by"`
+	Policy        Policy `json:"policy"`
+	PolicyVersion int    `json:"policy_version"`
+	// Calendar is the business calendar deadlines are counted in.
+	Calendar calendar.Calendar `json:"calendar"`
 }
 
 // View is the whole state of a complaint as the API shows it.
@@ -115,6 +119,7 @@ type View struct {
 	ControlPoints  []deal.ControlPoint `json:"control_points"`
 	AllowedActions []string            `json:"allowed_actions"`
 	Policy         Policy              `json:"policy"`
+	PolicyVersion  int                 `json:"policy_version"`
 	Seq            int                 `json:"seq"`
 }
 

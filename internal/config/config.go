@@ -16,7 +16,7 @@ import (
 	"strconv"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
 )
 
 // Config is the process configuration. Each field is read from the
@@ -38,9 +38,13 @@ type Config struct {
 	DataDir string
 	// HTTPAddr (HTTP_ADDR) is the listen address of the API server.
 	HTTPAddr string
-	// PolicyFile (POLICY_FILE) optionally names a JSON file whose fields
-	// override the default deal policy for the whole deployment.
+	// PolicyFile (POLICY_FILE) optionally names a JSON file
+	// {"deal": {...}, "complaint": {...}} whose fields override the default
+	// deal and complaint policies of the deployment's policy document.
 	PolicyFile string
+	// CalendarFile (CALENDAR_FILE) optionally names the business calendar
+	// file (.json or .ics) of the deployment's policy document.
+	CalendarFile string
 	// LogLevel (LOG_LEVEL) is the minimum level logged: debug, info, warn
 	// or error.
 	LogLevel slog.Level
@@ -104,8 +108,10 @@ var settings = []setting{
 		str(func(c *Config) *string { return &c.DataDir })},
 	{Var{"HTTP_ADDR", ":8080", "listen address of the API server"},
 		str(func(c *Config) *string { return &c.HTTPAddr })},
-	{Var{"POLICY_FILE", "", "optional JSON file overriding fields of the default deal policy"},
+	{Var{"POLICY_FILE", "", `optional JSON file {"deal": {...}, "complaint": {...}} overriding fields of the default deal and complaint policies (policy version 0)`},
 		str(func(c *Config) *string { return &c.PolicyFile })},
+	{Var{"CALENDAR_FILE", "", "optional business calendar file, .json or .ics (policy version 0); empty: UTC, Saturday and Sunday off, no holidays"},
+		str(func(c *Config) *string { return &c.CalendarFile })},
 	{Var{"LOG_LEVEL", "info", "minimum log level: debug, info, warn or error"},
 		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
@@ -209,20 +215,13 @@ func (c Config) StoreURL() string {
 	return "sqlite:" + filepath.Join(c.DataDir, "salesflow.db")
 }
 
-// Policy returns deal.DefaultPolicy with the fields of PolicyFile, if set,
-// merged over it and validated.
-func (c Config) Policy() (deal.Policy, error) {
-	p := deal.DefaultPolicy()
-	if c.PolicyFile == "" {
-		return p, nil
-	}
-	raw, err := os.ReadFile(c.PolicyFile)
+// Policy returns the deployment's default policy document (version 0):
+// the spec's defaults with the overrides of PolicyFile merged in and the
+// calendar of CalendarFile (calendar.Default() when unset), validated.
+func (c Config) Policy() (policy.Document, error) {
+	doc, err := policy.Deployment(c.PolicyFile, c.CalendarFile)
 	if err != nil {
-		return deal.Policy{}, fmt.Errorf("POLICY_FILE: %w", err)
+		return policy.Document{}, fmt.Errorf("POLICY_FILE / CALENDAR_FILE: %w", err)
 	}
-	merged, err := p.Merge(raw)
-	if err != nil {
-		return deal.Policy{}, fmt.Errorf("POLICY_FILE %s: %w", c.PolicyFile, err)
-	}
-	return merged, nil
+	return doc, nil
 }

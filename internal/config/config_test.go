@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
 )
 
 // clearEnv unsets every variable for the test, so the host's environment
@@ -47,8 +50,8 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(p, deal.DefaultPolicy()) {
-		t.Errorf("Policy without POLICY_FILE = %+v, want the default", p)
+	if !reflect.DeepEqual(p, policy.Default()) {
+		t.Errorf("Policy without POLICY_FILE and CALENDAR_FILE = %+v, want the default", p)
 	}
 }
 
@@ -63,6 +66,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"DATA_DIR":           "/var/lib/sf",
 		"HTTP_ADDR":          ":9090",
 		"POLICY_FILE":        "/etc/policy.json",
+		"CALENDAR_FILE":      "/etc/calendar.ics",
 		"LOG_LEVEL":          "debug",
 		"SEED_DEMO":          "true",
 		"TEMPORAL_CLI":       "/opt/temporal",
@@ -145,36 +149,85 @@ func TestLoadRejectsBadValues(t *testing.T) {
 
 func TestPolicyFile(t *testing.T) {
 	dir := t.TempDir()
-	good := filepath.Join(dir, "good.json")
-	if err := os.WriteFile(good, []byte(`{"offer_validity": "30s", "presentation_max_attempts": 5}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := Config{PolicyFile: good}.Policy()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.OfferValidity.D() != 30*time.Second || p.PresentationMaxAttempts != 5 {
-		t.Errorf("override not applied: %+v", p)
-	}
-	if p.InvoiceDue != deal.DefaultPolicy().InvoiceDue {
-		t.Errorf("untouched field changed: invoice_due = %v", p.InvoiceDue)
-	}
-
-	for name, body := range map[string]string{
-		"unknown.json":   `{"offer_validiti": "3d"}`,
-		"invalid.json":   `{"presentation_max_attempts": 0}`,
-		"malformed.json": `{`,
-	} {
+	write := func(name, body string) string {
+		t.Helper()
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := (Config{PolicyFile: path}).Policy(); err == nil {
+		return path
+	}
+	good := write("good.json", `{"deal": {"offer_validity": "30s", "presentation_max_attempts": 5},
+		"complaint": {"recurrence_window": "30d"}}`)
+	p, err := Config{PolicyFile: good}.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != 0 || p.Deal.OfferValidity.D() != 30*time.Second || p.Deal.PresentationMaxAttempts != 5 ||
+		p.Complaint.RecurrenceWindow.D() != 30*24*time.Hour {
+		t.Errorf("override not applied: %+v", p)
+	}
+	if p.Deal.InvoiceDue != deal.DefaultPolicy().InvoiceDue || !reflect.DeepEqual(p.Complaint.Deadlines, complaint.DefaultPolicy().Deadlines) {
+		t.Errorf("untouched field changed: %+v", p)
+	}
+	if !reflect.DeepEqual(p.Calendar, calendar.Default()) {
+		t.Errorf("calendar without CALENDAR_FILE = %+v, want the default", p.Calendar)
+	}
+	dealOnly := write("deal-only.json", `{"deal": {"invoice_due": "7d"}}`)
+	if p, err := (Config{PolicyFile: dealOnly}).Policy(); err != nil || p.Deal.InvoiceDue.String() != "7d" ||
+		!reflect.DeepEqual(p.Complaint, complaint.DefaultPolicy()) {
+		t.Errorf("deal-only file: %+v, %v", p, err)
+	}
+
+	for name, body := range map[string]string{
+		"old-shape.json":         `{"offer_validity": "3d"}`,
+		"unknown.json":           `{"deal": {"offer_validiti": "3d"}}`,
+		"invalid.json":           `{"deal": {"presentation_max_attempts": 0}}`,
+		"invalid-complaint.json": `{"complaint": {"categories": []}}`,
+		"malformed.json":         `{`,
+	} {
+		if _, err := (Config{PolicyFile: write(name, body)}).Policy(); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
 	if _, err := (Config{PolicyFile: filepath.Join(dir, "missing.json")}).Policy(); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+func TestCalendarFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cal.json")
+	body := `{"time_zone": "Europe/Moscow", "holidays": ["2027-01-01", "2027-01-04"], "working_days": ["2027-02-20"]}`
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Config{CalendarFile: path}.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := calendar.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p.Calendar, want) || p.Calendar.TimeZone != "Europe/Moscow" {
+		t.Errorf("calendar = %+v, want %+v", p.Calendar, want)
+	}
+	if !reflect.DeepEqual(p.Deal, deal.DefaultPolicy()) {
+		t.Errorf("deal policy changed by CALENDAR_FILE: %+v", p.Deal)
+	}
+	ics := filepath.Join("..", "calendar", "testdata", "example.ics")
+	if p, err := (Config{CalendarFile: ics}).Policy(); err != nil || len(p.Calendar.Holidays) == 0 {
+		t.Errorf("%s: %+v, %v", ics, p.Calendar, err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"time_zone": "Mars/Olympus"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{bad, filepath.Join(dir, "missing.json"), filepath.Join(dir, "cal.txt")} {
+		if _, err := (Config{CalendarFile: f}).Policy(); err == nil {
+			t.Errorf("%s: no error", f)
+		}
 	}
 }
 

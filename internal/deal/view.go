@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -18,6 +19,12 @@ type Params struct {
 	Currency       string       `json:"currency"`
 	PreviousDealID string       `json:"previous_deal_id,omitempty"`
 	Policy         Policy       `json:"policy"`
+	// PolicyVersion is the version of the policy document the deal runs
+	// with (0: the deployment's defaults).
+	PolicyVersion int `json:"policy_version"`
+	// Calendar is the business calendar deadlines are counted in; the zero
+	// value is UTC with Saturday and Sunday off.
+	Calendar calendar.Calendar `json:"calendar"`
 }
 
 // View is the whole state of a deal as the API shows it.
@@ -58,7 +65,8 @@ type View struct {
 	LostReason  string `json:"lost_reason,omitempty"`
 	LostComment string `json:"lost_comment,omitempty"`
 
-	Policy Policy `json:"policy"`
+	Policy        Policy `json:"policy"`
+	PolicyVersion int    `json:"policy_version"`
 	// Seq is the sequence number of the last history event.
 	Seq int `json:"seq"`
 }

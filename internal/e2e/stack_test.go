@@ -30,9 +30,9 @@ import (
 
 	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/app"
-	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
@@ -89,8 +89,7 @@ func newStack(t *testing.T) *stack {
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ts := httptest.NewServer(api.New(api.Deps{
-		Temporal: c, DB: db, Policy: deal.DefaultPolicy(), ComplaintPolicy: complaint.DefaultPolicy(),
-		TaskQueue: cfg.TaskQueue, Logger: logger,
+		Temporal: c, DB: db, Policy: policy.Default(), TaskQueue: cfg.TaskQueue, Logger: logger,
 	}))
 	t.Cleanup(ts.Close)
 

@@ -1,0 +1,79 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// controlPointList is the answer of GET /control-points.
+type controlPointList struct {
+	Items []controlPointItem `json:"items"`
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+// controlPointItem is a control point of a deal or a complaint as the read
+// model last saw it. Stage is empty for a complaint's.
+type controlPointItem struct {
+	SubjectType string           `json:"subject_type"`
+	SubjectID   string           `json:"subject_id"`
+	ID          string           `json:"id"`
+	Kind        deal.PointKind   `json:"kind"`
+	Stage       deal.Stage       `json:"stage"`
+	Owner       string           `json:"owner"`
+	Subject     string           `json:"subject"`
+	Status      deal.PointStatus `json:"status"`
+	DueAt       time.Time        `json:"due_at"`
+	OverdueAt   time.Time        `json:"overdue_at"`
+}
+
+var (
+	pointStatuses = []deal.PointStatus{deal.PointOpen, deal.PointOverdue, deal.PointDone, deal.PointCancelled}
+	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint}
+)
+
+func (s *server) listControlPoints(c echo.Context) error {
+	f := models.ControlPointFilter{
+		Owner: c.QueryParam("owner"), SubjectType: c.QueryParam("subject_type"), Cursor: c.QueryParam("cursor"),
+	}
+	p := problems{}
+	if st := c.QueryParam("status"); st != "" {
+		if !slices.Contains(pointStatuses, deal.PointStatus(st)) {
+			p.add("status", "must be one of open, overdue, done, cancelled")
+		}
+		f.Statuses = []string{st}
+	}
+	if f.SubjectType != "" && !slices.Contains(subjectTypes, f.SubjectType) {
+		p.add("subject_type", "must be one of deal, complaint")
+	}
+	if v := c.QueryParam("due_before"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			p.add("due_before", "must be an RFC 3339 time such as 2025-01-31T15:00:00Z")
+		}
+		f.DueBefore = t
+	}
+	f.Limit = limitParam(c, p)
+	if err := p.err(); err != nil {
+		return err
+	}
+	rows, next, err := models.ListControlPoints(c.Request().Context(), s.DB, f)
+	if err != nil {
+		return listError(err)
+	}
+	out := controlPointList{Items: make([]controlPointItem, 0, len(rows)), NextCursor: next}
+	for _, r := range rows {
+		out.Items = append(out.Items, controlPointItem{
+			SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: deal.PointKind(r.Kind),
+			Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: deal.PointStatus(r.Status),
+			DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
+		})
+	}
+	return c.JSON(http.StatusOK, out)
+}

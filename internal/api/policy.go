@@ -1,0 +1,105 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/models"
+)
+
+// currentPolicy is the policy document new deals and complaints start
+// with: the newest saved version, or the deployment's default.
+func (s *server) currentPolicy(c echo.Context) (policy.Document, error) {
+	return policy.Current(c.Request().Context(), s.DB, s.Policy)
+}
+
+func (s *server) policy(c echo.Context) error {
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, doc)
+}
+
+// policyInput is the body of PUT /policy: a whole policy document (every
+// field of the deal and complaint parts; the calendar as in a calendar
+// file, where omitted fields take their defaults). The version and the
+// updated_* fields are ignored, so the body of GET /policy can be sent back
+// changed.
+type policyInput struct {
+	Version   json.RawMessage `json:"version,omitempty"`
+	Deal      json.RawMessage `json:"deal"`
+	Complaint json.RawMessage `json:"complaint"`
+	Calendar  json.RawMessage `json:"calendar"`
+	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+}
+
+// part decodes one part of the document strictly, as decode does a body,
+// recording its problems under path.
+func part[T any](p problems, raw json.RawMessage, path string) T {
+	var v T
+	before := len(p)
+	p.check(reflect.TypeFor[T](), raw, path)
+	if len(p) == before {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			p.add(path, err.Error())
+		}
+	}
+	return v
+}
+
+func (s *server) putPolicy(c echo.Context) error {
+	me := staffOf(c)
+	if me.Role != models.RoleAdmin {
+		return fail(http.StatusForbidden, codeForbidden, "only an admin may change the policy")
+	}
+	var in policyInput
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	p := problems{}
+	doc := policy.Document{
+		Deal:      part[deal.Policy](p, in.Deal, "deal"),
+		Complaint: part[complaint.Policy](p, in.Complaint, "complaint"),
+	}
+	// The calendar is read as a calendar file is: omitted fields take
+	// their defaults.
+	cal, err := calendar.Parse(in.Calendar, calendar.FormatJSON)
+	if err != nil {
+		p.add("calendar", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	doc.Calendar = cal
+	// Validate the parts that decoded; one that did not already has its
+	// problems recorded.
+	decoded := func(name string) bool {
+		for field := range p {
+			if field == name || strings.HasPrefix(field, name+".") {
+				return false
+			}
+		}
+		return true
+	}
+	for name, problem := range doc.Problems() {
+		if decoded(name) {
+			p.add(name, problem)
+		}
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	saved, err := policy.Save(c.Request().Context(), s.DB, doc, me.ID)
+	if err != nil {
+		return err
+	}
+	logger(c).Info("policy saved", "version", saved.Version, "by", me.ID)
+	return c.JSON(http.StatusOK, saved)
+}

@@ -1,0 +1,251 @@
+// Package policy is the policy document: every deadline and catalogue deals
+// and complaints run with, and the business calendar their deadlines are
+// counted in. The deployment's default (version 0) comes from the spec's
+// defaults and the configuration files; an admin saves new versions, kept
+// in the read model (models.PolicyVersion). A deal or complaint takes the
+// current document when it starts and records its version; changing the
+// document never changes a running one.
+package policy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// Document is one version of the policy document.
+type Document struct {
+	// Version is 0 for the deployment's default and counts up from 1 with
+	// each saved version.
+	Version int `json:"version"`
+	// Deal is the policy new deals start from (a deal may override fields
+	// of it at creation).
+	Deal deal.Policy `json:"deal"`
+	// Complaint is the policy new complaints start from (a complaint may
+	// override fields of it at registration).
+	Complaint complaint.Policy `json:"complaint"`
+	// Calendar is the business calendar deadlines are counted in.
+	Calendar calendar.Calendar `json:"calendar"`
+	// UpdatedBy is the staff member who saved the version; empty for the
+	// deployment's default.
+	UpdatedBy string `json:"updated_by,omitempty"`
+	// UpdatedAt is when the version was saved; nil for the deployment's
+	// default.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// content is what a saved version stores: the document without its
+// version and saving metadata, which are columns of models.PolicyVersion.
+type content struct {
+	Deal      deal.Policy       `json:"deal"`
+	Complaint complaint.Policy  `json:"complaint"`
+	Calendar  calendar.Calendar `json:"calendar"`
+}
+
+// Default returns the spec's defaults as version 0: deal.DefaultPolicy,
+// complaint.DefaultPolicy and calendar.Default.
+func Default() Document {
+	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default()}
+}
+
+// Clone returns a deep copy.
+func (d Document) Clone() Document {
+	c := d
+	c.Deal = d.Deal.Clone()
+	c.Complaint = d.Complaint.Clone()
+	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
+	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
+	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
+	if d.UpdatedAt != nil {
+		at := *d.UpdatedAt
+		c.UpdatedAt = &at
+	}
+	return c
+}
+
+// Problems returns what is wrong with each part of the document, keyed
+// "deal", "complaint" and "calendar" (the part's problems joined by "; "),
+// or nil when it is valid: each part must pass its own Validate, and the
+// control point kinds and severities named must be known ones.
+func (d Document) Problems() map[string]string {
+	out := map[string]string{}
+	add := func(part string, errs ...error) {
+		var msgs []string
+		for _, err := range errs {
+			if err != nil {
+				msgs = append(msgs, strings.Split(err.Error(), "\n")...)
+			}
+		}
+		if len(msgs) > 0 {
+			out[part] = strings.Join(msgs, "; ")
+		}
+	}
+	add("deal", d.Deal.Validate(), unknownKeys("control_points", d.Deal.Points, deal.PointKinds))
+	add("complaint", d.Complaint.Validate(),
+		unknownKeys("deadlines", d.Complaint.Deadlines, complaint.Severities),
+		unknownKeys("control_points", d.Complaint.Points, complaint.PointKinds))
+	add("calendar", d.Calendar.Validate())
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// unknownKeys reports the keys of m that known does not list.
+func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
+	var bad []string
+	for k := range m {
+		if !slices.Contains(known, k) {
+			bad = append(bad, string(k))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return fmt.Errorf("%s: unknown %s", field, strings.Join(bad, ", "))
+}
+
+// Validate reports every problem Problems finds, each prefixed with its
+// part.
+func (d Document) Validate() error {
+	var errs []error
+	for _, part := range []string{"deal", "complaint", "calendar"} {
+		if p, ok := d.Problems()[part]; ok {
+			errs = append(errs, fmt.Errorf("%s: %s", part, p))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// normalized returns a valid document with its calendar in canonical form
+// (defaults filled in, dates sorted), as calendar.Parse writes it.
+func (d Document) normalized() (Document, error) {
+	if err := d.Validate(); err != nil {
+		return Document{}, err
+	}
+	raw, err := json.Marshal(d.Calendar)
+	if err != nil {
+		return Document{}, err
+	}
+	cal, err := calendar.Parse(raw, calendar.FormatJSON)
+	if err != nil {
+		return Document{}, fmt.Errorf("calendar: %w", err)
+	}
+	out := d.Clone()
+	out.Calendar = cal
+	return out, nil
+}
+
+// File is the shape of the POLICY_FILE: partial overrides of the deal and
+// complaint policies, each merged over the defaults with deal.Policy.Merge
+// and complaint.Policy.Merge.
+type File struct {
+	// Deal overrides fields of deal.DefaultPolicy.
+	Deal json.RawMessage `json:"deal,omitempty"`
+	// Complaint overrides fields of complaint.DefaultPolicy.
+	Complaint json.RawMessage `json:"complaint,omitempty"`
+}
+
+// Deployment returns the deployment's default document (version 0): the
+// spec's defaults with the overrides of policyFile (a File as JSON; ""
+// for none) merged in, and the calendar of calendarFile (.json or .ics,
+// read with calendar.Load; "" for calendar.Default()). The result is
+// valid.
+func Deployment(policyFile, calendarFile string) (Document, error) {
+	doc := Default()
+	if policyFile != "" {
+		raw, err := os.ReadFile(policyFile)
+		if err != nil {
+			return Document{}, fmt.Errorf("policy file: %w", err)
+		}
+		var f File
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return Document{}, fmt.Errorf(`policy file %s: want {"deal": {...}, "complaint": {...}}: %w`, policyFile, err)
+		}
+		if doc.Deal, err = doc.Deal.Merge(f.Deal); err != nil {
+			return Document{}, fmt.Errorf("policy file %s: deal: %w", policyFile, err)
+		}
+		if doc.Complaint, err = doc.Complaint.Merge(f.Complaint); err != nil {
+			return Document{}, fmt.Errorf("policy file %s: complaint: %w", policyFile, err)
+		}
+	}
+	if calendarFile != "" {
+		cal, err := calendar.Load(calendarFile)
+		if err != nil {
+			return Document{}, err
+		}
+		doc.Calendar = cal
+	}
+	if err := doc.Validate(); err != nil {
+		return Document{}, err
+	}
+	return doc, nil
+}
+
+// Current returns the newest saved version in the read model, or a copy of
+// fallback (the deployment's default) when none has been saved. A saved
+// version is read over the spec's defaults, so a field added to a policy
+// after the version was saved has its default.
+func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, error) {
+	row, err := models.LatestPolicy(ctx, db)
+	if errors.Is(err, models.ErrNotFound) {
+		return fallback.Clone(), nil
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	return fromRow(row)
+}
+
+func fromRow(row *models.PolicyVersion) (Document, error) {
+	def := Default()
+	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar}
+	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
+		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
+	}
+	at := row.CreatedAt.UTC()
+	return Document{
+		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar,
+		UpdatedBy: row.CreatedBy, UpdatedAt: &at,
+	}, nil
+}
+
+// Save stores doc as a new version saved by staff member by and returns
+// the saved document with its version. doc's own Version, UpdatedBy and
+// UpdatedAt are ignored; an invalid document is refused with the error of
+// Validate, and its calendar is saved in canonical form.
+func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, error) {
+	doc, err := doc.normalized()
+	if err != nil {
+		return Document{}, err
+	}
+	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar})
+	if err != nil {
+		return Document{}, err
+	}
+	version, err := models.SavePolicy(ctx, db, raw, by)
+	if err != nil {
+		return Document{}, err
+	}
+	row, err := models.GetPolicy(ctx, db, version)
+	if err != nil {
+		return Document{}, err
+	}
+	return fromRow(row)
+}
