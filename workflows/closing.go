@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,10 +96,13 @@ func (r *run) openComplaint(s step) {
 		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
 	}
 	id := "cmp-" + r.v.ID
-	p := complaint.Params{ID: id, RegisteredBy: s.actor, Calendar: r.calendar(), Form: complaint.Form{
+	p := complaint.Params{ID: id, RegisteredBy: s.actor, Calendar: r.calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
 		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
 		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
 	}}
+	if len(r.complaintPolicy) > 0 && json.Unmarshal(r.complaintPolicy, &p.Policy) != nil {
+		p.Policy = complaint.Policy{} // unreadable: the complaint takes the defaults
+	}
 	cctx := workflow.WithChildOptions(s.ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})

@@ -277,3 +277,33 @@ func TestSurveyOpensComplaint(t *testing.T) {
 		})
 	}
 }
+
+// TestSurveyComplaintTakesTheDealsComplaintPolicy checks that a complaint a
+// survey opens runs with the complaint policy the deal was started with.
+func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
+	h := newHarness(t)
+	pol, err := complaint.DefaultPolicy().Merge(json.RawMessage(`{"recurrence_window": "7d"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.complaintPolicy, _ = json.Marshal(pol)
+	h.toClose()
+	h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 2}})
+	var got complaint.View
+	h.env.RegisterDelayedCallback(func() {
+		res, err := h.env.QueryWorkflowByID("cmp-"+dealID, QueryView)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if err := res.Get(&got); err != nil {
+			t.Error(err)
+		}
+	}, day(6.5))
+	h.act("lose", day(7), deal.ActLose, deal.LoseInput{Reason: "other", Comment: "test ends"})
+	h.run(`{}`)
+	h.mustApplyAll()
+	if got.Policy.RecurrenceWindow.D() != 7*24*time.Hour {
+		t.Fatalf("survey complaint recurrence window %s, want 7d", got.Policy.RecurrenceWindow)
+	}
+}

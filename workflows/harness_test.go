@@ -48,6 +48,8 @@ type harness struct {
 	// cal is the business calendar the workflow runs with: by default every
 	// day is a working day, so offsets in days are plain days.
 	cal calendar.Calendar
+	// complaintPolicy is the deal's complaint policy (JSON), if any.
+	complaintPolicy json.RawMessage
 	// children lists the child workflows started (complaints opened by a
 	// survey); they outlive the deal, so the harness cancels them late.
 	children []string
@@ -174,7 +176,7 @@ func (h *harness) run(policy string) deal.View {
 	}
 	h.env.ExecuteWorkflow(Deal, deal.Params{
 		ID: dealID, ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal,
+		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal, ComplaintPolicy: h.complaintPolicy,
 	})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -24,11 +25,14 @@ type run struct {
 	actions []entry[*run]
 	// cps schedules the control points of r.v.
 	cps *schedule
+	// complaintPolicy is the complaint policy (JSON) for a complaint the
+	// survey opens; empty for deals started before it was passed.
+	complaintPolicy json.RawMessage
 }
 
 func newRun(ctx workflow.Context, p deal.Params) *run {
 	now := workflow.Now(ctx)
-	r := &run{actions: entries()}
+	r := &run{actions: entries(), complaintPolicy: p.ComplaintPolicy}
 	r.v = deal.View{
 		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
 		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,

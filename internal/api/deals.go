@@ -60,10 +60,14 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	if err != nil {
 		p.add("policy", err.Error())
 	}
+	complaints, err := json.Marshal(doc.Complaint)
+	if err != nil {
+		return deal.Params{}, err
+	}
 	return deal.Params{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
 		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
-		Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar,
+		Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar, ComplaintPolicy: complaints,
 	}, p.err()
 }
 

@@ -25,6 +25,9 @@ type Params struct {
 	// Calendar is the business calendar deadlines are counted in; the zero
 	// value is UTC with Saturday and Sunday off.
 	Calendar calendar.Calendar `json:"calendar"`
+	// ComplaintPolicy is the policy document's complaint part (JSON of a
+	// complaint.Policy), for a complaint the deal's survey opens.
+	ComplaintPolicy json.RawMessage `json:"complaint_policy,omitempty"`
 }
 
 // View is the whole state of a deal as the API shows it.
