@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -106,20 +105,7 @@ func (a *Activities) sendDigest(ctx context.Context, r, dayKey string, end time.
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return false, errors.Join(fmt.Errorf("look up %s: %w", r, err), row.finish(ctx, a.DB, attempt, err, nil))
 	}
-	var skip string
-	var addr *mail.Address
-	switch {
-	case to == nil:
-		skip = "unknown recipient"
-	case to.Email == "":
-		skip = "recipient has no e-mail address"
-	case !to.EmailEnabled:
-		skip = "recipient turned e-mail off"
-	default:
-		if addr, err = mail.ParseAddress(to.Email); err != nil {
-			skip = "invalid e-mail address"
-		}
-	}
+	addr, skip := mailbox(to)
 	if skip != "" {
 		err := a.closeDigest(ctx, row, attempt, r, dayKey, items, models.DeliverySkipped, skip)
 		logger(ctx).Info("digest skipped", "recipient", r, "day", dayKey, "items", len(items), "reason", skip)

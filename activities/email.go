@@ -99,21 +99,9 @@ func (a *Activities) DeliverEmail(ctx context.Context, key string) error {
 		logger(ctx).Debug("e-mail delivery recorded", "key", key)
 	}
 
-	var skip string
-	var addr *mail.Address
-	switch {
-	case a.Email == nil:
+	addr, skip := mailbox(to)
+	if a.Email == nil {
 		skip = "e-mail channel off"
-	case to == nil:
-		skip = "unknown recipient"
-	case to.Email == "":
-		skip = "recipient has no e-mail address"
-	case !to.EmailEnabled:
-		skip = "recipient turned e-mail off"
-	default:
-		if addr, err = mail.ParseAddress(to.Email); err != nil {
-			skip = "invalid e-mail address"
-		}
 	}
 	if skip != "" {
 		status, err := row.settle(ctx, a.DB, models.DeliverySkipped, skip)
@@ -325,4 +313,22 @@ func (e *EmailChannel) send(ctx context.Context, rcpt string, msg []byte) error 
 	// The message is accepted; a failing QUIT changes nothing.
 	_ = c.Quit()
 	return nil
+}
+
+// mailbox is the address to e-mail a staff member at, or why there is none
+// (unknown, no address, e-mail turned off, an invalid address).
+func mailbox(to *models.Staff) (*mail.Address, string) {
+	switch {
+	case to == nil:
+		return nil, "unknown recipient"
+	case to.Email == "":
+		return nil, "recipient has no e-mail address"
+	case !to.EmailEnabled:
+		return nil, "recipient turned e-mail off"
+	}
+	addr, err := mail.ParseAddress(to.Email)
+	if err != nil {
+		return nil, "invalid e-mail address"
+	}
+	return addr, ""
 }

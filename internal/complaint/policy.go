@@ -91,18 +91,7 @@ func (p Policy) Clone() Policy {
 
 // Merge applies a JSON override (any subset of the fields; a severity or a
 // control point kind given replaces its settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) {
-	c := p.Clone()
-	if len(override) == 0 || string(override) == "null" {
-		return c, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(string(override)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return p, fmt.Errorf("policy: %w", err)
-	}
-	return c, c.Validate()
-}
+func (p Policy) Merge(override json.RawMessage) (Policy, error) { return deal.MergeJSON(p, override) }
 
 // Validate checks that every severity has positive deadlines and every
 // control point kind has settings.

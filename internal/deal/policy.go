@@ -152,7 +152,15 @@ func (p Policy) Clone() Policy {
 
 // Merge applies a JSON override (any subset of the policy's fields; a
 // control point kind given replaces that kind's settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) {
+func (p Policy) Merge(override json.RawMessage) (Policy, error) { return MergeJSON(p, override) }
+
+// MergeJSON decodes a JSON override — any subset of the fields, unknown
+// fields refused — over a deep copy of p and validates the result. Deal and
+// complaint policies both merge this way.
+func MergeJSON[P interface {
+	Clone() P
+	Validate() error
+}](p P, override json.RawMessage) (P, error) {
 	c := p.Clone()
 	if len(override) == 0 || string(override) == "null" {
 		return c, nil
