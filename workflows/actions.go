@@ -96,10 +96,19 @@ func refuse[S subjectState[V], V any](st S, entries []entry[S], err error) error
 // cancellation error.
 func serve[S subjectState[V], V any](ctx workflow.Context, st S, j *journal, cps *schedule, finished func() bool, more func(workflow.Selector)) error {
 	for !finished() && ctx.Err() == nil {
-		if cps.fire(ctx) {
+		if notes := cps.fire(ctx); len(notes) > 0 {
+			// Since the channels arrived the read model learns of the change
+			// before anyone is notified of it; earlier workflows replay in
+			// their order, inbox first.
+			if !cps.channels {
+				cps.deliver(ctx, notes)
+			}
 			st.settle(workflow.Now(ctx))
 			if err := st.sync(ctx); err != nil {
 				break
+			}
+			if cps.channels {
+				cps.deliver(ctx, notes)
 			}
 			continue
 		}

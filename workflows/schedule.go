@@ -164,10 +164,10 @@ func (s *schedule) nextWake() time.Time {
 	return next
 }
 
-// fire sends every reminder whose time has come and turns due points
-// overdue, escalating them to the owner's manager. It reports whether
-// anything changed.
-func (s *schedule) fire(ctx workflow.Context) bool {
+// fire plans every reminder whose time has come and turns due points
+// overdue, escalating them to the owner's manager. It returns the
+// notifications to deliver.
+func (s *schedule) fire(ctx workflow.Context) []deal.Notification {
 	now := workflow.Now(ctx)
 	var notes []deal.Notification
 	for i := range *s.points {
@@ -196,8 +196,7 @@ func (s *schedule) fire(ctx workflow.Context) bool {
 		notes = append(notes, s.notice(cp, deal.NoticeOverdue, at, false), s.notice(cp, deal.NoticeEscalation, at, true))
 		s.record(now, systemActor, "control_point_overdue", map[string]any{"control_point": cp.ID, "due_at": cp.DueAt})
 	}
-	s.deliver(ctx, notes)
-	return len(notes) > 0
+	return notes
 }
 
 // deliver puts every notification in its recipient's inbox (Notify) and,

@@ -26,6 +26,7 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/api"
@@ -70,17 +71,47 @@ type stack struct {
 	url    string
 	db     *gorm.DB
 	router routers.Router
+	// cfg is the worker's configuration and worker the worker running it.
+	cfg    config.Config
+	worker worker.Worker
+}
+
+// stackOptions vary a test's stack: configure adjusts the worker's
+// configuration (its delivery channels), policy replaces the deployment's
+// policy document served by the API.
+type stackOptions struct {
+	configure func(*config.Config)
+	policy    *policy.Document
 }
 
 var nonWord = regexp.MustCompile(`\W+`)
 
-func newStack(t *testing.T) *stack {
+// everyDayWorks is the default policy document with a calendar without a
+// weekend: the tests' deadlines are seconds away, whatever the day.
+func everyDayWorks() *policy.Document {
+	doc := policy.Default()
+	doc.Calendar.Weekend = []string{}
+	return &doc
+}
+
+func newStack(t *testing.T, opts ...stackOptions) *stack {
 	t.Helper()
 	db := testdb.Postgres(t)
 	if err := models.SeedDemo(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config.Config{TaskQueue: "e2e-" + nonWord.ReplaceAllString(t.Name(), "-")}
+	// Tests run on any day of the week with policies of seconds: a calendar
+	// without weekends keeps a weekend run from moving reminders to Friday.
+	pol := *everyDayWorks()
+	for _, o := range opts {
+		if o.configure != nil {
+			o.configure(&cfg)
+		}
+		if o.policy != nil {
+			pol = *o.policy
+		}
+	}
 	c := devServer.Client()
 	w := app.NewWorker(c, cfg, db)
 	if err := w.Start(); err != nil {
@@ -89,7 +120,7 @@ func newStack(t *testing.T) *stack {
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ts := httptest.NewServer(api.New(api.Deps{
-		Temporal: c, DB: db, Policy: policy.Default(), TaskQueue: cfg.TaskQueue, Logger: logger,
+		Temporal: c, DB: db, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger,
 	}))
 	t.Cleanup(ts.Close)
 
@@ -102,7 +133,7 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, url: ts.URL, db: db, router: router}
+	return &stack{t: t, url: ts.URL, db: db, router: router, cfg: cfg, worker: w}
 }
 
 // response is one HTTP answer.
