@@ -62,11 +62,13 @@ type Token struct {
 
 // Client is a company the team sells to.
 type Client struct {
-	ID        string `gorm:"primaryKey;size:64"`
-	Name      string `gorm:"size:300;not null"`
-	Segment   string `gorm:"size:100;index"`
-	Email     string `gorm:"size:200"`
-	Phone     string `gorm:"size:50"`
+	ID      string `gorm:"primaryKey;size:64"`
+	Name    string `gorm:"size:300;not null"`
+	Segment string `gorm:"size:100;index"`
+	Email   string `gorm:"size:200"`
+	Phone   string `gorm:"size:50"`
+	// TimeZone is the client's own IANA time zone ("" = the company's).
+	TimeZone  string `gorm:"size:64"`
 	CreatedBy string `gorm:"size:64"`
 	CreatedAt time.Time
 }

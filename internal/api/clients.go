@@ -17,6 +17,9 @@ type clientInput struct {
 	Segment string `json:"segment,omitempty"`
 	Email   string `json:"email,omitempty"`
 	Phone   string `json:"phone,omitempty"`
+	// TimeZone is the client's own IANA time zone, if it differs from the
+	// company's.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // clientJSON is a client as the API shows it.
@@ -26,13 +29,14 @@ type clientJSON struct {
 	Segment   string    `json:"segment,omitempty"`
 	Email     string    `json:"email,omitempty"`
 	Phone     string    `json:"phone,omitempty"`
+	TimeZone  string    `json:"time_zone,omitempty"`
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func toClientJSON(c *models.Client) clientJSON {
 	return clientJSON{
-		ID: c.ID, Name: c.Name, Segment: c.Segment, Email: c.Email, Phone: c.Phone,
+		ID: c.ID, Name: c.Name, Segment: c.Segment, Email: c.Email, Phone: c.Phone, TimeZone: c.TimeZone,
 		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt.UTC(),
 	}
 }
@@ -54,11 +58,14 @@ func (s *server) createClient(c echo.Context) error {
 		p.add("email", "must be an email address")
 	}
 	p.maxLen("phone", in.Phone, 50)
+	if _, err := time.LoadLocation(in.TimeZone); err != nil || in.TimeZone == "Local" {
+		p.add("time_zone", "must be an IANA time zone such as Europe/Moscow")
+	}
 	if err := p.err(); err != nil {
 		return err
 	}
 	cl := &models.Client{
-		ID: newClientID(), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone,
+		ID: newClientID(), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone, TimeZone: in.TimeZone,
 		CreatedBy: staffOf(c).ID, CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
 	if err := models.CreateClient(c.Request().Context(), s.DB, cl); err != nil {

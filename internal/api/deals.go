@@ -47,7 +47,8 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	if !currencyCode.MatchString(in.Currency) {
 		p.add("currency", "must be 3 upper-case letters (ISO 4217)")
 	}
-	if _, err := models.GetClient(c.Request().Context(), s.DB, in.ClientID); errors.Is(err, models.ErrNotFound) {
+	client, err := models.GetClient(c.Request().Context(), s.DB, in.ClientID)
+	if errors.Is(err, models.ErrNotFound) {
 		p.add("client_id", "no such client")
 	} else if err != nil {
 		return deal.Params{}, err
@@ -64,10 +65,14 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	if err != nil {
 		return deal.Params{}, err
 	}
+	cal := doc.Calendar
+	if client != nil {
+		cal = cal.WithZone(client.TimeZone) // the client's hours, the company's holidays
+	}
 	return deal.Params{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
 		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
-		Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar, ComplaintPolicy: complaints,
+		Policy: pol, PolicyVersion: doc.Version, Calendar: cal, ComplaintPolicy: complaints,
 	}, p.err()
 }
 

@@ -251,3 +251,22 @@ func TestActionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestDealOfAClientInItsOwnTimeZone checks that a client's time zone
+// becomes the zone of its deals' business calendar, keeping the company's
+// holidays, and that an unknown zone is refused.
+func TestDealOfAClientInItsOwnTimeZone(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	var cl struct {
+		ID       string `json:"id"`
+		TimeZone string `json:"time_zone"`
+	}
+	expect(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Far East LLC", "time_zone": "Asia/Vladivostok"}), http.StatusCreated, &cl)
+	expect(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Nowhere", "time_zone": "Mars/Olympus"}), http.StatusUnprocessableEntity, nil)
+	body := map[string]any{"client_id": cl.ID, "title": "Training", "amount": 100, "currency": "RUB"}
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, nil)
+	if got := f.params[0].Calendar; got.TimeZone != "Asia/Vladivostok" || cl.TimeZone != "Asia/Vladivostok" {
+		t.Fatalf("deal calendar zone %q, client %q", got.TimeZone, cl.TimeZone)
+	}
+}
