@@ -131,7 +131,7 @@ func (c *complaintRun) settle(time.Time) { c.v.AllowedActions = allowedOf(c, c.a
 
 func (c *complaintRun) view() complaint.View { return c.v }
 
-func (c *complaintRun) where(*deal.Refusal) {}
+func (c *complaintRun) where(ref *deal.Refusal) { ref.Step = string(c.v.Step) }
 
 func (c *complaintRun) sync(ctx workflow.Context) error {
 	return syncActivity(ctx, acts.SyncComplaint, complaint.Sync{View: c.v, Events: c.take()})

@@ -34,8 +34,10 @@ type apiError struct {
 type details struct {
 	// Fields maps each failing input field (a JSON path) to its problem.
 	Fields map[string]string `json:"fields,omitempty"`
-	// Stage and AllowedActions explain a refused action.
+	// Stage (a deal's) or Step (a complaint's) and AllowedActions explain a
+	// refused action.
 	Stage          deal.Stage `json:"stage,omitempty"`
+	Step           string     `json:"step,omitempty"`
 	AllowedActions []string   `json:"allowed_actions,omitempty"`
 	// Dependencies names the dependencies that are not reachable.
 	Dependencies []string `json:"dependencies,omitempty"`

@@ -150,8 +150,8 @@ func refusal(c echo.Context, appErr *temporal.ApplicationError) error {
 		msg = appErr.Message()
 	}
 	e := fail(status, appErr.Type(), msg)
-	if r.Stage != "" || len(r.Allowed) > 0 || len(r.Fields) > 0 {
-		e.Details = &details{Stage: r.Stage, AllowedActions: r.Allowed, Fields: r.Fields}
+	if r.Stage != "" || r.Step != "" || len(r.Allowed) > 0 || len(r.Fields) > 0 {
+		e.Details = &details{Stage: r.Stage, Step: r.Step, AllowedActions: r.Allowed, Fields: r.Fields}
 	}
 	return e
 }

@@ -277,11 +277,13 @@ const (
 )
 
 // Refusal explains why an action was refused; it travels as the details of
-// the validator's application error (whose type is Code).
+// the validator's application error (whose type is Code). Stage is where a
+// deal stands, Step where a complaint stands.
 type Refusal struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Stage   Stage             `json:"stage,omitempty"`
+	Step    string            `json:"step,omitempty"`
 	Allowed []string          `json:"allowed_actions,omitempty"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

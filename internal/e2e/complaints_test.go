@@ -188,7 +188,8 @@ func TestComplaintRefusals(t *testing.T) {
 	var refusal apiError
 	s.call("POST", "/api/v1/complaints/"+v.ID+"/actions/close", alice, map[string]any{"no_process_change_reason": "none"}).decode(t, 409, &refusal)
 	allowed, _ := refusal.Error.Details["allowed_actions"].([]any)
-	if refusal.Error.Code != "action_not_allowed" || !slices.Contains(allowed, any("acknowledge")) || slices.Contains(allowed, any("close")) {
+	if refusal.Error.Code != "action_not_allowed" || refusal.Error.Details["step"] != "acknowledgement" ||
+		!slices.Contains(allowed, any("acknowledge")) || slices.Contains(allowed, any("close")) {
 		t.Fatalf("close right after registration: %+v", refusal)
 	}
 	s.call("POST", "/api/v1/complaints/"+v.ID+"/actions/record_investigation", alice, map[string]any{"root_cause": "x", "process_step": "event"}).decode(t, 409, nil)
