@@ -119,3 +119,19 @@ func serve[S subjectState[V], V any](ctx workflow.Context, st S, j *journal, cps
 	}
 	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
+
+// recordCancellation ends a cancelled workflow: its open control points are
+// cancelled, the cancellation is recorded and synced (on a disconnected
+// context, as the workflow's own is cancelled), and the workflow ends as
+// cancelled.
+func recordCancellation[S subjectState[V], V any](ctx workflow.Context, st S, cps *schedule, event string) (V, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	now := workflow.Now(dctx)
+	cps.cancelAll(now)
+	st.record(now, systemActor, event, nil)
+	st.settle(now)
+	if err := st.sync(dctx); err != nil {
+		return st.view(), err
+	}
+	return st.view(), temporal.NewCanceledError()
+}

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/internal/complaint"
@@ -144,13 +143,5 @@ func (c *complaintRun) onTime() bool {
 
 // cancelled records an operator's cancellation of the workflow.
 func (c *complaintRun) cancelled(ctx workflow.Context) (complaint.View, error) {
-	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	now := workflow.Now(dctx)
-	c.cps.cancelAll(now)
-	c.record(now, systemActor, "complaint_cancelled", nil)
-	c.settle(now)
-	if err := c.sync(dctx); err != nil {
-		return c.v, err
-	}
-	return c.v, temporal.NewCanceledError()
+	return recordCancellation(ctx, c, c.cps, "complaint_cancelled")
 }

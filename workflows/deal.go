@@ -98,16 +98,9 @@ func (r *run) sync(ctx workflow.Context) error {
 
 // cancelled records an operator's cancellation of the workflow.
 func (r *run) cancelled(ctx workflow.Context) (deal.View, error) {
-	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	now := workflow.Now(dctx)
 	if r.v.Status == deal.StatusOpen {
+		now := workflow.Now(ctx)
 		r.v.Status, r.v.ClosedAt = deal.StatusCancelled, &now
 	}
-	r.cps.cancelAll(now)
-	r.record(now, systemActor, "deal_cancelled", nil)
-	r.settle(now)
-	if err := r.sync(dctx); err != nil {
-		return r.v, err
-	}
-	return r.v, temporal.NewCanceledError()
+	return recordCancellation(ctx, r, r.cps, "deal_cancelled")
 }
