@@ -32,6 +32,9 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 		if err := upsertDeal(tx, v); err != nil {
 			return err
 		}
+		if err := insertPayments(tx, v); err != nil {
+			return err
+		}
 		if err := upsertControlPoints(tx, models.SubjectDeal, v.ID, v.Seq, v.ControlPoints); err != nil {
 			return err
 		}
@@ -109,11 +112,17 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 			row.RefundedAmount += int64(p.Amount)
 		}
 	}
+	setContext(&row, v)
+	if err := setStageTimes(tx, &row, v); err != nil {
+		return err
+	}
 	// created_at is the list order and cursor key, so it never changes.
 	err := upsertNewer(tx, "deals", []models.Deal{row}, []string{"id"}, []string{
 		"client_id", "owner", "title", "product", "amount", "paid_amount", "refunded_amount",
 		"currency", "stage", "status", "waiting_on", "waiting_since", "lost_stage", "lost_reason",
 		"previous_deal_id", "updated_at", "closed_at", "seq",
+		"presentation_at", "offer_at", "contract_at", "payment_at", "event_at", "close_at",
+		"offer_versions", "presentation_declines", "contract_changes", "overdue_points",
 	})
 	if err != nil {
 		return fmt.Errorf("upsert deal: %w", err)

@@ -87,10 +87,12 @@ func GetComplaint(ctx context.Context, db *gorm.DB, id string) (*Complaint, erro
 	return &c, nil
 }
 
-// ComplaintFilter selects complaints for ListComplaints. Empty fields do not
-// filter. Limit is the page size (DefaultLimit when not positive, at most
+// ComplaintFilter selects complaints for ListComplaints. Scope is required:
+// only complaints whose assignee is in scope are listed (its zero value
+// lists none). Empty fields do not filter. Limit is the page size (DefaultLimit when not positive, at most
 // MaxLimit); Cursor is the next value of the previous page.
 type ComplaintFilter struct {
+	Scope    Scope
 	Status   string
 	ClientID string
 	DealID   string
@@ -104,7 +106,7 @@ type ComplaintFilter struct {
 // which is "" on the last page. A cursor it did not issue yields an error
 // wrapping ErrBadCursor.
 func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items []Complaint, next string, err error) {
-	q := whereEqual(db.WithContext(ctx).Model(&Complaint{}),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}), "assignee"),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
 		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category})
 	items, next, err = keysetPage(q, newestFirst("registered_at"), f.Limit, f.Cursor,
@@ -169,13 +171,13 @@ type DurationStats struct {
 }
 
 // ComplaintReport computes the complaint report over the complaints with
-// registered_at in [from, to) and the deals won (closed_at) in the same
-// period. SQL only selects the rows; the figures are computed here, the same
+// registered_at in [from, to) assigned to a member in scope and the deals
+// won (closed_at) in the same period owned by a member in scope. SQL only selects the rows; the figures are computed here, the same
 // on PostgreSQL and SQLite.
-func ComplaintReport(ctx context.Context, db *gorm.DB, from, to time.Time) (*ComplaintStats, error) {
+func ComplaintReport(ctx context.Context, db *gorm.DB, scope Scope, from, to time.Time) (*ComplaintStats, error) {
 	from, to = from.UTC(), to.UTC()
 	var rows []Complaint
-	err := db.WithContext(ctx).
+	err := scope.restrict(db.WithContext(ctx).Model(&Complaint{}), "assignee").
 		Select("id", "channel", "category", "severity", "status", "process_step",
 			"recurrence", "registered_at", "acknowledged_at", "closed_at", "on_time").
 		Where("registered_at >= ? AND registered_at < ?", from, to).
@@ -184,7 +186,7 @@ func ComplaintReport(ctx context.Context, db *gorm.DB, from, to time.Time) (*Com
 		return nil, fmt.Errorf("complaint report: select complaints: %w", err)
 	}
 	var closedDeals int64
-	err = db.WithContext(ctx).Model(&Deal{}).
+	err = scope.restrict(db.WithContext(ctx).Model(&Deal{}), "owner").
 		Where("status = ? AND closed_at >= ? AND closed_at < ?", DealWon, from, to).
 		Count(&closedDeals).Error
 	if err != nil {

@@ -76,11 +76,11 @@ func listAllComplaints(t *testing.T, db *gorm.DB, f models.ComplaintFilter) (ids
 func TestListComplaintsPagesNewestFirst(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		insertComplaints(t, db, fiveComplaints)
-		ids, pages := listAllComplaints(t, db, models.ComplaintFilter{Limit: 2})
+		ids, pages := listAllComplaints(t, db, models.ComplaintFilter{Scope: models.Everyone(), Limit: 2})
 		if want := []string{"k4", "k5", "k3", "k2", "k1"}; !reflect.DeepEqual(ids, want) || pages != 3 {
 			t.Errorf("pages of 2 gave %v in %d pages, want %v in 3", ids, pages, want)
 		}
-		ids, pages = listAllComplaints(t, db, models.ComplaintFilter{})
+		ids, pages = listAllComplaints(t, db, models.ComplaintFilter{Scope: models.Everyone()})
 		if len(ids) != 5 || pages != 1 {
 			t.Errorf("default limit gave %v in %d pages, want 5 complaints in 1", ids, pages)
 		}
@@ -88,13 +88,13 @@ func TestListComplaintsPagesNewestFirst(t *testing.T) {
 			f    models.ComplaintFilter
 			want []string
 		}{
-			{models.ComplaintFilter{Status: "open", Limit: 1}, []string{"k4", "k5", "k1"}},
-			{models.ComplaintFilter{Status: "closed"}, []string{"k3", "k2"}},
-			{models.ComplaintFilter{ClientID: "c1", Limit: 2}, []string{"k5", "k3", "k1"}},
-			{models.ComplaintFilter{DealID: "d1"}, []string{"k3", "k1"}},
-			{models.ComplaintFilter{Category: "quality", Limit: 2}, []string{"k4", "k3", "k1"}},
-			{models.ComplaintFilter{ClientID: "c1", Category: "quality", Status: "open"}, []string{"k1"}},
-			{models.ComplaintFilter{Category: "staff"}, nil},
+			{models.ComplaintFilter{Scope: models.Everyone(), Status: "open", Limit: 1}, []string{"k4", "k5", "k1"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), Status: "closed"}, []string{"k3", "k2"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), ClientID: "c1", Limit: 2}, []string{"k5", "k3", "k1"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), DealID: "d1"}, []string{"k3", "k1"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), Category: "quality", Limit: 2}, []string{"k4", "k3", "k1"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), ClientID: "c1", Category: "quality", Status: "open"}, []string{"k1"}},
+			{models.ComplaintFilter{Scope: models.Everyone(), Category: "staff"}, nil},
 		} {
 			if got, _ := listAllComplaints(t, db, c.f); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%+v gave %v, want %v", c.f, got, c.want)
@@ -108,7 +108,7 @@ func TestListComplaintsRejectsBadCursor(t *testing.T) {
 	insertComplaints(t, db, fiveComplaints)
 	b64 := base64.RawURLEncoding.EncodeToString
 	for _, c := range []string{"!!!", b64([]byte("not json")), b64([]byte("{}")), b64([]byte(`{"i":"k1"}`))} {
-		if _, _, err := models.ListComplaints(ctx, db, models.ComplaintFilter{Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
+		if _, _, err := models.ListComplaints(ctx, db, models.ComplaintFilter{Scope: models.Everyone(), Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
 			t.Errorf("cursor %q: err = %v, want ErrBadCursor", c, err)
 		}
 	}
@@ -241,7 +241,7 @@ func TestComplaintReport(t *testing.T) {
 
 		// The period is given in another zone: the report works in UTC.
 		moscow := time.FixedZone("MSK", 3*3600)
-		got, err := models.ComplaintReport(ctx, db, from.In(moscow), to.In(moscow))
+		got, err := models.ComplaintReport(ctx, db, models.Everyone(), from.In(moscow), to.In(moscow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,7 +285,7 @@ func TestComplaintReport(t *testing.T) {
 		}
 
 		// An empty period: no figures that divide by zero, empty maps.
-		empty, err := models.ComplaintReport(ctx, db, at(6, 1, 0, 0, 0), at(7, 1, 0, 0, 0))
+		empty, err := models.ComplaintReport(ctx, db, models.Everyone(), at(6, 1, 0, 0, 0), at(7, 1, 0, 0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

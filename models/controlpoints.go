@@ -19,11 +19,13 @@ const (
 )
 
 // ControlPointFilter selects control points of deals and complaints for
-// ListControlPoints. Empty fields do not filter, except Statuses: empty
+// ListControlPoints. Scope is required: only points whose owner is in scope
+// are listed (its zero value lists none). Empty fields do not filter, except Statuses: empty
 // means open and overdue. DueBefore keeps points due strictly before it.
 // Limit is the page size (DefaultLimit when not positive, at most
 // MaxLimit); Cursor is the next value of the previous page.
 type ControlPointFilter struct {
+	Scope       Scope
 	Owner       string
 	Statuses    []string
 	SubjectType string
@@ -42,7 +44,7 @@ var controlPointOrder = keyset{timeCol: "due_at", keyCols: []string{"subject_typ
 // is "" on the last page. A cursor it did not issue yields an error
 // wrapping ErrBadCursor.
 func ListControlPoints(ctx context.Context, db *gorm.DB, f ControlPointFilter) (items []ControlPoint, next string, err error) {
-	q := whereEqual(db.WithContext(ctx).Model(&ControlPoint{}),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&ControlPoint{}), "owner"),
 		[2]string{"owner", f.Owner}, [2]string{"subject_type", f.SubjectType})
 	statuses := f.Statuses
 	if len(statuses) == 0 {

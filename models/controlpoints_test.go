@@ -59,7 +59,7 @@ func listPoints(t *testing.T, db *gorm.DB, f models.ControlPointFilter) (keys []
 func TestListControlPoints(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		somePoints(t, db)
-		keys, pages := listPoints(t, db, models.ControlPointFilter{Limit: 1})
+		keys, pages := listPoints(t, db, models.ControlPointFilter{Scope: models.Everyone(), Limit: 1})
 		want := []string{"deal/d2/p1", "complaint/c1/p1", "deal/d1/p1", "complaint/c1/p2"}
 		if !reflect.DeepEqual(keys, want) || pages != 4 {
 			t.Errorf("open and overdue one by one: %v in %d pages, want %v in 4", keys, pages, want)
@@ -68,14 +68,14 @@ func TestListControlPoints(t *testing.T) {
 			f    models.ControlPointFilter
 			want []string
 		}{
-			{models.ControlPointFilter{Limit: 3}, want},
-			{models.ControlPointFilter{Owner: "alice"}, []string{"complaint/c1/p1", "deal/d1/p1"}},
-			{models.ControlPointFilter{Statuses: []string{models.PointOverdue}, Limit: 1}, []string{"deal/d2/p1", "complaint/c1/p1"}},
-			{models.ControlPointFilter{Statuses: []string{models.PointDone, models.PointCancelled}}, []string{"deal/d1/p2", "deal/d2/p2"}},
-			{models.ControlPointFilter{SubjectType: models.SubjectComplaint}, []string{"complaint/c1/p1", "complaint/c1/p2"}},
-			{models.ControlPointFilter{DueBefore: t0.Add(2 * time.Hour)}, []string{"deal/d2/p1"}},
-			{models.ControlPointFilter{DueBefore: t0.Add(3 * time.Hour), Owner: "alice", SubjectType: models.SubjectDeal}, []string{"deal/d1/p1"}},
-			{models.ControlPointFilter{Owner: "nobody"}, nil},
+			{models.ControlPointFilter{Scope: models.Everyone(), Limit: 3}, want},
+			{models.ControlPointFilter{Scope: models.Everyone(), Owner: "alice"}, []string{"complaint/c1/p1", "deal/d1/p1"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), Statuses: []string{models.PointOverdue}, Limit: 1}, []string{"deal/d2/p1", "complaint/c1/p1"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), Statuses: []string{models.PointDone, models.PointCancelled}}, []string{"deal/d1/p2", "deal/d2/p2"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), SubjectType: models.SubjectComplaint}, []string{"complaint/c1/p1", "complaint/c1/p2"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), DueBefore: t0.Add(2 * time.Hour)}, []string{"deal/d2/p1"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), DueBefore: t0.Add(3 * time.Hour), Owner: "alice", SubjectType: models.SubjectDeal}, []string{"deal/d1/p1"}},
+			{models.ControlPointFilter{Scope: models.Everyone(), Owner: "nobody"}, nil},
 		} {
 			if got, _ := listPoints(t, db, c.f); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%+v gave %v, want %v", c.f, got, c.want)
@@ -88,21 +88,21 @@ func TestListControlPointsRejectsBadCursor(t *testing.T) {
 	db := testdb.SQLite(t)
 	somePoints(t, db)
 	insertDeals(t, db, fiveDeals)
-	_, dealCursor, err := models.ListDeals(ctx, db, models.DealFilter{Limit: 1})
+	_, dealCursor, err := models.ListDeals(ctx, db, models.DealFilter{Scope: models.Everyone(), Limit: 1})
 	if err != nil || dealCursor == "" {
 		t.Fatalf("deal cursor %q, %v", dealCursor, err)
 	}
 	b64 := base64.RawURLEncoding.EncodeToString
 	for _, c := range []string{"!!!", b64([]byte("{}")), b64([]byte(`{"c":"2025-11-03T09:00:00Z","i":"p1","k":["deal"]}`)), dealCursor} {
-		if _, _, err := models.ListControlPoints(ctx, db, models.ControlPointFilter{Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
+		if _, _, err := models.ListControlPoints(ctx, db, models.ControlPointFilter{Scope: models.Everyone(), Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
 			t.Errorf("cursor %q: err = %v, want ErrBadCursor", c, err)
 		}
 	}
-	_, pointCursor, err := models.ListControlPoints(ctx, db, models.ControlPointFilter{Limit: 1})
+	_, pointCursor, err := models.ListControlPoints(ctx, db, models.ControlPointFilter{Scope: models.Everyone(), Limit: 1})
 	if err != nil || pointCursor == "" {
 		t.Fatalf("control point cursor %q, %v", pointCursor, err)
 	}
-	if _, _, err := models.ListDeals(ctx, db, models.DealFilter{Cursor: pointCursor}); !errors.Is(err, models.ErrBadCursor) {
+	if _, _, err := models.ListDeals(ctx, db, models.DealFilter{Scope: models.Everyone(), Cursor: pointCursor}); !errors.Is(err, models.ErrBadCursor) {
 		t.Errorf("a control point cursor for deals: err = %v, want ErrBadCursor", err)
 	}
 }

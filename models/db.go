@@ -58,15 +58,30 @@ const migrateLock = 0x5a1e5f10
 // create the same table.
 func migrate(db *gorm.DB) error {
 	if db.Dialector.Name() != "postgres" {
-		return db.AutoMigrate(All...)
+		return migrateOn(db)
 	}
 	return db.Connection(func(conn *gorm.DB) error {
 		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrateLock).Error; err != nil {
 			return err
 		}
 		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrateLock)
-		return conn.AutoMigrate(All...)
+		return migrateOn(conn)
 	})
+}
+
+// migrateOn creates or updates the tables, then the parts AutoMigrate
+// does not know: the audit table's append-only triggers and the public IDs
+// of tokens stored before tokens had them.
+func migrateOn(db *gorm.DB) error {
+	if err := db.AutoMigrate(All...); err != nil {
+		return err
+	}
+	for _, stmt := range auditTriggers[db.Dialector.Name()] {
+		if err := db.Exec(stmt).Error; err != nil {
+			return fmt.Errorf("audit triggers: %w", err)
+		}
+	}
+	return backfillTokenIDs(db)
 }
 
 func sqliteOptions(path string) string {

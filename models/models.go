@@ -34,8 +34,12 @@ type Staff struct {
 	WebhookEnabled bool `gorm:"not null;default:true"`
 	// Digest collects the member's e-mails into one daily digest instead of
 	// one e-mail per notification.
-	Digest    bool `gorm:"not null;default:false"`
-	CreatedAt time.Time
+	Digest bool `gorm:"not null;default:false"`
+	// Active members can sign in; deactivating a member revokes their
+	// tokens and refuses their JWTs at once.
+	Active        bool `gorm:"not null;default:true"`
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
 }
 
 // Languages of staff e-mails, the values of Staff.Language.
@@ -53,11 +57,19 @@ const (
 	RoleAdmin   = deal.RoleAdmin
 )
 
-// Token is a bearer token of a staff member, stored only as its SHA-256 hash.
+// Token is an opaque API token of a staff member, stored only as the
+// SHA-256 hash of its secret. ID is its public name, for listing and
+// revocation. A token works until ExpiresAt (nil: never expires), unless
+// revoked.
 type Token struct {
 	Hash      string `gorm:"primaryKey;size:64"`
+	ID        string `gorm:"size:32;uniqueIndex"`
 	StaffID   string `gorm:"size:64;not null;index"`
+	Name      string `gorm:"size:100"`
+	CreatedBy string `gorm:"size:64"`
 	CreatedAt time.Time
+	ExpiresAt *time.Time
+	RevokedAt *time.Time
 }
 
 // Client is a company the team sells to.
@@ -96,11 +108,39 @@ type Deal struct {
 	// their keyset cursor.
 	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1"`
 	UpdatedAt time.Time
-	// ClosedAt of won deals selects the closed deals of the complaint report.
+	// ClosedAt is when the deal was won or lost; for won deals it selects
+	// the closed deals of the complaint report.
 	ClosedAt *time.Time `gorm:"index"`
 	// Seq is the history sequence number this row reflects; a row is only
 	// ever replaced by a newer one.
 	Seq int `gorm:"not null"`
+
+	// Stages: when the deal entered each stage (nil: not reached), for the
+	// funnel. Set once, when the read model first sees the stage.
+	PresentationAt *time.Time
+	OfferAt        *time.Time
+	ContractAt     *time.Time
+	PaymentAt      *time.Time
+	EventAt        *time.Time
+	CloseAt        *time.Time
+	// Process context, for the losses report: offer versions issued,
+	// presentations declined, contract change requests, control points
+	// that went overdue and escalated.
+	OfferVersions        int `gorm:"not null;default:0"`
+	PresentationDeclines int `gorm:"not null;default:0"`
+	ContractChanges      int `gorm:"not null;default:0"`
+	OverduePoints        int `gorm:"not null;default:0"`
+}
+
+// Payment is one payment (positive) or refund (negative) of a deal, in
+// minor units: the settlements client turnover and categories come from.
+// N is its position in the deal's payments.
+type Payment struct {
+	DealID   string    `gorm:"primaryKey;size:64"`
+	N        int       `gorm:"primaryKey"`
+	ClientID string    `gorm:"size:64;not null;index:idx_payments_client_at,priority:1"`
+	Amount   int64     `gorm:"not null"`
+	At       time.Time `gorm:"not null;index:idx_payments_client_at,priority:2"`
 }
 
 // DealEvent is one append-only history entry of a deal.
@@ -238,4 +278,5 @@ type Digest struct {
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
+	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{},
 }

@@ -61,10 +61,12 @@ func GetDeal(ctx context.Context, db *gorm.DB, id string) (*Deal, error) {
 	return &d, nil
 }
 
-// DealFilter selects deals for ListDeals. Empty fields do not filter.
-// Limit is the page size (DefaultLimit when not positive, at most MaxLimit);
-// Cursor is the next value of the previous page.
+// DealFilter selects deals for ListDeals. Scope is required: only deals
+// whose owner is in scope are listed (its zero value lists none). Empty
+// fields do not filter. Limit is the page size (DefaultLimit when not
+// positive, at most MaxLimit); Cursor is the next value of the previous page.
 type DealFilter struct {
+	Scope    Scope
 	Stage    string
 	Status   string
 	Owner    string
@@ -205,7 +207,7 @@ func keysetPage[T any](q *gorm.DB, k keyset, limit int, cur string, key func(*T)
 // on the last page. A cursor it did not issue yields an error wrapping
 // ErrBadCursor.
 func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
-	q := whereEqual(db.WithContext(ctx).Model(&Deal{}),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}), "owner"),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
 		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
 	items, next, err = keysetPage(q, newestFirst("created_at"), f.Limit, f.Cursor,

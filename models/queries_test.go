@@ -37,7 +37,7 @@ func TestSeedDemoIsIdempotentAndStoresOnlyHashes(t *testing.T) {
 			"bob": {models.RoleSales, "maria"}, "admin": {models.RoleAdmin, ""},
 		}
 		for id, w := range want {
-			s, err := models.StaffByToken(ctx, db, "dev-"+id)
+			s, err := models.StaffByToken(ctx, db, "dev-"+id, time.Now())
 			if err != nil {
 				t.Fatalf("token dev-%s: %v", id, err)
 			}
@@ -45,7 +45,7 @@ func TestSeedDemoIsIdempotentAndStoresOnlyHashes(t *testing.T) {
 				t.Errorf("dev-%s belongs to %+v, want %s (%s, manager %q)", id, s, id, w.role, w.manager)
 			}
 		}
-		if _, err := models.StaffByToken(ctx, db, "dev-nobody"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := models.StaffByToken(ctx, db, "dev-nobody", time.Now()); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown token: err = %v, want ErrNotFound", err)
 		}
 
@@ -132,11 +132,11 @@ func listAll(t *testing.T, db *gorm.DB, f models.DealFilter) (ids []string, page
 func TestListDealsPagesNewestFirst(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		insertDeals(t, db, fiveDeals)
-		ids, pages := listAll(t, db, models.DealFilter{Limit: 2})
+		ids, pages := listAll(t, db, models.DealFilter{Scope: models.Everyone(), Limit: 2})
 		if want := []string{"d4", "d5", "d3", "d2", "d1"}; !reflect.DeepEqual(ids, want) || pages != 3 {
 			t.Errorf("pages of 2 gave %v in %d pages, want %v in 3", ids, pages, want)
 		}
-		ids, pages = listAll(t, db, models.DealFilter{})
+		ids, pages = listAll(t, db, models.DealFilter{Scope: models.Everyone()})
 		if len(ids) != 5 || pages != 1 {
 			t.Errorf("default limit gave %v in %d pages, want 5 deals in 1", ids, pages)
 		}
@@ -144,12 +144,12 @@ func TestListDealsPagesNewestFirst(t *testing.T) {
 			f    models.DealFilter
 			want []string
 		}{
-			{models.DealFilter{Owner: "alice", Limit: 1}, []string{"d4", "d3", "d1"}},
-			{models.DealFilter{Stage: "offer", Limit: 2}, []string{"d4", "d2", "d1"}},
-			{models.DealFilter{Status: "open"}, []string{"d3", "d2", "d1"}},
-			{models.DealFilter{ClientID: "c1", Status: "open"}, []string{"d3", "d1"}},
-			{models.DealFilter{Owner: "bob", Stage: "close"}, []string{"d5"}},
-			{models.DealFilter{Owner: "nobody"}, nil},
+			{models.DealFilter{Scope: models.Everyone(), Owner: "alice", Limit: 1}, []string{"d4", "d3", "d1"}},
+			{models.DealFilter{Scope: models.Everyone(), Stage: "offer", Limit: 2}, []string{"d4", "d2", "d1"}},
+			{models.DealFilter{Scope: models.Everyone(), Status: "open"}, []string{"d3", "d2", "d1"}},
+			{models.DealFilter{Scope: models.Everyone(), ClientID: "c1", Status: "open"}, []string{"d3", "d1"}},
+			{models.DealFilter{Scope: models.Everyone(), Owner: "bob", Stage: "close"}, []string{"d5"}},
+			{models.DealFilter{Scope: models.Everyone(), Owner: "nobody"}, nil},
 		} {
 			if got, _ := listAll(t, db, c.f); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%+v gave %v, want %v", c.f, got, c.want)
@@ -169,7 +169,7 @@ func TestListDealsLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		for limit, want := range map[int]int{0: models.DefaultLimit, -1: models.DefaultLimit, 1000: models.MaxLimit, 7: 7} {
-			items, next, err := models.ListDeals(ctx, db, models.DealFilter{Limit: limit})
+			items, next, err := models.ListDeals(ctx, db, models.DealFilter{Scope: models.Everyone(), Limit: limit})
 			if err != nil || len(items) != want || next == "" {
 				t.Errorf("limit %d: %d deals, next %q, err %v; want %d deals and a next page", limit, len(items), next, err, want)
 			}
@@ -182,7 +182,7 @@ func TestListDealsRejectsBadCursor(t *testing.T) {
 	insertDeals(t, db, fiveDeals)
 	b64 := base64.RawURLEncoding.EncodeToString
 	for _, c := range []string{"!!!", b64([]byte("not json")), b64([]byte("{}")), b64([]byte(`{"c":"2025-11-03T09:00:00Z"}`))} {
-		if _, _, err := models.ListDeals(ctx, db, models.DealFilter{Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
+		if _, _, err := models.ListDeals(ctx, db, models.DealFilter{Scope: models.Everyone(), Cursor: c}); !errors.Is(err, models.ErrBadCursor) {
 			t.Errorf("cursor %q: err = %v, want ErrBadCursor", c, err)
 		}
 	}

@@ -173,6 +173,27 @@ var lose = def(deal.ActLose, (*run).isOpen,
 	func(r *run, in *deal.LoseInput, _ step) error { return r.checkReason(in.Reason, in.Comment) },
 	func(r *run, in *deal.LoseInput, s step) { r.lose(s.now, in.Reason, in.Comment) })
 
+// reassign hands the deal to another owner; the API allows it to managers
+// and admins, within their team.
+var reassign = def(deal.ActReassign, (*run).isOpen,
+	func(r *run, in *deal.ReassignInput, _ step) error {
+		if err := required("owner", strings.TrimSpace(in.Owner)); err != nil {
+			return err
+		}
+		if in.Owner == r.v.Owner {
+			return invalid("owner", "%q already owns the deal", in.Owner)
+		}
+		return nil
+	},
+	func(r *run, in *deal.ReassignInput, _ step) {
+		r.v.Owner = in.Owner
+		for i := range r.v.ControlPoints {
+			if cp := &r.v.ControlPoints[i]; cp.Active() {
+				cp.Owner = in.Owner
+			}
+		}
+	})
+
 var logContact = def(deal.ActLogContact,
 	func(r *run) error {
 		if r.followUpPending() {

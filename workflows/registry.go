@@ -76,6 +76,7 @@ func entries() []entry[*run] {
 		recordPayment, cancelWithRefund,
 		planEvent, approveEventItem, rescheduleEvent, holdEvent, signClosingDocuments,
 		submitSurvey, scheduleFollowUp, closeDeal, lose, logContact,
+		reassign,
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 
@@ -77,6 +78,14 @@ func doAction[P, V any](s *server, k *kind[P, V]) echo.HandlerFunc {
 		body, err := decode(c, reflect.New(t).Interface())
 		if err != nil {
 			return err
+		}
+		if action == k.handover {
+			var in map[string]any
+			_ = json.Unmarshal(body, &in) // decode has checked it
+			target, _ := in[k.handoverField].(string)
+			if err := s.checkHandover(c, k.handoverField, target); err != nil {
+				return err
+			}
 		}
 		staff := staffOf(c)
 		req := deal.Request{Actor: staff.ID, Role: staff.Role, Input: body}

@@ -119,12 +119,21 @@ func TestClients(t *testing.T) {
 	if !strings.HasPrefix(c.ID, "cl-") || len(c.ID) != 19 || c.Name != "Romashka LLC" || c.CreatedBy != "alice" || c.Segment != "corporate" {
 		t.Errorf("created %+v", c)
 	}
-	var got clientJSON
-	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, "dev-bob", nil), http.StatusOK, &got)
-	if got != c {
-		t.Errorf("got %+v, want %+v", got, c)
+	// The client is seen by its creator and her manager. Bob, who neither
+	// created it nor has a deal of it, gets the 404 of a client that does
+	// not exist (access control; he used to see every client).
+	for _, token := range []string{"dev-alice", "dev-maria"} {
+		var got clientJSON
+		expect(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, token, nil), http.StatusOK, &got)
+		if got != c {
+			t.Errorf("%s got %+v, want %+v", token, got, c)
+		}
 	}
-	expectError(t, a.do(http.MethodGet, "/api/v1/clients/cl-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	hidden := expectError(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	missing := expectError(t, a.do(http.MethodGet, "/api/v1/clients/cl-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	if hidden.Error.Code != missing.Error.Code || hidden.Error.Message != missing.Error.Message {
+		t.Errorf("a hidden client (%+v) can be told from a missing one (%+v)", hidden.Error, missing.Error)
+	}
 
 	e := expectError(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice",
 		map[string]any{"name": "  ", "email": "nope", "phone": strings.Repeat("1", 51)}), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
@@ -151,22 +160,33 @@ func TestListDeals(t *testing.T) {
 	if err := a.db.Create(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
+	// Pages run over all three deals as maria, whose team owns them all; a
+	// sales rep lists only her own deals (access control).
 	var page dealList
-	expect(t, a.do(http.MethodGet, "/api/v1/deals?limit=2", "dev-alice", nil), http.StatusOK, &page)
-	if len(page.Items) != 2 || page.Items[0].ID != "deal-c" || page.NextCursor == "" {
+	expect(t, a.do(http.MethodGet, "/api/v1/deals?limit=2", "dev-maria", nil), http.StatusOK, &page)
+	if len(page.Items) != 2 || page.Items[0].ID != "deal-c" || page.Items[1].ID != "deal-b" || page.NextCursor == "" {
 		t.Fatalf("first page = %+v", page)
 	}
-	expect(t, a.do(http.MethodGet, "/api/v1/deals?limit=2&cursor="+page.NextCursor, "dev-alice", nil), http.StatusOK, &page)
+	expect(t, a.do(http.MethodGet, "/api/v1/deals?limit=2&cursor="+page.NextCursor, "dev-maria", nil), http.StatusOK, &page)
 	if len(page.Items) != 1 || page.Items[0].ID != "deal-a" || page.NextCursor != "" {
 		t.Fatalf("second page = %+v", page)
 	}
 	if it := page.Items[0]; it.Amount.String() != "1500.00" || it.WaitingOn != deal.WaitingClient || it.WaitingSince == nil || it.ClosedAt != nil {
 		t.Errorf("item = %+v", it)
 	}
+	expect(t, a.do(http.MethodGet, "/api/v1/deals", "dev-alice", nil), http.StatusOK, &page)
+	if len(page.Items) != 2 || page.Items[0].ID != "deal-c" || page.Items[1].ID != "deal-a" || page.NextCursor != "" {
+		t.Errorf("alice's deals = %+v", page)
+	}
 	var raw struct{ Items []map[string]any }
-	expect(t, a.do(http.MethodGet, "/api/v1/deals?status=lost&owner=bob&stage=offer&client_id=cl-2", "dev-alice", nil), http.StatusOK, &raw)
+	expect(t, a.do(http.MethodGet, "/api/v1/deals?status=lost&owner=bob&stage=offer&client_id=cl-2", "dev-maria", nil), http.StatusOK, &raw)
 	if len(raw.Items) != 1 || raw.Items[0]["lost_reason"] != "price" || raw.Items[0]["paid_amount"] != "0.50" {
 		t.Errorf("filtered = %v", raw)
+	}
+	// Filtering on someone else's deals does not widen a sales rep's scope.
+	expect(t, a.do(http.MethodGet, "/api/v1/deals?owner=bob", "dev-alice", nil), http.StatusOK, &raw)
+	if len(raw.Items) != 0 {
+		t.Errorf("alice listed bob's deals: %v", raw)
 	}
 	rec := a.do(http.MethodGet, "/api/v1/deals?client_id=cl-none", "dev-alice", nil)
 	expect(t, rec, http.StatusOK, nil)
@@ -186,7 +206,7 @@ func TestListDeals(t *testing.T) {
 }
 
 func TestHistory(t *testing.T) {
-	a := newTestAPI(t, nil)
+	a := newTestAPI(t, noWorkflows())
 	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-x/history", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
 	at := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	if err := a.db.Create(&models.Deal{ID: "deal-x", ClientID: "c", Owner: "alice", Title: "X", Currency: "RUB",

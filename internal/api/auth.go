@@ -3,44 +3,100 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/models"
 )
 
-// requireStaff admits a request only with "Authorization: Bearer <token>"
-// of a known staff member, who becomes the actor of the request.
-func requireStaff(db *gorm.DB) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-			token = strings.TrimSpace(token)
-			if !strings.EqualFold(scheme, "Bearer") || token == "" {
-				return unauthorized(c)
-			}
-			s, err := models.StaffByToken(c.Request().Context(), db, token)
-			if errors.Is(err, models.ErrNotFound) {
-				return unauthorized(c)
-			}
-			if err != nil {
-				return err
-			}
-			c.Set(staffKey, s)
-			return next(c)
+// roles are the roles a staff member can have.
+var roles = []string{models.RoleSales, models.RoleManager, models.RoleAdmin}
+
+// authenticate admits a request only with "Authorization: Bearer <token>"
+// where the token is an opaque API token of an active staff member (not
+// expired, not revoked) or, when s.JWT is set, a JWT of the identity
+// provider naming an active staff member. That member, with the role the
+// token grants, becomes the actor of the request; the token itself is never
+// logged or stored.
+func (s *server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return unauthorized(c, "a bearer token is required")
 		}
+		var staff *models.Staff
+		var err error
+		if s.JWT != nil && jwtauth.LooksLikeJWT(token) {
+			staff, err = s.staffByJWT(c, token)
+		} else {
+			staff, err = s.staffByToken(c, token)
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(staffKey, staff)
+		c.Set(tokenKey, models.HashToken(token))
+		return next(c)
 	}
 }
 
-func unauthorized(c echo.Context) *apiError {
-	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="salesflow"`)
-	return fail(http.StatusUnauthorized, codeUnauthorized, "a valid bearer token is required")
+// staffByToken resolves an opaque API token.
+func (s *server) staffByToken(c echo.Context, token string) (*models.Staff, error) {
+	staff, err := models.StaffByToken(c.Request().Context(), s.DB, token, time.Now())
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return nil, unauthorized(c, "the token is not valid")
+	case errors.Is(err, models.ErrTokenInactive):
+		return nil, unauthorized(c, "the token has expired or was revoked")
+	}
+	return staff, err
 }
 
-// staffOf returns the authenticated staff member, or nil before
-// authentication.
+// staffByJWT resolves a JWT: the staff claim names an active member, and a
+// role claim, when the verifier reads one, replaces the member's role.
+func (s *server) staffByJWT(c echo.Context, token string) (*models.Staff, error) {
+	id, err := s.JWT.Verify(c.Request().Context(), token)
+	switch {
+	case errors.Is(err, jwtauth.ErrKeysUnavailable):
+		logger(c).Error("JWT keys unavailable", "error", err)
+		return nil, fail(http.StatusServiceUnavailable, codeUnavailable, "the identity provider's keys are not available; try again")
+	case err != nil:
+		logger(c).Info("JWT refused", "error", err)
+		return nil, unauthorized(c, "the token is not valid")
+	}
+	staff, err := models.GetStaff(c.Request().Context(), s.DB, id.StaffID)
+	if errors.Is(err, models.ErrNotFound) {
+		logger(c).Info("JWT names no staff member", "staff", id.StaffID)
+		return nil, unauthorized(c, "the token names no staff member")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !staff.Active {
+		return nil, unauthorized(c, "the staff member is deactivated")
+	}
+	if id.Role != "" {
+		if !slices.Contains(roles, id.Role) {
+			logger(c).Info("JWT carries an unknown role", "role", id.Role)
+			return nil, unauthorized(c, "the token carries an unknown role")
+		}
+		staff.Role = id.Role
+	}
+	return staff, nil
+}
+
+func unauthorized(c echo.Context, message string) *apiError {
+	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="salesflow"`)
+	return fail(http.StatusUnauthorized, codeUnauthorized, message)
+}
+
+// staffOf returns the authenticated staff member (with the role of the
+// request), or nil before authentication.
 func staffOf(c echo.Context) *models.Staff {
 	s, _ := c.Get(staffKey).(*models.Staff)
 	return s

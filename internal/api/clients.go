@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -68,6 +67,7 @@ func (s *server) createClient(c echo.Context) error {
 		ID: newClientID(), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone, TimeZone: in.TimeZone,
 		CreatedBy: staffOf(c).ID, CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
+	auditObject(c, objClient, cl.ID, cl.CreatedBy)
 	if err := models.CreateClient(c.Request().Context(), s.DB, cl); err != nil {
 		return err
 	}
@@ -76,11 +76,26 @@ func (s *server) createClient(c echo.Context) error {
 
 func (s *server) getClient(c echo.Context) error {
 	cl, err := models.GetClient(c.Request().Context(), s.DB, c.Param("id"))
-	if errors.Is(err, models.ErrNotFound) {
-		return notFound("client")
-	}
 	if err != nil {
-		return err
+		return notFoundOr(err, objClient)
 	}
 	return c.JSON(http.StatusOK, toClientJSON(cl))
+}
+
+// visibleClient returns the client with the given ID when the caller may
+// see it, and ErrNotFound otherwise.
+func (s *server) visibleClient(c echo.Context, id string) (*models.Client, error) {
+	ctx := c.Request().Context()
+	cl, err := models.GetClient(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	seen, err := models.ClientInScope(ctx, s.DB, id, scopeOf(c))
+	if err == nil && !seen {
+		err = models.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cl, nil
 }

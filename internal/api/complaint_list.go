@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -61,7 +60,7 @@ var complaintStatuses = []complaint.Status{complaint.StatusOpen, complaint.Statu
 
 func (s *server) listComplaints(c echo.Context) error {
 	f := models.ComplaintFilter{
-		Status: c.QueryParam("status"), ClientID: c.QueryParam("client_id"), DealID: c.QueryParam("deal_id"),
+		Scope: scopeOf(c), Status: c.QueryParam("status"), ClientID: c.QueryParam("client_id"), DealID: c.QueryParam("deal_id"),
 		Category: c.QueryParam("category"), Cursor: c.QueryParam("cursor"),
 	}
 	p := problems{}
@@ -110,14 +109,7 @@ type complaintHistoryItem struct {
 }
 
 func (s *server) complaintHistory(c echo.Context) error {
-	ctx := c.Request().Context()
-	id := c.Param("id")
-	if _, err := models.GetComplaint(ctx, s.DB, id); errors.Is(err, models.ErrNotFound) {
-		return notFound("complaint")
-	} else if err != nil {
-		return err
-	}
-	events, err := models.ComplaintHistory(ctx, s.DB, id)
+	events, err := models.ComplaintHistory(c.Request().Context(), s.DB, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ type createComplaintInput struct {
 	Channel      string             `json:"channel"`
 	Category     string             `json:"category"`
 	Severity     complaint.Severity `json:"severity"`
-	Description  string             `json:"description"`
+	Description  string             `json:"description" maxlen:"5000"`
 	RemedySought string             `json:"remedy_sought,omitempty"`
 	Policy       json.RawMessage    `json:"policy,omitempty"`
 }
@@ -52,7 +52,7 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 	p.maxLen("deal_id", form.DealID, 64)
 	ctx := c.Request().Context()
 	if form.ClientID != "" {
-		if _, err := models.GetClient(ctx, s.DB, form.ClientID); errors.Is(err, models.ErrNotFound) {
+		if _, err := s.visibleClient(c, form.ClientID); errors.Is(err, models.ErrNotFound) {
 			p.add("client_id", "no such client")
 		} else if err != nil {
 			return complaint.Params{}, err
@@ -60,6 +60,9 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 	}
 	if form.DealID != "" {
 		d, err := models.GetDeal(ctx, s.DB, form.DealID)
+		if err == nil && !scopeOf(c).Includes(d.Owner) {
+			err = models.ErrNotFound // a deal the caller cannot see
+		}
 		switch {
 		case errors.Is(err, models.ErrNotFound):
 			p.add("deal_id", "no such deal")
@@ -88,6 +91,7 @@ func (s *server) createComplaint(c echo.Context) error {
 		return err
 	}
 	params.ID = newID("cmp-", params.RegisteredBy, key)
+	auditObject(c, objComplaint, params.ID, params.RegisteredBy)
 	view, err := complaints.start(c, s, params.ID, params)
 	if err != nil {
 		return err

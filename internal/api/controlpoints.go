@@ -40,7 +40,7 @@ var (
 
 func (s *server) listControlPoints(c echo.Context) error {
 	f := models.ControlPointFilter{
-		Owner: c.QueryParam("owner"), SubjectType: c.QueryParam("subject_type"), Cursor: c.QueryParam("cursor"),
+		Scope: scopeOf(c), Owner: c.QueryParam("owner"), SubjectType: c.QueryParam("subject_type"), Cursor: c.QueryParam("cursor"),
 	}
 	p := problems{}
 	if st := c.QueryParam("status"); st != "" {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -27,8 +26,6 @@ type createDealInput struct {
 	Policy         json.RawMessage `json:"policy,omitempty"`
 }
 
-var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
-
 // dealParams validates the input and returns the workflow's parameters:
 // the deal runs with the current policy document's deal policy merged with
 // the input's override, and with the document's calendar and version.
@@ -44,14 +41,25 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	if in.Amount <= 0 {
 		p.add("amount", "must be greater than 0")
 	}
-	if !currencyCode.MatchString(in.Currency) {
-		p.add("currency", "must be 3 upper-case letters (ISO 4217)")
+	if !money.IsCurrency(in.Currency) {
+		p.add("currency", "must be an ISO 4217 currency code such as RUB or EUR")
 	}
-	client, err := models.GetClient(c.Request().Context(), s.DB, in.ClientID)
+	client, err := s.visibleClient(c, in.ClientID)
 	if errors.Is(err, models.ErrNotFound) {
 		p.add("client_id", "no such client")
 	} else if err != nil {
 		return deal.Params{}, err
+	}
+	if in.PreviousDealID != "" {
+		prev, err := models.GetDeal(c.Request().Context(), s.DB, in.PreviousDealID)
+		switch {
+		case errors.Is(err, models.ErrNotFound) || (err == nil && !scopeOf(c).Includes(prev.Owner)):
+			p.add("previous_deal_id", "no such deal")
+		case err != nil:
+			return deal.Params{}, err
+		case prev.ClientID != in.ClientID:
+			p.add("previous_deal_id", "is a deal of another client")
+		}
 	}
 	doc, err := s.currentPolicy(c)
 	if err != nil {
@@ -90,6 +98,7 @@ func (s *server) createDeal(c echo.Context) error {
 		return err
 	}
 	params.ID = newID("deal-", params.Owner, key)
+	auditObject(c, objDeal, params.ID, params.Owner)
 	view, err := deals.start(c, s, params.ID, params)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,8 +37,17 @@ func TestCreateDeal(t *testing.T) {
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &v)
 	var again deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &again)
+	// Bob may not open a deal of alice's client, which he cannot see
+	// (access control); with the same key on a client of his own he gets a
+	// deal of his own.
+	e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body, "Idempotency-Key", "k1"), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	if e.Error.Details.Fields["client_id"] != "no such client" {
+		t.Errorf("bob with alice's client: %+v", e.Error.Details)
+	}
+	bobsBody := maps.Clone(body)
+	bobsBody["client_id"] = a.newClient("dev-bob")
 	var bobs, fresh deal.View
-	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body, "Idempotency-Key", "k1"), http.StatusCreated, &bobs)
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", bobsBody, "Idempotency-Key", "k1"), http.StatusCreated, &bobs)
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, &fresh)
 
 	if v.ID != again.ID || v.ID == bobs.ID || v.ID == fresh.ID || bobs.ID == fresh.ID {
@@ -78,7 +88,9 @@ func TestCreateDealRefusals(t *testing.T) {
 	}{
 		{map[string]any{"client_id": "cl-none", "title": "", "amount": 0, "currency": "rub"},
 			[]string{"client_id", "title", "amount", "currency"}},
-		{map[string]any{"client_id": cl, "title": "T", "amount": "-1", "currency": "RUBL"}, []string{"amount", "currency"}},
+		// A negative amount is refused by the decoder alone, before these
+		// checks; 0 passes the decoder and fails here with the currency.
+		{map[string]any{"client_id": cl, "title": "T", "amount": "0", "currency": "RUBL"}, []string{"amount", "currency"}},
 		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"offer_validity": "-1s"}},
 			[]string{"policy"}},
 		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
@@ -108,7 +120,22 @@ func TestCreateDealRefusals(t *testing.T) {
 func TestCreateFollowUpDeal(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
 	a := newTestAPI(t, f)
-	body := map[string]any{"client_id": a.newClient("dev-alice"), "title": "Training", "amount": "10", "currency": "RUB",
+	cl := a.newClient("dev-alice")
+	a.seedDeal("deal-prev", "alice", cl)
+	a.seedDeal("deal-bobs", "bob", cl)
+	a.seedDeal("deal-other-client", "alice", a.newClient("dev-alice"))
+	// Only a deal of the same client the caller can see can be followed up:
+	// bob's deal is "no such deal" to alice, and none reaches its workflow.
+	for prev, problem := range map[string]string{
+		"deal-bobs": "no such deal", "deal-none": "no such deal", "deal-other-client": "is a deal of another client",
+	} {
+		body := map[string]any{"client_id": cl, "title": "Training", "amount": "10", "currency": "RUB", "previous_deal_id": prev}
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		if e.Error.Details.Fields["previous_deal_id"] != problem {
+			t.Errorf("previous deal %s: %+v, want %q", prev, e.Error.Details, problem)
+		}
+	}
+	body := map[string]any{"client_id": cl, "title": "Training", "amount": "10", "currency": "RUB",
 		"previous_deal_id": "deal-prev"}
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, &v)
@@ -139,6 +166,8 @@ func TestCreateDealAfterFinish(t *testing.T) {
 func TestGetDealAndActions(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
 	a := newTestAPI(t, f)
+	a.seedDeal("deal-1", "bob", "cl-1")
+	a.seedDeal("deal-gone", "bob", "cl-1")
 	var v deal.View
 	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1", "dev-bob", nil), http.StatusOK, &v)
 	if v.Title != fullView().Title || f.queries[0] != "deal-1 "+workflows.QueryView {
@@ -157,7 +186,16 @@ func TestGetDealAndActions(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `"actions":[]`) {
 		t.Errorf("no actions must be [], got %s", rec.Body)
 	}
+	// A deal in the read model whose workflow Temporal does not know.
 	f.err = serviceerror.NewNotFound("workflow not found")
+	queries := len(f.queries)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	if len(f.queries) != queries+2 {
+		t.Errorf("queries = %v, want the two for deal-gone", f.queries[queries:])
+	}
+	// Nor is one missing from both: authorization looks it up in Temporal
+	// (the read model may lag), and finds nothing.
 	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
 	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
 }
@@ -165,6 +203,7 @@ func TestGetDealAndActions(t *testing.T) {
 func TestDoAction(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
 	a := newTestAPI(t, f)
+	a.seedDeal("deal-1", "bob", "cl-1")
 	body := `{"channel":"phone","note":"called"}`
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/log_contact", "dev-bob", body, "Idempotency-Key", "try-1"), http.StatusOK, &v)
@@ -235,6 +274,7 @@ func TestActionErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fakeTemporal{view: fullView(), err: c.err}
 			a := newTestAPI(t, f)
+			a.seedDeal("deal-1", "alice", "cl-1")
 			rec := a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/accept_offer", "dev-alice", nil)
 			e := expectError(t, rec, c.status, c.code)
 			if c.check != nil {

@@ -15,13 +15,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/money"
 )
 
 // decode reads the request body strictly into v, a pointer to a struct, and
 // returns the body as sent ("{}" when empty). Malformed JSON is a 400; a
 // body that is not an object, an unknown field (names match exactly), a
-// value of the wrong type or a missing required field (one whose json tag
-// lacks omitempty) is a 422 naming every failing field by its JSON path.
+// value of the wrong type, a missing required field (one whose json tag
+// lacks omitempty) or a value out of its field's bounds (see bounds) is a
+// 422 naming every failing field by its JSON path.
 func decode(c echo.Context, v any) (json.RawMessage, error) {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
@@ -41,11 +43,12 @@ func decode(c echo.Context, v any) (json.RawMessage, error) {
 
 // decodeJSON is decode without the request around it.
 func decodeJSON(body []byte, v any) error {
-	var probe any
-	if err := json.Unmarshal(body, &probe); err != nil {
+	// Only the syntax here: a number no float64 holds (1e400) is well-formed
+	// JSON and the field it is in is named below.
+	if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
 		return fail(http.StatusBadRequest, deal.CodeInvalidInput, "malformed JSON: "+err.Error())
 	}
-	if _, ok := probe.(map[string]any); !ok {
+	if !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
 		return fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, "the body must be a JSON object")
 	}
 	p := problems{}
@@ -90,24 +93,63 @@ var (
 	unmarshaler = reflect.TypeFor[json.Unmarshaler]()
 )
 
-// check records every problem of the JSON value raw decoded as type t.
-// A null is accepted anywhere (it leaves the zero value); required fields
-// are checked by the struct that holds them.
+// defaultMaxLen bounds every string of an input whose field has no maxlen
+// tag.
+const defaultMaxLen = 2000
+
+// bounds are what a field's tags require of each value in it — the field's
+// own value or, for a pointer, slice or map, each value it holds:
+//
+//	maxlen:"N"           strings (map keys too) have at most N characters
+//	                     (defaultMaxLen without the tag);
+//	validate:"positive"  money amounts are greater than 0 (without the tag
+//	                     they must not be negative).
+//
+// A struct's fields have bounds of their own.
+type bounds struct {
+	maxLen   int
+	positive bool
+}
+
+// defaultBounds hold where no tag says otherwise.
+var defaultBounds = bounds{maxLen: defaultMaxLen}
+
+// boundsOf reads the bounds of struct field f from its tags.
+func boundsOf(f reflect.StructField) bounds {
+	b := defaultBounds
+	if n, err := strconv.Atoi(f.Tag.Get("maxlen")); err == nil && n > 0 {
+		b.maxLen = n
+	}
+	b.positive = f.Tag.Get("validate") == "positive"
+	return b
+}
+
+// check records every problem of the JSON value raw decoded as type t. A
+// null is accepted anywhere (it leaves the zero value); required fields are
+// checked by the struct that holds them.
 func (p problems) check(t reflect.Type, raw json.RawMessage, path string) {
+	p.checkIn(t, raw, path, defaultBounds)
+}
+
+// checkIn is check within bounds b.
+func (p problems) checkIn(t reflect.Type, raw json.RawMessage, path string, b bounds) {
 	if string(raw) == "null" || t == rawType {
 		return
 	}
 	switch {
 	case reflect.PointerTo(t).Implements(unmarshaler):
-		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+		v := reflect.New(t)
+		if err := json.Unmarshal(raw, v.Interface()); err != nil {
 			msg := err.Error()
 			if t == timeType {
 				msg = "must be an RFC 3339 time such as 2025-01-31T15:00:00Z"
 			}
 			p.add(path, msg)
+		} else if a, ok := v.Interface().(*money.Amount); ok {
+			p.amount(path, *a, b.positive)
 		}
 	case t.Kind() == reflect.Pointer:
-		p.check(t.Elem(), raw, path)
+		p.checkIn(t.Elem(), raw, path, b)
 	case t.Kind() == reflect.Struct:
 		p.checkObject(t, raw, path)
 	case t.Kind() == reflect.Slice:
@@ -117,7 +159,7 @@ func (p problems) check(t reflect.Type, raw json.RawMessage, path string) {
 			return
 		}
 		for i, item := range items {
-			p.check(t.Elem(), item, path+"["+strconv.Itoa(i)+"]")
+			p.checkIn(t.Elem(), item, path+"["+strconv.Itoa(i)+"]", b)
 		}
 	case t.Kind() == reflect.Map:
 		var entries map[string]json.RawMessage
@@ -126,12 +168,30 @@ func (p problems) check(t reflect.Type, raw json.RawMessage, path string) {
 			return
 		}
 		for k, item := range entries {
-			p.check(t.Elem(), item, join(path, k))
+			if utf8.RuneCountInString(k) > b.maxLen {
+				p.add(path, "keys must be at most "+strconv.Itoa(b.maxLen)+" characters")
+				continue
+			}
+			p.checkIn(t.Elem(), item, join(path, k), b)
 		}
 	default:
-		if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
+		v := reflect.New(t).Elem()
+		if json.Unmarshal(raw, v.Addr().Interface()) != nil {
 			p.add(path, "must be "+jsonKind(t.Kind()))
+		} else if t.Kind() == reflect.String {
+			p.maxLen(path, v.String(), b.maxLen)
 		}
+	}
+}
+
+// amount records a problem when a is negative, or not positive when it
+// must be.
+func (p problems) amount(field string, a money.Amount, positive bool) {
+	switch {
+	case positive && a <= 0:
+		p.add(field, "must be greater than 0")
+	case a < 0:
+		p.add(field, "must not be negative")
 	}
 }
 
@@ -163,7 +223,7 @@ func (p problems) checkObject(t reflect.Type, raw json.RawMessage, path string) 
 			p.add(join(path, k), "unknown field")
 			continue
 		}
-		p.check(f.Type, v, join(path, k))
+		p.checkIn(f.Type, v, join(path, k), boundsOf(f))
 	}
 }
 

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 )
@@ -26,6 +28,15 @@ func decodeErr(t *testing.T, body string, v any) (*apiError, any) {
 		t.Fatalf("%s: error %v is not an API error", body, err)
 	}
 	return ae, nil
+}
+
+// boundedInput tries the bounds on kinds of fields no action input has.
+type boundedInput struct {
+	M  map[string]string `json:"m,omitempty" maxlen:"3"`
+	P  *string           `json:"p,omitempty" maxlen:"3"`
+	A  money.Amount      `json:"a,omitempty"`
+	PA *money.Amount     `json:"pa,omitempty"`
+	AS []money.Amount    `json:"as,omitempty"`
 }
 
 func TestDecodeRefuses(t *testing.T) {
@@ -60,6 +71,30 @@ func TestDecodeRefuses(t *testing.T) {
 			map[string]string{"scores": "must be an object"}},
 		{"missing and null required fields", deal.RequestContractChangesInput{}, `{"approver":null}`, 422,
 			map[string]string{"approver": "is required", "comment": "is required"}},
+		{"string over the default bound", deal.HoldPresentationInput{}, `{"notes":"` + strings.Repeat("x", 2001) + `"}`, 422,
+			map[string]string{"notes": "must be at most 2000 characters"}},
+		{"string over its tag", deal.ApproveContractInput{}, `{"approver":"` + strings.Repeat("я", 101) + `"}`, 422,
+			map[string]string{"approver": "must be at most 100 characters"}},
+		{"slice item over its tag", deal.PrepareContractInput{}, `{"approvers":["director","` + strings.Repeat("x", 101) + `"]}`, 422,
+			map[string]string{"approvers[1]": "must be at most 100 characters"}},
+		{"map key over its tag", deal.SubmitSurveyInput{}, `{"scores":{"` + strings.Repeat("q", 201) + `":5}}`, 422,
+			map[string]string{"scores": "keys must be at most 200 characters"}},
+		{"map value and pointer over their tags", boundedInput{}, `{"m":{"k":"long"},"p":"long"}`, 422,
+			map[string]string{"m.k": "must be at most 3 characters", "p": "must be at most 3 characters"}},
+		{"zero offer", deal.IssueOfferInput{}, `{"amount":0}`, 422,
+			map[string]string{"amount": "must be greater than 0"}},
+		{"negative payment", deal.RecordPaymentInput{}, `{"amount":"-0.01"}`, 422,
+			map[string]string{"amount": "must be greater than 0"}},
+		{"zero refund", deal.CancelWithRefundInput{}, `{"refund_amount":"0.00","reason":"price"}`, 422,
+			map[string]string{"refund_amount": "must be greater than 0"}},
+		{"negative remedy amount", complaint.ResolveForClientInput{}, `{"remedy":"refund","amount":-5}`, 422,
+			map[string]string{"amount": "must be greater than 0"}},
+		{"negative amounts anywhere", boundedInput{}, `{"a":-1,"pa":"-2","as":["1","-3"]}`, 422,
+			map[string]string{"a": "must not be negative", "pa": "must not be negative", "as[1]": "must not be negative"}},
+		{"number beyond float64", deal.AcceptOfferInput{}, `{"version":1e400}`, 422,
+			map[string]string{"version": "must be an integer"}},
+		{"amount beyond float64", deal.IssueOfferInput{}, `{"amount":1e400}`, 422,
+			map[string]string{"amount": `"1e400": not a decimal amount with at most 2 decimals`}},
 		{"malformed JSON", deal.LoseInput{}, `{"reason":`, 400, nil},
 		{"trailing data", deal.LoseInput{}, `{"reason":"price"} {}`, 400, nil},
 		{"not an object", deal.LoseInput{}, `["price"]`, 422, nil},
@@ -97,6 +132,10 @@ func TestDecodeAccepts(t *testing.T) {
 		{deal.RecordPaymentInput{}, `{"amount": 1500.5}`, deal.RecordPaymentInput{Amount: money.Amount(150050)}},
 		{deal.RecordPaymentInput{}, `{"amount": "1500.05", "paid_at": "2025-02-01T09:30:00+03:00"}`,
 			deal.RecordPaymentInput{Amount: money.Amount(150005), PaidAt: &at}},
+		{deal.HoldPresentationInput{}, `{"notes":"` + strings.Repeat("я", 2000) + `"}`,
+			deal.HoldPresentationInput{Notes: strings.Repeat("я", 2000)}},
+		{boundedInput{}, `{"m":{"abc":"abc"},"a":0,"pa":"0.00"}`,
+			boundedInput{M: map[string]string{"abc": "abc"}, PA: new(money.Amount)}},
 		{deal.HoldEventInput{}, `{}`, deal.HoldEventInput{}},
 		{deal.HoldEventInput{}, `{"held_at": null}`, deal.HoldEventInput{}},
 		{deal.ReviseContractInput{}, `{}`, deal.ReviseContractInput{}},
@@ -122,6 +161,7 @@ func TestDecodeAccepts(t *testing.T) {
 func TestDecodeOverHTTP(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
 	a := newTestAPI(t, f)
+	a.seedDeal("deal-1", "alice", "cl-1")
 	path := "/api/v1/deals/deal-1/actions/" + deal.ActHoldEvent
 
 	expect(t, a.do(http.MethodPost, path, "dev-alice", nil), http.StatusOK, nil)
@@ -148,4 +188,59 @@ func TestDecodeOverHTTP(t *testing.T) {
 	if len(f.updates) != 1 {
 		t.Errorf("%d updates reached Temporal, want only the valid one", len(f.updates))
 	}
+}
+
+// Every bound an action input declares is one decode reads: a maxlen is a
+// positive number, validate:"positive" is on money amounts only.
+func TestDecodeInputTags(t *testing.T) {
+	amount := reflect.TypeFor[money.Amount]()
+	var walk func(reflect.Type, string)
+	walk = func(typ reflect.Type, path string) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || typ == timeType {
+			return
+		}
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			name := path + "." + f.Name
+			if tag, ok := f.Tag.Lookup("maxlen"); ok {
+				if n, err := strconv.Atoi(tag); err != nil || n <= 0 {
+					t.Errorf("%s: maxlen %q is not a positive number", name, tag)
+				}
+			}
+			if tag, ok := f.Tag.Lookup("validate"); ok {
+				base := f.Type
+				if base.Kind() == reflect.Pointer {
+					base = base.Elem()
+				}
+				if tag != "positive" || base != amount {
+					t.Errorf("%s: validate:%q; only money amounts take validate:\"positive\"", name, tag)
+				}
+			}
+			walk(f.Type, name)
+		}
+	}
+	for _, c := range []deal.Catalog{deal.Inputs, complaint.Inputs} {
+		for _, a := range c {
+			walk(reflect.TypeOf(a.Input), a.Name)
+		}
+	}
+}
+
+// A deal's currency must be an ISO 4217 code, not merely three letters.
+func TestCreateDealCurrency(t *testing.T) {
+	f := &fakeTemporal{view: fullView()}
+	a := newTestAPI(t, f)
+	cl := a.newClient("dev-alice")
+	for _, cur := range []string{"XYZ", "rub", "RUR", "BGN"} {
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": cur}),
+			http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		if got := e.Error.Details.Fields["currency"]; got != "must be an ISO 4217 currency code such as RUB or EUR" || len(e.Error.Details.Fields) != 1 {
+			t.Errorf("%s: fields %v", cur, e.Error.Details.Fields)
+		}
+	}
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "EUR"}),
+		http.StatusCreated, nil)
 }

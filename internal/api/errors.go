@@ -14,6 +14,8 @@ import (
 const (
 	codeUnauthorized        = "unauthorized"
 	codeForbidden           = "forbidden"
+	codeConflict            = "conflict"
+	codeRateLimited         = "rate_limited"
 	codeMethodNotAllowed    = "method_not_allowed"
 	codePayloadTooLarge     = "payload_too_large"
 	codeUnsupportedMedia    = "unsupported_media_type"
@@ -28,6 +30,9 @@ type apiError struct {
 	Code    string   `json:"code"`
 	Message string   `json:"message"`
 	Details *details `json:"details,omitempty"`
+	// RequestID is the request's X-Request-ID, to quote when reporting a
+	// problem.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // details say what exactly went wrong; every part is optional.
@@ -80,6 +85,7 @@ var echoCodes = map[int]string{
 	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
 	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
 	http.StatusUnsupportedMediaType:  codeUnsupportedMedia,
+	http.StatusTooManyRequests:       codeRateLimited,
 }
 
 // handleError is the echo HTTPErrorHandler: it writes every error as an
@@ -98,6 +104,7 @@ func handleError(err error, c echo.Context) {
 		logger(c).Error("request failed", "error", err)
 		ae = internalError()
 	}
+	ae.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
 	var werr error
 	if c.Request().Method == http.MethodHead {
 		werr = c.NoContent(ae.Status)

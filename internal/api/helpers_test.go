@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
@@ -39,7 +40,9 @@ type testAPI struct {
 	logs   *bytes.Buffer
 }
 
-func newTestAPI(t *testing.T, temporal client.Client) *testAPI {
+// newTestAPI builds a testAPI; opts change the API's dependencies before
+// it is built (a JWT verifier, a rate limit, ...).
+func newTestAPI(t *testing.T, temporal client.Client, opts ...func(*Deps)) *testAPI {
 	t.Helper()
 	db, err := models.Open(filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
@@ -57,11 +60,44 @@ func newTestAPI(t *testing.T, temporal client.Client) *testAPI {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	e := New(Deps{
+	d := Deps{
 		Temporal: temporal, DB: db, Policy: policy.Default(), TaskQueue: "test",
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	for _, o := range opts {
+		o(&d)
+	}
+	e := New(d)
 	return &testAPI{t: t, e: e, db: db, router: router, logs: logs}
+}
+
+// noWorkflows is a Temporal that knows no workflow: authorization looks a
+// deal or complaint missing from the read model up there, and finds none.
+func noWorkflows() *fakeTemporal {
+	return &fakeTemporal{err: serviceerror.NewNotFound("workflow not found")}
+}
+
+// seedDeal puts the read-model row of a deal owned by owner, of client
+// clientID, in place, as the projection does once its workflow has started:
+// routes on /deals/{id} authorize against that row before the handler
+// asks Temporal.
+func (a *testAPI) seedDeal(id, owner, clientID string) {
+	a.t.Helper()
+	if err := a.db.Create(&models.Deal{ID: id, ClientID: clientID, Owner: owner, Title: "T", Currency: "RUB",
+		Stage: "close", Status: "open", CreatedAt: time.Now()}).Error; err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// seedComplaint puts the read-model row of a complaint assigned to
+// assignee in place; routes on /complaints/{id} authorize against it.
+func (a *testAPI) seedComplaint(id, assignee string) {
+	a.t.Helper()
+	row := complaintRow(id, "cl-1", "", "phone", "quality", "open", time.Now().UTC())
+	row.Assignee = assignee
+	if err := a.db.Create(&row).Error; err != nil {
+		a.t.Fatal(err)
+	}
 }
 
 // do sends a request (body: nil, a string sent as is, or a value sent as

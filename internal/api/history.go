@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 
@@ -28,14 +27,7 @@ type historyItem struct {
 }
 
 func (s *server) history(c echo.Context) error {
-	ctx := c.Request().Context()
-	id := c.Param("id")
-	if _, err := models.GetDeal(ctx, s.DB, id); errors.Is(err, models.ErrNotFound) {
-		return notFound("deal")
-	} else if err != nil {
-		return err
-	}
-	events, err := models.DealHistory(ctx, s.DB, id)
+	events, err := models.DealHistory(c.Request().Context(), s.DB, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type kind[P, V any] struct {
 	// actions is the body of GET .../actions: where the subject stands and
 	// the allowed actions with their fields.
 	actions func(V, []actionJSON) any
+	// handover names the action that hands the subject to another member
+	// and its input field naming that member (see checkHandover).
+	handover, handoverField string
 }
 
 // deals are driven by workflows.Deal.
@@ -42,6 +45,7 @@ var deals = &kind[deal.Params, deal.View]{
 	actions: func(v deal.View, acts []actionJSON) any {
 		return actionsJSON{Stage: v.Stage, Status: v.Status, Actions: acts}
 	},
+	handover: deal.ActReassign, handoverField: "owner",
 }
 
 // complaints are driven by workflows.Complaint.
@@ -54,6 +58,7 @@ var complaints = &kind[complaint.Params, complaint.View]{
 	actions: func(v complaint.View, acts []actionJSON) any {
 		return complaintActionsJSON{Step: v.Step, Status: v.Status, Actions: acts}
 	},
+	handover: complaint.ActAssign, handoverField: "assignee",
 }
 
 // owns reports whether id can name a subject of the kind: a deal's ID

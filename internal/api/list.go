@@ -91,7 +91,7 @@ func listError(err error) error {
 
 func (s *server) listDeals(c echo.Context) error {
 	f := models.DealFilter{
-		Stage: c.QueryParam("stage"), Status: c.QueryParam("status"), Owner: c.QueryParam("owner"),
+		Scope: scopeOf(c), Stage: c.QueryParam("stage"), Status: c.QueryParam("status"), Owner: c.QueryParam("owner"),
 		ClientID: c.QueryParam("client_id"), Cursor: c.QueryParam("cursor"),
 	}
 	p := problems{}

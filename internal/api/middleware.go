@@ -13,6 +13,11 @@ import (
 const (
 	loggerKey = "salesflow.logger"
 	staffKey  = "salesflow.staff"
+	tokenKey  = "salesflow.token"  // hash of the request's bearer token
+	scopeKey  = "salesflow.scope"  // the caller's models.Scope
+	objectKey = "salesflow.object" // the objectType of the route's :id
+	ownerKey  = "salesflow.owner"  // the owner of the route's object
+	auditKey  = "salesflow.audit"  // the object a handler names for the audit
 )
 
 // validRequestID accepts a caller's X-Request-ID only when it is short and
@@ -86,4 +91,24 @@ func recoverPanics() echo.MiddlewareFunc {
 			return err
 		},
 	})
+}
+
+// secureHeaders sets the security headers of every answer: the API serves
+// JSON only, so nothing may frame, sniff or embed it, and no answer is
+// cached or leaks a referrer.
+func secureHeaders() echo.MiddlewareFunc {
+	secure := middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            31536000,
+		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+		ReferrerPolicy:        "no-referrer",
+	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return secure(func(c echo.Context) error {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+			return next(c)
+		})
+	}
 }

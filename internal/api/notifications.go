@@ -79,6 +79,7 @@ func (s *server) readNotification(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	me := staffOf(c).ID
+	auditObject(c, objNotification, id, me)
 	if err := models.MarkNotificationRead(ctx, s.DB, me, id); errors.Is(err, models.ErrNotFound) {
 		return notFound("notification")
 	} else if err != nil {
@@ -116,6 +117,7 @@ func (s *server) setPreferences(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	me := staffOf(c).ID
+	auditObject(c, objStaff, me, me)
 	if err := models.SetPreferences(ctx, s.DB, me, in); errors.Is(err, models.ErrInvalidPreferences) {
 		return invalidFields(map[string]string{"language": err.Error()})
 	} else if err != nil {

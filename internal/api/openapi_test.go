@@ -247,6 +247,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ComplaintStats": models.ComplaintStats{},
 		"PolicyDocument": policy.Document{}, "Calendar": calendar.Calendar{}, "Preferences": models.Preferences{},
 		"ControlPointList": controlPointList{}, "Notification": notificationJSON{},
+		"Staff": staffJSON{}, "StaffList": staffList{}, "Token": tokenJSON{}, "TokenList": tokenList{},
+		"IssuedToken": issuedTokenJSON{}, "AuditList": auditList{}, "AuditEntry": auditJSON{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
@@ -254,7 +256,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 	}
 	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{},
 		"CreateComplaintRequest": createComplaintInput{}, "PolicyDocumentInput": policyInput{},
-		"Preferences": models.Preferences{}}
+		"Preferences": models.Preferences{}, "CreateStaffRequest": createStaffInput{},
+		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{}}
 	for _, in := range slices.Concat(deal.Inputs, complaint.Inputs) {
 		name := reflect.TypeOf(in.Input).Name()
 		if requests[name] != nil {

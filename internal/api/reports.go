@@ -27,7 +27,7 @@ func timeParam(c echo.Context, p problems, name string, def time.Time) time.Time
 }
 
 // complaintReport answers GET /reports/complaints?from=&to= with the
-// figures of the complaints registered in [from, to); to defaults to now,
+// figures of the complaints in the caller's scope registered in [from, to); to defaults to now,
 // from to 30 days before to.
 func (s *server) complaintReport(c echo.Context) error {
 	p := problems{}
@@ -39,7 +39,7 @@ func (s *server) complaintReport(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	stats, err := models.ComplaintReport(c.Request().Context(), s.DB, from, to)
+	stats, err := models.ComplaintReport(c.Request().Context(), s.DB, scopeOf(c), from, to)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 )
 
@@ -33,6 +34,13 @@ type Deps struct {
 	TaskQueue string
 	// Logger receives the request log and errors; nil means slog.Default().
 	Logger *slog.Logger
+	// JWT verifies bearer JWTs of the identity provider; nil accepts only
+	// opaque API tokens.
+	JWT *jwtauth.Verifier
+	// RateLimit is the number of requests per second one bearer token may
+	// make on average, in bursts of up to RateBurst; 0 means no limit.
+	RateLimit float64
+	RateBurst int
 }
 
 // bodyLimit caps every request body.
@@ -66,34 +74,49 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(requestID(d.Logger), requestLog(), recoverPanics(), middleware.BodyLimit(bodyLimit))
+	e.Use(requestID(d.Logger), requestLog(), recoverPanics(), secureHeaders(), middleware.BodyLimit(bodyLimit))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/api/v1/openapi.json", s.openAPI)
 
-	v1 := e.Group("/api/v1", requireStaff(d.DB))
-	v1.POST("/clients", s.createClient)
-	v1.GET("/clients/:id", s.getClient)
-	v1.POST("/deals", s.createDeal)
-	v1.GET("/deals", s.listDeals)
-	v1.GET("/deals/:id", getView(s, deals))
-	v1.GET("/deals/:id/actions", listActions(s, deals))
-	v1.POST("/deals/:id/actions/:action", doAction(s, deals))
-	v1.GET("/deals/:id/history", s.history)
-	v1.POST("/complaints", s.createComplaint)
-	v1.GET("/complaints", s.listComplaints)
-	v1.GET("/complaints/:id", getView(s, complaints))
-	v1.GET("/complaints/:id/actions", listActions(s, complaints))
-	v1.POST("/complaints/:id/actions/:action", doAction(s, complaints))
-	v1.GET("/complaints/:id/history", s.complaintHistory)
-	v1.GET("/reports/complaints", s.complaintReport)
-	v1.GET("/notifications", s.notifications)
-	v1.POST("/notifications/:id/read", s.readNotification)
-	v1.GET("/me/preferences", s.preferences)
-	v1.PUT("/me/preferences", s.setPreferences)
-	v1.GET("/control-points", s.listControlPoints)
-	v1.GET("/policy", s.policy)
-	v1.PUT("/policy", s.putPolicy)
+	v1 := e.Group("/api/v1", s.authenticate, newLimiter(d.RateLimit, d.RateBurst).limit)
+	r := func(method, path string, h echo.HandlerFunc, ru rule) {
+		mw := []echo.MiddlewareFunc{s.authorize(ru)}
+		if ru.audit != "" {
+			mw = []echo.MiddlewareFunc{s.audit(ru.audit), s.authorize(ru)}
+		}
+		v1.Add(method, path, h, mw...)
+	}
+	r("POST", "/clients", s.createClient, rule{audit: "client.create"})
+	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
+	r("POST", "/deals", s.createDeal, rule{audit: "deal.create"})
+	r("GET", "/deals", s.listDeals, rule{})
+	r("GET", "/deals/:id", getView(s, deals), rule{object: objDeal})
+	r("GET", "/deals/:id/actions", listActions(s, deals), rule{object: objDeal})
+	r("POST", "/deals/:id/actions/:action", doAction(s, deals), rule{object: objDeal, audit: "deal.{action}"})
+	r("GET", "/deals/:id/history", s.history, rule{object: objDeal})
+	r("POST", "/complaints", s.createComplaint, rule{audit: "complaint.create"})
+	r("GET", "/complaints", s.listComplaints, rule{})
+	r("GET", "/complaints/:id", getView(s, complaints), rule{object: objComplaint})
+	r("GET", "/complaints/:id/actions", listActions(s, complaints), rule{object: objComplaint})
+	r("POST", "/complaints/:id/actions/:action", doAction(s, complaints), rule{object: objComplaint, audit: "complaint.{action}"})
+	r("GET", "/complaints/:id/history", s.complaintHistory, rule{object: objComplaint})
+	r("GET", "/reports/complaints", s.complaintReport, rule{})
+	r("GET", "/notifications", s.notifications, rule{})
+	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})
+	r("GET", "/me/preferences", s.preferences, rule{})
+	r("PUT", "/me/preferences", s.setPreferences, rule{audit: "preferences.update"})
+	r("GET", "/control-points", s.listControlPoints, rule{})
+	r("GET", "/policy", s.policy, rule{})
+	r("PUT", "/policy", s.putPolicy, rule{roles: adminsOnly, audit: "policy.update"})
+	r("GET", "/staff", s.listStaff, rule{roles: managersAdmins})
+	r("POST", "/staff", s.createStaff, rule{roles: adminsOnly, audit: "staff.create"})
+	r("GET", "/staff/:id", s.getStaff, rule{roles: managersAdmins, object: objStaff})
+	r("PATCH", "/staff/:id", s.updateStaff, rule{roles: adminsOnly, object: objStaff, audit: "staff.update"})
+	r("GET", "/staff/:id/tokens", s.listTokens, rule{roles: adminsOnly, object: objStaff})
+	r("POST", "/staff/:id/tokens", s.issueToken, rule{roles: adminsOnly, object: objStaff, audit: "token.issue"})
+	r("DELETE", "/staff/:id/tokens/:token", s.revokeToken, rule{roles: adminsOnly, object: objStaff, audit: "token.revoke"})
+	r("GET", "/audit", s.listAudit, rule{roles: managersAdmins})
 	return e
 }

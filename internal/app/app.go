@@ -124,7 +124,14 @@ func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Deps{Temporal: c, DB: db, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: logger}), nil
+	jwt, err := cfg.Verifier()
+	if err != nil {
+		return nil, err
+	}
+	return api.New(api.Deps{
+		Temporal: c, DB: db, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: logger,
+		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
+	}), nil
 }
 
 // Main is the body of every salesflow command: it loads the configuration,

@@ -8,7 +8,10 @@ import (
 )
 
 // Action input types. Their JSON field names are the HTTP contract; a field
-// without omitempty is required.
+// without omitempty is required. The API bounds every value: a string has at
+// most the characters of its field's maxlen tag (2000 without one), a money
+// amount is greater than 0 where the tag validate:"positive" says so and
+// never negative.
 type (
 	// AcknowledgeInput records the acknowledgement sent to the client.
 	AcknowledgeInput struct {
@@ -16,18 +19,18 @@ type (
 	}
 	// AssignInput hands the complaint's steps to a staff member.
 	AssignInput struct {
-		Assignee string `json:"assignee"`
+		Assignee string `json:"assignee" maxlen:"64"`
 	}
 	// RecordInvestigationInput records the root cause found.
 	RecordInvestigationInput struct {
 		RootCause   string `json:"root_cause"`
-		ProcessStep string `json:"process_step"`
-		Department  string `json:"department,omitempty"`
+		ProcessStep string `json:"process_step" maxlen:"32"`
+		Department  string `json:"department,omitempty" maxlen:"100"`
 	}
 	// ResolveForClientInput records the remedy offered to the client.
 	ResolveForClientInput struct {
-		Remedy string        `json:"remedy"`
-		Amount *money.Amount `json:"amount,omitempty"`
+		Remedy string        `json:"remedy" maxlen:"64"`
+		Amount *money.Amount `json:"amount,omitempty" validate:"positive"`
 	}
 	// ConfirmByClientInput records the client's answer to the remedy.
 	ConfirmByClientInput struct {
@@ -36,13 +39,13 @@ type (
 	}
 	// AddCorrectiveActionInput adds a corrective action of the process.
 	AddCorrectiveActionInput struct {
-		Description string    `json:"description"`
-		Owner       string    `json:"owner"`
+		Description string    `json:"description" maxlen:"280"`
+		Owner       string    `json:"owner" maxlen:"64"`
 		Due         time.Time `json:"due"`
 	}
 	// CompleteCorrectiveActionInput completes a corrective action.
 	CompleteCorrectiveActionInput struct {
-		ID   string `json:"id"`
+		ID   string `json:"id" maxlen:"64"`
 		Note string `json:"note,omitempty"`
 	}
 	// CloseInput closes the complaint; without corrective actions a

@@ -16,6 +16,7 @@ import (
 	"strconv"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 )
 
@@ -71,6 +72,15 @@ type Config struct {
 	// WebhookSecret (WEBHOOK_SECRET) keys the webhook's HMAC-SHA256
 	// signature; required when WebhookURL is set.
 	WebhookSecret string
+	// JWT (JWT_JWKS_URL, JWT_PUBLIC_KEY_FILE, JWT_ISSUER, JWT_AUDIENCE,
+	// JWT_STAFF_CLAIM, JWT_ROLE_CLAIM) configures JWT sign-in through the
+	// company's identity provider; off unless a key source is set.
+	JWT jwtauth.Config
+	// RateLimit (RATE_LIMIT) is the average number of requests per second
+	// one bearer token may make on one API server, in bursts of up to
+	// RateBurst (RATE_BURST); 0 turns the limit off.
+	RateLimit float64
+	RateBurst int
 }
 
 // Var describes one environment variable.
@@ -161,6 +171,41 @@ var settings = []setting{
 		}},
 	{Var{"WEBHOOK_SECRET", "", "shared secret of the webhook's HMAC-SHA256 signature; required with WEBHOOK_URL"},
 		str(func(c *Config) *string { return &c.WebhookSecret })},
+	{Var{"JWT_JWKS_URL", "", "URL of the identity provider's JSON Web Key Set; turns JWT sign-in on (docs/security.md)"},
+		str(func(c *Config) *string { return &c.JWT.JWKSURL })},
+	{Var{"JWT_PUBLIC_KEY_FILE", "", "PEM file of the identity provider's public key, instead of JWT_JWKS_URL"},
+		func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			pem, err := os.ReadFile(v)
+			c.JWT.PublicKeyPEM = pem
+			return err
+		}},
+	{Var{"JWT_ISSUER", "", `the "iss" every JWT must carry; required with JWT sign-in`},
+		str(func(c *Config) *string { return &c.JWT.Issuer })},
+	{Var{"JWT_AUDIENCE", "", `the "aud" every JWT must include; required with JWT sign-in`},
+		str(func(c *Config) *string { return &c.JWT.Audience })},
+	{Var{"JWT_STAFF_CLAIM", "sub", "JWT claim holding the staff member's ID"},
+		str(func(c *Config) *string { return &c.JWT.StaffClaim })},
+	{Var{"JWT_ROLE_CLAIM", "", "JWT claim holding the role (sales, manager or admin); empty: the staff record's role"},
+		str(func(c *Config) *string { return &c.JWT.RoleClaim })},
+	{Var{"RATE_LIMIT", "20", "requests per second one bearer token may make on one API server, on average; 0 turns the limit off"},
+		func(c *Config, v string) (err error) {
+			c.RateLimit, err = strconv.ParseFloat(v, 64)
+			if err == nil && c.RateLimit < 0 {
+				err = errors.New("must not be negative")
+			}
+			return err
+		}},
+	{Var{"RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies"},
+		func(c *Config, v string) (err error) {
+			c.RateBurst, err = strconv.Atoi(v)
+			if err == nil && c.RateBurst < 1 {
+				err = errors.New("must be at least 1")
+			}
+			return err
+		}},
 }
 
 // Vars lists every environment variable with its default and meaning, in
@@ -188,7 +233,23 @@ func Load() (Config, error) {
 	if c.WebhookURL != "" && c.WebhookSecret == "" {
 		return Config{}, errors.New("WEBHOOK_SECRET must be set when WEBHOOK_URL is")
 	}
+	if _, err := c.Verifier(); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// Verifier returns the JWT verifier of the configuration, or nil when JWT
+// sign-in is off (neither JWT_JWKS_URL nor JWT_PUBLIC_KEY_FILE is set).
+func (c Config) Verifier() (*jwtauth.Verifier, error) {
+	if c.JWT.JWKSURL == "" && c.JWT.PublicKeyPEM == nil {
+		return nil, nil
+	}
+	v, err := jwtauth.New(c.JWT)
+	if err != nil {
+		return nil, fmt.Errorf("JWT sign-in: %w", err)
+	}
+	return v, nil
 }
 
 // Channels returns the notification channels the configuration turns on,

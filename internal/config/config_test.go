@@ -1,6 +1,11 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,6 +17,7 @@ import (
 	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 )
 
@@ -39,8 +45,11 @@ func TestLoadDefaults(t *testing.T) {
 		LogLevel:          slog.LevelInfo,
 		TemporalUIPort:    "8233",
 		SMTPFrom:          "salesflow@localhost",
+		JWT:               jwtauth.Config{StaffClaim: "sub"},
+		RateLimit:         20,
+		RateBurst:         40,
 	}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults = %+v, want %+v", c, want)
 	}
 	if got := c.StoreURL(); got != "sqlite:"+filepath.Join("data", "salesflow.db") {
@@ -59,27 +68,36 @@ func TestLoadDefaults(t *testing.T) {
 // variable that Load ignores.
 func TestEveryVarIsRead(t *testing.T) {
 	values := map[string]string{
-		"TEMPORAL_ADDRESS":   "temporal:7233",
-		"TEMPORAL_NAMESPACE": "sales",
-		"TASK_QUEUE":         "q",
-		"DATABASE_URL":       "postgres://db/x",
-		"DATA_DIR":           "/var/lib/sf",
-		"HTTP_ADDR":          ":9090",
-		"POLICY_FILE":        "/etc/policy.json",
-		"CALENDAR_FILE":      "/etc/calendar.ics",
-		"LOG_LEVEL":          "debug",
-		"SEED_DEMO":          "true",
-		"TEMPORAL_CLI":       "/opt/temporal",
-		"TEMPORAL_UI_PORT":   "9233",
-		"SMTP_ADDR":          "mail.example.com:587",
-		"SMTP_FROM":          "Salesflow <sf@example.com>",
-		"SMTP_USERNAME":      "sf",
-		"SMTP_PASSWORD":      "pw",
-		"WEBHOOK_URL":        "https://hooks.example.com/salesflow",
-		"WEBHOOK_SECRET":     "s3cret",
+		"TEMPORAL_ADDRESS":    "temporal:7233",
+		"TEMPORAL_NAMESPACE":  "sales",
+		"TASK_QUEUE":          "q",
+		"DATABASE_URL":        "postgres://db/x",
+		"DATA_DIR":            "/var/lib/sf",
+		"HTTP_ADDR":           ":9090",
+		"POLICY_FILE":         "/etc/policy.json",
+		"CALENDAR_FILE":       "/etc/calendar.ics",
+		"LOG_LEVEL":           "debug",
+		"SEED_DEMO":           "true",
+		"TEMPORAL_CLI":        "/opt/temporal",
+		"TEMPORAL_UI_PORT":    "9233",
+		"SMTP_ADDR":           "mail.example.com:587",
+		"SMTP_FROM":           "Salesflow <sf@example.com>",
+		"SMTP_USERNAME":       "sf",
+		"SMTP_PASSWORD":       "pw",
+		"WEBHOOK_URL":         "https://hooks.example.com/salesflow",
+		"WEBHOOK_SECRET":      "s3cret",
+		"JWT_JWKS_URL":        "https://idp.example.com/.well-known/jwks.json",
+		"JWT_PUBLIC_KEY_FILE": publicKeyFile(t),
+		"JWT_ISSUER":          "https://idp.example.com/",
+		"JWT_AUDIENCE":        "salesflow",
+		"JWT_STAFF_CLAIM":     "preferred_username",
+		"JWT_ROLE_CLAIM":      "salesflow_role",
+		"RATE_LIMIT":          "5.5",
+		"RATE_BURST":          "7",
 	}
-	// Variables that are only valid together with another one.
-	companion := map[string]string{"WEBHOOK_URL": "WEBHOOK_SECRET"}
+	// Variables that are only valid together with others.
+	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}
+	companion := map[string][]string{"WEBHOOK_URL": {"WEBHOOK_SECRET"}, "JWT_JWKS_URL": jwt, "JWT_PUBLIC_KEY_FILE": jwt}
 	if len(values) != len(Vars()) {
 		t.Fatalf("test covers %d variables, Vars lists %d", len(values), len(Vars()))
 	}
@@ -98,10 +116,12 @@ func TestEveryVarIsRead(t *testing.T) {
 			t.Errorf("%s has no doc", v.Name)
 		}
 		before := base
-		if other, ok := companion[v.Name]; ok {
-			t.Setenv(other, values[other])
+		if others, ok := companion[v.Name]; ok {
+			for _, other := range others {
+				t.Setenv(other, values[other])
+			}
 			if before, err = Load(); err != nil {
-				t.Fatalf("%s alone: %v", other, err)
+				t.Fatalf("%v alone: %v", others, err)
 			}
 		}
 		t.Setenv(v.Name, val)
@@ -109,11 +129,11 @@ func TestEveryVarIsRead(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s=%s: %v", v.Name, val, err)
 		}
-		if c == before {
+		if reflect.DeepEqual(c, before) {
 			t.Errorf("%s=%s did not change the configuration", v.Name, val)
 		}
 		t.Setenv(v.Name, "")
-		if other, ok := companion[v.Name]; ok {
+		for _, other := range companion[v.Name] {
 			t.Setenv(other, "")
 		}
 	}
@@ -279,4 +299,22 @@ func TestChannels(t *testing.T) {
 	if hook == nil || hook.URL != "http://127.0.0.1:9000/hook" || hook.Secret != "s3cret" {
 		t.Errorf("webhook channel = %+v", hook)
 	}
+}
+
+// publicKeyFile writes a fresh ECDSA public key as PEM and returns its path.
+func publicKeyFile(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "idp.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -20,7 +20,10 @@ type Request struct {
 }
 
 // Action input types. Their JSON field names are the HTTP contract; a field
-// without omitempty is required.
+// without omitempty is required. The API bounds every value: a string has at
+// most the characters of its field's maxlen tag (2000 without one), a money
+// amount is greater than 0 where the tag validate:"positive" says so and
+// never negative.
 type (
 	// SchedulePresentationInput schedules the presentation meeting.
 	SchedulePresentationInput struct {
@@ -33,7 +36,7 @@ type (
 	}
 	// SendProtocolInput records the meeting protocol sent to the client.
 	SendProtocolInput struct {
-		URL string `json:"url,omitempty"`
+		URL string `json:"url,omitempty" maxlen:"1000"`
 	}
 	// DeclinePresentationInput records a refused presentation and the retry date.
 	DeclinePresentationInput struct {
@@ -42,7 +45,7 @@ type (
 	}
 	// IssueOfferInput issues a new offer version.
 	IssueOfferInput struct {
-		Amount     money.Amount `json:"amount"`
+		Amount     money.Amount `json:"amount" validate:"positive"`
 		ValidUntil *time.Time   `json:"valid_until,omitempty"`
 		Terms      string       `json:"terms,omitempty"`
 	}
@@ -61,16 +64,16 @@ type (
 	}
 	// PrepareContractInput drafts the contract with its approvers and plan.
 	PrepareContractInput struct {
-		Approvers   []string      `json:"approvers"`
+		Approvers   []string      `json:"approvers" maxlen:"100"`
 		PaymentPlan []Installment `json:"payment_plan,omitempty"`
 	}
 	// ApproveContractInput records one approver's approval.
 	ApproveContractInput struct {
-		Approver string `json:"approver"`
+		Approver string `json:"approver" maxlen:"100"`
 	}
 	// RequestContractChangesInput records an approver's correction request.
 	RequestContractChangesInput struct {
-		Approver       string     `json:"approver"`
+		Approver       string     `json:"approver" maxlen:"100"`
 		Comment        string     `json:"comment"`
 		CorrectionsDue *time.Time `json:"corrections_due,omitempty"`
 	}
@@ -78,23 +81,23 @@ type (
 	ReviseContractInput struct{}
 	// RecordPaymentInput records money received.
 	RecordPaymentInput struct {
-		Amount money.Amount `json:"amount"`
+		Amount money.Amount `json:"amount" validate:"positive"`
 		PaidAt *time.Time   `json:"paid_at,omitempty"`
 	}
 	// CancelWithRefundInput records the client's cancellation and refund.
 	CancelWithRefundInput struct {
-		RefundAmount money.Amount `json:"refund_amount"`
-		Reason       string       `json:"reason"`
+		RefundAmount money.Amount `json:"refund_amount" validate:"positive"`
+		Reason       string       `json:"reason" maxlen:"64"`
 		Comment      string       `json:"comment,omitempty"`
 	}
 	// PlanEventInput sets the event date and its preparatory items.
 	PlanEventInput struct {
 		Date  time.Time `json:"date"`
-		Items []string  `json:"items"`
+		Items []string  `json:"items" maxlen:"200"`
 	}
 	// ApproveEventItemInput records the client's approval of one item.
 	ApproveEventItemInput struct {
-		Item string `json:"item"`
+		Item string `json:"item" maxlen:"200"`
 	}
 	// RescheduleEventInput moves the event date.
 	RescheduleEventInput struct {
@@ -109,24 +112,30 @@ type (
 	SignClosingDocumentsInput struct{}
 	// SubmitSurveyInput records the satisfaction questionnaire (1..5 per question).
 	SubmitSurveyInput struct {
-		Scores map[string]int `json:"scores"`
+		Scores map[string]int `json:"scores" maxlen:"200"`
 	}
 	// ScheduleFollowUpInput sets the next contact after the deal.
 	ScheduleFollowUpInput struct {
 		At      time.Time `json:"at"`
-		Purpose string    `json:"purpose,omitempty"`
-		Product string    `json:"product,omitempty"`
+		Purpose string    `json:"purpose,omitempty" maxlen:"250"`
+		Product string    `json:"product,omitempty" maxlen:"100"`
 	}
 	// CloseDealInput closes a deal as won.
 	CloseDealInput struct{}
 	// LoseInput ends the deal as lost.
 	LoseInput struct {
-		Reason  string `json:"reason"`
+		Reason  string `json:"reason" maxlen:"64"`
 		Comment string `json:"comment,omitempty"`
+	}
+	// ReassignInput hands the deal and its open control points to another
+	// member of the team (a manager's or admin's decision).
+	ReassignInput struct {
+		Owner  string `json:"owner" maxlen:"64"`
+		Reason string `json:"reason,omitempty"`
 	}
 	// LogContactInput records a contact with the client.
 	LogContactInput struct {
-		Channel string     `json:"channel"`
+		Channel string     `json:"channel" maxlen:"64"`
 		Note    string     `json:"note,omitempty"`
 		At      *time.Time `json:"at,omitempty"`
 	}
@@ -158,6 +167,7 @@ const (
 	ActCloseDeal              = "close_deal"
 	ActLose                   = "lose"
 	ActLogContact             = "log_contact"
+	ActReassign               = "reassign"
 )
 
 // Roles of staff members, as carried in Request.Role.
@@ -224,6 +234,7 @@ var Inputs = Catalog{
 	{ActCloseDeal, CloseDealInput{}},
 	{ActLose, LoseInput{}},
 	{ActLogContact, LogContactInput{}},
+	{ActReassign, ReassignInput{}},
 }
 
 // Field describes one input field of an action for API clients.

@@ -129,7 +129,7 @@ func TestComplaintWholeProcedure(t *testing.T) {
 	if v.Step != complaint.StepInvestigation || v.Acknowledgement == nil || v.Acknowledgement.By != "alice" {
 		t.Fatalf("acknowledged: %s %+v", v.Step, v.Acknowledgement)
 	}
-	v = s.actComplaint(alice, id, "assign", map[string]any{"assignee": "bob"})
+	v = s.actComplaint(maria, id, "assign", map[string]any{"assignee": "bob"})
 	if v.Assignee != "bob" {
 		t.Fatalf("assigned to %q", v.Assignee)
 	}
@@ -169,13 +169,15 @@ func TestComplaintWholeProcedure(t *testing.T) {
 			t.Errorf("control point %s still %s after close", cp.ID, cp.Status)
 		}
 	}
-	if items := s.complaints(alice, "status=closed&client_id="+cl); len(items) != 1 || items[0].ID != id {
+	// The complaint is bob's now: alice registered it but no longer sees it.
+	if items := s.complaints(bob, "status=closed&client_id="+cl); len(items) != 1 || items[0].ID != id {
 		t.Fatalf("closed complaints of the client: %+v", items)
 	}
-	if got := s.complaintView(alice, id); got.Status != complaint.StatusClosed || got.Seq != v.Seq {
+	s.call("GET", "/api/v1/complaints/"+id, alice, nil).decode(t, 404, nil)
+	if got := s.complaintView(bob, id); got.Status != complaint.StatusClosed || got.Seq != v.Seq {
 		t.Fatalf("view after close: %s seq %d", got.Status, got.Seq)
 	}
-	s.call("POST", "/api/v1/complaints/"+id+"/actions/assign", alice, map[string]any{"assignee": "alice"}).decode(t, 409, &refusal)
+	s.call("POST", "/api/v1/complaints/"+id+"/actions/assign", maria, map[string]any{"assignee": "alice"}).decode(t, 409, &refusal)
 	if refusal.Error.Code != "action_not_allowed" {
 		t.Fatalf("action on a closed complaint: %+v", refusal)
 	}

@@ -74,6 +74,17 @@ type stack struct {
 	// cfg is the worker's configuration and worker the worker running it.
 	cfg    config.Config
 	worker worker.Worker
+	// changes are the state-changing requests the test made with a token,
+	// and tokens every bearer token it used: checkAudit looks for both.
+	changes []change
+	tokens  map[string]bool
+}
+
+// change is one state-changing request: its request ID, method, path and
+// the status it got.
+type change struct {
+	requestID, method, path string
+	status                  int
 }
 
 // stackOptions vary a test's stack: configure adjusts the worker's
@@ -133,7 +144,37 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, url: ts.URL, db: db, router: router, cfg: cfg, worker: w}
+	s := &stack{t: t, url: ts.URL, db: db, router: router, cfg: cfg, worker: w, tokens: map[string]bool{}}
+	t.Cleanup(s.checkAudit)
+	return s
+}
+
+// checkAudit fails the test unless every state-changing request it made
+// with a token has its audit entry (same request ID, method's action,
+// status) and no audit entry holds any bearer token the test used.
+func (s *stack) checkAudit() {
+	var entries []models.AuditEntry
+	if err := s.db.Find(&entries).Error; err != nil {
+		s.t.Fatalf("read audit: %v", err)
+	}
+	byRequest := map[string]models.AuditEntry{}
+	for _, e := range entries {
+		byRequest[e.RequestID] = e
+		for tok := range s.tokens {
+			if strings.Contains(e.Input, tok) || strings.Contains(e.Input, models.HashToken(tok)) {
+				s.t.Errorf("audit entry %d (%s) holds a bearer token", e.ID, e.Action)
+			}
+		}
+	}
+	for _, c := range s.changes {
+		e, ok := byRequest[c.requestID]
+		switch {
+		case !ok:
+			s.t.Errorf("no audit entry for %s %s (%d, request %s)", c.method, c.path, c.status, c.requestID)
+		case e.Status != c.status || e.Actor == "" || e.Action == "":
+			s.t.Errorf("audit entry for %s %s: %+v, want status %d with actor and action", c.method, c.path, e, c.status)
+		}
+	}
 }
 
 // response is one HTTP answer.
@@ -165,6 +206,8 @@ func (s *stack) call(method, path, token string, body any, headers ...string) re
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	requestID := fmt.Sprintf("e2e-%d-%d", time.Now().UnixNano(), len(s.changes))
+	req.Header.Set("X-Request-ID", requestID)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
@@ -175,6 +218,12 @@ func (s *stack) call(method, path, token string, body any, headers ...string) re
 		s.t.Fatal(err)
 	}
 	s.conform(req, res, out)
+	if token != "" {
+		s.tokens[token] = true
+		if method != http.MethodGet && res.StatusCode != http.StatusUnauthorized {
+			s.changes = append(s.changes, change{requestID, method, path, res.StatusCode})
+		}
+	}
 	return response{status: res.StatusCode, body: out}
 }
 

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// rule says who may call a route; every route of /api/v1 is registered
+// with one (see server.route), so authorization has one place:
+//
+//   - roles: the roles allowed at all (nil: every role); any other role
+//     gets 403 forbidden.
+//   - object: the kind of object the route's :id names; the caller must be
+//     able to see it (its owner is in the caller's scope), otherwise the
+//     answer is 404, exactly as for an object that does not exist, so IDs
+//     cannot be probed.
+//   - audit: the action a state-changing route records in the audit trail
+//     ("{action}" stands for the route's :action); "" for reads.
+type rule struct {
+	roles  []string
+	object objectType
+	audit  string
+}
+
+// objectType is a kind of object a route's :id names.
+type objectType string
+
+// Object types, also the audit entries' object types.
+const (
+	objDeal         objectType = "deal"
+	objComplaint    objectType = "complaint"
+	objClient       objectType = "client"
+	objStaff        objectType = "staff"
+	objToken        objectType = "token"
+	objPolicy       objectType = "policy"
+	objNotification objectType = "notification"
+)
+
+// Role sets of rules.
+var (
+	anyone         []string // every role
+	managersAdmins = []string{models.RoleManager, models.RoleAdmin}
+	adminsOnly     = []string{models.RoleAdmin}
+)
+
+// authorize enforces r before the handler runs and keeps the caller's
+// scope (and the owner of the route's object) for the handler.
+func (s *server) authorize(r rule) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			me := staffOf(c)
+			if r.object != "" {
+				c.Set(objectKey, r.object)
+			}
+			if r.roles != nil && !slices.Contains(r.roles, me.Role) {
+				return fail(http.StatusForbidden, codeForbidden, "this needs the role "+strings.Join(r.roles, " or "))
+			}
+			scope, err := models.ScopeOf(c.Request().Context(), s.DB, me)
+			if err != nil {
+				return err
+			}
+			c.Set(scopeKey, scope)
+			if r.object == "" {
+				return next(c)
+			}
+			owner, err := s.ownerOf(c, r.object, c.Param("id"), scope)
+			if err != nil {
+				return err
+			}
+			c.Set(ownerKey, owner)
+			return next(c)
+		}
+	}
+}
+
+// ownerOf returns the staff member owning the object of type t with the
+// given ID, or a 404 when it does not exist or is outside scope. A client
+// is owned by whoever created it, and is also seen by those with a deal
+// of it in scope. A deal or complaint not yet in the read model (a
+// complaint a survey has just opened) is looked up in its workflow.
+func (s *server) ownerOf(c echo.Context, t objectType, id string, scope models.Scope) (string, error) {
+	ctx := c.Request().Context()
+	var owner string
+	var err error
+	switch t {
+	case objDeal:
+		var d *models.Deal
+		if d, err = models.GetDeal(ctx, s.DB, id); err == nil {
+			owner = d.Owner
+		} else if errors.Is(err, models.ErrNotFound) {
+			var v deal.View
+			v, err = deals.query(c, s.Temporal, id)
+			owner = v.Owner
+		}
+	case objComplaint:
+		var cm *models.Complaint
+		if cm, err = models.GetComplaint(ctx, s.DB, id); err == nil {
+			owner = cm.Assignee
+		} else if errors.Is(err, models.ErrNotFound) {
+			var v complaint.View
+			v, err = complaints.query(c, s.Temporal, id)
+			owner = v.Assignee
+		}
+	case objClient:
+		var cl *models.Client
+		if cl, err = models.GetClient(ctx, s.DB, id); err == nil {
+			owner = cl.CreatedBy
+			var seen bool
+			if seen, err = models.ClientInScope(ctx, s.DB, id, scope); err == nil && seen {
+				return owner, nil
+			}
+		}
+	case objStaff:
+		var st *models.Staff
+		if st, err = models.GetStaff(ctx, s.DB, id); err == nil {
+			owner = st.ID
+		}
+	default:
+		panic("api: no owner lookup for " + string(t))
+	}
+	if err == nil && !scope.Includes(owner) {
+		err = models.ErrNotFound
+	}
+	return owner, notFoundOr(err, t)
+}
+
+// notFoundOr turns ErrNotFound into the 404 of object type t.
+func notFoundOr(err error, t objectType) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return notFound(string(t))
+	}
+	return err
+}
+
+// scopeOf returns the caller's scope, kept by authorize.
+func scopeOf(c echo.Context) models.Scope {
+	s, _ := c.Get(scopeKey).(models.Scope)
+	return s
+}
+
+// ownerOfRoute returns the owner of the route's object, kept by authorize.
+func ownerOfRoute(c echo.Context) string {
+	s, _ := c.Get(ownerKey).(string)
+	return s
+}
+
+// checkHandover authorizes handing a deal or complaint to staff member
+// target (named by the input field): only a manager or an admin may, and
+// only to an active member of their scope (a manager's team, themself
+// included).
+func (s *server) checkHandover(c echo.Context, field, target string) error {
+	me := staffOf(c)
+	if !slices.Contains(managersAdmins, me.Role) {
+		return fail(http.StatusForbidden, codeForbidden, "only a manager or an admin may hand this over")
+	}
+	st, err := models.GetStaff(c.Request().Context(), s.DB, target)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if err != nil || !st.Active || !scopeOf(c).Includes(target) {
+		return invalidFields(map[string]string{field: "must be an active member of your team"})
+	}
+	return nil
+}

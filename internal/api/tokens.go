@@ -1,0 +1,107 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// Token lifetimes: the default when the request names no expiry, and the
+// longest an admin may choose.
+const (
+	defaultTokenLifetime = 90 * 24 * time.Hour
+	maxTokenLifetime     = 2 * 365 * 24 * time.Hour
+)
+
+// tokenJSON is an API token as listed: never its secret.
+type tokenJSON struct {
+	ID        string     `json:"id"`
+	StaffID   string     `json:"staff_id"`
+	Name      string     `json:"name,omitempty"`
+	CreatedBy string     `json:"created_by,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// issuedTokenJSON is the answer of POST /staff/{id}/tokens: the token's
+// secret, shown this once.
+type issuedTokenJSON struct {
+	tokenJSON
+	Token string `json:"token"`
+}
+
+// tokenList is the answer of GET /staff/{id}/tokens.
+type tokenList struct {
+	Items []tokenJSON `json:"items"`
+}
+
+// issueTokenInput is the body of POST /staff/{id}/tokens.
+type issueTokenInput struct {
+	Name      string     `json:"name,omitempty" maxlen:"100"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+func toTokenJSON(t *models.Token) tokenJSON {
+	return tokenJSON{
+		ID: t.ID, StaffID: t.StaffID, Name: t.Name, CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt.UTC(),
+		ExpiresAt: utc(t.ExpiresAt), RevokedAt: utc(t.RevokedAt),
+	}
+}
+
+func (s *server) issueToken(c echo.Context) error {
+	var in issueTokenInput
+	if _, err := decode(c, &in); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	exp := now.Add(defaultTokenLifetime).Truncate(time.Second)
+	if in.ExpiresAt != nil {
+		exp = in.ExpiresAt.UTC()
+	}
+	switch {
+	case !exp.After(now):
+		return invalidFields(map[string]string{"expires_at": "must be in the future"})
+	case exp.Sub(now) > maxTokenLifetime:
+		return invalidFields(map[string]string{"expires_at": "must be at most 2 years ahead"})
+	}
+	st, err := models.GetStaff(c.Request().Context(), s.DB, c.Param("id"))
+	if err != nil {
+		return notFoundOr(err, objStaff)
+	}
+	if !st.Active {
+		return fail(http.StatusConflict, codeConflict, "the staff member is deactivated")
+	}
+	tok, secret, err := models.IssueToken(c.Request().Context(), s.DB, st.ID, in.Name, staffOf(c).ID, &exp)
+	if err != nil {
+		return err
+	}
+	auditObject(c, objToken, tok.ID, st.ID)
+	logger(c).Info("token issued", "token", tok.ID, "staff", st.ID)
+	return c.JSON(http.StatusCreated, issuedTokenJSON{tokenJSON: toTokenJSON(tok), Token: secret})
+}
+
+func (s *server) listTokens(c echo.Context) error {
+	rows, err := models.Tokens(c.Request().Context(), s.DB, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := tokenList{Items: make([]tokenJSON, 0, len(rows))}
+	for i := range rows {
+		out.Items = append(out.Items, toTokenJSON(&rows[i]))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *server) revokeToken(c echo.Context) error {
+	auditObject(c, objToken, c.Param("token"), c.Param("id"))
+	tok, err := models.RevokeToken(c.Request().Context(), s.DB, c.Param("id"), c.Param("token"), time.Now())
+	if err != nil {
+		return notFoundOr(err, objToken)
+	}
+	logger(c).Info("token revoked", "token", tok.ID, "staff", tok.StaffID)
+	return c.JSON(http.StatusOK, toTokenJSON(tok))
+}
