@@ -28,7 +28,7 @@ func TestIssuedTokenIsStoredOnlyAsHashAndWorksUntilItExpires(t *testing.T) {
 		if !strings.HasPrefix(secret, models.TokenPrefix) || len(secret) < 40 || !strings.HasPrefix(tok.ID, "tok_") {
 			t.Fatalf("secret %q, id %q: want sf_ + 43 characters and tok_…", secret, tok.ID)
 		}
-		assertNowhere(t, db, secret)
+		testdb.Nowhere(t, db, secret, "the plain token")
 		if s, err := models.StaffByToken(ctx, db, secret, now); err != nil || s.ID != "alice" {
 			t.Fatalf("fresh token: %v, %v", s, err)
 		}
@@ -217,22 +217,4 @@ func TestAuditIsAppendOnlyAndScoped(t *testing.T) {
 			}
 		}
 	})
-}
-
-// assertNowhere fails if any column of any table holds s.
-func assertNowhere(t *testing.T, db *gorm.DB, s string) {
-	t.Helper()
-	for _, m := range models.All {
-		var all []map[string]any
-		if err := db.Model(m).Find(&all).Error; err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range all {
-			for col, v := range row {
-				if strings.Contains(fmt.Sprint(v), s) {
-					t.Errorf("%T.%s holds the plain token", m, col)
-				}
-			}
-		}
-	}
 }

@@ -8,8 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -92,23 +90,9 @@ func (s *server) ownerOf(c echo.Context, t objectType, id string, scope models.S
 	var err error
 	switch t {
 	case objDeal:
-		var d *models.Deal
-		if d, err = models.GetDeal(ctx, s.DB, id); err == nil {
-			owner = d.Owner
-		} else if errors.Is(err, models.ErrNotFound) {
-			var v deal.View
-			v, err = deals.query(c, s.Temporal, id)
-			owner = v.Owner
-		}
+		owner, err = deals.ownerOf(c, s, id)
 	case objComplaint:
-		var cm *models.Complaint
-		if cm, err = models.GetComplaint(ctx, s.DB, id); err == nil {
-			owner = cm.Assignee
-		} else if errors.Is(err, models.ErrNotFound) {
-			var v complaint.View
-			v, err = complaints.query(c, s.Temporal, id)
-			owner = v.Assignee
-		}
+		owner, err = complaints.ownerOf(c, s, id)
 	case objClient:
 		var cl *models.Client
 		if cl, err = models.GetClient(ctx, s.DB, id); err == nil {
@@ -169,4 +153,18 @@ func (s *server) checkHandover(c echo.Context, field, target string) error {
 		return invalidFields(map[string]string{field: "must be an active member of your team"})
 	}
 	return nil
+}
+
+// ownerOf returns the owner of the subject with the given ID: from the read
+// model or, when it is not there yet, from its workflow.
+func (k *kind[P, V]) ownerOf(c echo.Context, s *server, id string) (string, error) {
+	owner, err := k.rowOwner(c.Request().Context(), s.DB, id)
+	if !errors.Is(err, models.ErrNotFound) {
+		return owner, err
+	}
+	v, err := k.query(c, s.Temporal, id)
+	if err != nil {
+		return "", err
+	}
+	return k.viewOwner(v), nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -177,7 +178,7 @@ func TestAuditRedactsSecrets(t *testing.T) {
 		t.Errorf("stored input lost its plain fields: %s", entry.Input)
 	}
 	for _, s := range secrets {
-		assertNowhere(t, a, s, "a secret of the input")
+		testdb.Nowhere(t, a.db, s, "a secret of the input")
 		if strings.Contains(a.logs.String(), s) {
 			t.Errorf("the secret %s was logged", s)
 		}

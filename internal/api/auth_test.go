@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/jwtauth"
+	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -89,24 +89,6 @@ func expectUnauthorized(t *testing.T, rec *httptest.ResponseRecorder) {
 	}
 }
 
-// assertNowhere fails when any column of any read-model row holds s.
-func assertNowhere(t *testing.T, a *testAPI, s, what string) {
-	t.Helper()
-	for _, m := range models.All {
-		var rows []map[string]any
-		if err := a.db.Model(m).Find(&rows).Error; err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			for col, v := range row {
-				if strings.Contains(fmt.Sprint(v), s) {
-					t.Errorf("%T.%s holds %s", m, col, what)
-				}
-			}
-		}
-	}
-}
-
 // setActive (de)activates a staff member in the read model.
 func (a *testAPI) setActive(id string, active bool) {
 	a.t.Helper()
@@ -163,7 +145,7 @@ func TestJWTSignIn(t *testing.T) {
 	// Opaque tokens keep working alongside JWTs.
 	expect(t, a.do(http.MethodGet, "/api/v1/deals", "dev-alice", nil), http.StatusOK, nil)
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/deals", "dev-bob", nil)) // deactivated
-	assertNowhere(t, a, good, "the JWT")
+	testdb.Nowhere(t, a.db, good, "the JWT")
 	if strings.Contains(a.logs.String(), good) {
 		t.Error("the JWT was logged")
 	}
@@ -230,7 +212,7 @@ func TestOpaqueTokens(t *testing.T) {
 	if tok.ExpiresAt == nil || tok.ExpiresAt.Sub(time.Now()) < 89*24*time.Hour || tok.ExpiresAt.Sub(time.Now()) > 91*24*time.Hour {
 		t.Errorf("default expiry %v, want about 90 days ahead", tok.ExpiresAt)
 	}
-	assertNowhere(t, a, tok.Token, "the token's secret")
+	testdb.Nowhere(t, a.db, tok.Token, "the token's secret")
 	if strings.Contains(a.logs.String(), tok.Token) {
 		t.Error("the token's secret was logged")
 	}

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
+	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
 
@@ -33,6 +36,10 @@ type kind[P, V any] struct {
 	// handover names the action that hands the subject to another member
 	// and its input field naming that member (see checkHandover).
 	handover, handoverField string
+	// rowOwner reads the owner of a subject from the read model
+	// (models.ErrNotFound when it has no row); viewOwner from its view.
+	rowOwner  func(ctx context.Context, db *gorm.DB, id string) (string, error)
+	viewOwner func(V) string
 }
 
 // deals are driven by workflows.Deal.
@@ -46,6 +53,14 @@ var deals = &kind[deal.Params, deal.View]{
 		return actionsJSON{Stage: v.Stage, Status: v.Status, Actions: acts}
 	},
 	handover: deal.ActReassign, handoverField: "owner",
+	rowOwner: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
+		d, err := models.GetDeal(ctx, db, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Owner, nil
+	},
+	viewOwner: func(v deal.View) string { return v.Owner },
 }
 
 // complaints are driven by workflows.Complaint.
@@ -59,6 +74,14 @@ var complaints = &kind[complaint.Params, complaint.View]{
 		return complaintActionsJSON{Step: v.Step, Status: v.Status, Actions: acts}
 	},
 	handover: complaint.ActAssign, handoverField: "assignee",
+	rowOwner: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
+		c, err := models.GetComplaint(ctx, db, id)
+		if err != nil {
+			return "", err
+		}
+		return c.Assignee, nil
+	},
+	viewOwner: func(v complaint.View) string { return v.Assignee },
 }
 
 // owns reports whether id can name a subject of the kind: a deal's ID
