@@ -9,7 +9,7 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI
 
-.PHONY: run test fuzz vet temporal-cli worker server record-histories clean
+.PHONY: run test fuzz vet temporal-cli worker server record-histories clean bench-reports
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
@@ -54,6 +54,28 @@ server:
 ## record-histories: re-record the workflow histories in testdata/ that the replay test replays
 record-histories: $(TEMPORAL_CLI)
 	RECORD_HISTORIES=1 go test -count=1 -run 'TestAPI|TestComplaint|TestSurvey|TestHandover' ./internal/e2e/
+
+# bench-reports settings; override any on the command line, e.g.
+# make bench-reports BENCH_RESEED=1 BENCH_COUNT=10.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/salesflow_bench?sslmode=disable
+BENCH_CLIENTS      ?= 200000
+BENCH_DEALS        ?= 1000000
+BENCH_YEARS        ?= 5
+BENCH_SEED         ?= 1
+BENCH_TIME         ?= 5x
+BENCH_COUNT        ?= 5
+BENCH_RESEED       ?=
+
+## bench-reports: seed BENCH_DATABASE_URL (salesflow_bench on 127.0.0.1:5432, created if missing) with 1,000,000 deals of 200,000 clients when it is empty or BENCH_RESEED=1, then benchmark every report and print each median with its ratio to SELECT count(*) FROM deals
+bench-reports:
+	@mkdir -p $(BIN)
+	go run ./cmd/seed -create -db '$(BENCH_DATABASE_URL)' -clients $(BENCH_CLIENTS) -deals $(BENCH_DEALS) -years $(BENCH_YEARS) \
+	  -seed $(BENCH_SEED) $(if $(filter 1,$(BENCH_RESEED)),-force,-if-empty)
+	go run ./cmd/benchreport prepare -db '$(BENCH_DATABASE_URL)'
+	@echo "running the report benchmarks (-benchtime $(BENCH_TIME) -count $(BENCH_COUNT)); raw output in $(BIN)/bench-reports.json"
+	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' go test -run '^$$' -bench . -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -json \
+	  ./internal/reports/ ./internal/classify/ > $(BIN)/bench-reports.json; \
+	  status=$$?; go run ./cmd/benchreport table $(BIN)/bench-reports.json || status=1; exit $$status
 
 clean:
 	rm -rf $(BIN) data

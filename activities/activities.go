@@ -14,6 +14,8 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
 	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/classify"
 )
 
 // Activities bundles the activities with the read model they write to
@@ -26,6 +28,9 @@ type Activities struct {
 	Email *EmailChannel
 	// Webhook is the outgoing webhook of DeliverWebhook; nil turns it off.
 	Webhook *WebhookChannel
+	// Classify are the parameters of ClassifyClients; zero fields take
+	// the defaults of package classify.
+	Classify classify.Params
 }
 
 // Application error types of the non-retryable errors the activities return.

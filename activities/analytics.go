@@ -30,7 +30,8 @@ func setContext(row *models.Deal, v deal.View) {
 // first stage when it was created, every later one when the action that
 // moved it there was taken — the last history event recorded in the stage
 // before (events carry the stage they were recorded in, and stages only move
-// forward). The deal's history must be stored already (it is, earlier in the
+// forward); a stage without events of its own takes the time it was
+// entered to the next one. The deal's history must be stored already (it is, earlier in the
 // same transaction), so the times never depend on how syncs were batched.
 func setStageTimes(tx *gorm.DB, row *models.Deal, v deal.View) error {
 	var events []models.DealEvent
@@ -45,17 +46,15 @@ func setStageTimes(tx *gorm.DB, row *models.Deal, v deal.View) error {
 	entered := []**time.Time{
 		&row.PresentationAt, &row.OfferAt, &row.ContractAt, &row.PaymentAt, &row.EventAt, &row.CloseAt,
 	}
-	reached := v.Stage.Index()
-	for i := 0; i <= reached && i < len(entered); i++ {
-		at := row.CreatedAt
-		if i > 0 {
-			t, ok := last[string(deal.Stages[i-1])]
-			if !ok {
-				t = row.UpdatedAt // no event recorded in the stage before
-			}
+	at := row.CreatedAt
+	for i := 0; i <= v.Stage.Index() && i < len(entered); i++ {
+		// A stage with no event of its own was passed by the action that
+		// entered it: the next stage was entered at the same time.
+		if t, ok := last[string(deal.Stages[max(i-1, 0)])]; ok && i > 0 {
 			at = t
 		}
-		*entered[i] = &at
+		t := at
+		*entered[i] = &t
 	}
 	return nil
 }
@@ -73,6 +72,62 @@ func insertPayments(tx *gorm.DB, v deal.View) error {
 	}
 	if err := insertNew(tx, rows, "deal_id", "n"); err != nil {
 		return fmt.Errorf("insert payments: %w", err)
+	}
+	return nil
+}
+
+// earlierWon is the condition that a won deal of the client closed before
+// the deal (closed_at, then ID): the order sales are counted in.
+const earlierWon = "client_id = ? AND status = ? AND id <> ? AND (closed_at < ? OR (closed_at = ? AND id < ?))"
+
+// setSale classifies a won deal for the KPI report: a first or a repeat
+// sale of its client and, for a repeat sale, whether the client had bought
+// the product before. Deals won earlier are those in the read model when
+// the deal is won, which is when it syncs.
+func setSale(tx *gorm.DB, row *models.Deal) error {
+	if row.Status != models.DealWon || row.ClosedAt == nil {
+		return nil
+	}
+	at := *row.ClosedAt
+	earlier := func(extra string, args ...any) (bool, error) {
+		var n int64
+		err := tx.Model(&models.Deal{}).
+			Where(earlierWon, row.ClientID, models.DealWon, row.ID, at, at, row.ID).
+			Where(extra, args...).Limit(1).Count(&n).Error
+		return n > 0, err
+	}
+	repeat, err := earlier("1 = 1")
+	if err != nil {
+		return fmt.Errorf("sale kind: %w", err)
+	}
+	row.SaleKind = models.SaleFirst
+	if !repeat {
+		return nil
+	}
+	row.SaleKind = models.SaleRepeat
+	bought, err := earlier("product = ?", row.Product)
+	if err != nil {
+		return fmt.Errorf("sale kind: %w", err)
+	}
+	row.NewProduct = !bought
+	return nil
+}
+
+// markClient records on the deal's client its first deal (the earliest
+// created, ties by ID) and when its first deal was won: each only moves
+// earlier, so syncs in any order agree.
+func markClient(tx *gorm.DB, row models.Deal) error {
+	err := tx.Model(&models.Client{}).
+		Where("id = ? AND (first_deal_at IS NULL OR first_deal_at > ? OR (first_deal_at = ? AND first_deal_id > ?))",
+			row.ClientID, row.CreatedAt, row.CreatedAt, row.ID).
+		Updates(map[string]any{"first_deal_id": row.ID, "first_deal_at": row.CreatedAt}).Error
+	if err == nil && row.Status == models.DealWon && row.ClosedAt != nil {
+		err = tx.Model(&models.Client{}).
+			Where("id = ? AND (first_won_at IS NULL OR first_won_at > ?)", row.ClientID, *row.ClosedAt).
+			Update("first_won_at", *row.ClosedAt).Error
+	}
+	if err != nil {
+		return fmt.Errorf("mark client: %w", err)
 	}
 	return nil
 }

@@ -116,6 +116,9 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 	if err := setStageTimes(tx, &row, v); err != nil {
 		return err
 	}
+	if err := setSale(tx, &row); err != nil {
+		return err
+	}
 	// created_at is the list order and cursor key, so it never changes.
 	err := upsertNewer(tx, "deals", []models.Deal{row}, []string{"id"}, []string{
 		"client_id", "owner", "title", "product", "amount", "paid_amount", "refunded_amount",
@@ -123,11 +126,12 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 		"previous_deal_id", "updated_at", "closed_at", "seq",
 		"presentation_at", "offer_at", "contract_at", "payment_at", "event_at", "close_at",
 		"offer_versions", "presentation_declines", "contract_changes", "overdue_points",
+		"sale_kind", "new_product",
 	})
 	if err != nil {
 		return fmt.Errorf("upsert deal: %w", err)
 	}
-	return nil
+	return markClient(tx, row)
 }
 
 // upsertControlPoints mirrors the control points of one deal or complaint

@@ -13,12 +13,16 @@ const (
 
 // ClientClass is a client's category and ABC and XYZ classes as of the
 // latest classification run (AsOf, the end of the run's windows). Owner is
-// the rep responsible for the client: the owner of its latest deal. ABC is
-// "" for a client without turnover; XYZ is "" when the client has too
-// little history for a coefficient of variation (Variation nil).
+// the rep responsible for the client: the owner of its latest deal (its
+// creator while it has none). ABC is "" for a client without turnover; XYZ
+// is "" when the client has too little history for a coefficient of
+// variation (Variation nil). Turnover is the net settlements (minor units)
+// of the ABC period; Variation the coefficient of variation of monthly
+// turnover as a fraction (0.1 for 10%). Package classify writes and reads
+// these rows.
 type ClientClass struct {
 	ClientID  string    `gorm:"primaryKey;size:64"`
-	AsOf      time.Time `gorm:"not null"`
+	AsOf      time.Time `gorm:"not null;index"`
 	Owner     string    `gorm:"size:64;index"`
 	Segment   string    `gorm:"size:100;index"`
 	Category  string    `gorm:"size:16;not null;index"`

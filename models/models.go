@@ -83,6 +83,12 @@ type Client struct {
 	TimeZone  string `gorm:"size:64"`
 	CreatedBy string `gorm:"size:64"`
 	CreatedAt time.Time
+	// FirstDealID and FirstDealAt name the client's first deal (earliest
+	// created, ties by ID) and FirstWonAt when its first deal was won: the
+	// KPI report's prospects and their conversion. Kept by SyncDeal.
+	FirstDealID string `gorm:"size:64"`
+	FirstDealAt *time.Time `gorm:"index"`
+	FirstWonAt  *time.Time
 }
 
 // Deal is one row per deal, the latest state the workflow reported.
@@ -130,7 +136,19 @@ type Deal struct {
 	PresentationDeclines int `gorm:"not null;default:0"`
 	ContractChanges      int `gorm:"not null;default:0"`
 	OverduePoints        int `gorm:"not null;default:0"`
+	// SaleKind of a won deal is SaleFirst when no other deal of its client
+	// was won before it (closed earlier, ties by ID), else SaleRepeat;
+	// NewProduct marks a repeat sale of a product the client had not bought
+	// before. Set by SyncDeal when the deal is won; "" for other deals.
+	SaleKind   string `gorm:"size:8;not null;default:''"`
+	NewProduct bool   `gorm:"not null;default:false"`
 }
+
+// Sale kinds of won deals, the values of Deal.SaleKind.
+const (
+	SaleFirst  = "first"
+	SaleRepeat = "repeat"
+)
 
 // Payment is one payment (positive) or refund (negative) of a deal, in
 // minor units: the settlements client turnover and categories come from.

@@ -20,7 +20,7 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer c.Close()
-	if err := app.EnsureDigestSchedule(ctx, c, cfg); err != nil {
+	if err := app.EnsureSchedules(ctx, c, cfg); err != nil {
 		return err
 	}
 	w := app.NewWorker(c, cfg, db)

@@ -52,7 +52,7 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	c := srv.Client()
-	if err := app.EnsureDigestSchedule(ctx, c, cfg); err != nil {
+	if err := app.EnsureSchedules(ctx, c, cfg); err != nil {
 		return err
 	}
 	w := app.NewWorker(c, cfg, db)

@@ -16,10 +16,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -249,6 +251,9 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ControlPointList": controlPointList{}, "Notification": notificationJSON{},
 		"Staff": staffJSON{}, "StaffList": staffList{}, "Token": tokenJSON{}, "TokenList": tokenList{},
 		"IssuedToken": issuedTokenJSON{}, "AuditList": auditList{}, "AuditEntry": auditJSON{},
+		"FunnelReport": reports.FunnelReport{}, "LossesReport": reports.LossesReport{}, "KPIReport": reports.KPIReport{},
+		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},
+		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {

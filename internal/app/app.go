@@ -83,31 +83,45 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	return db, nil
 }
 
-// NewWorker returns a worker that runs the deal, complaint and digest
-// workflows and the read-model and delivery activities (with the e-mail and
-// webhook channels the configuration turns on) on the configured task queue.
+// NewWorker returns a worker that runs the deal, complaint, digest and
+// classification workflows and the read-model, delivery and classification
+// activities (with the e-mail and webhook channels the configuration turns
+// on, and the configured classification parameters) on the configured task
+// queue.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.Deal)
 	w.RegisterWorkflow(workflows.Complaint)
 	w.RegisterWorkflow(workflows.Digest)
+	w.RegisterWorkflow(workflows.Classification)
 	email, hook := cfg.Channels()
-	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook})
+	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify})
 	return w
 }
 
 // DigestCron is when the daily digest runs: 06:00 UTC, 09:00 in Moscow.
 const DigestCron = "0 6 * * *"
 
-// EnsureDigestSchedule creates the Temporal Schedule of the daily digest
-// unless it exists; every worker calls it on start.
-func EnsureDigestSchedule(ctx context.Context, c client.Client, cfg config.Config) error {
+// EnsureSchedules creates the Temporal Schedules of the daily digest
+// (DigestCron) and the nightly client classification (cfg.ClassifyCron)
+// unless they exist; every worker calls it on start.
+func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
+	if err := ensureSchedule(ctx, c, workflows.DigestScheduleID, DigestCron, workflows.Digest, cfg.TaskQueue); err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	if err := ensureSchedule(ctx, c, workflows.ClassificationScheduleID, cfg.ClassifyCron, workflows.Classification, cfg.TaskQueue); err != nil {
+		return fmt.Errorf("classification schedule: %w", err)
+	}
+	return nil
+}
+
+// ensureSchedule creates the schedule id running wf on cron unless it
+// exists; a run still going when the next is due makes that one skip.
+func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf any, taskQueue string) error {
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:   workflows.DigestScheduleID,
-		Spec: client.ScheduleSpec{CronExpressions: []string{DigestCron}},
-		Action: &client.ScheduleWorkflowAction{
-			ID: workflows.DigestScheduleID, Workflow: workflows.Digest, TaskQueue: cfg.TaskQueue,
-		},
+		ID:     id,
+		Spec:   client.ScheduleSpec{CronExpressions: []string{cron}},
+		Action: &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue},
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 	})
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {

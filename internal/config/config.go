@@ -16,6 +16,7 @@ import (
 	"strconv"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 )
@@ -81,6 +82,11 @@ type Config struct {
 	// RateBurst (RATE_BURST); 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// Classify (CLASSIFY_WINDOW_MONTHS, CLASSIFY_XYZ_MONTHS) are the
+	// parameters of the nightly client classification, run on ClassifyCron
+	// (CLASSIFY_CRON, UTC).
+	Classify     classify.Params
+	ClassifyCron string
 }
 
 // Var describes one environment variable.
@@ -206,6 +212,20 @@ var settings = []setting{
 			}
 			return err
 		}},
+	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
+		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
+	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},
+		months(func(c *Config) *int { return &c.Classify.XYZMonths })},
+	{Var{"CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created"},
+		str(func(c *Config) *string { return &c.ClassifyCron })},
+}
+
+// months reads a whole number of months into the field.
+func months(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) (err error) {
+		*field(c), err = strconv.Atoi(v)
+		return err
+	}
 }
 
 // Vars lists every environment variable with its default and meaning, in
@@ -235,6 +255,9 @@ func Load() (Config, error) {
 	}
 	if _, err := c.Verifier(); err != nil {
 		return Config{}, err
+	}
+	if err := c.Classify.WithDefaults().Validate(); err != nil {
+		return Config{}, fmt.Errorf("CLASSIFY_*: %w", err)
 	}
 	return c, nil
 }

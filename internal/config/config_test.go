@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/jwtauth"
@@ -48,6 +49,8 @@ func TestLoadDefaults(t *testing.T) {
 		JWT:               jwtauth.Config{StaffClaim: "sub"},
 		RateLimit:         20,
 		RateBurst:         40,
+		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
+		ClassifyCron:      "0 2 * * *",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults = %+v, want %+v", c, want)
@@ -68,32 +71,35 @@ func TestLoadDefaults(t *testing.T) {
 // variable that Load ignores.
 func TestEveryVarIsRead(t *testing.T) {
 	values := map[string]string{
-		"TEMPORAL_ADDRESS":    "temporal:7233",
-		"TEMPORAL_NAMESPACE":  "sales",
-		"TASK_QUEUE":          "q",
-		"DATABASE_URL":        "postgres://db/x",
-		"DATA_DIR":            "/var/lib/sf",
-		"HTTP_ADDR":           ":9090",
-		"POLICY_FILE":         "/etc/policy.json",
-		"CALENDAR_FILE":       "/etc/calendar.ics",
-		"LOG_LEVEL":           "debug",
-		"SEED_DEMO":           "true",
-		"TEMPORAL_CLI":        "/opt/temporal",
-		"TEMPORAL_UI_PORT":    "9233",
-		"SMTP_ADDR":           "mail.example.com:587",
-		"SMTP_FROM":           "Salesflow <sf@example.com>",
-		"SMTP_USERNAME":       "sf",
-		"SMTP_PASSWORD":       "pw",
-		"WEBHOOK_URL":         "https://hooks.example.com/salesflow",
-		"WEBHOOK_SECRET":      "s3cret",
-		"JWT_JWKS_URL":        "https://idp.example.com/.well-known/jwks.json",
-		"JWT_PUBLIC_KEY_FILE": publicKeyFile(t),
-		"JWT_ISSUER":          "https://idp.example.com/",
-		"JWT_AUDIENCE":        "salesflow",
-		"JWT_STAFF_CLAIM":     "preferred_username",
-		"JWT_ROLE_CLAIM":      "salesflow_role",
-		"RATE_LIMIT":          "5.5",
-		"RATE_BURST":          "7",
+		"TEMPORAL_ADDRESS":       "temporal:7233",
+		"TEMPORAL_NAMESPACE":     "sales",
+		"TASK_QUEUE":             "q",
+		"DATABASE_URL":           "postgres://db/x",
+		"DATA_DIR":               "/var/lib/sf",
+		"HTTP_ADDR":              ":9090",
+		"POLICY_FILE":            "/etc/policy.json",
+		"CALENDAR_FILE":          "/etc/calendar.ics",
+		"LOG_LEVEL":              "debug",
+		"SEED_DEMO":              "true",
+		"TEMPORAL_CLI":           "/opt/temporal",
+		"TEMPORAL_UI_PORT":       "9233",
+		"SMTP_ADDR":              "mail.example.com:587",
+		"SMTP_FROM":              "Salesflow <sf@example.com>",
+		"SMTP_USERNAME":          "sf",
+		"SMTP_PASSWORD":          "pw",
+		"WEBHOOK_URL":            "https://hooks.example.com/salesflow",
+		"WEBHOOK_SECRET":         "s3cret",
+		"JWT_JWKS_URL":           "https://idp.example.com/.well-known/jwks.json",
+		"JWT_PUBLIC_KEY_FILE":    publicKeyFile(t),
+		"JWT_ISSUER":             "https://idp.example.com/",
+		"JWT_AUDIENCE":           "salesflow",
+		"JWT_STAFF_CLAIM":        "preferred_username",
+		"JWT_ROLE_CLAIM":         "salesflow_role",
+		"RATE_LIMIT":             "5.5",
+		"RATE_BURST":             "7",
+		"CLASSIFY_WINDOW_MONTHS": "2",
+		"CLASSIFY_XYZ_MONTHS":    "12",
+		"CLASSIFY_CRON":          "30 1 * * *",
 	}
 	// Variables that are only valid together with others.
 	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}

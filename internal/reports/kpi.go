@@ -1,0 +1,395 @@
+package reports
+
+import (
+	"context"
+	"strings"
+	"strconv"
+	"os"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/models"
+)
+
+// KPIReport is the indicators of each rep over [From, To).
+type KPIReport struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Reps has one row per rep with any figure in the period, and one per
+	// rep named in the filter's Owners (within scope), by staff ID.
+	Reps []KPIRow `json:"reps"`
+}
+
+// KPIRow is one rep's indicators; see the package documentation for the
+// exact rules.
+type KPIRow struct {
+	Owner string `json:"owner"`
+	Name  string `json:"name"`
+	// ClientsInInitialStage counts the distinct clients with a deal of the
+	// rep that was open in the presentation stage at To.
+	ClientsInInitialStage int `json:"clients_in_initial_stage"`
+	// FirstSales are the won deals closed in the period that are their
+	// client's first won deal ever; RepeatSales the other won deals closed
+	// in the period; OtherProductSales those repeat sales whose client had
+	// never won a deal of the same product before.
+	FirstSales        Sales `json:"first_sales"`
+	RepeatSales       Sales `json:"repeat_sales"`
+	OtherProductSales Sales `json:"other_product_sales"`
+	// Prospects counts the clients whose first deal ever was created in the
+	// period (by this rep); Converted those of them with a won deal closed
+	// before To; ConversionPercent is their share, nil when no prospects.
+	Prospects                   int      `json:"prospects"`
+	ProspectsConverted          int      `json:"prospects_converted"`
+	ProspectConversionPercent   *float64 `json:"prospect_conversion_percent"`
+	LostClients                 int      `json:"lost_clients"`
+	RestoredClients             int      `json:"restored_clients"`
+	ControlPointsDone           int      `json:"control_points_done"`
+	ControlPointsOnTime         int      `json:"control_points_on_time"`
+	ControlPointsOnTimePercent  *float64 `json:"control_points_on_time_percent"`
+	Complaints                  int      `json:"complaints"`
+	WonDeals                    int      `json:"won_deals"`
+	ComplaintsPer100ClosedDeals *float64 `json:"complaints_per_100_closed"`
+}
+
+// Sales is a number of won deals and their net sum: payments minus refunds
+// recorded on the deals.
+type Sales struct {
+	Count int          `json:"count"`
+	Sum   money.Amount `json:"sum"`
+}
+
+// kpiPart computes some of the indicators and returns how to set them on
+// the rows (row returns a rep's row, creating it).
+type kpiPart func(db *gorm.DB, f Filter, from, to time.Time) (func(row func(owner string) *KPIRow), error)
+
+// kpiParts are the KPI report's queries, independent of each other.
+var kpiParts = []kpiPart{kpiControlPoints, kpiProspects, kpiSales, kpiClientChanges, kpiInitialStage, kpiComplaints}
+
+// KPI computes the indicators per rep over [f.From, f.To). Each part is one
+// GROUP BY owner query over a range of one of the indexes EnsureIndexes
+// creates. What depends on a client's other deals (the kind of a sale, a
+// client's first deal and first win) is read from what the read model
+// keeps (models.Deal.SaleKind and NewProduct, models.Client.FirstDealID,
+// FirstDealAt and FirstWonAt), never searched for. The parts run as
+// readParts says: concurrently on PostgreSQL, each with its own snapshot.
+func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
+	from, to, err := f.period()
+	if err != nil {
+		return nil, err
+	}
+	applies := make([]func(func(string) *KPIRow), len(kpiParts))
+	fns := make([]func(tx *gorm.DB) error, len(kpiParts))
+	for i, part := range kpiParts {
+		if v := os.Getenv("ZZ_PARTS"); v != "" && !strings.Contains(v, strconv.Itoa(i)) {
+			part = func(*gorm.DB, Filter, time.Time, time.Time) (func(func(string) *KPIRow), error) {
+				return func(func(string) *KPIRow) {}, nil
+			}
+		}
+		fns[i] = func(tx *gorm.DB) error {
+			var err error
+			if v := os.Getenv("ZZ_PAR"); v != "" && postgres(tx) && (os.Getenv("ZZ_PAR_EXCEPT") == "" || i != 4) {
+				tx.Exec("SET LOCAL max_parallel_workers_per_gather = " + v)
+			}
+			applies[i], err = part(tx, f, from, to)
+			return err
+		}
+	}
+	if err := readParts(ctx, db, fns...); err != nil {
+		return nil, err
+	}
+
+	rows := map[string]*KPIRow{}
+	row := func(owner string) *KPIRow {
+		r, ok := rows[owner]
+		if !ok {
+			r = &KPIRow{Owner: owner}
+			rows[owner] = r
+		}
+		return r
+	}
+	for _, o := range f.Owners {
+		if f.Scope.Includes(o) {
+			row(o)
+		}
+	}
+	for _, apply := range applies {
+		apply(row)
+	}
+
+	report := &KPIReport{From: from, To: to, Reps: []KPIRow{}}
+	owners := make([]string, 0, len(rows))
+	for o := range rows {
+		owners = append(owners, o)
+	}
+	slices.Sort(owners)
+	var names []struct{ ID, Name string }
+	if len(owners) > 0 {
+		err := db.WithContext(ctx).Model(&models.Staff{}).Select("id, name").Where("id IN ?", owners).Scan(&names).Error
+		if err != nil {
+			return nil, fmt.Errorf("kpi: staff names: %w", err)
+		}
+	}
+	for _, n := range names {
+		if r, ok := rows[n.ID]; ok {
+			r.Name = n.Name
+		}
+	}
+	for _, o := range owners {
+		r := rows[o]
+		r.ProspectConversionPercent = percent(r.ProspectsConverted, r.Prospects)
+		r.ControlPointsOnTimePercent = percent(r.ControlPointsOnTime, r.ControlPointsDone)
+		r.ComplaintsPer100ClosedDeals = percent(r.Complaints, r.WonDeals)
+		report.Reps = append(report.Reps, *r)
+	}
+	return report, nil
+}
+
+// ownerCount is a count per rep.
+type ownerCount struct {
+	Owner string
+	N     int
+}
+
+// kpiInitialStage counts the clients in the initial stage at To: of the
+// deals that entered the presentation stage before To, those that had
+// neither moved to the offer stage nor closed by To. Three disjoint
+// branches, each served by an index.
+func kpiInitialStage(db *gorm.DB, f Filter, _, to time.Time) (func(func(string) *KPIRow), error) {
+	open := f.deals(db, true).Select("d.owner, d.client_id").
+		Where("d.offer_at IS NULL AND d.closed_at IS NULL AND d.presentation_at < ?", to)
+	movedLater := f.deals(db, true).Select("d.owner, d.client_id").
+		Where("d.offer_at >= ? AND d.presentation_at < ?", to, to)
+	closedLater := f.deals(db, true).Select("d.owner, d.client_id").
+		Where("d.offer_at IS NULL AND d.closed_at >= ? AND d.presentation_at < ?", to, to)
+	var counts []ownerCount
+	err := db.Raw("SELECT owner, COUNT(DISTINCT client_id) AS n FROM (? UNION ALL ? UNION ALL ?) AS p GROUP BY owner",
+		open, movedLater, closedLater).Scan(&counts).Error
+	if err != nil {
+		return nil, fmt.Errorf("kpi: initial stage: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range counts {
+			row(g.Owner).ClientsInInitialStage = g.N
+		}
+	}, nil
+}
+
+// kpiSales sums the won deals closed in the period by the kind of sale the
+// read model stored on them: first or repeat, and among repeat sales the
+// new product lines. One pass over the period's won deals in the covering
+// index on (status, closed_at, ...).
+func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+	const net = "d.paid_amount - d.refunded_amount"
+	var sales []struct {
+		Owner                      string
+		Won, FirstN, RepeatN, NewN int
+		FirstNet, RepeatNet        int64
+		NewNet                     int64
+	}
+	// Literals rather than parameters for the kinds and the status, so the
+	// plan does not depend on their values.
+	err := f.deals(db, true).
+		Select("d.owner, COUNT(*) AS won, "+
+			"SUM(CASE WHEN d.sale_kind = 'first' THEN 1 ELSE 0 END) AS first_n, "+
+			"SUM(CASE WHEN d.sale_kind = 'first' THEN "+net+" ELSE 0 END) AS first_net, "+
+			"SUM(CASE WHEN d.sale_kind = 'repeat' THEN 1 ELSE 0 END) AS repeat_n, "+
+			"SUM(CASE WHEN d.sale_kind = 'repeat' THEN "+net+" ELSE 0 END) AS repeat_net, "+
+			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN 1 ELSE 0 END) AS new_n, "+
+			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN "+net+" ELSE 0 END) AS new_net").
+		Where("d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?", from, to).
+		Group("d.owner").Scan(&sales).Error
+	if err != nil {
+		return nil, fmt.Errorf("kpi: sales: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range sales {
+			r := row(g.Owner)
+			r.WonDeals = g.Won
+			r.FirstSales = Sales{Count: g.FirstN, Sum: money.Amount(g.FirstNet)}
+			r.RepeatSales = Sales{Count: g.RepeatN, Sum: money.Amount(g.RepeatNet)}
+			r.OtherProductSales = Sales{Count: g.NewN, Sum: money.Amount(g.NewNet)}
+		}
+	}, nil
+}
+
+// kpiProspects counts the clients whose first deal ever (as the read model
+// keeps it on the client) was created in the period, by that deal's owner
+// when the deal matches the filter, and those of them first won before To.
+// The clients are a range of the index on first_deal_at; their first deals
+// the same range of the index on deals (created_at, ...): a client's
+// first_deal_at is its first deal's created_at (which never changes), so
+// the two ranges merge on it in one ordered pass, the ID picking the deal.
+func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+	var prospects []struct {
+		Owner     string
+		N, Bought int
+	}
+	q := f.people(db.Table("clients AS c").
+		Joins("JOIN deals AS d ON d.created_at = c.first_deal_at AND d.id = c.first_deal_id"), "d.owner").
+		Select("d.owner, COUNT(*) AS n, SUM(CASE WHEN c.first_won_at < ? THEN 1 ELSE 0 END) AS bought", to).
+		Where("c.first_deal_at >= ? AND c.first_deal_at < ? AND d.created_at >= ? AND d.created_at < ?", from, to, from, to)
+	if f.Product != "" {
+		q = q.Where("d.product = ?", f.Product)
+	}
+	if f.Segment != "" {
+		q = q.Where("c.segment = ?", f.Segment)
+	}
+	if err := q.Group("d.owner").Scan(&prospects).Error; err != nil {
+		return nil, fmt.Errorf("kpi: prospects: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range prospects {
+			r := row(g.Owner)
+			r.Prospects, r.ProspectsConverted = g.N, g.Bought
+		}
+	}, nil
+}
+
+// kpiClientChanges counts the classification's history entries of the
+// period that found a client lost or restored, by the rep they name.
+func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+	var changes []struct {
+		Owner          string
+		Lost, Restored int
+	}
+	q := f.people(db.Table("client_class_changes AS c"), "c.owner").
+		Select("c.owner, SUM(CASE WHEN c.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
+			"SUM(CASE WHEN c.category = 'restored' THEN 1 ELSE 0 END) AS restored").
+		// Literals (models.CategoryLost, models.CategoryRestored), so the
+		// partial index on these entries serves.
+		Where("c.category IN ('lost', 'restored') AND c.as_of >= ? AND c.as_of < ?", from, to)
+	if f.Segment != "" {
+		q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+	}
+	if err := q.Group("c.owner").Scan(&changes).Error; err != nil {
+		return nil, fmt.Errorf("kpi: client changes: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range changes {
+			r := row(g.Owner)
+			r.LostClients, r.RestoredClients = g.Lost, g.Restored
+		}
+	}, nil
+}
+
+var zzOldPoints bool
+
+func ZZSetOldPoints(b bool) { zzOldPoints = b }
+
+// kpiControlPoints counts the control points of deals done in the period,
+// and those done by the time they would turn overdue, by their owner.
+//
+// Over a year these are more than a million points, too many to hash by
+// owner in time. So the owners come first, from a skip scan of the partial
+// index on done points of deals by (owner, done_at, ...): each step finds
+// the next owner with MIN, one index probe per owner. Then each owner's
+// points of the period are one range of that index, counted in index order
+// without grouping: a LATERAL subquery on PostgreSQL; on SQLite, which has
+// no LATERAL, two correlated subqueries.
+func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+	// Literals, so the partial index on done points of deals serves.
+	const donePoints = "p.subject_type = 'deal' AND p.status = 'done'"
+	owners := func() *gorm.DB {
+		return f.people(db.Table("control_points AS p"), "p.owner").Select("MIN(p.owner)").Where(donePoints)
+	}
+	period := func(sel string) *gorm.DB {
+		q := db.Table("control_points AS p").Select(sel).
+			Where(donePoints+" AND p.owner = o.owner AND p.done_at >= ? AND p.done_at < ?", from, to)
+		if f.Product != "" || f.Segment != "" {
+			q = q.Where("p.subject_id IN (?)", f.dealIDs(db))
+		}
+		return q
+	}
+	const (
+		skipScan = "WITH RECURSIVE o(owner) AS (? UNION ALL SELECT (?) FROM o WHERE o.owner IS NOT NULL) "
+		done     = "COUNT(*)"
+		onTime   = "SUM(CASE WHEN p.done_at <= p.overdue_at THEN 1 ELSE 0 END)"
+	)
+	first, next := owners(), owners().Where("p.owner > o.owner")
+	var q *gorm.DB
+	if zzOldPoints {
+		q = f.people(db.Table("control_points AS p"), "p.owner").
+			Select("p.owner, COUNT(*) AS done, SUM(CASE WHEN p.done_at <= p.overdue_at THEN 1 ELSE 0 END) AS on_time").
+			Where("p.subject_type = 'deal' AND p.status = 'done' AND p.done_at >= ? AND p.done_at < ?", from, to).Group("p.owner")
+	} else if postgres(db) {
+		q = db.Raw(skipScan+"SELECT o.owner, x.done, x.on_time FROM o CROSS JOIN LATERAL (?) AS x "+
+			"WHERE o.owner IS NOT NULL AND x.done > 0", first, next, period(done+" AS done, "+onTime+" AS on_time"))
+	} else {
+		q = db.Raw(skipScan+"SELECT owner, done, on_time FROM (SELECT o.owner, (?) AS done, (?) AS on_time "+
+			"FROM o WHERE o.owner IS NOT NULL) AS x WHERE done > 0", first, next, period(done), period(onTime))
+	}
+	var points []struct {
+		Owner        string
+		Done, OnTime int
+	}
+	if err := q.Scan(&points).Error; err != nil {
+		return nil, fmt.Errorf("kpi: control points: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range points {
+			r := row(g.Owner)
+			r.ControlPointsDone, r.ControlPointsOnTime = g.Done, g.OnTime
+		}
+	}, nil
+}
+
+// kpiComplaints counts the complaints registered in the period, by
+// assignee.
+func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+	var counts []ownerCount
+	q := f.people(db.Table("complaints AS m"), "m.assignee").
+		Select("m.assignee AS owner, COUNT(*) AS n").
+		Where("m.registered_at >= ? AND m.registered_at < ?", from, to)
+	if f.Segment != "" {
+		q = q.Where("m.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+	}
+	if f.Product != "" {
+		q = q.Where("m.deal_id IN (SELECT id FROM deals WHERE product = ?)", f.Product)
+	}
+	if err := q.Group("m.assignee").Scan(&counts).Error; err != nil {
+		return nil, fmt.Errorf("kpi: complaints: %w", err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range counts {
+			row(g.Owner).Complaints = g.N
+		}
+	}, nil
+}
+
+// dealIDs selects the IDs of the deals of the filter's product and segment
+// (any owner: the caller restricts by its own owner column).
+func (f Filter) dealIDs(db *gorm.DB) *gorm.DB {
+	q := db.Table("deals AS x").Select("x.id")
+	if f.Product != "" {
+		q = q.Where("x.product = ?", f.Product)
+	}
+	if f.Segment != "" {
+		q = q.Where("x.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+	}
+	return q
+}
+
+// Table returns one row per rep.
+func (r *KPIReport) Table() Table {
+	t := Table{Header: []string{"owner", "name", "clients_in_initial_stage",
+		"first_sales", "first_sales_sum", "prospects", "prospects_converted", "prospect_conversion_percent",
+		"repeat_sales", "repeat_sales_sum", "other_product_sales", "other_product_sales_sum",
+		"lost_clients", "restored_clients",
+		"control_points_done", "control_points_on_time", "control_points_on_time_percent",
+		"complaints", "won_deals", "complaints_per_100_closed"}}
+	for _, k := range r.Reps {
+		t.Rows = append(t.Rows, []string{k.Owner, k.Name, cellInt(k.ClientsInInitialStage),
+			cellInt(k.FirstSales.Count), cellMoney(k.FirstSales.Sum),
+			cellInt(k.Prospects), cellInt(k.ProspectsConverted), cellPercent(k.ProspectConversionPercent),
+			cellInt(k.RepeatSales.Count), cellMoney(k.RepeatSales.Sum),
+			cellInt(k.OtherProductSales.Count), cellMoney(k.OtherProductSales.Sum),
+			cellInt(k.LostClients), cellInt(k.RestoredClients),
+			cellInt(k.ControlPointsDone), cellInt(k.ControlPointsOnTime), cellPercent(k.ControlPointsOnTimePercent),
+			cellInt(k.Complaints), cellInt(k.WonDeals), cellPercent(k.ComplaintsPer100ClosedDeals)})
+	}
+	return t
+}
