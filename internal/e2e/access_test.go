@@ -136,6 +136,15 @@ var matrix = []access{
 		[3][3]int{{403, 404, 404}, {422, 422, 404}, {422, 422, 422}}},
 	{"GET", "/api/v1/complaints/:id/history", onComplaint("/history", nil), scoped(200)},
 	{"GET", "/api/v1/reports/complaints", at("/api/v1/reports/complaints", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/funnel", at("/api/v1/reports/funnel", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/losses", at("/api/v1/reports/losses", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/kpi", at("/api/v1/reports/kpi", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/stuck", at("/api/v1/reports/stuck", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/roadmap", at("/api/v1/reports/roadmap", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/clients", at("/api/v1/reports/clients", nil), same(200, 200, 200)},
+	{"GET", "/api/v1/reports/clients/:id/history", func(w *world, o string) (string, any) {
+		return "/api/v1/reports/clients/" + w.clients[o] + "/history", nil
+	}, scoped(200)},
 	{"GET", "/api/v1/notifications", at("/api/v1/notifications", nil), same(200, 200, 200)},
 	{"POST", "/api/v1/notifications/:id/read", at("/api/v1/notifications/nope/read", nil), same(404, 404, 404)},
 	{"GET", "/api/v1/me/preferences", at("/api/v1/me/preferences", nil), same(200, 200, 200)},

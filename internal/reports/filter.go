@@ -92,6 +92,12 @@ func seconds(db *gorm.DB, a, b string) string {
 // short aggregate queries run: seconds instead of milliseconds at a million
 // deals).
 func read(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return readTx(ctx, db, true, fn)
+}
+
+// readTx is read; without workers, PostgreSQL plans the transaction's
+// queries without parallel workers.
+func readTx(ctx context.Context, db *gorm.DB, workers bool, fn func(tx *gorm.DB) error) error {
 	db = db.WithContext(ctx)
 	if !postgres(db) {
 		return db.Transaction(fn)
@@ -100,17 +106,32 @@ func read(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
 			return err
 		}
+		if !workers {
+			if err := tx.Exec("SET LOCAL max_parallel_workers_per_gather = 0").Error; err != nil {
+				return err
+			}
+		}
 		return fn(tx)
 	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 }
 
+// concurrentParts is how many parts of a report run at once on
+// PostgreSQL. Two: database/sql keeps two idle connections by default, so
+// more parts would open fresh connections (with cold catalog caches) at
+// every report; and the development machine has two cores.
+const concurrentParts = 2
+
 // readParts runs independent parts of a report. On PostgreSQL, outside a
-// caller's transaction, they run concurrently, each in its own read
-// transaction (and snapshot) on its own connection, so the report takes as
-// long as its slowest part rather than their sum. Otherwise (SQLite, whose
-// store has one connection, or a caller's transaction) they run one after
-// the other in one read transaction.
-func readParts(ctx context.Context, db *gorm.DB, parts ...func(tx *gorm.DB) error) error {
+// caller's transaction, they run concurrently, concurrentParts at a time in
+// the order given (the longest should come first), each in its own read
+// transaction (and snapshot) on its own connection, so the report takes
+// about as long as its slowest part rather than their sum; workers says
+// whether each part may use parallel workers besides (parts that run side
+// by side on few cores do better without: a part's workers take the cores
+// the other parts need). Otherwise (SQLite, whose store has one
+// connection, or a caller's transaction) they run one after the other in
+// one read transaction, as the caller's settings say.
+func readParts(ctx context.Context, db *gorm.DB, workers bool, parts ...func(tx *gorm.DB) error) error {
 	if _, inTx := db.Statement.ConnPool.(gorm.TxCommitter); !postgres(db) || inTx {
 		return read(ctx, db, func(tx *gorm.DB) error {
 			for _, part := range parts {
@@ -122,20 +143,18 @@ func readParts(ctx context.Context, db *gorm.DB, parts ...func(tx *gorm.DB) erro
 		})
 	}
 	errs := make([]error, len(parts))
+	slots := make(chan struct{}, concurrentParts)
 	var wg sync.WaitGroup
-	slots := make(chan struct{}, ZZSlots)
 	for i, part := range parts {
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			errs[i] = read(ctx, db, part)
+			errs[i] = readTx(ctx, db, workers, part)
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
-
-var ZZSlots = 100
 
 // percent returns part*100/whole rounded to one decimal, or nil when whole
 // is 0.

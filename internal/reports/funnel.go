@@ -72,7 +72,7 @@ func Funnel(ctx context.Context, db *gorm.DB, f Filter) (*FunnelReport, error) {
 	}
 	var groups []funnelGroup
 	var medians []*int64
-	err = readParts(ctx, db,
+	err = readParts(ctx, db, true,
 		func(tx *gorm.DB) error {
 			var err error
 			groups, err = funnelGroups(cohort(tx))

@@ -15,7 +15,8 @@ import (
 // load should be followed by VACUUM ANALYZE.
 var Indexes = []string{
 	// Funnel: its cohort, created_at in the period, with the filter's
-	// columns and everything it counts.
+	// columns and everything it counts. KPI prospects: the first deals
+	// created in the period, by (created_at, id).
 	"CREATE INDEX IF NOT EXISTS idx_reports_deals_created ON deals (created_at, owner, product, client_id, status, stage, " +
 		"lost_stage, presentation_at, offer_at, contract_at, payment_at, event_at, close_at, closed_at, id)",
 	// Losses and KPI sales: deals won or lost with closed_at in the period,
@@ -29,11 +30,12 @@ var Indexes = []string{
 	"CREATE INDEX IF NOT EXISTS idx_reports_clients_first_deal ON clients (first_deal_at, first_deal_id, first_won_at, segment)",
 	// KPI clients in the initial stage at To: deals still in presentation
 	// now, deals that moved to the offer stage after To, deals closed in
-	// presentation after To.
+	// presentation after To; each with the filter's columns.
 	"CREATE INDEX IF NOT EXISTS idx_reports_deals_in_presentation ON deals (presentation_at, owner, product, client_id) " +
 		"WHERE offer_at IS NULL AND closed_at IS NULL",
-	"CREATE INDEX IF NOT EXISTS idx_reports_deals_offer ON deals (offer_at, presentation_at)",
-	"CREATE INDEX IF NOT EXISTS idx_reports_deals_closed_in_presentation ON deals (closed_at, presentation_at) WHERE offer_at IS NULL",
+	"CREATE INDEX IF NOT EXISTS idx_reports_deals_offered ON deals (offer_at, presentation_at, owner, product, client_id)",
+	"CREATE INDEX IF NOT EXISTS idx_reports_deals_closed_unoffered ON deals (closed_at, presentation_at, owner, product, client_id) " +
+		"WHERE offer_at IS NULL",
 	// Stuck: open deals by their last update.
 	"CREATE INDEX IF NOT EXISTS idx_reports_deals_idle ON deals (updated_at, owner, product, client_id, waiting_on) WHERE status = 'open'",
 	// Roadmap: the columns of some reps' deals (everyone's skip-scan the
@@ -67,6 +69,11 @@ var ObsoleteIndexes = []string{
 	"idx_reports_deals_client_created",
 	// Replaced by idx_reports_points_done_owner (owner first).
 	"idx_reports_points_done",
+	// Replaced by idx_reports_deals_offered and
+	// idx_reports_deals_closed_unoffered, which cover the owner, product
+	// and client (for a past To these ranges hold many deals).
+	"idx_reports_deals_offer",
+	"idx_reports_deals_closed_in_presentation",
 }
 
 // EnsureIndexes creates the indexes the reports need (see Indexes) when

@@ -2,9 +2,6 @@ package reports
 
 import (
 	"context"
-	"strings"
-	"strconv"
-	"os"
 	"fmt"
 	"slices"
 	"time"
@@ -84,21 +81,13 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 	applies := make([]func(func(string) *KPIRow), len(kpiParts))
 	fns := make([]func(tx *gorm.DB) error, len(kpiParts))
 	for i, part := range kpiParts {
-		if v := os.Getenv("ZZ_PARTS"); v != "" && !strings.Contains(v, strconv.Itoa(i)) {
-			part = func(*gorm.DB, Filter, time.Time, time.Time) (func(func(string) *KPIRow), error) {
-				return func(func(string) *KPIRow) {}, nil
-			}
-		}
 		fns[i] = func(tx *gorm.DB) error {
 			var err error
-			if v := os.Getenv("ZZ_PAR"); v != "" && postgres(tx) && (os.Getenv("ZZ_PAR_EXCEPT") == "" || i != 4) {
-				tx.Exec("SET LOCAL max_parallel_workers_per_gather = " + v)
-			}
 			applies[i], err = part(tx, f, from, to)
 			return err
 		}
 	}
-	if err := readParts(ctx, db, fns...); err != nil {
+	if err := readParts(ctx, db, false, fns...); err != nil {
 		return nil, err
 	}
 
@@ -276,10 +265,6 @@ func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 	}, nil
 }
 
-var zzOldPoints bool
-
-func ZZSetOldPoints(b bool) { zzOldPoints = b }
-
 // kpiControlPoints counts the control points of deals done in the period,
 // and those done by the time they would turn overdue, by their owner.
 //
@@ -311,11 +296,7 @@ func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 	)
 	first, next := owners(), owners().Where("p.owner > o.owner")
 	var q *gorm.DB
-	if zzOldPoints {
-		q = f.people(db.Table("control_points AS p"), "p.owner").
-			Select("p.owner, COUNT(*) AS done, SUM(CASE WHEN p.done_at <= p.overdue_at THEN 1 ELSE 0 END) AS on_time").
-			Where("p.subject_type = 'deal' AND p.status = 'done' AND p.done_at >= ? AND p.done_at < ?", from, to).Group("p.owner")
-	} else if postgres(db) {
+	if postgres(db) {
 		q = db.Raw(skipScan+"SELECT o.owner, x.done, x.on_time FROM o CROSS JOIN LATERAL (?) AS x "+
 			"WHERE o.owner IS NOT NULL AND x.done > 0", first, next, period(done+" AS done, "+onTime+" AS on_time"))
 	} else {
