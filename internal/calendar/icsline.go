@@ -110,8 +110,10 @@ func isName(s string) bool {
 }
 
 // textList splits a TEXT value on unescaped commas and unescapes each item
-// (\\, \; \, and \n).
+// (\\, \; \, and \n). Bytes that are not UTF-8 become U+FFFD, so every
+// calendar survives a JSON round trip.
 func textList(v string) []string {
+	v = strings.ToValidUTF8(v, "\uFFFD")
 	var out []string
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
