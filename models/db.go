@@ -53,19 +53,22 @@ func Open(url string) (*gorm.DB, error) {
 // migrations when several workers and API servers start at once.
 const migrateLock = 0x5a1e5f10
 
-// migrate creates or updates the tables. On PostgreSQL it holds an advisory
-// lock on one connection meanwhile, so concurrent starts do not race to
-// create the same table.
-func migrate(db *gorm.DB) error {
+// migrate creates or updates the tables.
+func migrate(db *gorm.DB) error { return Locked(db, migrateOn) }
+
+// Locked runs a schema change fn on one connection of db. On PostgreSQL it
+// holds the migration advisory lock meanwhile, so processes starting at
+// once do not race to create the same table or index.
+func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 	if db.Dialector.Name() != "postgres" {
-		return migrateOn(db)
+		return fn(db)
 	}
 	return db.Connection(func(conn *gorm.DB) error {
 		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrateLock).Error; err != nil {
 			return err
 		}
 		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrateLock)
-		return migrateOn(conn)
+		return fn(conn)
 	})
 }
 

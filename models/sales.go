@@ -30,6 +30,9 @@ WHERE f.n = 1 AND clients.id = f.client_id AND (clients.first_deal_id IS NULL OR
 	`UPDATE clients SET first_won_at = w.at
 FROM (SELECT client_id, MIN(closed_at) AS at FROM deals WHERE status = 'won' GROUP BY client_id) AS w
 WHERE clients.id = w.client_id AND (clients.first_won_at IS NULL OR clients.first_won_at <> w.at)`,
+	// Clients whose only wins were cancelled have none.
+	`UPDATE clients SET first_won_at = NULL
+WHERE first_won_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deals WHERE deals.client_id = clients.id AND deals.status = 'won')`,
 }
 
 // RefreshSales recomputes, from the deals as they are now, what SyncDeal

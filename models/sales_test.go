@@ -33,6 +33,10 @@ func TestRefreshSales(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// c2 was marked won when d5 was won, before it was cancelled.
+		if err := db.Model(&models.Client{}).Where("id = ?", "c2").Update("first_won_at", day(5)).Error; err != nil {
+			t.Fatal(err)
+		}
 		for range 2 {
 			if err := models.RefreshSales(t.Context(), db); err != nil {
 				t.Fatal(err)

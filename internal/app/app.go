@@ -24,6 +24,7 @@ import (
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/config"
+	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -68,11 +69,14 @@ func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (clien
 	return c, db, nil
 }
 
-// Store opens (and migrates) the read model, seeding the demo staff when
-// configured to.
+// Store opens (and migrates) the read model, creates the indexes the
+// reports need, and seeds the demo staff when configured to.
 func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	db, err := models.Open(cfg.StoreURL())
 	if err != nil {
+		return nil, err
+	}
+	if err := models.Locked(db.WithContext(ctx), reports.EnsureIndexes); err != nil {
 		return nil, err
 	}
 	if cfg.SeedDemo {

@@ -6,14 +6,15 @@
 // classification entry's owner) is in scope count, and the zero Scope sees
 // nothing. Owners narrows the scope, never widens it.
 //
-// SQL only selects and aggregates (GROUP BY, COUNT, SUM, CASE on the
-// indexes EnsureIndexes creates); no query runs per row. What depends on a
-// client's other deals is not searched for but read from what the read
-// model keeps (see KPI below). The
-// same queries run on PostgreSQL and SQLite, except the two places where a
-// dialect needs its own form for the same figure: whole seconds between two
-// times, and the funnel's medians (percentile_disc on PostgreSQL, ROW_NUMBER
-// on SQLite). Figures are then computed in Go, the same on both stores.
+// SQL only selects and aggregates (GROUP BY, COUNT, SUM, CASE, recursive
+// skip scans, on the indexes EnsureIndexes creates); no query runs per
+// row. What depends on a client's other deals is not searched for but read
+// from what the read model keeps (see KPI below). The same queries run on
+// PostgreSQL and SQLite, except where a dialect needs its own form for the
+// same figure: whole seconds between two times, the funnel's medians
+// (percentile_disc on PostgreSQL, ROW_NUMBER on SQLite) and the KPI's
+// control points (a LATERAL count per owner on PostgreSQL, a GROUP BY on
+// SQLite). Figures are then computed in Go, the same on both stores.
 //
 // Conventions: a period is [From, To) in UTC (a row at exactly From counts,
 // one at exactly To does not). Money is in minor units (money.Amount);
