@@ -142,15 +142,21 @@ func (s *server) stuckReport(c echo.Context, f reports.Filter) (*reports.StuckRe
 	return reports.Stuck(c.Request().Context(), s.DB, f, time.Now().UTC(), time.Duration(doc.Deal.ContactInterval))
 }
 
-// roadmapReport pages through the clients' road map (limit, cursor).
-func (s *server) roadmapReport(c echo.Context) error {
+// pageFilter reads the shared filter and the page size of a paged report.
+func (s *server) pageFilter(c echo.Context) (reports.Filter, int, error) {
 	p := problems{}
 	f, err := s.reportFilter(c, p)
 	if err != nil {
-		return err
+		return f, 0, err
 	}
 	limit := limitParam(c, p)
-	if err := p.err(); err != nil {
+	return f, limit, p.err()
+}
+
+// roadmapReport pages through the clients' road map (limit, cursor).
+func (s *server) roadmapReport(c echo.Context) error {
+	f, limit, err := s.pageFilter(c)
+	if err != nil {
 		return err
 	}
 	r, err := reports.Roadmap(c.Request().Context(), s.DB, f, limit, c.QueryParam("cursor"))
@@ -164,13 +170,8 @@ func (s *server) roadmapReport(c echo.Context) error {
 // (category, abc, xyz, limit, cursor) with the counts of the whole
 // selection.
 func (s *server) clientsReport(c echo.Context) error {
-	p := problems{}
-	f, err := s.reportFilter(c, p)
+	f, limit, err := s.pageFilter(c)
 	if err != nil {
-		return err
-	}
-	limit := limitParam(c, p)
-	if err := p.err(); err != nil {
 		return err
 	}
 	r, err := classify.Report(c.Request().Context(), s.DB, classify.ReportFilter{

@@ -112,3 +112,17 @@ func f64(v float64) *float64 { return &v }
 func i64(v int64) *int64     { return &v }
 
 const day = int64(86400)
+
+// runner returns a function running report on db for a filter over the
+// fixtures' period, failing the test on an error.
+func runner[R any](t *testing.T, db *gorm.DB, report func(context.Context, *gorm.DB, reports.Filter) (R, error)) func(reports.Filter) R {
+	return func(f reports.Filter) R {
+		t.Helper()
+		f.From, f.To = from, to
+		r, err := report(context.Background(), db, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+}

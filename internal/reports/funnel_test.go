@@ -71,15 +71,7 @@ func TestFunnel(t *testing.T) {
 		funnelFixture(t, db)
 		admin, mgr, alice := scopes(t, db)
 		ctx := context.Background()
-		run := func(f reports.Filter) *reports.FunnelReport {
-			t.Helper()
-			f.From, f.To = from, to
-			r, err := reports.Funnel(ctx, db, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
+		run := runner(t, db, reports.Funnel)
 
 		// The manager sees F1, F4, F5, F6, F7, F8, F9, F10 (bob's), F12: 9
 		// deals; not F2 (created at To), F3 (before From), F11 (carol's).

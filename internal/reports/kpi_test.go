@@ -144,15 +144,7 @@ func TestKPI(t *testing.T) {
 			t.Errorf("sale kinds %q, want %q", kinds, want)
 		}
 		ctx := context.Background()
-		run := func(f reports.Filter) *reports.KPIReport {
-			t.Helper()
-			f.From, f.To = from, to
-			r, err := reports.KPI(ctx, db, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
+		run := runner(t, db, reports.KPI)
 
 		// alice:
 		//   initial stage at To: cD (D1 moved on after To, D2 still in

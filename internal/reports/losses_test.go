@@ -1,7 +1,6 @@
 package reports_test
 
 import (
-	"context"
 	"reflect"
 	"testing"
 
@@ -47,16 +46,7 @@ func TestLosses(t *testing.T) {
 			newDeal("O1", "lc1", "alice", "p1", at("2026-02-01T00:00:00Z")),
 		)
 		admin, mgr, alice := scopes(t, db)
-		ctx := context.Background()
-		run := func(f reports.Filter) *reports.LossesReport {
-			t.Helper()
-			f.From, f.To = from, to
-			r, err := reports.Losses(ctx, db, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
+		run := runner(t, db, reports.Losses)
 		none := []reports.LossReason{}
 
 		// The manager: lost L1 L2 L3 L4 L5 L8 (6); won W1 W2 (2).
