@@ -86,7 +86,7 @@ type Client struct {
 	// FirstDealID and FirstDealAt name the client's first deal (earliest
 	// created, ties by ID) and FirstWonAt when its first deal was won: the
 	// KPI report's prospects and their conversion. Kept by SyncDeal.
-	FirstDealID string `gorm:"size:64"`
+	FirstDealID string     `gorm:"size:64"`
 	FirstDealAt *time.Time `gorm:"index"`
 	FirstWonAt  *time.Time
 }

@@ -123,9 +123,9 @@ func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) er
 // exists; a run still going when the next is due makes that one skip.
 func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf any, taskQueue string) error {
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:     id,
-		Spec:   client.ScheduleSpec{CronExpressions: []string{cron}},
-		Action: &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue},
+		ID:      id,
+		Spec:    client.ScheduleSpec{CronExpressions: []string{cron}},
+		Action:  &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue},
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 	})
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
