@@ -225,8 +225,8 @@ func ComplaintReport(ctx context.Context, db *gorm.DB, scope Scope, from, to tim
 	}
 	s.TimeToAcknowledge = durationStats(toAck)
 	s.TimeToClose = durationStats(toClose)
-	s.ClosedOnTimePercent = percent(s.ClosedOnTime, s.Closed)
-	s.ComplaintsPer100ClosedDeals = percent(s.Total, s.ClosedDeals)
+	s.ClosedOnTimePercent = Percent(s.ClosedOnTime, s.Closed)
+	s.ComplaintsPer100ClosedDeals = Percent(s.Total, s.ClosedDeals)
 	return s, nil
 }
 
@@ -254,9 +254,9 @@ func nearestRank(sorted []int64, p int) int64 {
 	return sorted[max(rank, 1)-1]
 }
 
-// percent returns part*100/whole rounded to one decimal, or nil when whole
-// is 0.
-func percent(part, whole int) *float64 {
+// Percent returns part*100/whole rounded to one decimal, or nil when whole
+// is 0: how every report shows a share.
+func Percent(part, whole int) *float64 {
 	if whole == 0 {
 		return nil
 	}

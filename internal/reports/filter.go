@@ -156,15 +156,6 @@ func readParts(ctx context.Context, db *gorm.DB, workers bool, parts ...func(tx 
 	return errors.Join(errs...)
 }
 
-// percent returns part*100/whole rounded to one decimal, or nil when whole
-// is 0.
-func percent(part, whole int) *float64 {
-	if whole == 0 {
-		return nil
-	}
-	return ptr(math.Round(float64(part)*1000/float64(whole)) / 10)
-}
-
 // average returns total/n rounded to two decimals, or nil when n is 0.
 func average(total int64, n int) *float64 {
 	if n == 0 {

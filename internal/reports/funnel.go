@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
 )
 
 // stageColumns are the deals columns holding when a deal entered each stage,
@@ -231,8 +232,8 @@ func funnelReport(from, to time.Time, groups []funnelGroup, medians []*int64) *F
 		if i+1 < n {
 			next = r.Stages[i+1].Entered
 		}
-		st.ConversionToNextPercent = percent(next, st.Entered)
-		st.ConversionFromFirstPercent = percent(st.Entered, r.Stages[0].Entered)
+		st.ConversionToNextPercent = models.Percent(next, st.Entered)
+		st.ConversionFromFirstPercent = models.Percent(st.Entered, r.Stages[0].Entered)
 	}
 	return r
 }

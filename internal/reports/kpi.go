@@ -133,9 +133,9 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 	}
 	for _, o := range owners {
 		r := rows[o]
-		r.ProspectConversionPercent = percent(r.ProspectsConverted, r.Prospects)
-		r.ControlPointsOnTimePercent = percent(r.ControlPointsOnTime, r.ControlPointsDone)
-		r.ComplaintsPer100ClosedDeals = percent(r.Complaints, r.WonDeals)
+		r.ProspectConversionPercent = models.Percent(r.ProspectsConverted, r.Prospects)
+		r.ControlPointsOnTimePercent = models.Percent(r.ControlPointsOnTime, r.ControlPointsDone)
+		r.ComplaintsPer100ClosedDeals = models.Percent(r.Complaints, r.WonDeals)
 		report.Reps = append(report.Reps, *r)
 	}
 	return report, nil
