@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/testdb"
@@ -37,11 +38,11 @@ func syncAt(seq int) deal.Sync {
 			{Seq: 2, Kind: deal.KindPayment, Amount: 250_00, At: t0},
 			{Seq: 3, Kind: deal.KindRefund, Amount: 100_00, At: t0},
 		},
-		ControlPoints: []deal.ControlPoint{
-			{ID: "protocol", Kind: deal.PointProtocol, Stage: deal.StagePresentation, Owner: "alice",
-				Status: deal.PointDone, DueAt: t0.Add(24 * time.Hour), OverdueAt: t0.Add(48 * time.Hour)},
-			{ID: "offer-v1", Kind: deal.PointOfferValidity, Stage: deal.StageOffer, Owner: "alice",
-				Status: deal.PointOpen, DueAt: t0.Add(72 * time.Hour), OverdueAt: t0.Add(96 * time.Hour)},
+		ControlPoints: []casework.ControlPoint{
+			{ID: "protocol", Kind: deal.PointProtocol, Stage: string(deal.StagePresentation), Owner: "alice",
+				Status: casework.PointDone, DueAt: t0.Add(24 * time.Hour), OverdueAt: t0.Add(48 * time.Hour)},
+			{ID: "offer-v1", Kind: deal.PointOfferValidity, Stage: string(deal.StageOffer), Owner: "alice",
+				Status: casework.PointOpen, DueAt: t0.Add(72 * time.Hour), OverdueAt: t0.Add(96 * time.Hour)},
 		},
 		Documents: []deal.Document{
 			{Type: deal.DocProtocol, Version: 1, Ref: "P-1", SentAt: t0},
@@ -52,13 +53,13 @@ func syncAt(seq int) deal.Sync {
 	if seq >= 4 {
 		v.Stage, v.WaitingOn = deal.StageContract, deal.WaitingApprover
 		done := t0.Add(50 * time.Hour)
-		v.ControlPoints[1].Status, v.ControlPoints[1].DoneAt = deal.PointDone, &done
+		v.ControlPoints[1].Status, v.ControlPoints[1].DoneAt = casework.PointDone, &done
 	}
 	s := deal.Sync{View: v}
 	for i := 1; i <= seq; i++ {
-		s.Events = append(s.Events, deal.HistoryEvent{
+		s.Events = append(s.Events, casework.HistoryEvent{
 			Seq: i, Type: "step", Actor: "alice", At: t0.Add(time.Duration(i) * time.Minute),
-			Stage: v.Stage,
+			Stage: string(v.Stage),
 			// "sync" tells which Sync wrote the row: the first one must win.
 			Data: json.RawMessage(`{"n":` + strconv.Itoa(i) + `,"sync":` + strconv.Itoa(seq) + `}`),
 		})
@@ -176,9 +177,9 @@ func TestSyncDealWithoutIDIsNonRetryable(t *testing.T) {
 	assertNonRetryable(t, err, activities.ErrTypeInvalidInput)
 }
 
-func notification(key, recipient string, toManager bool) deal.Notification {
-	return deal.Notification{
-		Key: key, Kind: deal.NoticeEscalation, DealID: "d1", ControlPointID: "offer-v1",
+func notification(key, recipient string, toManager bool) casework.Notification {
+	return casework.Notification{
+		Key: key, Kind: casework.NoticeEscalation, DealID: "d1", ControlPointID: "offer-v1",
 		Recipient: recipient, ToManager: toManager, Subject: "Offer expired",
 		Message: "The offer expired without an answer", DueAt: t0, At: t0.Add(time.Hour),
 	}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
@@ -22,15 +23,15 @@ func won(id, product string, created, closed time.Time) deal.Sync {
 		Stage: deal.StageClose, Status: deal.StatusWon, CreatedAt: created, UpdatedAt: closed, ClosedAt: &closed,
 		Offers:   []deal.Offer{{Version: 1}, {Version: 2}},
 		Payments: []deal.Payment{{Kind: deal.KindPayment, Amount: 100_00, At: closed}, {Kind: deal.KindRefund, Amount: 30_00, At: closed}},
-		ControlPoints: []deal.ControlPoint{
-			{ID: "p1", Kind: deal.PointProtocol, Owner: "alice", Status: deal.PointDone, Escalated: true},
-			{ID: "p2", Kind: deal.PointSurvey, Owner: "alice", Status: deal.PointDone},
+		ControlPoints: []casework.ControlPoint{
+			{ID: "p1", Kind: deal.PointProtocol, Owner: "alice", Status: casework.PointDone, Escalated: true},
+			{ID: "p2", Kind: deal.PointSurvey, Owner: "alice", Status: casework.PointDone},
 		},
 		Seq: 4,
 	}
 	s := deal.Sync{View: v}
 	for i, st := range []deal.Stage{deal.StagePresentation, deal.StagePresentation, deal.StageOffer, deal.StageClose} {
-		s.Events = append(s.Events, deal.HistoryEvent{Seq: i + 1, Type: "step", Actor: "alice", Stage: st, At: created.Add(time.Duration(i+1) * time.Hour)})
+		s.Events = append(s.Events, casework.HistoryEvent{Seq: i + 1, Type: "step", Actor: "alice", Stage: string(st), At: created.Add(time.Duration(i+1) * time.Hour)})
 	}
 	return s
 }

@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -24,34 +24,15 @@ func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error 
 	if v.ID == "" || v.Number == "" {
 		return temporal.NewNonRetryableApplicationError("sync without a complaint ID or number", ErrTypeInvalidInput, nil)
 	}
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := insertComplaintEvents(tx, v.ID, s.Events); err != nil {
-			return err
-		}
-		if err := upsertComplaint(tx, v); err != nil {
-			return err
-		}
-		return upsertControlPoints(tx, models.SubjectComplaint, v.ID, v.Seq, v.ControlPoints)
+	return syncCase(ctx, a.DB, caseSync[models.ComplaintEvent]{
+		subject: models.SubjectComplaint, id: v.ID, seq: v.Seq, events: s.Events, points: v.ControlPoints,
+		eventKey: []string{"complaint_id", "seq"},
+		event: func(e casework.HistoryEvent) models.ComplaintEvent {
+			return models.ComplaintEvent{ComplaintID: v.ID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
+				Step: e.Stage, At: utc(e.At), Data: string(e.Data)}
+		},
+		upsert: func(tx *gorm.DB) error { return upsertComplaint(tx, v) },
 	})
-	if err != nil {
-		return fmt.Errorf("sync complaint %s at seq %d: %w", v.ID, v.Seq, err)
-	}
-	logger(ctx).Debug("complaint synced", "complaint_id", v.ID, "seq", v.Seq, "events", len(s.Events))
-	return nil
-}
-
-func insertComplaintEvents(tx *gorm.DB, complaintID string, events []deal.HistoryEvent) error {
-	rows := make([]models.ComplaintEvent, 0, len(events))
-	for _, e := range events {
-		rows = append(rows, models.ComplaintEvent{
-			ComplaintID: complaintID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
-			Step: string(e.Stage), At: utc(e.At), Data: string(e.Data),
-		})
-	}
-	if err := insertNew(tx, rows, "complaint_id", "seq"); err != nil {
-		return fmt.Errorf("insert complaint events: %w", err)
-	}
-	return nil
 }
 
 func upsertComplaint(tx *gorm.DB, v complaint.View) error {

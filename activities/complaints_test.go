@@ -14,8 +14,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
@@ -41,24 +41,24 @@ func complaintSyncAt(seq int) complaint.Sync {
 			{RootCause: "late offer", ProcessStep: "offer", By: "bob", At: t0.Add(3 * time.Hour)},
 			{RootCause: "no catering clause", ProcessStep: "contract", By: "bob", At: t0.Add(4 * time.Hour)},
 		},
-		ControlPoints: []deal.ControlPoint{
-			{ID: "acknowledge", Kind: complaint.PointAcknowledge, Stage: deal.Stage(complaint.StepAcknowledgement),
-				Owner: "alice", Status: deal.PointDone, DueAt: t0.Add(24 * time.Hour), OverdueAt: t0.Add(24 * time.Hour), DoneAt: &ack},
-			{ID: "resolve", Kind: complaint.PointResolve, Stage: deal.Stage(complaint.StepResolution),
-				Owner: "bob", Status: deal.PointOpen, DueAt: t0.Add(72 * time.Hour), OverdueAt: t0.Add(72 * time.Hour)},
+		ControlPoints: []casework.ControlPoint{
+			{ID: "acknowledge", Kind: complaint.PointAcknowledge, Stage: string(complaint.StepAcknowledgement),
+				Owner: "alice", Status: casework.PointDone, DueAt: t0.Add(24 * time.Hour), OverdueAt: t0.Add(24 * time.Hour), DoneAt: &ack},
+			{ID: "resolve", Kind: complaint.PointResolve, Stage: string(complaint.StepResolution),
+				Owner: "bob", Status: casework.PointOpen, DueAt: t0.Add(72 * time.Hour), OverdueAt: t0.Add(72 * time.Hour)},
 		},
 		Seq: seq,
 	}
 	if seq >= 5 {
 		closed := t0.Add(100 * time.Hour)
 		v.Step, v.Status, v.ClosedAt, v.OnTime = complaint.StepClosed, complaint.StatusClosed, &closed, false
-		v.ControlPoints[1].Status, v.ControlPoints[1].DoneAt = deal.PointDone, &closed
+		v.ControlPoints[1].Status, v.ControlPoints[1].DoneAt = casework.PointDone, &closed
 	}
 	s := complaint.Sync{View: v}
 	for i := 1; i <= seq; i++ {
-		s.Events = append(s.Events, deal.HistoryEvent{
+		s.Events = append(s.Events, casework.HistoryEvent{
 			Seq: i, Type: "step", Actor: "bob", At: t0.Add(time.Duration(i) * time.Minute),
-			Stage: deal.Stage(v.Step),
+			Stage: string(v.Step),
 			// "sync" tells which Sync wrote the row: the first one must win.
 			Data: json.RawMessage(`{"n":` + strconv.Itoa(i) + `,"sync":` + strconv.Itoa(seq) + `}`),
 		})

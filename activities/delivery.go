@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -87,8 +88,15 @@ func (l leased) state(ctx context.Context, db *gorm.DB) (s state, ok bool, err e
 	return s, true, nil
 }
 
-// create inserts row (a *models.Delivery or *models.Digest) unless its key
-// exists.
+// done reports whether the row exists and is final: there is nothing left
+// to do.
+func (l leased) done(ctx context.Context, db *gorm.DB) (bool, error) {
+	s, ok, err := l.state(ctx, db)
+	return ok && final(s.Status), err
+}
+
+// create inserts row (a pointer to a model: a notification, delivery or
+// digest) unless its key exists, and reports whether it did.
 func create(ctx context.Context, db *gorm.DB, row any) (bool, error) {
 	res := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(row)
 	return res.RowsAffected == 1, res.Error
@@ -155,21 +163,53 @@ func (l leased) inProgress(s state) error {
 		l.what, s.Attempts, until), ErrTypeDeliveryInProgress)
 }
 
-// finish records the outcome of attempt: sent when cause is nil (with
-// extra columns set too), otherwise back to pending with cause as the last
-// error. It changes nothing if the attempt has lost its claim meanwhile.
-// It runs even when ctx was cancelled, so a delivery that happened is not
-// forgotten because the activity timed out at that moment.
-func (l leased) finish(ctx context.Context, db *gorm.DB, attempt int, cause error, extra map[string]any) error {
+// recorder records a successful attempt of a leased row: finish as sent
+// for a single delivery, more for a digest, which records its items with
+// it.
+type recorder func(ctx context.Context, db *gorm.DB, attempt int) error
+
+// attempt is the one way a delivery reaches its channel (lease, attempt,
+// record): it claims the row for one attempt (see claim), runs try under
+// the claim and records the outcome: a failure back to pending with its
+// error (see finish), a success with the recorder try returns, or as sent
+// when that is nil. It returns the attempt's number, 0 when the row is
+// final and nothing was tried, and try's error or, for a success that
+// could not be recorded, the recorder's, so that the retry delivers again.
+func (l leased) attempt(ctx context.Context, db *gorm.DB, try func(context.Context) (recorder, error)) (int, error) {
+	n, err := l.claim(ctx, db)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	record, tryErr := try(ctx)
+	if tryErr != nil {
+		if err := l.finish(ctx, db, n, tryErr); err != nil {
+			logger(ctx).Warn("could not record the failed attempt", "delivery", l.what, "error", err)
+		}
+		return n, tryErr
+	}
+	if record == nil {
+		record = l.sent
+	}
+	return n, record(ctx, db, n)
+}
+
+// sent records attempt as sent (see finish).
+func (l leased) sent(ctx context.Context, db *gorm.DB, attempt int) error {
+	return l.finish(ctx, db, attempt, nil)
+}
+
+// finish records the outcome of attempt: sent when cause is nil, otherwise
+// back to pending with cause as the last error. It changes nothing if the
+// attempt has lost its claim meanwhile. It runs even when ctx was
+// cancelled, so a delivery that happened is not forgotten because the
+// activity timed out at that moment.
+func (l leased) finish(ctx context.Context, db *gorm.DB, attempt int, cause error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	now := time.Now().UTC()
 	set := map[string]any{"lease_until": nil, "updated_at": now}
 	if cause == nil {
 		set["status"], set["sent_at"], set["last_error"] = models.DeliverySent, now, ""
-		for k, v := range extra {
-			set[k] = v
-		}
 	} else {
 		msg := cause.Error()
 		if len(msg) > 2000 {
@@ -183,4 +223,93 @@ func (l leased) finish(ctx context.Context, db *gorm.DB, attempt int, cause erro
 		return fmt.Errorf("record outcome of %s: %w", l.what, err)
 	}
 	return nil
+}
+
+// plan is a channel's decision on delivering one notification: record the
+// final status (skipped, or queued for the digest) with detail instead of
+// delivering, or, when send is set, deliver with send, which returns what
+// to log with the outcome.
+type plan struct {
+	status, detail string
+	send           func(context.Context) (attrs []any, err error)
+}
+
+// skip is the plan of a delivery skipped for reason.
+func skip(reason string) plan { return plan{status: models.DeliverySkipped, detail: reason} }
+
+// planner is a channel's part of deliver: its plan for notification n to
+// recipient to (nil when not a known staff member).
+type planner func(ctx context.Context, n *models.Notification, to *models.Staff) (plan, error)
+
+// deliver is the one delivery path of notifications over a channel
+// (DeliverEmail, DeliverWebhook), at most once however often it is
+// retried: unless the delivery of the notification with key over channel
+// is final already, it records it as pending, asks the channel for its
+// plan and either records the plan's final status (see settle) or makes
+// one attempt with the plan's send (see attempt).
+func (a *Activities) deliver(ctx context.Context, key, channel string, prepare planner) error {
+	if key == "" {
+		return temporal.NewNonRetryableApplicationError("delivery without key", ErrTypeInvalidInput, nil)
+	}
+	row := deliveryRow(key, channel)
+	if done, err := row.done(ctx, a.DB); done || err != nil {
+		return err
+	}
+	n, to, err := notificationAndRecipient(ctx, a, key)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	if _, err := create(ctx, a.DB, &models.Delivery{NotificationID: key, Channel: channel, Recipient: n.Recipient,
+		Status: models.DeliveryPending, CreatedAt: now, UpdatedAt: now}); err != nil {
+		return fmt.Errorf("record %s: %w", row.what, err)
+	}
+	p, err := prepare(ctx, n, to)
+	if err != nil {
+		return err
+	}
+	return a.carryOut(ctx, row, p, log.With(logger(ctx), "channel", channel, "key", key, "recipient", n.Recipient))
+}
+
+// carryOut records plan p of the delivery row or attempts it, logging the
+// outcome to l.
+func (a *Activities) carryOut(ctx context.Context, row leased, p plan, l log.Logger) error {
+	if p.send == nil {
+		status, err := row.settle(ctx, a.DB, p.status, p.detail)
+		l.Info("delivery settled", "as", p.status, "reason", p.detail, "status", status)
+		return err
+	}
+	var attrs []any
+	attempt, err := row.attempt(ctx, a.DB, func(ctx context.Context) (r recorder, err error) {
+		attrs, err = p.send(ctx)
+		return nil, err
+	})
+	switch {
+	case err != nil:
+		l.Warn("delivery failed", append(attrs, "attempt", attempt, "error", err)...)
+	case attempt > 0:
+		l.Info("delivery sent", append(attrs, "attempt", attempt)...)
+	}
+	return err
+}
+
+// notificationAndRecipient loads the notification with key and its
+// recipient (nil when the recipient is not a known staff member).
+func notificationAndRecipient(ctx context.Context, a *Activities, key string) (*models.Notification, *models.Staff, error) {
+	n, err := models.GetNotification(ctx, a.DB, key)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("no notification %q: deliver it with Notify first", key), ErrTypeUnknownNotification, nil)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load notification %s: %w", key, err)
+	}
+	to, err := models.GetStaff(ctx, a.DB, n.Recipient)
+	if errors.Is(err, models.ErrNotFound) {
+		return n, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("look up recipient %s: %w", n.Recipient, err)
+	}
+	return n, to, nil
 }

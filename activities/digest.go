@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
@@ -77,98 +79,137 @@ func (a *Activities) SendDigest(ctx context.Context, day time.Time) (int, error)
 // whether it sent one.
 func (a *Activities) sendDigest(ctx context.Context, r, dayKey string, end time.Time) (bool, error) {
 	row := digestRow(r, dayKey)
-	s, ok, err := row.state(ctx, a.DB)
-	if err != nil || (ok && final(s.Status)) {
+	if done, err := row.done(ctx, a.DB); done || err != nil {
 		return false, err
 	}
+	now := time.Now().UTC()
 	if _, err := create(ctx, a.DB, &models.Digest{Recipient: r, Day: dayKey, Status: models.DeliveryPending,
-		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}); err != nil {
+		CreatedAt: now, UpdatedAt: now}); err != nil {
 		return false, fmt.Errorf("record %s: %w", row.what, err)
 	}
-	attempt, err := row.claim(ctx, a.DB)
-	if err != nil || attempt == 0 {
-		return false, err
+	d := &digest{a: a, row: row, recipient: r, day: dayKey, end: end}
+	attempt, err := row.attempt(ctx, a.DB, d.try)
+	l := log.With(logger(ctx), "recipient", r, "day", dayKey, "items", len(d.items))
+	switch {
+	case err != nil:
+		l.Warn("digest failed", "attempt", attempt, "error", err)
+		return false, fmt.Errorf("%s: %w", row.what, err)
+	case d.skip != "":
+		l.Info("digest skipped", "reason", d.skip)
+	case d.lang != "":
+		l.Info("digest sent", "language", d.lang, "attempt", attempt)
 	}
+	return d.lang != "", nil
+}
+
+// digest is one attempt at the digest of a recipient for a day (see try).
+type digest struct {
+	a              *Activities
+	row            leased
+	recipient, day string
+	end            time.Time
+	items          []models.Notification
+	skip           string // why the digest was skipped
+	lang           string // the language of the digest sent
+}
+
+// try makes the attempt under the digest's claim: it takes the waiting
+// items into the digest and sends them in one e-mail, unless there are none
+// (then the digest is dropped) or the recipient cannot get e-mail (then the
+// digest and its items are skipped). It returns how to record the outcome.
+func (d *digest) try(ctx context.Context) (recorder, error) {
+	a := d.a
 	// Holding the digest, take the waiting items into it; items taken by
 	// an earlier, failed attempt stay in it.
-	items, err := a.takeDigestItems(ctx, r, dayKey, end)
-	if err != nil {
-		return false, errors.Join(err, row.finish(ctx, a.DB, attempt, err, nil))
+	if err := d.take(ctx); err != nil {
+		return nil, err
 	}
-	if len(items) == 0 {
-		err := a.DB.WithContext(ctx).Where(row.where, row.args...).
-			Where("status = ? AND attempts = ?", models.DeliverySending, attempt).Delete(&models.Digest{}).Error
-		return false, err
+	if len(d.items) == 0 {
+		return d.drop, nil
 	}
-
-	to, err := models.GetStaff(ctx, a.DB, r)
+	to, err := models.GetStaff(ctx, a.DB, d.recipient)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return false, errors.Join(fmt.Errorf("look up %s: %w", r, err), row.finish(ctx, a.DB, attempt, err, nil))
+		return nil, fmt.Errorf("look up %s: %w", d.recipient, err)
 	}
-	addr, skip := mailbox(to)
-	if skip != "" {
-		err := a.closeDigest(ctx, row, attempt, r, dayKey, items, models.DeliverySkipped, skip)
-		logger(ctx).Info("digest skipped", "recipient", r, "day", dayKey, "items", len(items), "reason", skip)
-		return false, err
+	addr, reason := mailbox(to)
+	if reason != "" {
+		d.skip = reason
+		return d.close(models.DeliverySkipped, reason), nil
 	}
+	msg, err := d.message(ctx, to, addr)
+	if err == nil {
+		err = a.Email.send(ctx, addr.Address, msg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.lang = language(to)
+	return d.close(models.DeliverySent, ""), nil
+}
 
-	lang := language(to)
-	v := digestView{Name: to.Name, Day: dayKey, Count: len(items)}
+// message renders and composes the digest e-mail of the items to to at
+// addr.
+func (d *digest) message(ctx context.Context, to *models.Staff, addr *mail.Address) ([]byte, error) {
+	v := digestView{Name: to.Name, Day: d.day, Count: len(d.items)}
 	if v.Name == "" {
 		v.Name = to.ID
 	}
-	for i := range items {
-		iv, err := view(ctx, a.DB, &items[i], to, a.Email.Location)
+	for i := range d.items {
+		iv, err := view(ctx, d.a.DB, &d.items[i], to, d.a.Email.Location)
 		if err != nil {
-			return false, errors.Join(err, row.finish(ctx, a.DB, attempt, err, nil))
+			return nil, err
 		}
 		v.Items = append(v.Items, iv)
 	}
-	subject, body, err := renderDigest(lang, v)
-	if err == nil {
-		addr.Name = to.Name
-		id := "digest/" + r + "/" + dayKey
-		var msg []byte
-		if msg, err = a.Email.message(addr, subject, body, messageID(id), [][2]string{{HeaderDigest, r + "/" + dayKey}}); err == nil {
-			err = a.Email.send(ctx, addr.Address, msg)
-		}
-	}
+	subject, body, err := renderDigest(language(to), v)
 	if err != nil {
-		logger(ctx).Warn("digest failed", "recipient", r, "day", dayKey, "attempt", attempt, "error", err)
-		return false, errors.Join(fmt.Errorf("digest of %s for %s: %w", r, dayKey, err), row.finish(ctx, a.DB, attempt, err, nil))
+		return nil, err
 	}
-	if err := a.closeDigest(ctx, row, attempt, r, dayKey, items, models.DeliverySent, ""); err != nil {
-		return false, err
-	}
-	logger(ctx).Info("digest sent", "recipient", r, "day", dayKey, "items", len(items), "language", lang, "attempt", attempt)
-	return true, nil
+	addr.Name = to.Name
+	id := "digest/" + d.recipient + "/" + d.day
+	return d.a.Email.message(addr, subject, body, messageID(id), [][2]string{{HeaderDigest, d.recipient + "/" + d.day}})
 }
 
-// takeDigestItems assigns recipient r's waiting digest items recorded
-// before end to the digest of dayKey and returns the notifications of all
-// its items still unsent, oldest first.
-func (a *Activities) takeDigestItems(ctx context.Context, r, dayKey string, end time.Time) ([]models.Notification, error) {
-	db := a.DB.WithContext(ctx)
+// drop deletes the digest claimed by attempt, which found nothing to send.
+func (d *digest) drop(ctx context.Context, db *gorm.DB, attempt int) error {
+	return db.WithContext(ctx).Where(d.row.where, d.row.args...).
+		Where("status = ? AND attempts = ?", models.DeliverySending, attempt).Delete(&models.Digest{}).Error
+}
+
+// close is the recorder of the digest and its items with final status
+// (sent or skipped).
+func (d *digest) close(status, detail string) recorder {
+	return func(ctx context.Context, db *gorm.DB, attempt int) error {
+		return d.record(ctx, db, attempt, status, detail)
+	}
+}
+
+// take assigns the recipient's waiting digest items recorded before end to
+// the digest and loads the notifications of all its items still unsent,
+// oldest first, into d.items.
+func (d *digest) take(ctx context.Context) error {
+	r, dayKey := d.recipient, d.day
+	db := d.a.DB.WithContext(ctx)
 	err := db.Model(&models.Delivery{}).
 		Where("recipient = ? AND channel = ? AND status = ? AND digest_day = '' AND created_at < ?",
-			r, models.ChannelEmail, models.DeliveryDigest, end).
+			r, models.ChannelEmail, models.DeliveryDigest, d.end).
 		Updates(map[string]any{"digest_day": dayKey, "updated_at": time.Now().UTC()}).Error
 	if err != nil {
-		return nil, fmt.Errorf("take digest items of %s: %w", r, err)
+		return fmt.Errorf("take digest items of %s: %w", r, err)
 	}
-	var items []models.Notification
 	err = db.Where("id IN (?)", db.Model(&models.Delivery{}).Select("notification_id").
 		Where("recipient = ? AND channel = ? AND status = ? AND digest_day = ?", r, models.ChannelEmail, models.DeliveryDigest, dayKey)).
-		Order("created_at").Order("id").Find(&items).Error
+		Order("created_at").Order("id").Find(&d.items).Error
 	if err != nil {
-		return nil, fmt.Errorf("load digest items of %s: %w", r, err)
+		return fmt.Errorf("load digest items of %s: %w", r, err)
 	}
-	return items, nil
+	return nil
 }
 
-// closeDigest records the digest and its items with final status (sent
-// or skipped) in one transaction, unless the attempt lost its claim.
-func (a *Activities) closeDigest(ctx context.Context, row leased, attempt int, r, dayKey string, items []models.Notification, status, detail string) error {
+// record records the digest and its items with final status (sent or
+// skipped) in one transaction, unless the attempt lost its claim.
+func (d *digest) record(ctx context.Context, db *gorm.DB, attempt int, status, detail string) error {
+	row, items := d.row, d.items
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	now := time.Now().UTC()
@@ -176,7 +217,7 @@ func (a *Activities) closeDigest(ctx context.Context, row leased, attempt int, r
 	for i, n := range items {
 		ids[i] = n.ID
 	}
-	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		set := map[string]any{"status": status, "detail": detail, "items": len(items), "lease_until": nil, "updated_at": now}
 		if status == models.DeliverySent {
 			set["sent_at"], set["last_error"] = now, ""
@@ -195,7 +236,7 @@ func (a *Activities) closeDigest(ctx context.Context, row leased, attempt int, r
 		}
 		err := tx.Model(&models.Delivery{}).
 			Where("recipient = ? AND channel = ? AND status = ? AND digest_day = ? AND notification_id IN ?",
-				r, models.ChannelEmail, models.DeliveryDigest, dayKey, ids).Updates(item).Error
+				d.recipient, models.ChannelEmail, models.DeliveryDigest, d.day, ids).Updates(item).Error
 		if err != nil {
 			return fmt.Errorf("record items of %s: %w", row.what, err)
 		}

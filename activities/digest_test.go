@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
@@ -29,9 +29,9 @@ func TestDigestInsteadOfInstantEmails(t *testing.T) {
 			}
 		}
 		keys := []string{
-			notice(t, a, "d1/offer-v1/reminder/a", deal.NoticeReminder, "alice", false),
-			notice(t, a, "d1/offer-v1/overdue/a", deal.NoticeOverdue, "alice", false),
-			notice(t, a, "d1/offer-v1/reminder/b", deal.NoticeReminder, "bob", false),
+			notice(t, a, "d1/offer-v1/reminder/a", casework.NoticeReminder, "alice", false),
+			notice(t, a, "d1/offer-v1/overdue/a", casework.NoticeOverdue, "alice", false),
+			notice(t, a, "d1/offer-v1/reminder/b", casework.NoticeReminder, "bob", false),
 		}
 		for _, k := range keys {
 			for range 2 { // a retry changes nothing
@@ -95,7 +95,7 @@ func TestDigestInsteadOfInstantEmails(t *testing.T) {
 
 		// Idempotent per recipient and day: what arrives later waits for
 		// the next day.
-		late := notice(t, a, "d1/offer-v1/escalation/late", deal.NoticeEscalation, "alice", false)
+		late := notice(t, a, "d1/offer-v1/escalation/late", casework.NoticeEscalation, "alice", false)
 		if err := a.DeliverEmail(ctx, late); err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +134,7 @@ func TestDigestOfRecipientWithoutEmailIsSkipped(t *testing.T) {
 		if err := models.SetPreferences(ctx, db, "bob", models.Preferences{Language: "en", Email: true, Digest: true}); err != nil {
 			t.Fatal(err)
 		}
-		k := notice(t, a, "k/bob", deal.NoticeReminder, "bob", false)
+		k := notice(t, a, "k/bob", casework.NoticeReminder, "bob", false)
 		if err := a.DeliverEmail(ctx, k); err != nil {
 			t.Fatal(err)
 		}

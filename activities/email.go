@@ -79,96 +79,39 @@ type EmailChannel struct {
 // ErrTypeRecipientRejected one); an unknown key fails with a non-retryable
 // ErrTypeUnknownNotification error.
 func (a *Activities) DeliverEmail(ctx context.Context, key string) error {
-	if key == "" {
-		return temporal.NewNonRetryableApplicationError("delivery without key", ErrTypeInvalidInput, nil)
-	}
-	row := deliveryRow(key, models.ChannelEmail)
-	if s, ok, err := row.state(ctx, a.DB); err != nil || (ok && final(s.Status)) {
-		return err
-	}
-	n, to, err := notificationAndRecipient(ctx, a, key)
-	if err != nil {
-		return err
-	}
-	if created, err := create(ctx, a.DB, &models.Delivery{
-		NotificationID: key, Channel: models.ChannelEmail, Recipient: n.Recipient, Status: models.DeliveryPending,
-		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(),
-	}); err != nil {
-		return fmt.Errorf("record %s: %w", row.what, err)
-	} else if created {
-		logger(ctx).Debug("e-mail delivery recorded", "key", key)
-	}
+	return a.deliver(ctx, key, models.ChannelEmail, a.planEmail)
+}
 
-	addr, skip := mailbox(to)
+// planEmail is the e-mail channel's part of DeliverEmail: skip, queue for
+// the digest, or send the e-mail rendered for the recipient.
+func (a *Activities) planEmail(ctx context.Context, n *models.Notification, to *models.Staff) (plan, error) {
+	addr, reason := mailbox(to)
 	if a.Email == nil {
-		skip = "e-mail channel off"
+		reason = "e-mail channel off"
 	}
-	if skip != "" {
-		status, err := row.settle(ctx, a.DB, models.DeliverySkipped, skip)
-		logger(ctx).Info("e-mail skipped", "key", key, "recipient", n.Recipient, "reason", skip, "status", status)
-		return err
+	switch {
+	case reason != "":
+		return skip(reason), nil
+	case to.Digest:
+		return plan{status: models.DeliveryDigest}, nil
 	}
-	if to.Digest {
-		status, err := row.settle(ctx, a.DB, models.DeliveryDigest, "")
-		logger(ctx).Info("e-mail queued for the digest", "key", key, "recipient", n.Recipient, "status", status)
-		return err
-	}
-
 	lang := language(to)
 	v, err := view(ctx, a.DB, n, to, a.Email.Location)
 	if err != nil {
-		return err
+		return plan{}, err
 	}
 	subject, body, err := renderNotice(lang, v)
 	if err != nil {
-		return temporal.NewNonRetryableApplicationError("render e-mail of "+key, ErrTypeTemplate, err)
+		return plan{}, temporal.NewNonRetryableApplicationError("render e-mail of "+n.ID, ErrTypeTemplate, err)
 	}
 	addr.Name = to.Name
-	msg, err := a.Email.message(addr, subject, body, messageID(key), [][2]string{{HeaderNotification, key}})
+	msg, err := a.Email.message(addr, subject, body, messageID(n.ID), [][2]string{{HeaderNotification, n.ID}})
 	if err != nil {
-		return temporal.NewNonRetryableApplicationError("compose e-mail of "+key, ErrTypeInvalidInput, err)
+		return plan{}, temporal.NewNonRetryableApplicationError("compose e-mail of "+n.ID, ErrTypeInvalidInput, err)
 	}
-
-	attempt, err := row.claim(ctx, a.DB)
-	if err != nil || attempt == 0 {
-		return err
-	}
-	sendErr := a.Email.send(ctx, addr.Address, msg)
-	if err := row.finish(ctx, a.DB, attempt, sendErr, nil); err != nil {
-		if sendErr == nil {
-			// Sent but not recorded: the retry sends again, with the same
-			// Message-ID. Report the error so that it does.
-			return err
-		}
-		logger(ctx).Warn("could not record the failed attempt", "key", key, "error", err)
-	}
-	if sendErr != nil {
-		logger(ctx).Warn("e-mail failed", "key", key, "recipient", n.Recipient, "attempt", attempt, "error", sendErr)
-		return sendErr
-	}
-	logger(ctx).Info("e-mail sent", "key", key, "recipient", n.Recipient, "language", lang, "attempt", attempt)
-	return nil
-}
-
-// notificationAndRecipient loads the notification with key and its
-// recipient (nil when the recipient is not a known staff member).
-func notificationAndRecipient(ctx context.Context, a *Activities, key string) (*models.Notification, *models.Staff, error) {
-	n, err := models.GetNotification(ctx, a.DB, key)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, nil, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("no notification %q: deliver it with Notify first", key), ErrTypeUnknownNotification, nil)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("load notification %s: %w", key, err)
-	}
-	to, err := models.GetStaff(ctx, a.DB, n.Recipient)
-	if errors.Is(err, models.ErrNotFound) {
-		return n, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("look up recipient %s: %w", n.Recipient, err)
-	}
-	return n, to, nil
+	return plan{send: func(ctx context.Context) ([]any, error) {
+		return []any{"language", lang}, a.Email.send(ctx, addr.Address, msg)
+	}}, nil
 }
 
 // messageID is the stable Message-ID of the e-mail identified by id (a
@@ -229,10 +172,6 @@ func (e *EmailChannel) envelopeFrom() (string, error) {
 // (5xx) refusal of the recipient, which is a non-retryable
 // ErrTypeRecipientRejected one.
 func (e *EmailChannel) send(ctx context.Context, rcpt string, msg []byte) error {
-	fail := func(step string, err error) error {
-		return temporal.NewApplicationErrorWithCause(
-			fmt.Sprintf("smtp %s: %s: %v", e.Addr, step, err), ErrTypeDeliveryFailed, err)
-	}
 	from, err := e.envelopeFrom()
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("smtp sender", ErrTypeInvalidInput, err)
@@ -243,53 +182,94 @@ func (e *EmailChannel) send(ctx context.Context, rcpt string, msg []byte) error 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	c, stop, err := e.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	defer c.Close()
+	if err := e.hello(c); err != nil {
+		return err
+	}
+	if err := e.transmit(c, from, rcpt, msg); err != nil {
+		return err
+	}
+	// The message is accepted; a failing QUIT changes nothing.
+	_ = c.Quit()
+	return nil
+}
+
+// fail is the retryable error of a failed SMTP step.
+func (e *EmailChannel) fail(step string, err error) error {
+	return temporal.NewApplicationErrorWithCause(
+		fmt.Sprintf("smtp %s: %s: %v", e.Addr, step, err), ErrTypeDeliveryFailed, err)
+}
+
+// host is the host part of Addr.
+func (e *EmailChannel) host() string {
+	host, _, _ := net.SplitHostPort(e.Addr)
+	return host
+}
+
+// connect dials the server and reads its greeting. The conversation ends
+// at ctx's deadline, or when ctx is cancelled (the activity timing out)
+// until stop is called.
+func (e *EmailChannel) connect(ctx context.Context) (c *smtp.Client, stop func() bool, err error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", e.Addr)
 	if err != nil {
-		return fail("connect", err)
+		return nil, nil, e.fail("connect", err)
 	}
 	deadline, _ := ctx.Deadline()
 	_ = conn.SetDeadline(deadline)
-	// Cancellation (the activity timing out) ends the conversation.
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-
-	host, _, _ := net.SplitHostPort(e.Addr)
-	c, err := smtp.NewClient(conn, host)
+	stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+	c, err = smtp.NewClient(conn, e.host())
 	if err != nil {
+		stop()
 		_ = conn.Close()
-		return fail("greeting", err)
+		return nil, nil, e.fail("greeting", err)
 	}
-	defer c.Close()
+	return c, stop, nil
+}
+
+// hello introduces the client, upgrades the connection with STARTTLS when
+// the server offers it and authenticates when Username is set.
+func (e *EmailChannel) hello(c *smtp.Client) error {
 	hostname := e.Hostname
 	if hostname == "" {
 		hostname = "localhost"
 	}
 	if err := c.Hello(hostname); err != nil {
-		return fail("EHLO", err)
+		return e.fail("EHLO", err)
 	}
 	if ok, _ := c.Extension("STARTTLS"); ok {
-		cfg := &tls.Config{ServerName: host}
+		cfg := &tls.Config{ServerName: e.host()}
 		if e.TLSConfig != nil {
 			cfg = e.TLSConfig.Clone()
 			if cfg.ServerName == "" {
-				cfg.ServerName = host
+				cfg.ServerName = e.host()
 			}
 		}
 		if err := c.StartTLS(cfg); err != nil {
-			return fail("STARTTLS", err)
+			return e.fail("STARTTLS", err)
 		}
 	}
-	if e.Username != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
-			return fail("AUTH", errors.New("server offers no authentication"))
-		}
-		if err := c.Auth(smtp.PlainAuth("", e.Username, e.Password, host)); err != nil {
-			return fail("AUTH", err)
-		}
+	if e.Username == "" {
+		return nil
 	}
+	if ok, _ := c.Extension("AUTH"); !ok {
+		return e.fail("AUTH", errors.New("server offers no authentication"))
+	}
+	if err := c.Auth(smtp.PlainAuth("", e.Username, e.Password, e.host())); err != nil {
+		return e.fail("AUTH", err)
+	}
+	return nil
+}
+
+// transmit sends msg from from to rcpt over the introduced client.
+func (e *EmailChannel) transmit(c *smtp.Client, from, rcpt string, msg []byte) error {
 	if err := c.Mail(from); err != nil {
-		return fail("MAIL FROM", err)
+		return e.fail("MAIL FROM", err)
 	}
 	if err := c.Rcpt(rcpt); err != nil {
 		var te *textproto.Error
@@ -297,21 +277,19 @@ func (e *EmailChannel) send(ctx context.Context, rcpt string, msg []byte) error 
 			return temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("smtp %s refused recipient %s: %v", e.Addr, rcpt, err), ErrTypeRecipientRejected, err)
 		}
-		return fail("RCPT TO", err)
+		return e.fail("RCPT TO", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fail("DATA", err)
+		return e.fail("DATA", err)
 	}
 	if _, err := w.Write(msg); err != nil {
 		_ = w.Close()
-		return fail("DATA", err)
+		return e.fail("DATA", err)
 	}
 	if err := w.Close(); err != nil {
-		return fail("end of DATA", err)
+		return e.fail("end of DATA", err)
 	}
-	// The message is accepted; a failing QUIT changes nothing.
-	_ = c.Quit()
 	return nil
 }
 

@@ -18,7 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 )
@@ -44,9 +44,9 @@ func mailFixture(t *testing.T, db *gorm.DB, opt serverOptions) (*activities.Acti
 
 // notice stores a notification of kind about offer-v1 of deal d1 for
 // recipient (or their manager) through Notify and returns its key.
-func notice(t *testing.T, a *activities.Activities, key string, kind deal.NotificationKind, recipient string, toManager bool) string {
+func notice(t *testing.T, a *activities.Activities, key string, kind casework.NotificationKind, recipient string, toManager bool) string {
 	t.Helper()
-	n := deal.Notification{
+	n := casework.Notification{
 		Key: key, Kind: kind, DealID: "d1", ControlPointID: "offer-v1",
 		Recipient: recipient, ToManager: toManager, Subject: "Offer validity",
 		Message: "Reminder: Offer validity", DueAt: t0.Add(72 * time.Hour), At: t0.Add(time.Hour),
@@ -93,9 +93,9 @@ func TestDeliverEmailInRecipientsLanguageOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		a, srv := mailFixture(t, db, serverOptions{})
-		kAlice := notice(t, a, "d1/offer-v1/reminder/1", deal.NoticeReminder, "alice", false)
-		kBob := notice(t, a, "d1/offer-v1/overdue/1", deal.NoticeOverdue, "bob", false)
-		kMaria := notice(t, a, "d1/offer-v1/escalation/1", deal.NoticeEscalation, "alice", true)
+		kAlice := notice(t, a, "d1/offer-v1/reminder/1", casework.NoticeReminder, "alice", false)
+		kBob := notice(t, a, "d1/offer-v1/overdue/1", casework.NoticeOverdue, "bob", false)
+		kMaria := notice(t, a, "d1/offer-v1/escalation/1", casework.NoticeEscalation, "alice", true)
 		for _, k := range []string{kAlice, kBob, kMaria} {
 			if err := a.DeliverEmail(ctx, k); err != nil {
 				t.Fatalf("%s: %v", k, err)
@@ -169,7 +169,7 @@ func TestDeliverEmailRetriesAfterSMTPFailure(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		a, srv := mailFixture(t, db, serverOptions{})
-		key := notice(t, a, "d1/offer-v1/reminder/2", deal.NoticeReminder, "bob", false)
+		key := notice(t, a, "d1/offer-v1/reminder/2", casework.NoticeReminder, "bob", false)
 		srv.FailNext(1)
 		err := a.DeliverEmail(ctx, key)
 		var appErr *temporal.ApplicationError
@@ -199,7 +199,7 @@ func TestDeliverEmailOverSTARTTLSWithAuth(t *testing.T) {
 	db := testdb.SQLite(t)
 	ctx := context.Background()
 	a, srv := mailFixture(t, db, serverOptions{tls: true, users: map[string]string{"sf": "pw"}})
-	key := notice(t, a, "d1/offer-v1/reminder/3", deal.NoticeReminder, "alice", false)
+	key := notice(t, a, "d1/offer-v1/reminder/3", casework.NoticeReminder, "alice", false)
 
 	// Without trusting the server's certificate, STARTTLS fails.
 	a.Email.Username, a.Email.Password = "sf", "pw"
@@ -231,7 +231,7 @@ func TestDeliverEmailRejectedRecipientIsNotRetried(t *testing.T) {
 	if err := db.Create(&models.Staff{ID: "gone", Name: "Gone", Role: models.RoleSales, Email: "bounce@example.com"}).Error; err != nil {
 		t.Fatal(err)
 	}
-	key := notice(t, a, "d1/offer-v1/reminder/4", deal.NoticeReminder, "gone", false)
+	key := notice(t, a, "d1/offer-v1/reminder/4", casework.NoticeReminder, "gone", false)
 	err := a.DeliverEmail(ctx, key)
 	assertNonRetryable(t, err, activities.ErrTypeRecipientRejected)
 	if len(srv.Messages()) != 0 {
@@ -249,10 +249,10 @@ func TestDeliverEmailSkips(t *testing.T) {
 		if err := models.SetPreferences(ctx, db, "bob", models.Preferences{Language: "en", Email: false, Webhook: true}); err != nil {
 			t.Fatal(err)
 		}
-		noAddress := notice(t, a, "k/no-address", deal.NoticeReminder, "carol", false)
-		disabled := notice(t, a, "k/disabled", deal.NoticeReminder, "bob", false)
-		unknown := notice(t, a, "k/unknown", deal.NoticeReminder, "ghost", false)
-		channelOff := notice(t, a, "k/off", deal.NoticeReminder, "alice", false)
+		noAddress := notice(t, a, "k/no-address", casework.NoticeReminder, "carol", false)
+		disabled := notice(t, a, "k/disabled", casework.NoticeReminder, "bob", false)
+		unknown := notice(t, a, "k/unknown", casework.NoticeReminder, "ghost", false)
+		channelOff := notice(t, a, "k/off", casework.NoticeReminder, "alice", false)
 
 		for key, detail := range map[string]string{
 			noAddress: "no e-mail address", disabled: "turned e-mail off", unknown: "unknown recipient",
@@ -297,7 +297,7 @@ func TestDeliverEmailConcurrentAttemptsSendOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		a, srv := mailFixture(t, db, serverOptions{})
-		key := notice(t, a, "d1/offer-v1/reminder/5", deal.NoticeReminder, "alice", false)
+		key := notice(t, a, "d1/offer-v1/reminder/5", casework.NoticeReminder, "alice", false)
 
 		entered, release := srv.Hold()
 		var wg sync.WaitGroup
@@ -323,7 +323,7 @@ func TestDeliverEmailConcurrentAttemptsSendOnce(t *testing.T) {
 		}
 
 		// A worker that claimed a delivery and died: its lease passes.
-		dead := notice(t, a, "d1/offer-v1/reminder/6", deal.NoticeReminder, "bob", false)
+		dead := notice(t, a, "d1/offer-v1/reminder/6", casework.NoticeReminder, "bob", false)
 		past := time.Now().UTC().Add(-time.Second)
 		if err := db.Create(&models.Delivery{
 			NotificationID: dead, Channel: models.ChannelEmail, Recipient: "bob", Status: models.DeliverySending,
@@ -347,8 +347,8 @@ func TestDeliverEmailAboutComplaint(t *testing.T) {
 	db := testdb.SQLite(t)
 	ctx := context.Background()
 	a, srv := mailFixture(t, db, serverOptions{})
-	n := deal.Notification{
-		Key: "complaint/c9/investigate/reminder/1", Kind: deal.NoticeReminder, ComplaintID: "c9",
+	n := casework.Notification{
+		Key: "complaint/c9/investigate/reminder/1", Kind: casework.NoticeReminder, ComplaintID: "c9",
 		ControlPointID: "investigate", Recipient: "bob", Subject: "Investigate the complaint",
 		DueAt: t0, At: t0,
 	}

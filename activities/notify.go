@@ -7,9 +7,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -18,11 +17,10 @@ import (
 // recipient is the manager of staff member n.Recipient or, when that person
 // is unknown or has no (known) manager, the admin with the lowest ID; with
 // no admin either it fails with a non-retryable ErrTypeNoRecipient error.
-func (a *Activities) Notify(ctx context.Context, n deal.Notification) error {
+func (a *Activities) Notify(ctx context.Context, n casework.Notification) error {
 	if n.Key == "" || n.Recipient == "" {
 		return temporal.NewNonRetryableApplicationError("notification without key or recipient", ErrTypeInvalidInput, nil)
 	}
-	db := a.DB.WithContext(ctx)
 	to := n.Recipient
 	if n.ToManager {
 		var err error
@@ -35,12 +33,12 @@ func (a *Activities) Notify(ctx context.Context, n deal.Notification) error {
 		DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 		Subject: n.Subject, Message: n.Message, DueAt: utc(n.DueAt), CreatedAt: utcOrNow(n.At),
 	}
-	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoNothing: true}).Create(&row)
-	if res.Error != nil {
-		return fmt.Errorf("notify %s: %w", n.Key, res.Error)
+	created, err := create(ctx, a.DB, &row)
+	if err != nil {
+		return fmt.Errorf("notify %s: %w", n.Key, err)
 	}
 	logger(ctx).Info("notification delivered", "key", n.Key, "kind", string(n.Kind),
-		"recipient", to, "deal_id", n.DealID, "complaint_id", n.ComplaintID, "duplicate", res.RowsAffected == 0)
+		"recipient", to, "deal_id", n.DealID, "complaint_id", n.ComplaintID, "duplicate", !created)
 	return nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -14,7 +14,7 @@ import (
 // and the digest, so no e-mail falls back to the generic template or to
 // another language.
 func TestEveryLanguageHasEveryTemplate(t *testing.T) {
-	kinds := []string{string(deal.NoticeReminder), string(deal.NoticeOverdue), string(deal.NoticeEscalation), "notice", "digest"}
+	kinds := []string{string(casework.NoticeReminder), string(casework.NoticeOverdue), string(casework.NoticeEscalation), "notice", "digest"}
 	for _, lang := range []string{models.LangRussian, models.LangEnglish} {
 		for _, k := range kinds {
 			for _, part := range []string{".subject", ".body"} {

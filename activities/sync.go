@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
@@ -25,39 +26,68 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 	if v.ID == "" {
 		return temporal.NewNonRetryableApplicationError("sync without a deal ID", ErrTypeInvalidInput, nil)
 	}
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := insertEvents(tx, v.ID, s.Events); err != nil {
-			return err
-		}
-		if err := upsertDeal(tx, v); err != nil {
-			return err
-		}
-		if err := insertPayments(tx, v); err != nil {
-			return err
-		}
-		if err := upsertControlPoints(tx, models.SubjectDeal, v.ID, v.Seq, v.ControlPoints); err != nil {
-			return err
-		}
-		return insertDocuments(tx, v)
+	return syncCase(ctx, a.DB, caseSync[models.DealEvent]{
+		subject: models.SubjectDeal, id: v.ID, seq: v.Seq, events: s.Events, points: v.ControlPoints,
+		eventKey: []string{"deal_id", "seq"},
+		event: func(e casework.HistoryEvent) models.DealEvent {
+			return models.DealEvent{DealID: v.ID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
+				Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+		},
+		upsert: func(tx *gorm.DB) error { return writeDeal(tx, v) },
 	})
-	if err != nil {
-		return fmt.Errorf("sync deal %s at seq %d: %w", v.ID, v.Seq, err)
-	}
-	logger(ctx).Debug("deal synced", "deal_id", v.ID, "seq", v.Seq, "events", len(s.Events))
-	return nil
 }
 
-func insertEvents(tx *gorm.DB, dealID string, events []deal.HistoryEvent) error {
-	rows := make([]models.DealEvent, 0, len(events))
-	for _, e := range events {
-		rows = append(rows, models.DealEvent{
-			DealID: dealID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
-			Stage: string(e.Stage), At: utc(e.At), Data: string(e.Data),
-		})
+// writeDeal mirrors the deal's own rows: the deal, its payments and its
+// documents.
+func writeDeal(tx *gorm.DB, v deal.View) error {
+	if err := upsertDeal(tx, v); err != nil {
+		return err
 	}
-	if err := insertNew(tx, rows, "deal_id", "seq"); err != nil {
-		return fmt.Errorf("insert events: %w", err)
+	if err := insertPayments(tx, v); err != nil {
+		return err
 	}
+	return insertDocuments(tx, v)
+}
+
+// caseSync is one sync of a case (a deal or a complaint) as syncCase
+// writes it. E is the row type of the case's history events.
+type caseSync[E any] struct {
+	subject string // models.SubjectDeal or models.SubjectComplaint
+	id      string
+	seq     int
+	events  []casework.HistoryEvent
+	points  []casework.ControlPoint
+	// event is the row of a history event, eventKey the key columns of
+	// the event table.
+	event    func(casework.HistoryEvent) E
+	eventKey []string
+	// upsert writes the case's own rows, each only when newer.
+	upsert func(tx *gorm.DB) error
+}
+
+// syncCase writes one sync of a case into the read model in a single
+// transaction: the history events not stored yet, the case's own rows
+// (upsert) and its control points, the last two only over copies that
+// reflect an older sequence number. The events come first: the case's rows
+// may be derived from its stored history.
+func syncCase[E any](ctx context.Context, db *gorm.DB, s caseSync[E]) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		rows := make([]E, 0, len(s.events))
+		for _, e := range s.events {
+			rows = append(rows, s.event(e))
+		}
+		if err := insertNew(tx, rows, s.eventKey...); err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		if err := s.upsert(tx); err != nil {
+			return err
+		}
+		return upsertControlPoints(tx, s.subject, s.id, s.seq, s.points)
+	})
+	if err != nil {
+		return fmt.Errorf("sync %s %s at seq %d: %w", s.subject, s.id, s.seq, err)
+	}
+	logger(ctx).Debug(s.subject+" synced", s.subject+"_id", s.id, "seq", s.seq, "events", len(s.events))
 	return nil
 }
 
@@ -137,7 +167,7 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 // upsertControlPoints mirrors the control points of one deal or complaint
 // (subjectType is models.SubjectDeal or models.SubjectComplaint) as of
 // sequence number seq.
-func upsertControlPoints(tx *gorm.DB, subjectType, subjectID string, seq int, points []deal.ControlPoint) error {
+func upsertControlPoints(tx *gorm.DB, subjectType, subjectID string, seq int, points []casework.ControlPoint) error {
 	// One row per ID (the last wins): an upsert may touch a row only once.
 	index := map[string]int{}
 	var rows []models.ControlPoint

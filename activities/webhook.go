@@ -54,57 +54,26 @@ var defaultWebhookClient = &http.Client{
 // receiver's answer and recording it, a later attempt posts again with the
 // same X-Salesflow-Delivery, on which receivers deduplicate.
 func (a *Activities) DeliverWebhook(ctx context.Context, key string) error {
-	if key == "" {
-		return temporal.NewNonRetryableApplicationError("delivery without key", ErrTypeInvalidInput, nil)
-	}
-	row := deliveryRow(key, models.ChannelWebhook)
-	if s, ok, err := row.state(ctx, a.DB); err != nil || (ok && final(s.Status)) {
-		return err
-	}
-	n, to, err := notificationAndRecipient(ctx, a, key)
-	if err != nil {
-		return err
-	}
-	if _, err := create(ctx, a.DB, &models.Delivery{
-		NotificationID: key, Channel: models.ChannelWebhook, Recipient: n.Recipient, Status: models.DeliveryPending,
-		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(),
-	}); err != nil {
-		return fmt.Errorf("record %s: %w", row.what, err)
-	}
-	var skip string
+	return a.deliver(ctx, key, models.ChannelWebhook, a.planWebhook)
+}
+
+// planWebhook is the webhook's part of DeliverWebhook: skip, or post the
+// notification's payload.
+func (a *Activities) planWebhook(_ context.Context, n *models.Notification, to *models.Staff) (plan, error) {
 	switch {
 	case a.Webhook == nil:
-		skip = "webhook off"
+		return skip("webhook off"), nil
 	case to != nil && !to.WebhookEnabled:
-		skip = "recipient turned webhooks off"
-	}
-	if skip != "" {
-		status, err := row.settle(ctx, a.DB, models.DeliverySkipped, skip)
-		logger(ctx).Info("webhook skipped", "key", key, "recipient", n.Recipient, "reason", skip, "status", status)
-		return err
+		return skip("recipient turned webhooks off"), nil
 	}
 	body, err := json.Marshal(WebhookPayload(n))
 	if err != nil {
-		return temporal.NewNonRetryableApplicationError("encode webhook of "+key, ErrTypeInvalidInput, err)
+		return plan{}, temporal.NewNonRetryableApplicationError("encode webhook of "+n.ID, ErrTypeInvalidInput, err)
 	}
-
-	attempt, err := row.claim(ctx, a.DB)
-	if err != nil || attempt == 0 {
-		return err
-	}
-	status, postErr := a.Webhook.post(ctx, key, body)
-	if err := row.finish(ctx, a.DB, attempt, postErr, nil); err != nil {
-		if postErr == nil {
-			return err
-		}
-		logger(ctx).Warn("could not record the failed attempt", "key", key, "error", err)
-	}
-	if postErr != nil {
-		logger(ctx).Warn("webhook failed", "key", key, "attempt", attempt, "status", status, "error", postErr)
-		return postErr
-	}
-	logger(ctx).Info("webhook delivered", "key", key, "recipient", n.Recipient, "attempt", attempt, "status", status)
-	return nil
+	return plan{send: func(ctx context.Context) ([]any, error) {
+		status, err := a.Webhook.post(ctx, n.ID, body)
+		return []any{"status", status}, err
+	}}, nil
 }
 
 // WebhookPayload is the webhook body of a stored notification.

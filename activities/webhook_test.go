@@ -16,7 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/webhook"
@@ -102,7 +102,7 @@ func TestDeliverWebhookReceiverFailingTwice(t *testing.T) {
 		ctx := context.Background()
 		rc := &receiver{failFirst: 2}
 		a := hookFixture(t, db, rc, hookSecret)
-		key := notice(t, a, "d1/offer-v1/escalation/1", deal.NoticeEscalation, "alice", true)
+		key := notice(t, a, "d1/offer-v1/escalation/1", casework.NoticeEscalation, "alice", true)
 
 		// Three calls, as Temporal's retries would make them.
 		for i := 1; i <= 3; i++ {
@@ -156,7 +156,7 @@ func TestWebhookPayloadFieldNames(t *testing.T) {
 	db := testdb.SQLite(t)
 	rc := &receiver{}
 	a := hookFixture(t, db, rc, hookSecret)
-	key := notice(t, a, "k/fields", deal.NoticeReminder, "bob", false)
+	key := notice(t, a, "k/fields", casework.NoticeReminder, "bob", false)
 	n, err := models.GetNotification(context.Background(), db, key)
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func TestDeliverWebhookWithWrongSecretIsRejectedByReceiver(t *testing.T) {
 	ctx := context.Background()
 	rc := &receiver{}
 	a := hookFixture(t, db, rc, "not-the-shared-secret")
-	key := notice(t, a, "k/forged", deal.NoticeReminder, "alice", false)
+	key := notice(t, a, "k/forged", casework.NoticeReminder, "alice", false)
 	if err := a.DeliverWebhook(ctx, key); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("err = %v, want one naming status 401", err)
 	}
@@ -205,8 +205,8 @@ func TestDeliverWebhookSkips(t *testing.T) {
 		if err := models.SetPreferences(ctx, db, "bob", models.Preferences{Language: "en", Email: true, Webhook: false}); err != nil {
 			t.Fatal(err)
 		}
-		optedOut := notice(t, a, "k/opted-out", deal.NoticeReminder, "bob", false)
-		off := notice(t, a, "k/off", deal.NoticeReminder, "alice", false)
+		optedOut := notice(t, a, "k/opted-out", casework.NoticeReminder, "bob", false)
+		off := notice(t, a, "k/off", casework.NoticeReminder, "alice", false)
 		if err := a.DeliverWebhook(ctx, optedOut); err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -80,11 +79,7 @@ const (
 
 // GetComplaint returns one complaint row by ID, or ErrNotFound.
 func GetComplaint(ctx context.Context, db *gorm.DB, id string) (*Complaint, error) {
-	var c Complaint
-	if err := first(ctx, db, &c, "id = ?", id); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return get[Complaint](ctx, db, "id = ?", id)
 }
 
 // ComplaintFilter selects complaints for ListComplaints. Scope is required:
@@ -109,19 +104,13 @@ func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items 
 	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}), "assignee"),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
 		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category})
-	items, next, err = keysetPage(q, newestFirst("registered_at"), f.Limit, f.Cursor,
+	return keysetPage("complaints", q, newestFirst("registered_at"), f.Limit, f.Cursor,
 		func(c *Complaint) (time.Time, []string) { return c.RegisteredAt, []string{c.ID} })
-	if err != nil && !errors.Is(err, ErrBadCursor) {
-		err = fmt.Errorf("list complaints: %w", err)
-	}
-	return items, next, err
 }
 
 // ComplaintHistory returns a complaint's history events in sequence order.
 func ComplaintHistory(ctx context.Context, db *gorm.DB, complaintID string) ([]ComplaintEvent, error) {
-	var out []ComplaintEvent
-	err := db.WithContext(ctx).Where("complaint_id = ?", complaintID).Order("seq").Find(&out).Error
-	return out, err
+	return findAll[ComplaintEvent](ctx, db, "complaint_id", complaintID, "seq")
 }
 
 // ComplaintControlPoints returns a complaint's control points by due time,

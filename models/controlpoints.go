@@ -2,15 +2,13 @@ package models
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
 
 // Control point states as stored in ControlPoint.Status (the values of
-// deal.PointStatus).
+// casework.PointStatus).
 const (
 	PointOpen      = "open"
 	PointOverdue   = "overdue"
@@ -54,12 +52,8 @@ func ListControlPoints(ctx context.Context, db *gorm.DB, f ControlPointFilter) (
 	if !f.DueBefore.IsZero() {
 		q = q.Where("due_at < ?", f.DueBefore.UTC())
 	}
-	items, next, err = keysetPage(q, controlPointOrder, f.Limit, f.Cursor,
+	return keysetPage("control points", q, controlPointOrder, f.Limit, f.Cursor,
 		func(p *ControlPoint) (time.Time, []string) {
 			return p.DueAt, []string{p.SubjectType, p.SubjectID, p.ID}
 		})
-	if err != nil && !errors.Is(err, ErrBadCursor) {
-		err = fmt.Errorf("list control points: %w", err)
-	}
-	return items, next, err
 }

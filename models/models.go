@@ -8,7 +8,7 @@ package models
 import (
 	"time"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 // Staff is a member of the sales team. ID is the login name ("alice").
@@ -52,9 +52,9 @@ const (
 
 // Roles a staff member can have (the names workflows check).
 const (
-	RoleSales   = deal.RoleSales
-	RoleManager = deal.RoleManager
-	RoleAdmin   = deal.RoleAdmin
+	RoleSales   = casework.RoleSales
+	RoleManager = casework.RoleManager
+	RoleAdmin   = casework.RoleAdmin
 )
 
 // Token is an opaque API token of a staff member, stored only as the

@@ -37,19 +37,13 @@ func MarkNotificationRead(ctx context.Context, db *gorm.DB, recipient, id string
 // GetNotification returns one notification by ID (its idempotency key), or
 // ErrNotFound.
 func GetNotification(ctx context.Context, db *gorm.DB, id string) (*Notification, error) {
-	var n Notification
-	if err := first(ctx, db, &n, "id = ?", id); err != nil {
-		return nil, err
-	}
-	return &n, nil
+	return get[Notification](ctx, db, "id = ?", id)
 }
 
 // NotificationDeliveries returns the channel deliveries of one
 // notification, by channel.
 func NotificationDeliveries(ctx context.Context, db *gorm.DB, id string) ([]Delivery, error) {
-	var out []Delivery
-	err := db.WithContext(ctx).Where("notification_id = ?", id).Order("channel").Find(&out).Error
-	return out, err
+	return findAll[Delivery](ctx, db, "notification_id", id, "channel")
 }
 
 // Preferences are a staff member's notification settings, as the API

@@ -28,9 +28,9 @@ const savePolicyAttempts = 5
 // when none has been saved.
 func LatestPolicy(ctx context.Context, db *gorm.DB) (*PolicyVersion, error) {
 	var v PolicyVersion
-	err := db.WithContext(ctx).Order("version DESC").Limit(1).Take(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
+	err := take(db.WithContext(ctx).Order("version DESC").Limit(1), &v)
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("latest policy: %w", err)
@@ -40,11 +40,7 @@ func LatestPolicy(ctx context.Context, db *gorm.DB) (*PolicyVersion, error) {
 
 // GetPolicy returns one saved policy version, or ErrNotFound.
 func GetPolicy(ctx context.Context, db *gorm.DB, version int) (*PolicyVersion, error) {
-	var v PolicyVersion
-	if err := first(ctx, db, &v, "version = ?", version); err != nil {
-		return nil, err
-	}
-	return &v, nil
+	return get[PolicyVersion](ctx, db, "version = ?", version)
 }
 
 // SavePolicy stores doc as the next policy version, saved by staff member

@@ -30,11 +30,39 @@ const (
 // first loads the first row matching the condition into dst, translating a
 // missing row into ErrNotFound.
 func first(ctx context.Context, db *gorm.DB, dst any, cond string, args ...any) error {
-	err := db.WithContext(ctx).Where(cond, args...).Take(dst).Error
+	return take(db.WithContext(ctx).Where(cond, args...), dst)
+}
+
+// take loads the first row of query q into dst, translating a missing row
+// into ErrNotFound.
+func take(q *gorm.DB, dst any) error {
+	err := q.Take(dst).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
 	return err
+}
+
+// get returns the row of table T matching the condition, or ErrNotFound:
+// the lookup of every Get function.
+func get[T any](ctx context.Context, db *gorm.DB, cond string, args ...any) (*T, error) {
+	var row T
+	if err := first(ctx, db, &row, cond, args...); err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
+
+// findAll returns the rows of table T whose column col equals value, in
+// the given order: the history, documents and deliveries of one object.
+func findAll[T any](ctx context.Context, db *gorm.DB, col, value string, order ...string) ([]T, error) {
+	q := db.WithContext(ctx).Where(col+" = ?", value)
+	for _, o := range order {
+		q = q.Order(o)
+	}
+	var out []T
+	err := q.Find(&out).Error
+	return out, err
 }
 
 // CreateClient inserts a client. An existing ID yields an error matching
@@ -45,20 +73,12 @@ func CreateClient(ctx context.Context, db *gorm.DB, c *Client) error {
 
 // GetClient returns one client by ID, or ErrNotFound.
 func GetClient(ctx context.Context, db *gorm.DB, id string) (*Client, error) {
-	var c Client
-	if err := first(ctx, db, &c, "id = ?", id); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return get[Client](ctx, db, "id = ?", id)
 }
 
 // GetDeal returns one deal row by ID, or ErrNotFound.
 func GetDeal(ctx context.Context, db *gorm.DB, id string) (*Deal, error) {
-	var d Deal
-	if err := first(ctx, db, &d, "id = ?", id); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return get[Deal](ctx, db, "id = ?", id)
 }
 
 // DealFilter selects deals for ListDeals. Scope is required: only deals
@@ -169,12 +189,12 @@ func stringsToAny(ss []string) []any {
 	return out
 }
 
-// keysetPage loads one page of a list from the filtered query q in the
-// order k, starting after the position in cur ("" for the first page). key
-// gives a row's time and key column values for the next page's cursor,
-// which is "" on the last page. A cursor it did not issue yields an error
-// wrapping ErrBadCursor.
-func keysetPage[T any](q *gorm.DB, k keyset, limit int, cur string, key func(*T) (time.Time, []string)) (items []T, next string, err error) {
+// keysetPage loads one page of the list of what (for messages: "deals")
+// from the filtered query q in the order k, starting after the position in
+// cur ("" for the first page). key gives a row's time and key column values
+// for the next page's cursor, which is "" on the last page. A cursor it did
+// not issue yields an error wrapping ErrBadCursor.
+func keysetPage[T any](what string, q *gorm.DB, k keyset, limit int, cur string, key func(*T) (time.Time, []string)) (items []T, next string, err error) {
 	limit = pageSize(limit)
 	if cur != "" {
 		c, err := decodeCursor(cur, len(k.keyCols))
@@ -193,7 +213,7 @@ func keysetPage[T any](q *gorm.DB, k keyset, limit int, cur string, key func(*T)
 		q = q.Order(col + dir)
 	}
 	if err := q.Limit(limit + 1).Find(&items).Error; err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("list %s: %w", what, err)
 	}
 	if len(items) > limit {
 		items = items[:limit]
@@ -210,12 +230,8 @@ func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, ne
 	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}), "owner"),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
 		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
-	items, next, err = keysetPage(q, newestFirst("created_at"), f.Limit, f.Cursor,
+	return keysetPage("deals", q, newestFirst("created_at"), f.Limit, f.Cursor,
 		func(d *Deal) (time.Time, []string) { return d.CreatedAt, []string{d.ID} })
-	if err != nil && !errors.Is(err, ErrBadCursor) {
-		err = fmt.Errorf("list deals: %w", err)
-	}
-	return items, next, err
 }
 
 func pageSize(n int) int {
@@ -230,9 +246,7 @@ func pageSize(n int) int {
 
 // DealHistory returns a deal's history events in sequence order.
 func DealHistory(ctx context.Context, db *gorm.DB, dealID string) ([]DealEvent, error) {
-	var out []DealEvent
-	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("seq").Find(&out).Error
-	return out, err
+	return findAll[DealEvent](ctx, db, "deal_id", dealID, "seq")
 }
 
 // DealControlPoints returns a deal's control points by due time, then ID.
@@ -252,9 +266,7 @@ func controlPoints(ctx context.Context, db *gorm.DB, subjectType, subjectID stri
 // DealDocuments returns a deal's documents by sending time, then type and
 // version.
 func DealDocuments(ctx context.Context, db *gorm.DB, dealID string) ([]Document, error) {
-	var out []Document
-	err := db.WithContext(ctx).Where("deal_id = ?", dealID).Order("sent_at").Order("type").Order("version").Find(&out).Error
-	return out, err
+	return findAll[Document](ctx, db, "deal_id", dealID, "sent_at", "type", "version")
 }
 
 // Notifications returns up to limit (DefaultLimit when not positive, at most

@@ -16,11 +16,7 @@ var ErrConflict = errors.New("conflict")
 
 // GetStaff returns one staff member by ID, or ErrNotFound.
 func GetStaff(ctx context.Context, db *gorm.DB, id string) (*Staff, error) {
-	var s Staff
-	if err := first(ctx, db, &s, "id = ?", id); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return get[Staff](ctx, db, "id = ?", id)
 }
 
 // ListStaff returns the staff members in scope, by ID.

@@ -75,9 +75,7 @@ func IssueToken(ctx context.Context, db *gorm.DB, staffID, name, createdBy strin
 
 // Tokens lists a staff member's tokens, newest first.
 func Tokens(ctx context.Context, db *gorm.DB, staffID string) ([]Token, error) {
-	var out []Token
-	err := db.WithContext(ctx).Where("staff_id = ?", staffID).Order("created_at DESC").Order("id").Find(&out).Error
-	return out, err
+	return findAll[Token](ctx, db, "staff_id", staffID, "created_at DESC", "id")
 }
 
 // RevokeToken revokes token id of staff member staffID at now and returns

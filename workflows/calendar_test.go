@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -41,11 +42,11 @@ func TestReminderOnAHolidayMovesToThePreviousWorkingDay(t *testing.T) {
 	h.run(`{}`)
 	h.mustApplyAll()
 
-	rem := h.noticesFor(pointRetry, deal.NoticeReminder)
+	rem := h.noticesFor(pointRetry, casework.NoticeReminder)
 	if len(rem) != 1 || !rem[0].CreatedAt.Equal(utc("2026-12-31T06:00:00Z")) {
 		t.Fatalf("retry reminder: %+v", rem)
 	}
-	esc := h.noticesFor(pointRetry, deal.NoticeEscalation)
+	esc := h.noticesFor(pointRetry, casework.NoticeEscalation)
 	if len(esc) != 1 || esc[0].Recipient != "maria" || !esc[0].CreatedAt.Equal(utc("2027-01-12T06:00:00Z")) {
 		t.Fatalf("retry escalation: %+v", esc)
 	}
@@ -68,11 +69,11 @@ func TestDeadlinesCountBusinessDays(t *testing.T) {
 	if inv := v.Invoices[0]; !inv.DueAt.Equal(due) {
 		t.Fatalf("invoice due %s, want %s", inv.DueAt, due)
 	}
-	rem := h.noticesFor(invoicePoint(1), deal.NoticeReminder)
+	rem := h.noticesFor(invoicePoint(1), casework.NoticeReminder)
 	if len(rem) != 1 || !rem[0].CreatedAt.Equal(utc("2026-12-08T09:00:00Z")) {
 		t.Fatalf("invoice reminder: %+v", rem)
 	}
-	esc := h.noticesFor(invoicePoint(1), deal.NoticeEscalation)
+	esc := h.noticesFor(invoicePoint(1), casework.NoticeEscalation)
 	if len(esc) != 1 || !esc[0].CreatedAt.Equal(due) {
 		t.Fatalf("invoice escalation: %+v", esc)
 	}

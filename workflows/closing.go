@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,8 +9,10 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 const (
@@ -21,47 +22,37 @@ const (
 
 // followUpPending reports whether a won deal still waits for its follow-up.
 func (r *run) followUpPending() bool {
-	cp := r.cps.get(pointFollowUp)
-	return r.v.Status == deal.StatusWon && cp != nil && cp.Status == deal.PointOpen
+	cp := r.cps.Get(pointFollowUp)
+	return r.v.Status == deal.StatusWon && cp != nil && cp.Status == casework.PointOpen
 }
 
-func (r *run) checkReason(reason, comment string) error {
-	if !slices.Contains(r.v.Policy.LossReasons, reason) {
-		return invalid("reason", "must be one of %s", strings.Join(r.v.Policy.LossReasons, ", "))
-	}
-	if reason == "other" && strings.TrimSpace(comment) == "" {
-		return invalid("comment", "is required when the reason is other")
-	}
-	return nil
-}
-
-var submitSurvey = def(deal.ActSubmitSurvey,
+var submitSurvey = engine.Handle(deal.ActSubmitSurvey,
 	func(r *run) error {
 		if err := r.inStage(deal.StageClose); err != nil {
 			return err
 		}
 		if r.v.Survey != nil {
-			return notAllowed("the survey was already submitted")
+			return engine.NotAllowed("the survey was already submitted")
 		}
 		return nil
 	},
-	func(r *run, in *deal.SubmitSurveyInput, _ step) error {
+	func(r *run, in *deal.SubmitSurveyInput, _ engine.Step) error {
 		if len(in.Scores) == 0 {
-			return invalid("scores", "score at least one question")
+			return engine.Invalid("scores", "score at least one question")
 		}
 		questions := r.v.Policy.Questions(r.v.Product)
 		for _, q := range sortedKeys(in.Scores) {
 			if !slices.Contains(questions, q) {
-				return invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(questions, ", "))
+				return engine.Invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(questions, ", "))
 			}
 			if s := in.Scores[q]; s < 1 || s > 5 {
-				return invalid("scores", "score of %q must be 1..5", q)
+				return engine.Invalid("scores", "score of %q must be 1..5", q)
 			}
 		}
 		return nil
 	},
-	func(r *run, in *deal.SubmitSurveyInput, s step) {
-		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.now, LowScores: []string{}}
+	func(r *run, in *deal.SubmitSurveyInput, s engine.Step) {
+		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.Now, LowScores: []string{}}
 		for _, q := range sortedKeys(in.Scores) {
 			if in.Scores[q] <= 3 {
 				sv.LowScores = append(sv.LowScores, q)
@@ -69,11 +60,11 @@ var submitSurvey = def(deal.ActSubmitSurvey,
 		}
 		sv.Dissatisfied = len(sv.LowScores) > 0
 		r.v.Survey = sv
-		r.cps.done(s.now, pointSurvey)
-		r.document(s.now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
+		r.cps.Done(s.Now, pointSurvey)
+		r.document(s.Now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
 		if sv.Dissatisfied {
-			r.record(s.now, systemActor, "dissatisfaction_detected", map[string][]string{"questions": sv.LowScores})
-			if workflow.GetVersion(s.ctx, versionSurveyComplaint, workflow.DefaultVersion, 1) == 1 {
+			r.Record(s.Now, engine.SystemActor, "dissatisfaction_detected", map[string][]string{"questions": sv.LowScores})
+			if workflow.GetVersion(s.Ctx, versionSurveyComplaint, workflow.DefaultVersion, 1) == 1 {
 				r.openComplaint(s)
 			}
 		}
@@ -85,7 +76,7 @@ const versionSurveyComplaint = "survey-opens-complaint"
 
 // openComplaint starts the complaint procedure for a dissatisfied survey
 // as a child workflow that outlives the deal, and links it to the deal.
-func (r *run) openComplaint(s step) {
+func (r *run) openComplaint(s engine.Step) {
 	sv := r.v.Survey
 	severity := complaint.SeverityNormal // a 3 is hidden dissatisfaction
 	var scores []string
@@ -96,22 +87,22 @@ func (r *run) openComplaint(s step) {
 		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
 	}
 	id := "cmp-" + r.v.ID
-	p := complaint.Params{ID: id, RegisteredBy: s.actor, Calendar: r.calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
+	p := complaint.Params{ID: id, RegisteredBy: s.Actor, Calendar: r.cps.Calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
 		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
 		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
 	}}
-	if len(r.complaintPolicy) > 0 && json.Unmarshal(r.complaintPolicy, &p.Policy) != nil {
-		p.Policy = complaint.Policy{} // unreadable: the complaint takes the defaults
+	if r.complaintPolicy != nil {
+		p.Policy = *r.complaintPolicy
 	}
-	cctx := workflow.WithChildOptions(s.ctx, workflow.ChildWorkflowOptions{
+	cctx := workflow.WithChildOptions(s.Ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
-	if err := workflow.ExecuteChildWorkflow(cctx, Complaint, p).GetChildWorkflowExecution().Get(s.ctx, nil); err != nil {
-		r.record(s.now, systemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
+	if err := workflow.ExecuteChildWorkflow(cctx, Complaint, p).GetChildWorkflowExecution().Get(s.Ctx, nil); err != nil {
+		r.Record(s.Now, engine.SystemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
 		return
 	}
 	r.v.ComplaintID = id
-	r.record(s.now, systemActor, "complaint_opened", map[string]string{"complaint_id": id})
+	r.Record(s.Now, engine.SystemActor, "complaint_opened", map[string]string{"complaint_id": id})
 }
 
 func sortedKeys(m map[string]int) []string {
@@ -123,18 +114,20 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-var scheduleFollowUp = def(deal.ActScheduleFollowUp,
+var scheduleFollowUp = engine.Handle(deal.ActScheduleFollowUp,
 	func(r *run) error {
 		if r.followUpPending() || r.inStage(deal.StageClose) == nil {
 			return nil
 		}
-		return notAllowed("a follow-up is scheduled in the close stage or after the deal is won")
+		return engine.NotAllowed("a follow-up is scheduled in the close stage or after the deal is won")
 	},
-	func(_ *run, in *deal.ScheduleFollowUpInput, st step) error { return future("at", in.At, st.now) },
-	func(r *run, in *deal.ScheduleFollowUpInput, s step) {
+	func(_ *run, in *deal.ScheduleFollowUpInput, st engine.Step) error {
+		return engine.Future("at", in.At, st.Now)
+	},
+	func(r *run, in *deal.ScheduleFollowUpInput, s engine.Step) {
 		r.v.FollowUp = &deal.FollowUp{At: in.At, Purpose: in.Purpose, Product: in.Product}
 		if r.v.Status == deal.StatusWon {
-			r.armFollowUp(s.now)
+			r.armFollowUp(s.Now)
 		}
 	})
 
@@ -146,69 +139,25 @@ func (r *run) armFollowUp(now time.Time) {
 	r.arm(now, pointFollowUp, deal.PointFollowUp, r.v.FollowUp.At, subject)
 }
 
-var closeDeal = def(deal.ActCloseDeal,
+var closeDeal = engine.Handle(deal.ActCloseDeal,
 	func(r *run) error {
 		if err := r.inStage(deal.StageClose); err != nil {
 			return err
 		}
 		if r.v.Survey == nil {
-			return notAllowed("the satisfaction survey is not submitted yet")
+			return engine.NotAllowed("the satisfaction survey is not submitted yet")
 		}
 		if out := r.outstanding(); out > 0 {
-			return notAllowed("%s %s is still awaiting payment", out, r.v.Currency)
+			return engine.NotAllowed("%s %s is still awaiting payment", out, r.v.Currency)
 		}
 		return nil
 	}, nil,
-	func(r *run, _ *deal.CloseDealInput, s step) {
-		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.now
-		r.cps.cancelAll(s.now)
+	func(r *run, _ *deal.CloseDealInput, s engine.Step) {
+		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.Now
+		r.cps.CancelAll(s.Now)
 		if r.v.FollowUp == nil {
-			r.v.FollowUp = &deal.FollowUp{At: r.cps.after(s.now, r.v.Policy.FollowUpDelay)}
+			r.v.FollowUp = &deal.FollowUp{At: r.cps.After(s.Now, r.v.Policy.FollowUpDelay)}
 		}
-		r.armFollowUp(s.now)
-		r.record(s.now, systemActor, "deal_won", map[string]string{"complaint_id": r.v.ComplaintID})
-	})
-
-var lose = def(deal.ActLose, (*run).isOpen,
-	func(r *run, in *deal.LoseInput, _ step) error { return r.checkReason(in.Reason, in.Comment) },
-	func(r *run, in *deal.LoseInput, s step) { r.lose(s.now, in.Reason, in.Comment) })
-
-// reassign hands the deal to another owner; the API allows it to managers
-// and admins, within their team.
-var reassign = def(deal.ActReassign, (*run).isOpen,
-	func(r *run, in *deal.ReassignInput, _ step) error {
-		if err := required("owner", strings.TrimSpace(in.Owner)); err != nil {
-			return err
-		}
-		if in.Owner == r.v.Owner {
-			return invalid("owner", "%q already owns the deal", in.Owner)
-		}
-		return nil
-	},
-	func(r *run, in *deal.ReassignInput, _ step) {
-		r.v.Owner = in.Owner
-		for i := range r.v.ControlPoints {
-			if cp := &r.v.ControlPoints[i]; cp.Active() {
-				cp.Owner = in.Owner
-			}
-		}
-	})
-
-var logContact = def(deal.ActLogContact,
-	func(r *run) error {
-		if r.followUpPending() {
-			return nil
-		}
-		return r.isOpen()
-	},
-	func(_ *run, in *deal.LogContactInput, st step) error {
-		if err := required("channel", in.Channel); err != nil {
-			return err
-		}
-		return notFuture("at", in.At, st.now)
-	},
-	func(r *run, in *deal.LogContactInput, s step) {
-		if r.v.Status == deal.StatusWon {
-			r.cps.done(s.now, pointFollowUp)
-		}
+		r.armFollowUp(s.Now)
+		r.Record(s.Now, engine.SystemActor, "deal_won", map[string]string{"complaint_id": r.v.ComplaintID})
 	})

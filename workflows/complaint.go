@@ -6,8 +6,9 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 // Control point IDs of a complaint: one per step; corrective actions use
@@ -22,11 +23,11 @@ const (
 
 // complaintRun is the in-memory state of one complaint workflow.
 type complaintRun struct {
-	*journal
+	*engine.Journal
 	v       complaint.View
 	opened  bool
-	actions []entry[*complaintRun]
-	cps     *schedule
+	actions *engine.Registry[*complaintRun]
+	cps     *engine.Schedule
 }
 
 // Complaint runs one complaint through the four steps of spec section 4,
@@ -40,7 +41,7 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		}
 	}
 	c := newComplaintRun(ctx, p)
-	c.cps.useCalendarAndChannels(ctx, p.Calendar)
+	c.cps.UseCalendarAndChannels(ctx, p.Calendar)
 	if err := c.register(ctx); err != nil {
 		return complaint.View{}, err
 	}
@@ -50,22 +51,22 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		ID: p.ID, ClientID: p.Form.ClientID, Category: p.Form.Category,
 		RegisteredAt: now, Since: now.Add(-p.Policy.RecurrenceWindow.D()),
 	}
-	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	actx := workflow.WithActivityOptions(ctx, engine.ActivityOptions)
 	if err := workflow.ExecuteActivity(actx, acts.RegisterComplaint, in).Get(ctx, &reg); err != nil {
 		return complaint.View{}, err
 	}
 	c.v.Number, c.v.RecurrenceOf, c.v.Recurrence = reg.Number, reg.RecurrenceOf, reg.RecurrenceOf != ""
-	c.record(now, p.RegisteredBy, "complaint_registered", p.Form)
+	c.Record(now, p.RegisteredBy, "complaint_registered", p.Form)
 	if c.v.Recurrence {
-		c.record(now, systemActor, "recurrence_detected", map[string]string{"recurrence_of": reg.RecurrenceOf})
+		c.Record(now, engine.SystemActor, "recurrence_detected", map[string]string{"recurrence_of": reg.RecurrenceOf})
 	}
 	c.armStep(now, pointAcknowledge, complaint.PointAcknowledge, c.deadlines().Acknowledge, "Acknowledge the complaint to the client")
-	c.settle(now)
-	if err := c.sync(ctx); err != nil {
+	c.Settle(now)
+	if err := c.Sync(ctx); err != nil {
 		return complaint.View{}, err
 	}
 	c.opened = true
-	if err := serve(ctx, c, c.journal, c.cps, c.finished, nil); err != nil {
+	if err := engine.Serve(ctx, c, c.Journal, c.cps, c.finished, nil); err != nil {
 		return c.cancelled(ctx)
 	}
 	return c.v, nil
@@ -73,75 +74,68 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 
 func newComplaintRun(ctx workflow.Context, p complaint.Params) *complaintRun {
 	now := workflow.Now(ctx)
-	c := &complaintRun{actions: complaintEntries()}
+	c := &complaintRun{actions: complaintRegistry()}
 	c.v = complaint.View{
 		ID: p.ID, Form: p.Form, RegisteredBy: p.RegisteredBy, Assignee: p.RegisteredBy,
 		Step: complaint.StepAcknowledgement, Status: complaint.StatusOpen,
 		RegisteredAt: now, UpdatedAt: now, Policy: p.Policy, PolicyVersion: p.PolicyVersion,
 		Investigations: []complaint.Investigation{}, Resolutions: []complaint.Resolution{},
-		CorrectiveActions: []complaint.CorrectiveAction{}, ControlPoints: []deal.ControlPoint{}, AllowedActions: []string{},
+		CorrectiveActions: []complaint.CorrectiveAction{}, ControlPoints: []casework.ControlPoint{}, AllowedActions: []string{},
 	}
-	c.journal = newJournal(ctx, &c.v.Seq, &c.v.UpdatedAt, func() deal.Stage { return deal.Stage(c.v.Step) })
-	c.cps = &schedule{
-		points:  &c.v.ControlPoints,
-		policy:  c.v.Policy.Point,
-		subject: subject{dealID: p.Form.DealID, complaintID: p.ID, title: "complaint " + p.ID},
-		record:  c.record,
-	}
+	c.Journal = engine.NewJournal(ctx, &c.v.Seq, &c.v.UpdatedAt, func() string { return string(c.v.Step) })
+	c.cps = engine.NewSchedule(&c.v.ControlPoints, c.v.Policy.Point,
+		engine.Subject{ID: p.ID, DealID: p.Form.DealID, ComplaintID: p.ID, Title: "complaint " + p.ID}, c.Record, engine.Hooks{})
 	return c
 }
 
 func (c *complaintRun) register(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryView, func() (complaint.View, error) { return c.v, nil }); err != nil {
+	if err := registerOpen(ctx, func() complaint.View { return c.v }, func() bool { return c.opened }); err != nil {
 		return err
 	}
-	err := workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (complaint.View, error) {
-		err := workflow.Await(ctx, func() bool { return c.opened })
-		return c.v, err
-	})
-	if err != nil {
-		return err
-	}
-	return registerActions(ctx, c, c.actions)
+	return engine.Register(ctx, c, c.actions)
 }
 
 func (c *complaintRun) deadlines() complaint.Deadlines { return c.v.Policy.Deadlines[c.v.Severity] }
 
 // armStep arms the control point of a step, owned by the assignee, due the
 // step's deadline from now.
-func (c *complaintRun) armStep(now time.Time, id string, kind deal.PointKind, deadline deal.Duration, title string) {
-	c.cps.arm(now, id, kind, "", c.v.Assignee, c.cps.after(now, deadline), title)
+func (c *complaintRun) armStep(now time.Time, id string, kind casework.PointKind, deadline casework.Duration, title string) {
+	c.cps.Arm(now, id, kind, "", c.v.Assignee, c.cps.After(now, deadline), title)
 }
 
 // enter moves the complaint to a step and records it.
 func (c *complaintRun) enter(now time.Time, s complaint.Step) {
 	c.v.Step = s
-	c.record(now, systemActor, "step_entered", map[string]complaint.Step{"step": s})
+	c.Record(now, engine.SystemActor, "step_entered", map[string]complaint.Step{"step": s})
 }
 
 func (c *complaintRun) finished() bool {
-	return c.v.Status == complaint.StatusClosed && !c.cps.pending()
+	return c.v.Status == complaint.StatusClosed && !c.cps.Pending()
 }
 
-// afterAction has nothing to do for complaints.
-func (c *complaintRun) afterAction(step) {}
+// AfterAction has nothing to do for complaints.
+func (c *complaintRun) AfterAction(engine.Step) {}
 
-func (c *complaintRun) settle(time.Time) { c.v.AllowedActions = allowedOf(c, c.actions) }
+// Settle recomputes the allowed actions.
+func (c *complaintRun) Settle(time.Time) { c.v.AllowedActions = c.actions.Allowed(c) }
 
-func (c *complaintRun) view() complaint.View { return c.v }
+// View is the complaint's view.
+func (c *complaintRun) View() complaint.View { return c.v }
 
-func (c *complaintRun) where(ref *deal.Refusal) { ref.Step = string(c.v.Step) }
+// Where names the complaint's step in a refusal.
+func (c *complaintRun) Where(ref *casework.Refusal) { ref.Step = string(c.v.Step) }
 
-func (c *complaintRun) sync(ctx workflow.Context) error {
-	return syncActivity(ctx, acts.SyncComplaint, complaint.Sync{View: c.v, Events: c.take()})
+// Sync hands the pending history and the current view to the read model.
+func (c *complaintRun) Sync(ctx workflow.Context) error {
+	return engine.SyncActivity(ctx, acts.SyncComplaint, complaint.Sync{View: c.v, Events: c.Take()})
 }
 
 // onTime reports whether no control point of the complaint went overdue.
 func (c *complaintRun) onTime() bool {
-	return !slices.ContainsFunc(c.v.ControlPoints, func(cp deal.ControlPoint) bool { return cp.Escalated })
+	return !slices.ContainsFunc(c.v.ControlPoints, func(cp casework.ControlPoint) bool { return cp.Escalated })
 }
 
 // cancelled records an operator's cancellation of the workflow.
 func (c *complaintRun) cancelled(ctx workflow.Context) (complaint.View, error) {
-	return recordCancellation(ctx, c, c.cps, "complaint_cancelled")
+	return engine.RecordCancellation(ctx, c, c.cps, "complaint_cancelled")
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -74,13 +75,13 @@ func (h *harness) complaintSteps(until string) {
 func TestComplaintFullPathToClosed(t *testing.T) {
 	h := newHarness(t)
 	h.act("ack", day(0.5), complaint.ActAcknowledge, complaint.AcknowledgeInput{Message: "Received, we will call you tomorrow."})
-	h.actAs("assign", day(0.6), "maria", deal.RoleManager, complaint.ActAssign, complaint.AssignInput{Assignee: "bob"})
-	h.actAs("investigated", day(1), "bob", deal.RoleSales, complaint.ActRecordInvestigation, complaint.RecordInvestigationInput{RootCause: "venue double-booked", ProcessStep: "event"})
-	h.actAs("resolved", day(2), "bob", deal.RoleSales, complaint.ActResolveForClient, map[string]any{"remedy": "discount", "amount": 5000})
-	h.actAs("confirmed", day(3), "bob", deal.RoleSales, complaint.ActConfirmByClient, map[string]any{"satisfied": true, "comment": "fine"})
-	h.actAs("action", day(3.5), "bob", deal.RoleSales, complaint.ActAddCorrectiveAction, complaint.AddCorrectiveActionInput{Description: "confirm venue bookings in writing", Owner: "maria", Due: h.at(day(10))})
-	h.actAs("done", day(5), "maria", deal.RoleManager, complaint.ActCompleteCorrectiveAction, complaint.CompleteCorrectiveActionInput{ID: "ca-1", Note: "checklist updated"})
-	h.actAs("close", day(5.5), "bob", deal.RoleSales, complaint.ActClose, nil)
+	h.actAs("assign", day(0.6), "maria", casework.RoleManager, complaint.ActAssign, complaint.AssignInput{Assignee: "bob"})
+	h.actAs("investigated", day(1), "bob", casework.RoleSales, complaint.ActRecordInvestigation, complaint.RecordInvestigationInput{RootCause: "venue double-booked", ProcessStep: "event"})
+	h.actAs("resolved", day(2), "bob", casework.RoleSales, complaint.ActResolveForClient, map[string]any{"remedy": "discount", "amount": 5000})
+	h.actAs("confirmed", day(3), "bob", casework.RoleSales, complaint.ActConfirmByClient, map[string]any{"satisfied": true, "comment": "fine"})
+	h.actAs("action", day(3.5), "bob", casework.RoleSales, complaint.ActAddCorrectiveAction, complaint.AddCorrectiveActionInput{Description: "confirm venue bookings in writing", Owner: "maria", Due: h.at(day(10))})
+	h.actAs("done", day(5), "maria", casework.RoleManager, complaint.ActCompleteCorrectiveAction, complaint.CompleteCorrectiveActionInput{ID: "ca-1", Note: "checklist updated"})
+	h.actAs("close", day(5.5), "bob", casework.RoleSales, complaint.ActClose, nil)
 	v := h.runComplaint(complaint.SeverityNormal, `{}`)
 
 	h.mustApplyAll()
@@ -94,7 +95,7 @@ func TestComplaintFullPathToClosed(t *testing.T) {
 		t.Fatalf("records: %+v", v)
 	}
 	for _, cp := range v.ControlPoints {
-		if cp.Status != deal.PointDone {
+		if cp.Status != casework.PointDone {
 			t.Errorf("control point %s is %s after an on-time close", cp.ID, cp.Status)
 		}
 	}
@@ -132,7 +133,7 @@ func TestComplaintStepOverdueEscalates(t *testing.T) {
 			h.complaintSteps(c.until)
 			h.cancelAt(day(20))
 			v := h.runComplaint(complaint.SeverityHigh, policy)
-			if cp := pointOf(v.ControlPoints, c.point); cp.Status != deal.PointCancelled || !cp.Escalated || !cp.DueAt.Equal(h.at(c.due)) {
+			if cp := pointOf(v.ControlPoints, c.point); cp.Status != casework.PointCancelled || !cp.Escalated || !cp.DueAt.Equal(h.at(c.due)) {
 				t.Fatalf("point %s: %+v", c.point, cp)
 			}
 			ns := h.complaintNotices(c.point)
@@ -146,13 +147,13 @@ func TestComplaintStepOverdueEscalates(t *testing.T) {
 	}
 }
 
-func pointOf(cps []deal.ControlPoint, id string) deal.ControlPoint {
+func pointOf(cps []casework.ControlPoint, id string) casework.ControlPoint {
 	for _, cp := range cps {
 		if cp.ID == id {
 			return cp
 		}
 	}
-	return deal.ControlPoint{}
+	return casework.ControlPoint{}
 }
 
 func TestComplaintClientNotSatisfiedReturnsToInvestigation(t *testing.T) {
@@ -167,7 +168,7 @@ func TestComplaintClientNotSatisfiedReturnsToInvestigation(t *testing.T) {
 	if v.Step != complaint.StepResolution || len(v.Investigations) != 2 || *&v.Resolutions[0].Confirmation.Satisfied {
 		t.Fatalf("after the second investigation: step %s, %d investigations", v.Step, len(v.Investigations))
 	}
-	if cp := pointOf(h.complaints["unhappy"].ControlPoints, pointInvestigate); cp.Status != deal.PointOpen || !cp.DueAt.Equal(h.at(day(1)+day(5))) {
+	if cp := pointOf(h.complaints["unhappy"].ControlPoints, pointInvestigate); cp.Status != casework.PointOpen || !cp.DueAt.Equal(h.at(day(1)+day(5))) {
 		t.Fatalf("investigation point re-armed: %+v", cp)
 	}
 	esc := h.complaintNotices(pointInvestigate)
@@ -180,12 +181,12 @@ func TestComplaintCloseWithoutProcessChange(t *testing.T) {
 	h := newHarness(t)
 	h.complaintSteps("action")
 	h.act("sales-close", day(1), complaint.ActClose, complaint.CloseInput{NoProcessChangeReason: "one-off supplier failure"})
-	h.actAs("no-reason", day(1.1), "maria", deal.RoleManager, complaint.ActClose, nil)
-	h.actAs("manager-close", day(1.2), "maria", deal.RoleManager, complaint.ActClose, complaint.CloseInput{NoProcessChangeReason: "one-off supplier failure"})
+	h.actAs("no-reason", day(1.1), "maria", casework.RoleManager, complaint.ActClose, nil)
+	h.actAs("manager-close", day(1.2), "maria", casework.RoleManager, complaint.ActClose, complaint.CloseInput{NoProcessChangeReason: "one-off supplier failure"})
 	v := h.runComplaint(complaint.SeverityNormal, `{}`)
 
-	h.mustRefuse("sales-close", deal.CodeActionNotAllowed)
-	h.mustRefuse("no-reason", deal.CodeInvalidInput)
+	h.mustRefuse("sales-close", casework.CodeActionNotAllowed)
+	h.mustRefuse("no-reason", casework.CodeInvalidInput)
 	h.mustApply("manager-close")
 	if v.Status != complaint.StatusClosed || v.NoProcessChangeReason != "one-off supplier failure" || v.ClosedBy != "maria" {
 		t.Fatalf("closed: %s %q by %s", v.Status, v.NoProcessChangeReason, v.ClosedBy)
@@ -203,11 +204,11 @@ func TestComplaintRefusesStepsOutOfOrder(t *testing.T) {
 	h.cancelAt(day(0.5))
 	h.runComplaint(complaint.SeverityLow, `{}`)
 
-	h.mustRefuse("close-early", deal.CodeActionNotAllowed)
-	h.mustRefuse("resolve-early", deal.CodeActionNotAllowed)
+	h.mustRefuse("close-early", casework.CodeActionNotAllowed)
+	h.mustRefuse("resolve-early", casework.CodeActionNotAllowed)
 	h.mustApply("ack")
-	h.mustRefuse("no-cause", deal.CodeInvalidInput)
-	h.mustRefuse("bad-step", deal.CodeInvalidInput)
+	h.mustRefuse("no-cause", casework.CodeInvalidInput)
+	h.mustRefuse("bad-step", casework.CodeInvalidInput)
 }
 
 func TestComplaintRecurrence(t *testing.T) {
@@ -286,7 +287,7 @@ func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.complaintPolicy, _ = json.Marshal(pol)
+	h.complaintPolicy = &pol
 	h.toClose()
 	h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 2}})
 	var got complaint.View

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -37,7 +38,7 @@ func (p plan) notices(until time.Duration) []notice {
 // arms it, when it is due, what completes it and what moves its date.
 type pointCase struct {
 	name   string
-	kind   deal.PointKind
+	kind   casework.PointKind
 	id     string
 	policy string
 	arm    func(h *harness)
@@ -237,9 +238,9 @@ func (h *harness) endAfter(c pointCase, t time.Duration) {
 
 // checkArmed fails unless the point is armed for p and has sent none of its
 // reminders yet.
-func (h *harness) checkArmed(t *testing.T, c pointCase, cp deal.ControlPoint, p plan) {
+func (h *harness) checkArmed(t *testing.T, c pointCase, cp casework.ControlPoint, p plan) {
 	t.Helper()
-	if cp.Kind != c.kind || cp.Owner != "alice" || cp.Status != deal.PointOpen || cp.Reminded != 0 ||
+	if cp.Kind != c.kind || cp.Owner != "alice" || cp.Status != casework.PointOpen || cp.Reminded != 0 ||
 		!cp.DueAt.Equal(h.at(p.due)) || !cp.OverdueAt.Equal(h.at(p.overdue)) || !equalTimes(cp.RemindAt, h.times(p.remind...)) {
 		t.Errorf("point %s armed as %+v, want kind %s, open, due %s, overdue %s, reminders %v", c.id, cp, c.kind, off(p.due), off(p.overdue), offs(p.remind))
 	}
@@ -267,11 +268,11 @@ func TestControlPoints(t *testing.T) {
 			v := final
 			if !c.won {
 				v = h.views["overdue"]
-				if got := point(final, c.id).Status; got != deal.PointCancelled {
+				if got := point(final, c.id).Status; got != casework.PointCancelled {
 					t.Errorf("after the deal is lost the point is %s, want cancelled", got)
 				}
 			}
-			if cp := point(v, c.id); cp.Status != deal.PointOverdue || !cp.Escalated || cp.Reminded != len(c.first.remind) {
+			if cp := point(v, c.id); cp.Status != casework.PointOverdue || !cp.Escalated || cp.Reminded != len(c.first.remind) {
 				t.Errorf("missed point: %+v, want overdue, escalated, %d reminders sent", cp, len(c.first.remind))
 			}
 			h.wantNotices(c.id, c.first.notices(never)...)
@@ -284,7 +285,7 @@ func TestControlPoints(t *testing.T) {
 				h.endAfter(c, c.first.overdue)
 				final := h.run(c.policy)
 				h.mustApplyAll()
-				if cp := point(final, c.id); cp.Status != deal.PointDone || cp.DoneAt == nil || !cp.DoneAt.Equal(h.at(c.doneAt)) || cp.Escalated {
+				if cp := point(final, c.id); cp.Status != casework.PointDone || cp.DoneAt == nil || !cp.DoneAt.Equal(h.at(c.doneAt)) || cp.Escalated {
 					t.Errorf("point done at %s: %+v", off(c.doneAt), cp)
 				}
 				h.wantNotices(c.id, c.first.notices(c.doneAt)...)
@@ -323,11 +324,11 @@ func TestFollowUpDoneByNextDeal(t *testing.T) {
 	v := h.run(`{}`)
 	h.mustApplyAll()
 
-	if cp := point(h.views["close"], pointFollowUp); cp.Status != deal.PointOpen || !cp.DueAt.Equal(h.at(day(40))) ||
+	if cp := point(h.views["close"], pointFollowUp); cp.Status != casework.PointOpen || !cp.DueAt.Equal(h.at(day(40))) ||
 		cp.Subject != "Follow-up contact with the client: team-building training" {
 		t.Errorf("follow-up point at the close: %+v", cp)
 	}
-	if cp := point(v, pointFollowUp); cp.Status != deal.PointDone || !cp.DoneAt.Equal(h.at(day(30))) {
+	if cp := point(v, pointFollowUp); cp.Status != casework.PointDone || !cp.DoneAt.Equal(h.at(day(30))) {
 		t.Errorf("follow-up point after the next deal: %+v", cp)
 	}
 	if f := v.FollowUp; f == nil || !f.At.Equal(h.at(day(40))) || f.Product != "training" || v.Status != deal.StatusWon {

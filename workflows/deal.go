@@ -1,56 +1,44 @@
 package workflows
 
 import (
-	"time"
-
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 // acts names the activities; its methods are only referenced, never called,
 // from workflow code.
 var acts *activities.Activities
 
-// activityOptions retry the read model and notifications until they
-// succeed: both are idempotent, and a database outage must delay, not lose,
-// what the deal reports.
-var activityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 30 * time.Second,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-	},
-}
-
-// deliveryOptions give e-mail and webhook delivery room for a slow channel
-// (their clients time out after 30 s) and retry with the same backoff; an
-// attempt whose worker died is retried after 45 s and takes the delivery
-// over once its 75 s lease has passed.
-var deliveryOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 45 * time.Second,
-	RetryPolicy:         activityOptions.RetryPolicy,
+// DealParams start a deal workflow: the deal's parameters and the
+// complaint policy for a complaint the deal's survey opens (the policy
+// document's complaint part; nil takes the defaults).
+type DealParams struct {
+	deal.Params
+	ComplaintPolicy *complaint.Policy `json:"complaint_policy,omitempty"`
 }
 
 // Deal runs one deal from its opening to won, lost or cancelled. A won deal
 // keeps running until its follow-up contact is done or overdue.
-func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
+func Deal(ctx workflow.Context, p DealParams) (deal.View, error) {
 	r := newRun(ctx, p)
-	r.cps.useCalendarAndChannels(ctx, p.Calendar)
+	r.cps.UseCalendarAndChannels(ctx, p.Calendar)
 	if err := r.register(ctx); err != nil {
 		return deal.View{}, err
 	}
 	now := workflow.Now(ctx)
-	r.record(now, p.Owner, "deal_opened", p)
-	r.arm(now, pointContact, deal.PointContactInterval, r.cps.after(now, p.Policy.ContactInterval), "Contact the client")
-	r.settle(now)
-	if err := r.sync(ctx); err != nil {
+	r.Record(now, p.Owner, "deal_opened", p)
+	r.arm(now, pointContact, deal.PointContactInterval, r.cps.After(now, p.Policy.ContactInterval), "Contact the client")
+	r.Settle(now)
+	if err := r.Sync(ctx); err != nil {
 		return deal.View{}, err
 	}
 	r.opened = true
 	followUps := workflow.GetSignalChannel(ctx, SignalFollowUpDone)
-	err := serve(ctx, r, r.journal, r.cps, r.finished, func(sel workflow.Selector) {
+	err := engine.Serve(ctx, r, r.Journal, r.cps, r.finished, func(sel workflow.Selector) {
 		sel.AddReceive(followUps, func(c workflow.ReceiveChannel, _ bool) {
 			var next string
 			c.Receive(ctx, &next)
@@ -66,17 +54,22 @@ func Deal(ctx workflow.Context, p deal.Params) (deal.View, error) {
 // register installs the view query, the open update and one update per
 // action, each with its validator.
 func (r *run) register(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryView, func() (deal.View, error) { return r.v, nil }); err != nil {
+	if err := registerOpen(ctx, func() deal.View { return r.v }, func() bool { return r.opened }); err != nil {
 		return err
 	}
-	err := workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (deal.View, error) {
-		err := workflow.Await(ctx, func() bool { return r.opened })
-		return r.v, err
+	return engine.Register(ctx, r, r.actions)
+}
+
+// registerOpen installs the view query and the open update of a case
+// workflow: the update returns the view once opened reports true.
+func registerOpen[V any](ctx workflow.Context, view func() V, opened func() bool) error {
+	if err := workflow.SetQueryHandler(ctx, QueryView, func() (V, error) { return view(), nil }); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (V, error) {
+		err := workflow.Await(ctx, opened)
+		return view(), err
 	})
-	if err != nil {
-		return err
-	}
-	return registerActions(ctx, r, r.actions)
 }
 
 // followUpDone completes a won deal's follow-up because a new deal followed.
@@ -85,15 +78,15 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 		return
 	}
 	now := workflow.Now(ctx)
-	r.cps.done(now, pointFollowUp)
-	r.record(now, systemActor, "follow_up_done", map[string]string{"next_deal_id": next})
-	r.settle(now)
-	_ = r.sync(ctx)
+	r.cps.Done(now, pointFollowUp)
+	r.Record(now, engine.SystemActor, "follow_up_done", map[string]string{"next_deal_id": next})
+	r.Settle(now)
+	_ = r.Sync(ctx)
 }
 
-// sync hands the pending history and the current view to the read model.
-func (r *run) sync(ctx workflow.Context) error {
-	return syncActivity(ctx, acts.SyncDeal, deal.Sync{View: r.v, Events: r.take()})
+// Sync hands the pending history and the current view to the read model.
+func (r *run) Sync(ctx workflow.Context) error {
+	return engine.SyncActivity(ctx, acts.SyncDeal, deal.Sync{View: r.v, Events: r.Take()})
 }
 
 // cancelled records an operator's cancellation of the workflow.
@@ -102,5 +95,5 @@ func (r *run) cancelled(ctx workflow.Context) (deal.View, error) {
 		now := workflow.Now(ctx)
 		r.v.Status, r.v.ClosedAt = deal.StatusCancelled, &now
 	}
-	return recordCancellation(ctx, r, r.cps, "deal_cancelled")
+	return engine.RecordCancellation(ctx, r, r.cps, "deal_cancelled")
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -30,16 +31,16 @@ func TestHappyPathToWonAndFollowUp(t *testing.T) {
 	if won.Status != deal.StatusWon || won.Stage != deal.StageClose {
 		t.Fatalf("after close: status %s stage %s", won.Status, won.Stage)
 	}
-	if got := point(won, pointFollowUp); got.Status != deal.PointOpen || !got.DueAt.Equal(h.at(day(91))) {
+	if got := point(won, pointFollowUp); got.Status != casework.PointOpen || !got.DueAt.Equal(h.at(day(91))) {
 		t.Fatalf("follow-up point: %+v", got)
 	}
 	// The deal stays won; the follow-up reminder reaches the rep on the date,
 	// and with no contact logged the point escalates after its grace.
-	rem := h.noticesFor(pointFollowUp, deal.NoticeReminder)
+	rem := h.noticesFor(pointFollowUp, casework.NoticeReminder)
 	if len(rem) != 1 || rem[0].Recipient != "alice" || !rem[0].CreatedAt.Equal(h.at(day(91))) {
 		t.Fatalf("follow-up reminder: %+v", rem)
 	}
-	if esc := h.noticesFor(pointFollowUp, deal.NoticeEscalation); len(esc) != 1 || esc[0].Recipient != "maria" {
+	if esc := h.noticesFor(pointFollowUp, casework.NoticeEscalation); len(esc) != 1 || esc[0].Recipient != "maria" {
 		t.Fatalf("follow-up escalation: %+v", esc)
 	}
 	if v.Status != deal.StatusWon {
@@ -55,7 +56,7 @@ func TestHappyPathToWonAndFollowUp(t *testing.T) {
 	}
 	// Every control point of the sale was met on time: none overdue.
 	for _, cp := range won.ControlPoints {
-		if cp.Status == deal.PointOverdue {
+		if cp.Status == casework.PointOverdue {
 			t.Errorf("control point %s overdue on the happy path", cp.ID)
 		}
 	}
@@ -77,9 +78,9 @@ func TestRefusedActionNeverReachesHistory(t *testing.T) {
 	h.act("lose", day(0.5), deal.ActLose, deal.LoseInput{Reason: "timing"})
 	v := h.run(`{}`)
 
-	h.mustRefuse("too-early", deal.CodeActionNotAllowed)
-	h.mustRefuse("bad-input", deal.CodeInvalidInput)
-	h.mustRefuse("unknown-field", deal.CodeInvalidInput)
+	h.mustRefuse("too-early", casework.CodeActionNotAllowed)
+	h.mustRefuse("bad-input", casework.CodeInvalidInput)
+	h.mustRefuse("unknown-field", casework.CodeInvalidInput)
 	h.mustApply("lose")
 	if s := h.views["after"].Seq; s != 1 {
 		t.Fatalf("refused actions changed the history: seq %d", s)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 )
@@ -41,7 +42,7 @@ func TestPresentationDeclined(t *testing.T) {
 			h.mustApplyAll()
 
 			before := h.views["before-last"]
-			if cp := point(before, pointRetry); before.Status != deal.StatusOpen || cp.Status != deal.PointOpen ||
+			if cp := point(before, pointRetry); before.Status != deal.StatusOpen || cp.Status != casework.PointOpen ||
 				!cp.DueAt.Equal(h.at(prev.retry)) || cp.Reminded != 1 {
 				t.Errorf("before the last decline: deal %s, retry point %+v", before.Status, cp)
 			}
@@ -51,7 +52,7 @@ func TestPresentationDeclined(t *testing.T) {
 				t.Errorf("after %d declines: status %s stage %s reason %q comment %q closed %v declines %d",
 					c.attempts, v.Status, v.LostStage, v.LostReason, v.LostComment, v.ClosedAt, len(v.Presentation.Declines))
 			}
-			if cp := point(v, pointRetry); cp.Status != deal.PointCancelled {
+			if cp := point(v, pointRetry); cp.Status != casework.PointCancelled {
 				t.Errorf("retry point after the loss: %s", cp.Status)
 			}
 			h.wantNotices(pointRetry, want...)
@@ -83,18 +84,18 @@ func TestOfferRevisionsExpiryAndExtension(t *testing.T) {
 	h.act("end", day(13), deal.ActLose, deal.LoseInput{Reason: "timing"})
 	v := h.run(`{}`)
 	h.mustApply("v1", "changes", "v2", "extend", "accept", "end")
-	h.mustRefuse("accept-expired", deal.CodeActionNotAllowed)
-	h.mustRefuse("accept-v1", deal.CodeInvalidInput)
+	h.mustRefuse("accept-expired", casework.CodeActionNotAllowed)
+	h.mustRefuse("accept-v1", casework.CodeInvalidInput)
 
 	changes := h.views["changes"]
-	if got := point(changes, offerPoint(1)).Status; got != deal.PointDone {
+	if got := point(changes, offerPoint(1)).Status; got != casework.PointDone {
 		t.Errorf("v1 validity point after changes requested: %s, want done", got)
 	}
-	if cp := point(changes, pointOfferCorrections); cp.Kind != deal.PointCorrections || cp.Status != deal.PointOpen ||
+	if cp := point(changes, pointOfferCorrections); cp.Kind != deal.PointCorrections || cp.Status != casework.PointOpen ||
 		!cp.DueAt.Equal(h.at(day(4))) || !equalTimes(cp.RemindAt, h.times(day(3))) {
 		t.Errorf("corrections point after changes requested: %+v", cp)
 	}
-	if cp := point(h.views["v2"], pointOfferCorrections); cp.Status != deal.PointDone || !cp.DoneAt.Equal(h.at(day(2))) {
+	if cp := point(h.views["v2"], pointOfferCorrections); cp.Status != casework.PointDone || !cp.DoneAt.Equal(h.at(day(2))) {
 		t.Errorf("corrections point after v2: %+v", cp)
 	}
 
@@ -102,7 +103,7 @@ func TestOfferRevisionsExpiryAndExtension(t *testing.T) {
 	if o := expired.Offers[1]; o.Status != deal.OfferExpired {
 		t.Errorf("v2 after its validity: %s, want expired", o.Status)
 	}
-	if cp := point(expired, offerPoint(2)); cp.Status != deal.PointOverdue || !cp.Escalated {
+	if cp := point(expired, offerPoint(2)); cp.Status != casework.PointOverdue || !cp.Escalated {
 		t.Errorf("v2 validity point after expiry: %+v", cp)
 	}
 	if a := expired.AllowedActions; slices.Contains(a, deal.ActAcceptOffer) ||
@@ -113,7 +114,7 @@ func TestOfferRevisionsExpiryAndExtension(t *testing.T) {
 	if o := extended.Offers[1]; o.Status != deal.OfferSent || !o.ValidUntil.Equal(h.at(day(15))) {
 		t.Errorf("v2 after the extension: %s until %s", o.Status, o.ValidUntil)
 	}
-	if cp := point(extended, offerPoint(2)); cp.Status != deal.PointOpen || cp.Escalated || cp.Reminded != 0 ||
+	if cp := point(extended, offerPoint(2)); cp.Status != casework.PointOpen || cp.Escalated || cp.Reminded != 0 ||
 		!cp.DueAt.Equal(h.at(day(15))) || !equalTimes(cp.RemindAt, h.times(day(12), day(14))) {
 		t.Errorf("v2 validity point after the extension: %+v", cp)
 	}
@@ -166,10 +167,10 @@ func TestExpiredOfferRevised(t *testing.T) {
 	v := h.run(`{}`)
 	h.mustApplyAll()
 
-	if cp := point(h.views["v2"], offerPoint(1)); cp.Status != deal.PointCancelled || !cp.DoneAt.Equal(h.at(day(6))) {
+	if cp := point(h.views["v2"], offerPoint(1)); cp.Status != casework.PointCancelled || !cp.DoneAt.Equal(h.at(day(6))) {
 		t.Errorf("the expired v1's point once v2 supersedes it: %+v, want cancelled at %s", cp, h.at(day(6)))
 	}
-	if cp := point(h.views["v2"], offerPoint(2)); cp.Status != deal.PointOpen || !cp.DueAt.Equal(h.at(day(16))) ||
+	if cp := point(h.views["v2"], offerPoint(2)); cp.Status != casework.PointOpen || !cp.DueAt.Equal(h.at(day(16))) ||
 		!equalTimes(cp.RemindAt, h.times(day(13), day(15))) {
 		t.Errorf("v2's validity point: %+v", cp)
 	}
@@ -212,15 +213,15 @@ func TestContractApprovalsRestartOnRevision(t *testing.T) {
 	h.act("end", day(5), deal.ActLose, deal.LoseInput{Reason: "timing"})
 	v := h.run(`{}`)
 	h.mustApply("prepare", "director", "accountant", "changes", "revise", "director-2", "lawyer-2", "accountant-2", "end")
-	h.mustRefuse("stranger", deal.CodeInvalidInput)
-	h.mustRefuse("approve-while-changing", deal.CodeActionNotAllowed)
-	h.mustRefuse("director-again", deal.CodeInvalidInput)
+	h.mustRefuse("stranger", casework.CodeInvalidInput)
+	h.mustRefuse("approve-while-changing", casework.CodeActionNotAllowed)
+	h.mustRefuse("director-again", casework.CodeInvalidInput)
 
 	changes := h.views["changes"]
 	if c := changes.Contract; c.Status != deal.ContractChangesRequested || c.Revision != 1 {
 		t.Errorf("after the change request: revision %d %s", c.Revision, c.Status)
 	}
-	if cp := point(changes, pointContractCorrections); cp.Kind != deal.PointCorrections || cp.Status != deal.PointOpen || !cp.DueAt.Equal(h.at(day(4.5))) {
+	if cp := point(changes, pointContractCorrections); cp.Kind != deal.PointCorrections || cp.Status != casework.PointOpen || !cp.DueAt.Equal(h.at(day(4.5))) {
 		t.Errorf("corrections point: %+v", cp)
 	}
 	revised := h.views["revise"]
@@ -228,7 +229,7 @@ func TestContractApprovalsRestartOnRevision(t *testing.T) {
 		slices.ContainsFunc(c.Approvers, func(a deal.Approver) bool { return a.ApprovedAt != nil }) {
 		t.Errorf("revision 2 must start without approvals: %+v", c)
 	}
-	if cp := point(revised, pointContractCorrections); cp.Status != deal.PointDone || !cp.DoneAt.Equal(h.at(day(3))) {
+	if cp := point(revised, pointContractCorrections); cp.Status != casework.PointDone || !cp.DoneAt.Equal(h.at(day(3))) {
 		t.Errorf("corrections point after the revision: %+v", cp)
 	}
 	// The accountant approved revision 1 only: two of three is not signed.
@@ -285,8 +286,8 @@ func TestPaymentInPartsAndPostpayment(t *testing.T) {
 	h.act("close", day(12.75), deal.ActCloseDeal, nil)
 	v := h.run(`{}`)
 	h.mustApply("contract", "approve", "part", "rest", "plan", "held", "sign", "survey", "postpay", "close")
-	h.mustRefuse("too-much", deal.CodeInvalidInput)
-	h.mustRefuse("close-unpaid", deal.CodeActionNotAllowed)
+	h.mustRefuse("too-much", casework.CodeInvalidInput)
+	h.mustRefuse("close-unpaid", casework.CodeActionNotAllowed)
 
 	inv1 := deal.Invoice{Number: dealID + "-1", Installment: 1, Due: deal.DueBeforeEvent, Amount: 50000_00, IssuedAt: h.at(day(2)), DueAt: h.at(day(7)), Status: deal.InvoiceIssued}
 	inv2 := deal.Invoice{Number: dealID + "-2", Installment: 2, Due: deal.DueAfterEvent, Amount: 50000_00, IssuedAt: h.at(day(11.5)), DueAt: h.at(day(16.5)), Status: deal.InvoiceIssued}
@@ -338,10 +339,10 @@ func TestPaymentInPartsAndPostpayment(t *testing.T) {
 	if v.Status != deal.StatusWon {
 		t.Errorf("final status %s", v.Status)
 	}
-	if cp := point(h.views["rest"], invoicePoint(1)); cp.Status != deal.PointDone || !cp.DoneAt.Equal(h.at(day(8))) {
+	if cp := point(h.views["rest"], invoicePoint(1)); cp.Status != casework.PointDone || !cp.DoneAt.Equal(h.at(day(8))) {
 		t.Errorf("invoice 1 point after full payment: %+v", cp)
 	}
-	if cp := point(h.views["held"], invoicePoint(2)); cp.Kind != deal.PointPaymentDue || cp.Status != deal.PointOpen ||
+	if cp := point(h.views["held"], invoicePoint(2)); cp.Kind != deal.PointPaymentDue || cp.Status != casework.PointOpen ||
 		!cp.DueAt.Equal(h.at(day(16.5))) || !equalTimes(cp.RemindAt, h.times(day(14.5))) {
 		t.Errorf("invoice 2 point: %+v", cp)
 	}
@@ -381,9 +382,9 @@ func TestCancelWithRefund(t *testing.T) {
 			h.act("cancel", day(4), deal.ActCancelWithRefund, deal.CancelWithRefundInput{RefundAmount: c.paid, Reason: "competitor", Comment: "cheaper elsewhere"})
 			v := h.run(`{}`)
 			h.mustApply("pay", "cancel")
-			h.mustRefuse("refund-unpaid", deal.CodeActionNotAllowed)
-			h.mustRefuse("refund-too-much", deal.CodeInvalidInput)
-			h.mustRefuse("refund-bad-reason", deal.CodeInvalidInput)
+			h.mustRefuse("refund-unpaid", casework.CodeActionNotAllowed)
+			h.mustRefuse("refund-too-much", casework.CodeInvalidInput)
+			h.mustRefuse("refund-bad-reason", casework.CodeInvalidInput)
 
 			if v.Status != deal.StatusLost || v.LostStage != c.stage || v.LostReason != "competitor" ||
 				v.LostComment != "cheaper elsewhere" || !v.ClosedAt.Equal(h.at(day(4))) {
@@ -402,7 +403,7 @@ func TestCancelWithRefund(t *testing.T) {
 			}
 			for _, cp := range v.ControlPoints {
 				wasOpen := slices.Contains(c.cancelled, cp.ID)
-				if cp.Active() || wasOpen != (cp.Status == deal.PointCancelled) || (wasOpen && !cp.DoneAt.Equal(h.at(day(4)))) {
+				if cp.Active() || wasOpen != (cp.Status == casework.PointCancelled) || (wasOpen && !cp.DoneAt.Equal(h.at(day(4)))) {
 					t.Errorf("point %s: %s done %v", cp.ID, cp.Status, cp.DoneAt)
 				}
 			}
@@ -439,8 +440,8 @@ func TestEventItemsAndReschedule(t *testing.T) {
 	h.act("end", day(24.75), deal.ActLose, deal.LoseInput{Reason: "timing"})
 	h.run(`{}`)
 	h.mustApply("plan", "program", "move", "venue", "menu", "held", "end")
-	h.mustRefuse("unknown-item", deal.CodeInvalidInput)
-	h.mustRefuse("hold-unapproved", deal.CodeActionNotAllowed)
+	h.mustRefuse("unknown-item", casework.CodeInvalidInput)
+	h.mustRefuse("hold-unapproved", casework.CodeActionNotAllowed)
 
 	for _, c := range []struct {
 		label, id   string
@@ -451,7 +452,7 @@ func TestEventItemsAndReschedule(t *testing.T) {
 		{"move", pointEventItems, day(22), day(21)},
 		{"move", pointEventDate, day(25), day(24)},
 	} {
-		if cp := point(h.views[c.label], c.id); cp.Status != deal.PointOpen || !cp.DueAt.Equal(h.at(c.due)) ||
+		if cp := point(h.views[c.label], c.id); cp.Status != casework.PointOpen || !cp.DueAt.Equal(h.at(c.due)) ||
 			!equalTimes(cp.RemindAt, h.times(c.remind)) {
 			t.Errorf("after %s, point %s: %+v, want open, due %s, reminder %s", c.label, c.id, cp, off(c.due), off(c.remind))
 		}
@@ -461,10 +462,10 @@ func TestEventItemsAndReschedule(t *testing.T) {
 		!rs[0].To.Equal(h.at(day(25))) || rs[0].Reason != "venue unavailable" || !rs[0].At.Equal(h.at(day(10))) {
 		t.Errorf("moved event: %+v", moved)
 	}
-	if cp := point(h.views["menu"], pointEventItems); cp.Status != deal.PointDone || !cp.DoneAt.Equal(h.at(day(23.25))) {
+	if cp := point(h.views["menu"], pointEventItems); cp.Status != casework.PointDone || !cp.DoneAt.Equal(h.at(day(23.25))) {
 		t.Errorf("items point once every item is approved: %+v", cp)
 	}
-	if cp := point(h.views["held"], pointEventDate); cp.Status != deal.PointDone {
+	if cp := point(h.views["held"], pointEventDate); cp.Status != casework.PointDone {
 		t.Errorf("event date point after the event: %+v", cp)
 	}
 	h.wantNotices(pointEventItems, remind(day(21), day(22)), overdue(day(22), day(22)), escalation(day(22), day(22)))
@@ -502,7 +503,7 @@ func TestSurveyDissatisfaction(t *testing.T) {
 				}
 			}
 			if c.refused {
-				h.mustRefuse("survey", deal.CodeInvalidInput)
+				h.mustRefuse("survey", casework.CodeInvalidInput)
 				if v.Survey != nil || len(detected) != 0 {
 					t.Errorf("refused survey recorded: %+v, %v", v.Survey, detected)
 				}
@@ -549,8 +550,8 @@ func TestLostAtEveryStage(t *testing.T) {
 			h.act("other-without-comment", c.at-day(0.0625), deal.ActLose, deal.LoseInput{Reason: "other", Comment: "  "})
 			h.act("lose", c.at, deal.ActLose, deal.LoseInput{Reason: c.reason, Comment: c.comment})
 			v := h.run(`{}`)
-			h.mustRefuse("bad-reason", deal.CodeInvalidInput)
-			h.mustRefuse("other-without-comment", deal.CodeInvalidInput)
+			h.mustRefuse("bad-reason", casework.CodeInvalidInput)
+			h.mustRefuse("other-without-comment", casework.CodeInvalidInput)
 			h.mustApplyAll("bad-reason", "other-without-comment")
 
 			if v.Status != deal.StatusLost || v.Stage != c.stage || v.LostStage != c.stage || v.LostReason != c.reason ||
@@ -563,7 +564,7 @@ func TestLostAtEveryStage(t *testing.T) {
 					t.Errorf("point %s still %s", cp.ID, cp.Status)
 				}
 			}
-			if point(v, pointContact).Status != deal.PointCancelled {
+			if point(v, pointContact).Status != casework.PointCancelled {
 				t.Errorf("contact point %s, want cancelled", point(v, pointContact).Status)
 			}
 			for _, i := range v.Invoices {

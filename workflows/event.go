@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 const (
@@ -22,9 +23,9 @@ func (r *run) eventPending() error {
 	}
 	switch e := r.v.Event; {
 	case e == nil:
-		return notAllowed("the event is not planned yet")
+		return engine.NotAllowed("the event is not planned yet")
 	case e.HeldAt != nil:
-		return notAllowed("the event has already been held")
+		return engine.NotAllowed("the event has already been held")
 	}
 	return nil
 }
@@ -45,117 +46,117 @@ func (r *run) armEvent(now time.Time) {
 	date := r.v.Event.Date
 	r.arm(now, pointEventDate, deal.PointEventDate, date, "Hold the event on "+date.Format(time.DateOnly))
 	if len(r.pendingItems()) > 0 {
-		r.arm(now, pointEventItems, deal.PointEventItems, r.cps.after(date, -r.v.Policy.EventItemsLead), "Get the client's approval of every event item")
+		r.arm(now, pointEventItems, deal.PointEventItems, r.cps.After(date, -r.v.Policy.EventItemsLead), "Get the client's approval of every event item")
 	}
 }
 
-var planEvent = def(deal.ActPlanEvent,
+var planEvent = engine.Handle(deal.ActPlanEvent,
 	func(r *run) error {
 		if err := r.inStage(deal.StageEvent); err != nil {
 			return err
 		}
 		if r.v.Event != nil {
-			return notAllowed("the event is already planned; use reschedule_event to move it")
+			return engine.NotAllowed("the event is already planned; use reschedule_event to move it")
 		}
 		return nil
 	},
-	func(_ *run, in *deal.PlanEventInput, st step) error {
-		if err := future("date", in.Date, st.now); err != nil {
+	func(_ *run, in *deal.PlanEventInput, st engine.Step) error {
+		if err := engine.Future("date", in.Date, st.Now); err != nil {
 			return err
 		}
 		for i, it := range in.Items {
 			if strings.TrimSpace(it) == "" || slices.Index(in.Items, it) != i {
-				return invalid("items", "names must be non-empty and unique")
+				return engine.Invalid("items", "names must be non-empty and unique")
 			}
 		}
 		return nil
 	},
-	func(r *run, in *deal.PlanEventInput, s step) {
+	func(r *run, in *deal.PlanEventInput, s engine.Step) {
 		e := &deal.Event{Date: in.Date, Items: []deal.EventItem{}, Reschedules: []deal.Reschedule{}}
 		for _, it := range in.Items {
 			e.Items = append(e.Items, deal.EventItem{Name: it})
 		}
 		r.v.Event = e
-		r.armEvent(s.now)
+		r.armEvent(s.Now)
 	})
 
-var approveEventItem = def(deal.ActApproveEventItem,
+var approveEventItem = engine.Handle(deal.ActApproveEventItem,
 	func(r *run) error {
 		if err := r.eventPending(); err != nil {
 			return err
 		}
 		if len(r.pendingItems()) == 0 {
-			return notAllowed("every event item is approved")
+			return engine.NotAllowed("every event item is approved")
 		}
 		return nil
 	},
-	func(r *run, in *deal.ApproveEventItemInput, _ step) error {
+	func(r *run, in *deal.ApproveEventItemInput, _ engine.Step) error {
 		if pending := r.pendingItems(); !slices.Contains(pending, in.Item) {
-			return invalid("item", "%q is not awaiting approval (pending: %s)", in.Item, strings.Join(pending, ", "))
+			return engine.Invalid("item", "%q is not awaiting approval (pending: %s)", in.Item, strings.Join(pending, ", "))
 		}
 		return nil
 	},
-	func(r *run, in *deal.ApproveEventItemInput, s step) {
+	func(r *run, in *deal.ApproveEventItemInput, s engine.Step) {
 		for i := range r.v.Event.Items {
 			if it := &r.v.Event.Items[i]; it.Name == in.Item {
-				it.Approved, it.ApprovedAt = true, &s.now
+				it.Approved, it.ApprovedAt = true, &s.Now
 			}
 		}
 		if len(r.pendingItems()) == 0 {
-			r.cps.done(s.now, pointEventItems)
+			r.cps.Done(s.Now, pointEventItems)
 		}
 	})
 
-var rescheduleEvent = def(deal.ActRescheduleEvent, (*run).eventPending,
-	func(r *run, in *deal.RescheduleEventInput, st step) error {
-		if err := future("date", in.Date, st.now); err != nil {
+var rescheduleEvent = engine.Handle(deal.ActRescheduleEvent, (*run).eventPending,
+	func(r *run, in *deal.RescheduleEventInput, st engine.Step) error {
+		if err := engine.Future("date", in.Date, st.Now); err != nil {
 			return err
 		}
 		if in.Date.Equal(r.v.Event.Date) {
-			return invalid("date", "is the current event date")
+			return engine.Invalid("date", "is the current event date")
 		}
 		return nil
 	},
-	func(r *run, in *deal.RescheduleEventInput, s step) {
+	func(r *run, in *deal.RescheduleEventInput, s engine.Step) {
 		e := r.v.Event
-		e.Reschedules = append(e.Reschedules, deal.Reschedule{From: e.Date, To: in.Date, Reason: in.Reason, At: s.now})
+		e.Reschedules = append(e.Reschedules, deal.Reschedule{From: e.Date, To: in.Date, Reason: in.Reason, At: s.Now})
 		e.Date = in.Date
-		r.armEvent(s.now)
+		r.armEvent(s.Now)
 	})
 
-var holdEvent = def(deal.ActHoldEvent,
+var holdEvent = engine.Handle(deal.ActHoldEvent,
 	func(r *run) error {
 		if err := r.eventPending(); err != nil {
 			return err
 		}
 		if pending := r.pendingItems(); len(pending) > 0 {
-			return notAllowed("event items await the client's approval: %s", strings.Join(pending, ", "))
+			return engine.NotAllowed("event items await the client's approval: %s", strings.Join(pending, ", "))
 		}
 		return nil
 	},
-	func(_ *run, in *deal.HoldEventInput, st step) error {
-		return notFuture("held_at", in.HeldAt, st.now)
+	func(_ *run, in *deal.HoldEventInput, st engine.Step) error {
+		return engine.NotFuture("held_at", in.HeldAt, st.Now)
 	},
-	func(r *run, in *deal.HoldEventInput, s step) {
-		held := orNow(in.HeldAt, s.now)
+	func(r *run, in *deal.HoldEventInput, s engine.Step) {
+		held := engine.OrNow(in.HeldAt, s.Now)
 		r.v.Event.HeldAt = &held
-		r.cps.done(s.now, pointEventDate)
-		r.issueInvoices(s.now, deal.DueAfterEvent)
-		r.arm(s.now, pointSurvey, deal.PointSurvey, r.cps.after(held, r.v.Policy.SurveyDelay), "Assess the client's satisfaction").Stage = deal.StageClose
+		r.cps.Done(s.Now, pointEventDate)
+		r.issueInvoices(s.Now, deal.DueAfterEvent)
+		r.arm(s.Now, pointSurvey, deal.PointSurvey, r.cps.After(held, r.v.Policy.SurveyDelay), "Assess the client's satisfaction").Stage = string(deal.StageClose)
 	})
 
-var signClosingDocuments = def(deal.ActSignClosingDocuments,
+var signClosingDocuments = engine.Handle(deal.ActSignClosingDocuments,
 	func(r *run) error {
 		if err := r.inStage(deal.StageEvent); err != nil {
 			return err
 		}
 		if e := r.v.Event; e == nil || e.HeldAt == nil {
-			return notAllowed("the event has not been held yet")
+			return engine.NotAllowed("the event has not been held yet")
 		}
 		return nil
 	}, nil,
-	func(r *run, _ *deal.SignClosingDocumentsInput, s step) {
-		r.v.Event.ClosingSignedAt = &s.now
-		r.document(s.now, deal.DocAct, 1, fmt.Sprintf("act-%s", r.v.ID), "")
-		r.enter(s.now, deal.StageClose)
+	func(r *run, _ *deal.SignClosingDocumentsInput, s engine.Step) {
+		r.v.Event.ClosingSignedAt = &s.Now
+		r.document(s.Now, deal.DocAct, 1, fmt.Sprintf("act-%s", r.v.ID), "")
+		r.enter(s.Now, deal.StageClose)
 	})

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 // The seed corpus of these targets is in testdata/fuzz at the repository
@@ -21,52 +20,34 @@ import (
 
 func FuzzDealValidators(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		fuzzValidators(t, dealFixtures.get(t, buildDealFixtures), entries(), deal.Inputs, body)
+		fuzzValidators(t, dealFixtures.get(t, buildDealFixtures), dealRegistry(), body)
 	})
 }
 
 func FuzzComplaintValidators(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
-		fuzzValidators(t, complaintFixtures.get(t, buildComplaintFixtures), complaintEntries(), complaint.Inputs, body)
+		fuzzValidators(t, complaintFixtures.get(t, buildComplaintFixtures), complaintRegistry(), body)
 	})
 }
 
-// fuzzValidators runs the validator of every action whose input body
-// decodes as (strictly, as the workflow decodes it) on every fixture. A
-// validator must refuse only with an application error the API answers
-// with 422 or 409, and must leave the state as it found it.
-func fuzzValidators[S subjectState[V], V any](t *testing.T, fixtures []fixture[S], registry []entry[S], catalog deal.Catalog, body []byte) {
-	for _, e := range registry {
-		typ := catalog.InputType(e.name)
-		if typ == nil {
-			t.Fatalf("action %s is not in the catalog", e.name)
-		}
-		if decode(body, reflect.New(typ).Interface()) != nil {
-			continue
-		}
+// fuzzValidators runs the validator of every action of the registry's
+// catalogue on every fixture, with the body as the action's input. A
+// validator must refuse only with a refusal the API answers with 422 or
+// 409, and must leave the state as it found it.
+func fuzzValidators[S engine.Case[V], V any](t *testing.T, fixtures []fixture[S], reg *engine.Registry[S], body []byte) {
+	for _, name := range reg.Catalog().Names() {
 		for _, fx := range fixtures {
-			err := validate(fx.state, registry, e, body, step{now: fx.now, actor: "alice", role: fx.role})
-			var app *temporal.ApplicationError
-			if err != nil && (!errors.As(err, &app) || (app.Type() != deal.CodeInvalidInput && app.Type() != deal.CodeActionNotAllowed)) {
-				t.Fatalf("%s on %s: %q refused with %T %v", e.name, fx.name, body, err, err)
+			req := casework.Request{Actor: "alice", Role: fx.role, Input: body}
+			err := reg.Validate(fx.state, name, req, engine.Step{Now: fx.now, Actor: req.Actor, Role: req.Role})
+			var ref *casework.Refusal
+			if err != nil && (!errors.As(err, &ref) || (ref.Code != casework.CodeInvalidInput && ref.Code != casework.CodeActionNotAllowed)) {
+				t.Fatalf("%s on %s: %q refused with %T %v", name, fx.name, body, err, err)
 			}
-			if after, _ := json.Marshal(fx.state.view()); !bytes.Equal(after, fx.view) {
-				t.Fatalf("%s on %s: validating %q changed the state:\n%s\nwas\n%s", e.name, fx.name, body, after, fx.view)
+			if after, _ := json.Marshal(fx.state.View()); !bytes.Equal(after, fx.view) {
+				t.Fatalf("%s on %s: validating %q changed the state:\n%s\nwas\n%s", name, fx.name, body, after, fx.view)
 			}
 		}
 	}
-}
-
-// validate is what the update validator registerActions installs for e
-// checks, once the actor is known: whether the state allows the action,
-// then the input against the state, a refusal turned into the application
-// error the client gets.
-func validate[S subjectState[V], V any](st S, registry []entry[S], e entry[S], raw json.RawMessage, s step) error {
-	err := e.allowed(st)
-	if err == nil {
-		err = e.check(st, raw, s)
-	}
-	return refuse(st, registry, err)
 }
 
 // fixture is a state validators are tried on: the state, its view as JSON
@@ -135,9 +116,9 @@ func buildDealFixtures(t *testing.T) []fixture[*run] {
 	h.mustApplyAll()
 	var out []fixture[*run]
 	for _, s := range stops {
-		r := &run{v: h.views[s.name], actions: entries()}
-		r.cps = &schedule{points: &r.v.ControlPoints, policy: r.v.Policy.Point}
-		out = append(out, newFixture(t, s.name, r, h.at(s.at), deal.RoleSales))
+		r := &run{v: h.views[s.name], actions: dealRegistry()}
+		r.cps = engine.NewSchedule(&r.v.ControlPoints, r.v.Policy.Point, engine.Subject{}, nil, engine.Hooks{})
+		out = append(out, newFixture(t, s.name, r, h.at(s.at), casework.RoleSales))
 	}
 	return out
 }
@@ -173,13 +154,13 @@ func buildComplaintFixtures(t *testing.T) []fixture[*complaintRun] {
 	h.mustApplyAll()
 	var out []fixture[*complaintRun]
 	for _, s := range stops {
-		roles := []string{deal.RoleSales}
+		roles := []string{casework.RoleSales}
 		if s.name == "correction" {
-			roles = append(roles, deal.RoleManager)
+			roles = append(roles, casework.RoleManager)
 		}
 		for _, role := range roles {
-			c := &complaintRun{v: views[s.name], actions: complaintEntries()}
-			c.cps = &schedule{points: &c.v.ControlPoints, policy: c.v.Policy.Point}
+			c := &complaintRun{v: views[s.name], actions: complaintRegistry()}
+			c.cps = engine.NewSchedule(&c.v.ControlPoints, c.v.Policy.Point, engine.Subject{}, nil, engine.Hooks{})
 			out = append(out, newFixture(t, s.name+" as "+role, c, h.at(s.at), role))
 		}
 	}
@@ -187,8 +168,8 @@ func buildComplaintFixtures(t *testing.T) []fixture[*complaintRun] {
 }
 
 // newFixture records the view of st as the state validators must keep.
-func newFixture[S subjectState[V], V any](t *testing.T, name string, st S, now time.Time, role string) fixture[S] {
-	view, err := json.Marshal(st.view())
+func newFixture[S engine.Case[V], V any](t *testing.T, name string, st S, now time.Time, role string) fixture[S] {
+	view, err := json.Marshal(st.View())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -48,8 +49,8 @@ type harness struct {
 	// cal is the business calendar the workflow runs with: by default every
 	// day is a working day, so offsets in days are plain days.
 	cal calendar.Calendar
-	// complaintPolicy is the deal's complaint policy (JSON), if any.
-	complaintPolicy json.RawMessage
+	// complaintPolicy is the deal's complaint policy, if any.
+	complaintPolicy *complaint.Policy
 	// children lists the child workflows started (complaints opened by a
 	// survey); they outlive the deal, so the harness cancels them late.
 	children []string
@@ -97,7 +98,7 @@ func (h *harness) at(d time.Duration) time.Time { return h.start.Add(d) }
 // act schedules action at offset d with the given input, labelled label,
 // taken by alice (sales).
 func (h *harness) act(label string, d time.Duration, action string, input any) {
-	h.actAs(label, d, "alice", deal.RoleSales, action, input)
+	h.actAs(label, d, "alice", casework.RoleSales, action, input)
 }
 
 // actAs schedules an action taken by actor in role.
@@ -127,7 +128,7 @@ func (h *harness) actAs(label string, d time.Duration, actor, role, action strin
 					h.complaints[label] = jsonCopy(h.t, view)
 				}
 			},
-		}, deal.Request{Actor: actor, Role: role, Input: raw})
+		}, casework.Request{Actor: actor, Role: role, Input: raw})
 	}, d)
 }
 
@@ -174,10 +175,10 @@ func (h *harness) run(policy string) deal.View {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.env.ExecuteWorkflow(Deal, deal.Params{
+	h.env.ExecuteWorkflow(Deal, DealParams{Params: deal.Params{
 		ID: dealID, ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal, ComplaintPolicy: h.complaintPolicy,
-	})
+		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal,
+	}, ComplaintPolicy: h.complaintPolicy})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
@@ -236,7 +237,7 @@ func (h *harness) notifications() []models.Notification {
 }
 
 // noticesFor filters notifications by control point and kind.
-func (h *harness) noticesFor(point string, kind deal.NotificationKind) []models.Notification {
+func (h *harness) noticesFor(point string, kind casework.NotificationKind) []models.Notification {
 	var out []models.Notification
 	for _, n := range h.notifications() {
 		if n.ControlPointID == point && n.Kind == string(kind) {
@@ -257,13 +258,13 @@ func (h *harness) history() []string {
 	return out
 }
 
-func point(v deal.View, id string) deal.ControlPoint {
+func point(v deal.View, id string) casework.ControlPoint {
 	for _, c := range v.ControlPoints {
 		if c.ID == id {
 			return c
 		}
 	}
-	return deal.ControlPoint{}
+	return casework.ControlPoint{}
 }
 
 // toOffer drives a fresh deal to the offer stage by day 1.
@@ -307,7 +308,7 @@ func (h *harness) toClose() {
 // notice is one notification of a control point as a test expects it,
 // times as offsets from the start.
 type notice struct {
-	kind deal.NotificationKind
+	kind casework.NotificationKind
 	to   string
 	at   time.Duration // when it is sent
 	due  time.Duration // the due time it is about
@@ -319,10 +320,10 @@ func (n notice) String() string {
 
 // remind, overdue and escalation are the notices of a point owned by alice,
 // whose manager is maria.
-func remind(at, due time.Duration) notice  { return notice{deal.NoticeReminder, "alice", at, due} }
-func overdue(at, due time.Duration) notice { return notice{deal.NoticeOverdue, "alice", at, due} }
+func remind(at, due time.Duration) notice  { return notice{casework.NoticeReminder, "alice", at, due} }
+func overdue(at, due time.Duration) notice { return notice{casework.NoticeOverdue, "alice", at, due} }
 func escalation(at, due time.Duration) notice {
-	return notice{deal.NoticeEscalation, "maria", at, due}
+	return notice{casework.NoticeEscalation, "maria", at, due}
 }
 
 // off writes an offset from the start as days and the rest, e.g. "+7d" or
@@ -345,7 +346,7 @@ func (h *harness) wantNotices(pointID string, want ...notice) {
 	var got []notice
 	for _, n := range h.notifications() {
 		if n.ControlPointID == pointID {
-			got = append(got, notice{deal.NotificationKind(n.Kind), n.Recipient, n.CreatedAt.Sub(h.start), n.DueAt.Sub(h.start)})
+			got = append(got, notice{casework.NotificationKind(n.Kind), n.Recipient, n.CreatedAt.Sub(h.start), n.DueAt.Sub(h.start)})
 		}
 	}
 	if g, w := sortedStrings(got), sortedStrings(want); !slices.Equal(g, w) {
@@ -363,9 +364,9 @@ func (h *harness) wantNotices(pointID string, want ...notice) {
 	}
 	for _, n := range want {
 		switch n.kind {
-		case deal.NoticeReminder:
+		case casework.NoticeReminder:
 			wantFired = append(wantFired, fmt.Sprintf("reminder_sent at %s (due %s)", off(n.at), off(n.due)))
-		case deal.NoticeOverdue:
+		case casework.NoticeOverdue:
 			wantFired = append(wantFired, fmt.Sprintf("control_point_overdue at %s (due %s)", off(n.at), off(n.due)))
 		}
 	}

@@ -8,7 +8,7 @@ package workflows
 const TaskQueue = "salesflow"
 
 // Names a client uses to talk to a running deal. Every action of
-// deal.Inputs is also an update of the same name taking a deal.Request and
+// deal.Inputs is also an update of the same name taking a casework.Request and
 // returning the new deal.View.
 const (
 	// QueryView returns the deal.View.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 const pointOfferCorrections = "offer-corrections"
@@ -24,100 +26,100 @@ func (r *run) offerAnswerable() error {
 		return err
 	}
 	if o := r.currentOffer(); o == nil || (o.Status != deal.OfferSent && o.Status != deal.OfferExpired) {
-		return notAllowed("there is no sent or expired offer")
+		return engine.NotAllowed("there is no sent or expired offer")
 	}
 	return nil
 }
 
-var issueOffer = def(deal.ActIssueOffer,
+var issueOffer = engine.Handle(deal.ActIssueOffer,
 	func(r *run) error {
 		if err := r.inStage(deal.StageOffer); err != nil {
 			return err
 		}
 		if o := r.currentOffer(); o != nil && o.Status == deal.OfferSent {
-			return notAllowed("offer v%d is still awaiting the client's answer", o.Version)
+			return engine.NotAllowed("offer v%d is still awaiting the client's answer", o.Version)
 		}
 		return nil
 	},
-	func(_ *run, in *deal.IssueOfferInput, st step) error {
+	func(_ *run, in *deal.IssueOfferInput, st engine.Step) error {
 		if in.Amount <= 0 {
-			return invalid("amount", "must be positive")
+			return engine.Invalid("amount", "must be positive")
 		}
 		if in.ValidUntil != nil {
-			return future("valid_until", *in.ValidUntil, st.now)
+			return engine.Future("valid_until", *in.ValidUntil, st.Now)
 		}
 		return nil
 	},
-	func(r *run, in *deal.IssueOfferInput, s step) {
+	func(r *run, in *deal.IssueOfferInput, s engine.Step) {
 		if prev := r.currentOffer(); prev != nil {
 			// Only an expired version still has an active point here: the
 			// new version supersedes it, so its obligation no longer applies.
-			r.cps.close(s.now, offerPoint(prev.Version), deal.PointCancelled)
+			r.cps.Close(s.Now, offerPoint(prev.Version), casework.PointCancelled)
 		}
-		r.cps.done(s.now, pointOfferCorrections)
-		until := orNow(in.ValidUntil, r.cps.after(s.now, r.v.Policy.OfferValidity))
-		o := deal.Offer{Version: len(r.v.Offers) + 1, Amount: in.Amount, ValidUntil: until, Terms: in.Terms, Status: deal.OfferSent, IssuedAt: s.now}
+		r.cps.Done(s.Now, pointOfferCorrections)
+		until := engine.OrNow(in.ValidUntil, r.cps.After(s.Now, r.v.Policy.OfferValidity))
+		o := deal.Offer{Version: len(r.v.Offers) + 1, Amount: in.Amount, ValidUntil: until, Terms: in.Terms, Status: deal.OfferSent, IssuedAt: s.Now}
 		r.v.Offers = append(r.v.Offers, o)
-		r.document(s.now, deal.DocOffer, o.Version, fmt.Sprintf("offer-v%d", o.Version), "")
-		r.arm(s.now, offerPoint(o.Version), deal.PointOfferValidity, until, fmt.Sprintf("Offer v%d validity ends", o.Version))
+		r.document(s.Now, deal.DocOffer, o.Version, fmt.Sprintf("offer-v%d", o.Version), "")
+		r.arm(s.Now, offerPoint(o.Version), deal.PointOfferValidity, until, fmt.Sprintf("Offer v%d validity ends", o.Version))
 	})
 
-var requestOfferChanges = def(deal.ActRequestOfferChanges, (*run).offerAnswerable,
-	func(_ *run, in *deal.RequestOfferChangesInput, st step) error {
-		if err := required("comment", in.Comment); err != nil {
+var requestOfferChanges = engine.Handle(deal.ActRequestOfferChanges, (*run).offerAnswerable,
+	func(_ *run, in *deal.RequestOfferChangesInput, st engine.Step) error {
+		if err := engine.Required("comment", in.Comment); err != nil {
 			return err
 		}
 		if in.CorrectionsDue != nil {
-			return future("corrections_due", *in.CorrectionsDue, st.now)
+			return engine.Future("corrections_due", *in.CorrectionsDue, st.Now)
 		}
 		return nil
 	},
-	func(r *run, in *deal.RequestOfferChangesInput, s step) {
+	func(r *run, in *deal.RequestOfferChangesInput, s engine.Step) {
 		o := r.currentOffer()
 		o.Status, o.Comment = deal.OfferChangesRequested, in.Comment
-		r.cps.done(s.now, offerPoint(o.Version))
-		due := orNow(in.CorrectionsDue, r.cps.after(s.now, r.v.Policy.CorrectionsDelay))
-		r.arm(s.now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
+		r.cps.Done(s.Now, offerPoint(o.Version))
+		due := engine.OrNow(in.CorrectionsDue, r.cps.After(s.Now, r.v.Policy.CorrectionsDelay))
+		r.arm(s.Now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
 	})
 
-var extendOffer = def(deal.ActExtendOffer, (*run).offerAnswerable,
-	func(r *run, in *deal.ExtendOfferInput, st step) error {
-		if err := future("valid_until", in.ValidUntil, st.now); err != nil {
+var extendOffer = engine.Handle(deal.ActExtendOffer, (*run).offerAnswerable,
+	func(r *run, in *deal.ExtendOfferInput, st engine.Step) error {
+		if err := engine.Future("valid_until", in.ValidUntil, st.Now); err != nil {
 			return err
 		}
 		if o := r.currentOffer(); !in.ValidUntil.After(o.ValidUntil) {
-			return invalid("valid_until", "must be later than the current validity %s", o.ValidUntil.Format(time.RFC3339))
+			return engine.Invalid("valid_until", "must be later than the current validity %s", o.ValidUntil.Format(time.RFC3339))
 		}
 		return nil
 	},
-	func(r *run, in *deal.ExtendOfferInput, s step) {
+	func(r *run, in *deal.ExtendOfferInput, s engine.Step) {
 		o := r.currentOffer()
 		o.ValidUntil, o.Status = in.ValidUntil, deal.OfferSent
-		r.arm(s.now, offerPoint(o.Version), deal.PointOfferValidity, in.ValidUntil, fmt.Sprintf("Offer v%d validity ends", o.Version))
+		r.arm(s.Now, offerPoint(o.Version), deal.PointOfferValidity, in.ValidUntil, fmt.Sprintf("Offer v%d validity ends", o.Version))
 	})
 
-var acceptOffer = def(deal.ActAcceptOffer,
+var acceptOffer = engine.Handle(deal.ActAcceptOffer,
 	func(r *run) error {
 		if err := r.inStage(deal.StageOffer); err != nil {
 			return err
 		}
 		if o := r.currentOffer(); o == nil || o.Status != deal.OfferSent {
-			return notAllowed("there is no valid offer to accept")
+			return engine.NotAllowed("there is no valid offer to accept")
 		}
 		return nil
 	},
-	func(r *run, in *deal.AcceptOfferInput, _ step) error {
+	func(r *run, in *deal.AcceptOfferInput, _ engine.Step) error {
 		if o := r.currentOffer(); in.Version != 0 && in.Version != o.Version {
-			return invalid("version", "only the current offer v%d can be accepted", o.Version)
+			return engine.Invalid("version", "only the current offer v%d can be accepted", o.Version)
 		}
 		return nil
 	},
-	func(r *run, _ *deal.AcceptOfferInput, s step) {
+	func(r *run, _ *deal.AcceptOfferInput, s engine.Step) {
 		o := r.currentOffer()
 		o.Status = deal.OfferAccepted
 		r.v.Amount = o.Amount
-		r.cps.done(s.now, offerPoint(o.Version))
-		r.enter(s.now, deal.StageContract)
+		r.cps.Done(s.Now, offerPoint(o.Version))
+		r.enter(s.Now, deal.StageContract)
 	})
 
 // expireOffer marks the offer behind an overdue validity point as expired.
@@ -126,7 +128,7 @@ func (r *run) expireOffer(now time.Time, pointID string) {
 		o := &r.v.Offers[i]
 		if offerPoint(o.Version) == pointID && o.Status == deal.OfferSent {
 			o.Status = deal.OfferExpired
-			r.record(now, systemActor, "offer_expired", map[string]int{"version": o.Version})
+			r.Record(now, engine.SystemActor, "offer_expired", map[string]int{"version": o.Version})
 		}
 	}
 }

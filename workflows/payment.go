@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -36,13 +37,13 @@ func (r *run) issueInvoices(now time.Time, due deal.Due) {
 		n := i + 1
 		inv := deal.Invoice{
 			Number: fmt.Sprintf("%s-%d", r.v.ID, n), Installment: n, Due: due, Amount: amounts[i],
-			IssuedAt: now, DueAt: r.cps.after(now, r.v.Policy.InvoiceDue), Status: deal.InvoiceIssued,
+			IssuedAt: now, DueAt: r.cps.After(now, r.v.Policy.InvoiceDue), Status: deal.InvoiceIssued,
 		}
 		r.v.Invoices = append(r.v.Invoices, inv)
 		r.document(now, deal.DocInvoice, n, inv.Number, "")
 		cp := r.arm(now, invoicePoint(n), deal.PointPaymentDue, inv.DueAt, fmt.Sprintf("Invoice %s (%s %s) due", inv.Number, inv.Amount, r.v.Currency))
 		if due == deal.DueAfterEvent {
-			cp.Stage = deal.StageClose // postpayment is awaited in close
+			cp.Stage = string(deal.StageClose) // postpayment is awaited in close
 		}
 	}
 }
@@ -79,27 +80,27 @@ func (r *run) cancelOpenInvoices() {
 	}
 }
 
-var recordPayment = def(deal.ActRecordPayment,
+var recordPayment = engine.Handle(deal.ActRecordPayment,
 	func(r *run) error {
 		if err := r.isOpen(); err != nil {
 			return err
 		}
 		if r.outstanding() == 0 {
-			return notAllowed("no invoice is awaiting payment")
+			return engine.NotAllowed("no invoice is awaiting payment")
 		}
 		return nil
 	},
-	func(r *run, in *deal.RecordPaymentInput, st step) error {
+	func(r *run, in *deal.RecordPaymentInput, st engine.Step) error {
 		if in.Amount <= 0 {
-			return invalid("amount", "must be positive")
+			return engine.Invalid("amount", "must be positive")
 		}
 		if out := r.outstanding(); in.Amount > out {
-			return invalid("amount", "exceeds the outstanding %s %s", out, r.v.Currency)
+			return engine.Invalid("amount", "exceeds the outstanding %s %s", out, r.v.Currency)
 		}
-		return notFuture("paid_at", in.PaidAt, st.now)
+		return engine.NotFuture("paid_at", in.PaidAt, st.Now)
 	},
-	func(r *run, in *deal.RecordPaymentInput, s step) {
-		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindPayment, Amount: in.Amount, At: orNow(in.PaidAt, s.now)})
+	func(r *run, in *deal.RecordPaymentInput, s engine.Step) {
+		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindPayment, Amount: in.Amount, At: engine.OrNow(in.PaidAt, s.Now)})
 		left := in.Amount
 		for i := range r.v.Invoices {
 			inv := &r.v.Invoices[i]
@@ -111,39 +112,39 @@ var recordPayment = def(deal.ActRecordPayment,
 			left -= part
 			if inv.Paid == inv.Amount {
 				inv.Status = deal.InvoicePaid
-				r.cps.done(s.now, invoicePoint(inv.Installment))
+				r.cps.Done(s.Now, invoicePoint(inv.Installment))
 			}
 		}
 		if r.v.Stage == deal.StagePayment && !slices.ContainsFunc(r.v.Invoices, func(i deal.Invoice) bool {
 			return i.Due == deal.DueBeforeEvent && i.Status == deal.InvoiceIssued
 		}) {
-			r.enter(s.now, deal.StageEvent)
+			r.enter(s.Now, deal.StageEvent)
 		}
 	})
 
-var cancelWithRefund = def(deal.ActCancelWithRefund,
+var cancelWithRefund = engine.Handle(deal.ActCancelWithRefund,
 	func(r *run) error {
 		if err := r.isOpen(); err != nil {
 			return err
 		}
 		if r.netPaid() <= 0 {
-			return notAllowed("nothing has been paid, so there is nothing to refund; use lose instead")
+			return engine.NotAllowed("nothing has been paid, so there is nothing to refund; use lose instead")
 		}
 		if r.v.Event != nil && r.v.Event.HeldAt != nil {
-			return notAllowed("the event has already been held")
+			return engine.NotAllowed("the event has already been held")
 		}
 		return nil
 	},
-	func(r *run, in *deal.CancelWithRefundInput, _ step) error {
+	func(r *run, in *deal.CancelWithRefundInput, _ engine.Step) error {
 		if in.RefundAmount <= 0 {
-			return invalid("refund_amount", "must be positive")
+			return engine.Invalid("refund_amount", "must be positive")
 		}
 		if paid := r.netPaid(); in.RefundAmount > paid {
-			return invalid("refund_amount", "exceeds the %s %s paid", paid, r.v.Currency)
+			return engine.Invalid("refund_amount", "exceeds the %s %s paid", paid, r.v.Currency)
 		}
 		return r.checkReason(in.Reason, in.Comment)
 	},
-	func(r *run, in *deal.CancelWithRefundInput, s step) {
-		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: in.RefundAmount, At: s.now, Reason: in.Reason})
-		r.lose(s.now, in.Reason, in.Comment)
+	func(r *run, in *deal.CancelWithRefundInput, s engine.Step) {
+		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: in.RefundAmount, At: s.Now, Reason: in.Reason})
+		r.lose(s.Now, in.Reason, in.Comment)
 	})

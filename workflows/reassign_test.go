@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -15,12 +16,12 @@ func TestReassignHandsOverOpenControlPoints(t *testing.T) {
 	h := newHarness(t)
 	h.toOffer()
 	h.act("offer", day(0.5), deal.ActIssueOffer, deal.IssueOfferInput{Amount: 120000_00, ValidUntil: ptr(h.at(day(5)))})
-	h.actAs("reassign", day(1), "maria", deal.RoleManager, deal.ActReassign, deal.ReassignInput{Owner: "bob", Reason: "alice is on leave"})
-	h.actAs("again", day(1.5), "maria", deal.RoleManager, deal.ActReassign, deal.ReassignInput{Owner: "bob"})
-	h.actAs("end", day(6), "bob", deal.RoleSales, deal.ActLose, deal.LoseInput{Reason: "timing"})
+	h.actAs("reassign", day(1), "maria", casework.RoleManager, deal.ActReassign, deal.ReassignInput{Owner: "bob", Reason: "alice is on leave"})
+	h.actAs("again", day(1.5), "maria", casework.RoleManager, deal.ActReassign, deal.ReassignInput{Owner: "bob"})
+	h.actAs("end", day(6), "bob", casework.RoleSales, deal.ActLose, deal.LoseInput{Reason: "timing"})
 	v := h.run(`{}`)
 	h.mustApplyAll("again")
-	h.mustRefuse("again", deal.CodeInvalidInput)
+	h.mustRefuse("again", casework.CodeInvalidInput)
 
 	if v.Owner != "bob" {
 		t.Fatalf("owner after reassign: %q", v.Owner)
@@ -31,7 +32,7 @@ func TestReassignHandsOverOpenControlPoints(t *testing.T) {
 	if cp := point(h.views["reassign"], pointProtocol); cp.Owner != "alice" {
 		t.Errorf("the protocol point, done before, is no longer alice's: %+v", cp)
 	}
-	reminders := h.noticesFor(offerPoint(1), deal.NoticeReminder)
+	reminders := h.noticesFor(offerPoint(1), casework.NoticeReminder)
 	if len(reminders) == 0 {
 		t.Error("the offer point reminded nobody")
 	}

@@ -1,38 +1,35 @@
 package workflows
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 )
-
-// systemActor is the actor of what the workflow does on its own.
-const systemActor = "system"
 
 // run is the in-memory state of one deal workflow. Only the workflow
 // goroutine touches it; update handlers change it without blocking between
 // validation and change, so every change is atomic.
 type run struct {
-	*journal
-	v      deal.View
-	opened bool
-	// actions is the registry of entries(); kept here so that the action
-	// variables and the functions they use do not form an init cycle.
-	actions []entry[*run]
+	*engine.Journal
+	v       deal.View
+	opened  bool
+	actions *engine.Registry[*run]
 	// cps schedules the control points of r.v.
-	cps *schedule
-	// complaintPolicy is the complaint policy (JSON) for a complaint the
-	// survey opens; empty for deals started before it was passed.
-	complaintPolicy json.RawMessage
+	cps *engine.Schedule
+	// complaintPolicy is the complaint policy for a complaint the survey
+	// opens; nil for deals started before it was passed.
+	complaintPolicy *complaint.Policy
 }
 
-func newRun(ctx workflow.Context, p deal.Params) *run {
+func newRun(ctx workflow.Context, p DealParams) *run {
 	now := workflow.Now(ctx)
-	r := &run{actions: entries(), complaintPolicy: p.ComplaintPolicy}
+	r := &run{actions: dealRegistry(), complaintPolicy: p.ComplaintPolicy}
 	r.v = deal.View{
 		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
 		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,
@@ -40,23 +37,18 @@ func newRun(ctx workflow.Context, p deal.Params) *run {
 		CreatedAt: now, UpdatedAt: now, Policy: p.Policy, PolicyVersion: p.PolicyVersion,
 		Presentation: deal.Presentation{Declines: []deal.Decline{}},
 		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},
-		ControlPoints: []deal.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
+		ControlPoints: []casework.ControlPoint{}, Documents: []deal.Document{}, AllowedActions: []string{},
 	}
-	r.journal = newJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() deal.Stage { return r.v.Stage })
-	r.cps = &schedule{
-		points:    &r.v.ControlPoints,
-		policy:    r.v.Policy.Point,
-		subject:   subject{dealID: p.ID, title: p.Title},
-		record:    r.record,
-		onOverdue: r.onOverdue,
-	}
+	r.Journal = engine.NewJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() string { return string(r.v.Stage) })
+	r.cps = engine.NewSchedule(&r.v.ControlPoints, r.v.Policy.Point, engine.Subject{ID: p.ID, DealID: p.ID, Title: p.Title},
+		r.Record, engine.Hooks{OnOverdue: r.onOverdue, Message: offerExpiredMessage(p.Title)})
 	return r
 }
 
 // enter moves the deal to the next stage and records it.
 func (r *run) enter(now time.Time, s deal.Stage) {
 	r.v.Stage = s
-	r.record(now, systemActor, "stage_entered", map[string]deal.Stage{"stage": s})
+	r.Record(now, engine.SystemActor, "stage_entered", map[string]deal.Stage{"stage": s})
 }
 
 // document adds an entry to the document register.
@@ -64,24 +56,24 @@ func (r *run) document(now time.Time, t deal.DocType, version int, ref, url stri
 	r.v.Documents = append(r.v.Documents, deal.Document{Type: t, Version: version, Ref: ref, URL: url, SentAt: now})
 }
 
-// afterAction counts every action on an open deal as a contact with the
+// AfterAction counts every action on an open deal as a contact with the
 // client, re-arming the contact interval.
-func (r *run) afterAction(s step) {
+func (r *run) AfterAction(s engine.Step) {
 	if r.v.Status == deal.StatusOpen {
-		r.arm(s.now, pointContact, deal.PointContactInterval, r.cps.after(s.now, r.v.Policy.ContactInterval), "Contact the client")
+		r.arm(s.Now, pointContact, deal.PointContactInterval, r.cps.After(s.Now, r.v.Policy.ContactInterval), "Contact the client")
 	}
 }
 
-func (r *run) view() deal.View { return r.v }
+// View is the deal's view.
+func (r *run) View() deal.View { return r.v }
 
-func (r *run) where(ref *deal.Refusal) { ref.Stage = r.v.Stage }
+// Where names the deal's stage in a refusal.
+func (r *run) Where(ref *casework.Refusal) { ref.Stage = string(r.v.Stage) }
 
-func (r *run) allowedActions() []string { return allowedOf(r, r.actions) }
-
-// settle recomputes what is derived from the state: allowed actions and
+// Settle recomputes what is derived from the state: allowed actions and
 // whom the deal waits on (and since when).
-func (r *run) settle(now time.Time) {
-	r.v.AllowedActions = r.allowedActions()
+func (r *run) Settle(now time.Time) {
+	r.v.AllowedActions = r.actions.Allowed(r)
 	w := r.waitingOn()
 	if w != r.v.WaitingOn || r.v.WaitingSince.IsZero() {
 		r.v.WaitingOn, r.v.WaitingSince = w, now
@@ -90,7 +82,7 @@ func (r *run) settle(now time.Time) {
 
 // finished reports whether nothing is left for the workflow to do.
 func (r *run) finished() bool {
-	return r.v.Status != deal.StatusOpen && !r.cps.pending()
+	return r.v.Status != deal.StatusOpen && !r.cps.Pending()
 }
 
 // lose ends the deal as lost at its current stage.
@@ -99,8 +91,8 @@ func (r *run) lose(now time.Time, reason, comment string) {
 	r.v.LostStage, r.v.LostReason, r.v.LostComment = r.v.Stage, reason, comment
 	r.v.ClosedAt = &now
 	r.cancelOpenInvoices()
-	r.cps.cancelAll(now)
-	r.record(now, systemActor, "deal_lost", map[string]string{"stage": string(r.v.Stage), "reason": reason, "comment": comment})
+	r.cps.CancelAll(now)
+	r.Record(now, engine.SystemActor, "deal_lost", map[string]string{"stage": string(r.v.Stage), "reason": reason, "comment": comment})
 }
 
 func (r *run) waitingOn() deal.WaitingOn {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -67,7 +68,7 @@ func TestDealScope(t *testing.T) {
 					}
 					rec := a.do(p.method, p.path, c.token, body)
 					if !slices.Contains(c.sees, id) {
-						e := expectError(t, rec, http.StatusNotFound, deal.CodeNotFound)
+						e := expectError(t, rec, http.StatusNotFound, casework.CodeNotFound)
 						if e.Error.Message != "deal not found" {
 							t.Errorf("%s %s: message %q, want that of a missing deal", p.method, p.path, e.Error.Message)
 						}
@@ -108,10 +109,10 @@ func TestComplaintScope(t *testing.T) {
 		}
 	}
 	queries := len(f.queries)
-	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-b", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-b/history", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-b", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-b/history", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-b/actions/"+complaint.ActAcknowledge, "dev-alice",
-		map[string]any{"message": "sorry"}), http.StatusNotFound, deal.CodeNotFound)
+		map[string]any{"message": "sorry"}), http.StatusNotFound, casework.CodeNotFound)
 	if len(f.queries) != queries || len(f.updates) != 0 {
 		t.Errorf("bob's complaint reached Temporal for alice: %v %v", f.queries[queries:], f.updates)
 	}
@@ -121,7 +122,7 @@ func TestComplaintScope(t *testing.T) {
 	a.seedDeal("deal-b", "bob", "cl-1")
 	form := map[string]any{"client_id": a.newClient("dev-alice"), "deal_id": "deal-b", "channel": "email",
 		"category": "billing", "severity": "low", "description": "wrong invoice"}
-	e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", form), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", form), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["deal_id"] != "no such deal" {
 		t.Errorf("bob's deal in alice's complaint: %+v", e.Error.Details)
 	}
@@ -151,13 +152,13 @@ func TestHandover(t *testing.T) {
 	// Maria only to an active member of her team (herself included).
 	for target, field := range map[string]string{"admin": "owner", "carol": "owner", "nobody": "owner", "": "owner"} {
 		e := expectError(t, a.do(http.MethodPost, reassign, "dev-maria", map[string]any{"owner": target}),
-			http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("reassign to %q: %+v", target, e.Error.Details)
 		}
 	}
 	e := expectError(t, a.do(http.MethodPost, assign, "dev-maria", map[string]any{"assignee": "admin"}),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["assignee"] == "" {
 		t.Errorf("assign outside the team: %+v", e.Error.Details)
 	}
@@ -168,11 +169,11 @@ func TestHandover(t *testing.T) {
 	expect(t, a.do(http.MethodPost, assign, "dev-maria", map[string]any{"assignee": "maria"}), http.StatusOK, nil)
 	// An admin to anyone active.
 	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-m/actions/"+deal.ActReassign, "dev-admin", map[string]any{"owner": "admin"}), http.StatusOK, nil)
-	expectError(t, a.do(http.MethodPost, reassign, "dev-admin", map[string]any{"owner": "carol"}), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	expectError(t, a.do(http.MethodPost, reassign, "dev-admin", map[string]any{"owner": "carol"}), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if len(f.updates) != 3 {
 		t.Errorf("%d handovers reached Temporal, want 3", len(f.updates))
 	}
-	if r := f.updates[0].Args[0].(deal.Request); r.Actor != "maria" || r.Role != models.RoleManager {
+	if r := f.updates[0].Args[0].(casework.Request); r.Actor != "maria" || r.Role != models.RoleManager {
 		t.Errorf("handover request = %+v", r)
 	}
 }
@@ -183,9 +184,9 @@ func TestClientScope(t *testing.T) {
 	a := newTestAPI(t, &fakeTemporal{view: fullView()})
 	cl := a.newClient("dev-alice")
 	path := "/api/v1/clients/" + cl
-	expectError(t, a.do(http.MethodGet, path, "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, path, "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	body := map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB"}
-	expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	a.seedDeal("deal-b", "bob", cl) // say, alice's deal handed over to bob
 	expect(t, a.do(http.MethodGet, path, "dev-bob", nil), http.StatusOK, nil)
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body), http.StatusCreated, nil)
@@ -204,7 +205,7 @@ func TestStaffScope(t *testing.T) {
 		t.Errorf("maria's staff list = %v", got)
 	}
 	expect(t, a.do(http.MethodGet, "/api/v1/staff/bob", "dev-maria", nil), http.StatusOK, nil)
-	expectError(t, a.do(http.MethodGet, "/api/v1/staff/admin", "dev-maria", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/staff/admin", "dev-maria", nil), http.StatusNotFound, casework.CodeNotFound)
 	expect(t, a.do(http.MethodGet, "/api/v1/staff", "dev-admin", nil), http.StatusOK, &l)
 	if got := staffIDs(l); !slices.Equal(got, []string{"admin", "alice", "bob", "maria"}) {
 		t.Errorf("admin's staff list = %v", got)
@@ -237,7 +238,7 @@ func TestObjectNotYetInReadModel(t *testing.T) {
 	}
 	updates := len(f.updates)
 	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-new/actions/"+deal.ActLogContact, "dev-bob", map[string]any{"channel": "phone"}),
-		http.StatusNotFound, deal.CodeNotFound)
+		http.StatusNotFound, casework.CodeNotFound)
 	if len(f.updates) != updates {
 		t.Error("an action on a deal out of scope reached its workflow")
 	}

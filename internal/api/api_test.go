@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
@@ -40,7 +41,7 @@ func TestAuth(t *testing.T) {
 		}
 	}
 	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "", nil), http.StatusUnauthorized, codeUnauthorized)
-	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 
 	var p policy.Document
 	expect(t, a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil, "Authorization", "bearer dev-alice"), http.StatusOK, &p)
@@ -75,7 +76,7 @@ func TestHealthAndErrors(t *testing.T) {
 		t.Errorf("dependencies = %v, want [temporal database]", e.Error.Details.Dependencies)
 	}
 
-	expectError(t, a.do(http.MethodGet, "/nowhere", "", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/nowhere", "", nil), http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, a.do(http.MethodDelete, "/healthz", "", nil), http.StatusMethodNotAllowed, codeMethodNotAllowed)
 }
 
@@ -129,14 +130,14 @@ func TestClients(t *testing.T) {
 			t.Errorf("%s got %+v, want %+v", token, got, c)
 		}
 	}
-	hidden := expectError(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
-	missing := expectError(t, a.do(http.MethodGet, "/api/v1/clients/cl-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	hidden := expectError(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
+	missing := expectError(t, a.do(http.MethodGet, "/api/v1/clients/cl-none", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	if hidden.Error.Code != missing.Error.Code || hidden.Error.Message != missing.Error.Message {
 		t.Errorf("a hidden client (%+v) can be told from a missing one (%+v)", hidden.Error, missing.Error)
 	}
 
 	e := expectError(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice",
-		map[string]any{"name": "  ", "email": "nope", "phone": strings.Repeat("1", 51)}), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		map[string]any{"name": "  ", "email": "nope", "phone": strings.Repeat("1", 51)}), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	for _, f := range []string{"name", "email", "phone"} {
 		if e.Error.Details.Fields[f] == "" {
 			t.Errorf("%s not named in %v", f, e.Error.Details.Fields)
@@ -198,7 +199,7 @@ func TestListDeals(t *testing.T) {
 		"stage=closing": "stage", "status=done": "status", "limit=0": "limit", "limit=201": "limit",
 		"limit=ten": "limit", "cursor=garbage": "cursor",
 	} {
-		e := expectError(t, a.do(http.MethodGet, "/api/v1/deals?"+q, "dev-alice", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodGet, "/api/v1/deals?"+q, "dev-alice", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("%s: %s not named: %+v", q, field, e.Error.Details)
 		}
@@ -207,7 +208,7 @@ func TestListDeals(t *testing.T) {
 
 func TestHistory(t *testing.T) {
 	a := newTestAPI(t, noWorkflows())
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-x/history", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-x/history", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 	at := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	if err := a.db.Create(&models.Deal{ID: "deal-x", ClientID: "c", Owner: "alice", Title: "X", Currency: "RUB",
 		Stage: "offer", Status: "open", CreatedAt: at}).Error; err != nil {
@@ -248,8 +249,8 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("alice's notifications = %+v", l.Items)
 	}
 	expect(t, a.do(http.MethodGet, "/api/v1/notifications?limit=1", "dev-maria", nil), http.StatusOK, &l)
-	if len(l.Items) != 1 || l.Items[0].Kind != deal.NoticeEscalation {
+	if len(l.Items) != 1 || l.Items[0].Kind != casework.NoticeEscalation {
 		t.Errorf("maria's notifications = %+v", l.Items)
 	}
-	expectError(t, a.do(http.MethodGet, "/api/v1/notifications?limit=-1", "dev-maria", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	expectError(t, a.do(http.MethodGet, "/api/v1/notifications?limit=-1", "dev-maria", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/testdb"
@@ -149,7 +150,7 @@ func TestAuditRedactsSecrets(t *testing.T) {
 	body["notify"] = map[string]any{"url": "https://hooks.example.com", "Password": secrets[1],
 		"list": []any{map[string]any{"api_key": secrets[2]}, map[string]any{"access_token": secrets[3]}}}
 	rec := a.do(http.MethodPut, "/api/v1/policy", "dev-admin", body)
-	e := expectError(t, rec, http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	e := expectError(t, rec, http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["webhook_secret"] == "" {
 		t.Errorf("unknown field not named: %+v", e.Error.Details)
 	}
@@ -275,7 +276,7 @@ func TestAuditList(t *testing.T) {
 		t.Errorf("pages = %v", pages)
 	}
 	for q, field := range map[string]string{"from=yesterday": "from", "to=2025-13-01T00:00:00Z": "to", "cursor=x": "cursor", "limit=0": "limit"} {
-		e := expectError(t, a.do(http.MethodGet, "/api/v1/audit?"+q, "dev-admin", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodGet, "/api/v1/audit?"+q, "dev-admin", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("%s: %s not named: %+v", q, field, e.Error.Details)
 		}

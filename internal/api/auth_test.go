@@ -16,7 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
@@ -171,7 +171,7 @@ func TestJWTRoleClaim(t *testing.T) {
 	}
 	// As admin alice gets past the role check: the empty body is refused
 	// as a document (422), not the caller (403).
-	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleAdmin), ""), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleAdmin), ""), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleSales), ""), http.StatusForbidden, codeForbidden)
 	// Her stored role (sales) does not leak into the JWT's.
 	expect(t, a.do(http.MethodGet, "/api/v1/staff", withRole(models.RoleManager), nil), http.StatusOK, nil)
@@ -247,13 +247,13 @@ func TestOpaqueTokens(t *testing.T) {
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/deals", tok.Token, nil))
 	expect(t, a.do(http.MethodGet, "/api/v1/deals", "dev-alice", nil), http.StatusOK, nil)
 	// Only the member's own token can be revoked under their path.
-	expectError(t, a.do(http.MethodDelete, "/api/v1/staff/bob/tokens/"+tok.ID, "dev-admin", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodDelete, "/api/v1/staff/alice/tokens/tok_none", "dev-admin", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodDelete, "/api/v1/staff/bob/tokens/"+tok.ID, "dev-admin", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodDelete, "/api/v1/staff/alice/tokens/tok_none", "dev-admin", nil), http.StatusNotFound, casework.CodeNotFound)
 
 	// An expiry must lie ahead, and at most 2 years.
 	for _, exp := range []time.Time{time.Now().Add(-time.Minute), time.Now().Add(3 * 365 * 24 * time.Hour)} {
 		e := expectError(t, a.do(http.MethodPost, "/api/v1/staff/alice/tokens", "dev-admin", map[string]any{"expires_at": exp.Format(time.RFC3339)}),
-			http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields["expires_at"] == "" {
 			t.Errorf("expires_at %s not named: %+v", exp, e.Error.Details)
 		}
@@ -267,7 +267,7 @@ func TestOpaqueTokens(t *testing.T) {
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/deals", short.Token, nil))
 
 	// Tokens of unknown or deactivated members are not issued.
-	expectError(t, a.do(http.MethodPost, "/api/v1/staff/zed/tokens", "dev-admin", map[string]any{}), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/staff/zed/tokens", "dev-admin", map[string]any{}), http.StatusNotFound, casework.CodeNotFound)
 	a.setActive("bob", false)
 	expectError(t, a.do(http.MethodPost, "/api/v1/staff/bob/tokens", "dev-admin", map[string]any{}), http.StatusConflict, codeConflict)
 }
@@ -307,7 +307,7 @@ func TestDeactivationRevokesTokens(t *testing.T) {
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/policy", t1.Token, nil))
 	// An admin cannot lock themself out.
 	e := expectError(t, a.do(http.MethodPatch, "/api/v1/staff/admin", "dev-admin", map[string]any{"active": false}),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["active"] == "" {
 		t.Errorf("self-deactivation: %+v", e.Error.Details)
 	}
@@ -340,7 +340,7 @@ func TestStaffValidation(t *testing.T) {
 		{"unknown field", map[string]any{"id": "x", "name": "X", "role": "sales", "password": "p"}, []string{"password"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-admin", c.body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			e := expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-admin", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 			for _, f := range c.fields {
 				if e.Error.Details.Fields[f] == "" {
 					t.Errorf("%s not named in %v", f, e.Error.Details.Fields)
@@ -359,7 +359,7 @@ func TestStaffValidation(t *testing.T) {
 	}
 
 	e := expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"role": "boss", "name": ""}),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["role"] == "" || e.Error.Details.Fields["name"] == "" {
 		t.Errorf("patch refusals: %+v", e.Error.Details)
 	}
@@ -367,7 +367,7 @@ func TestStaffValidation(t *testing.T) {
 	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "bob"}), http.StatusConflict, codeConflict)
 	// A manager with a team cannot be made a sales rep.
 	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/maria", "dev-admin", map[string]any{"role": "sales"}), http.StatusConflict, codeConflict)
-	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/nobody", "dev-admin", map[string]any{"name": "N"}), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/nobody", "dev-admin", map[string]any{"name": "N"}), http.StatusNotFound, casework.CodeNotFound)
 	st = staffJSON{}
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "admin", "name": "Bobby"}), http.StatusOK, &st)
 	if st.ManagerID != "admin" || st.Name != "Bobby" || st.Role != models.RoleSales {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -87,37 +86,6 @@ func (s *server) listComplaints(c echo.Context) error {
 	out := complaintList{Items: make([]complaintItem, 0, len(rows)), NextCursor: next}
 	for _, m := range rows {
 		out.Items = append(out.Items, toComplaintItem(m))
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-// complaintHistoryList is the answer of GET /complaints/{id}/history.
-type complaintHistoryList struct {
-	Items []complaintHistoryItem `json:"items"`
-}
-
-// complaintHistoryItem is one entry of a complaint's history; Step is the
-// step the complaint was in.
-type complaintHistoryItem struct {
-	Seq   int       `json:"seq"`
-	Type  string    `json:"type"`
-	Actor string    `json:"actor"`
-	Step  string    `json:"step"`
-	At    time.Time `json:"at"`
-	// Data is the event's own JSON, null when it has none.
-	Data json.RawMessage `json:"data"`
-}
-
-func (s *server) complaintHistory(c echo.Context) error {
-	events, err := models.ComplaintHistory(c.Request().Context(), s.DB, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	out := complaintHistoryList{Items: make([]complaintHistoryItem, 0, len(events))}
-	for _, ev := range events {
-		out.Items = append(out.Items, complaintHistoryItem{
-			Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Step: ev.Step, At: ev.At.UTC(), Data: eventData(ev.Data),
-		})
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,15 +1,18 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/workflows"
 )
 
 // createComplaintInput is the body of POST /complaints: the registration
@@ -77,24 +80,45 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 	}, p.err()
 }
 
-func (s *server) createComplaint(c echo.Context) error {
-	key, err := idempotencyKey(c)
-	if err != nil {
-		return err
+// complaintCase is the complaint case type: workflows.Complaint driven
+// through the generic case routes under /api/v1/complaints.
+func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
+	return &CaseType[complaint.Params, complaint.View]{
+		Noun: "complaint", Path: "complaints", Prefix: "cmp-",
+		Workflow: workflows.Complaint,
+		Catalog:  complaint.Inputs,
+		Allowed:  func(v complaint.View) []string { return v.AllowedActions },
+		Position: func(v complaint.View) map[string]any { return map[string]any{"step": v.Step, "status": v.Status} },
+		Owner:    func(v complaint.View) string { return v.Assignee },
+		Create: func(c echo.Context) (complaint.Params, string, error) {
+			var in createComplaintInput
+			if err := DecodeBody(c, &in); err != nil {
+				return complaint.Params{}, "", err
+			}
+			p, err := s.complaintParams(c, in)
+			return p, p.RegisteredBy, err
+		},
+		SetID:    func(p *complaint.Params, id string) { p.ID = id },
+		Handover: complaint.ActAssign, HandoverField: "assignee",
+		Stored: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
+			m, err := models.GetComplaint(ctx, db, id)
+			if err != nil {
+				return "", err
+			}
+			return m.Assignee, nil
+		},
+		List:    s.listComplaints,
+		History: complaintHistory,
+		Where:   "step",
 	}
-	var in createComplaintInput
-	if _, err := decode(c, &in); err != nil {
-		return err
+}
+
+// complaintHistory reads a complaint's history from the read model.
+func complaintHistory(ctx context.Context, db *gorm.DB, id string) ([]casework.HistoryEvent, error) {
+	rows, err := models.ComplaintHistory(ctx, db, id)
+	events := make([]casework.HistoryEvent, len(rows))
+	for i, ev := range rows {
+		events[i] = casework.HistoryEvent{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Step, At: ev.At, Data: eventData(ev.Data)}
 	}
-	params, err := s.complaintParams(c, in)
-	if err != nil {
-		return err
-	}
-	params.ID = newID("cmp-", params.RegisteredBy, key)
-	auditObject(c, objComplaint, params.ID, params.RegisteredBy)
-	view, err := complaints.start(c, s, params.ID, params)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, view)
+	return events, err
 }

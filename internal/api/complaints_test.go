@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
-	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -97,7 +97,7 @@ func TestCreateComplaintRefusals(t *testing.T) {
 		{"too long", form(map[string]any{"description": strings.Repeat("x", 5001)}), []string{"description"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", c.body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 			for _, field := range c.fields {
 				if e.Error.Details.Fields[field] == "" {
 					t.Errorf("%s not named in %v", field, e.Error.Details.Fields)
@@ -132,17 +132,17 @@ func TestGetComplaintAndActions(t *testing.T) {
 	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-bob", nil), http.StatusOK, &acts)
 	if acts.Step != complaint.StepCorrection || acts.Status != complaint.StatusOpen || len(acts.Actions) != 3 ||
 		acts.Actions[1].Name != complaint.ActAddCorrectiveAction || len(acts.Actions[1].Fields) != 3 ||
-		acts.Actions[1].Fields[2] != (deal.Field{Name: "due", Type: "datetime", Required: true}) ||
-		acts.Actions[2].Fields[0] != (deal.Field{Name: "no_process_change_reason", Type: "string"}) {
+		acts.Actions[1].Fields[2] != (casework.Field{Name: "due", Type: "datetime", Required: true}) ||
+		acts.Actions[2].Fields[0] != (casework.Field{Name: "no_process_change_reason", Type: "string"}) {
 		t.Errorf("actions = %+v", acts)
 	}
 	// A complaint in the read model whose workflow Temporal does not know.
 	f.err = serviceerror.NewNotFound("workflow not found")
-	e := expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-gone", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	e := expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-gone", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	if e.Error.Message != "complaint not found" {
 		t.Errorf("message %q", e.Error.Message)
 	}
-	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-gone/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-gone/actions", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 
 	// A deal's ID names no complaint, nor the reverse; Temporal is not asked.
 	// Read-model rows under the crossed IDs let the requests past
@@ -151,13 +151,13 @@ func TestGetComplaintAndActions(t *testing.T) {
 	a.seedComplaint("deal-1", "bob")
 	a.seedDeal("cmp-1", "bob", "cl-1")
 	queries := len(f.queries)
-	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/deal-1", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/cmp-1/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/deal-1", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/cmp-1/actions", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	// assign is a handover, which only a manager may make (to a member of
 	// their team): maria passes that check, and the kind check refuses.
 	expectError(t, a.do(http.MethodPost, "/api/v1/complaints/deal-1/actions/assign", "dev-maria", map[string]any{"assignee": "bob"}),
-		http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodPost, "/api/v1/deals/cmp-1/actions/close_deal", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+		http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/deals/cmp-1/actions/close_deal", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	if len(f.queries) != queries || len(f.updates) != 0 {
 		t.Errorf("calls with a foreign ID reached Temporal: %v %v", f.queries[queries:], f.updates)
 	}
@@ -172,7 +172,7 @@ func TestComplaintAction(t *testing.T) {
 	var v complaint.View
 	expect(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/close", "dev-maria", body, "Idempotency-Key", "close-1"), http.StatusOK, &v)
 	u := f.updates[0]
-	req, ok := u.Args[0].(deal.Request)
+	req, ok := u.Args[0].(casework.Request)
 	if !ok || len(u.Args) != 1 || req.Actor != "maria" || req.Role != models.RoleManager || string(req.Input) != body {
 		t.Errorf("update args = %#v", u.Args)
 	}
@@ -183,19 +183,19 @@ func TestComplaintAction(t *testing.T) {
 		t.Errorf("view = %+v", v)
 	}
 	expect(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/confirm_by_client", "dev-alice", map[string]any{"satisfied": false}), http.StatusOK, nil)
-	if r := f.updates[1].Args[0].(deal.Request); r.Role != models.RoleSales || f.updates[1].UpdateID != "" {
+	if r := f.updates[1].Args[0].(casework.Request); r.Role != models.RoleSales || f.updates[1].UpdateID != "" {
 		t.Errorf("second update = %+v", f.updates[1])
 	}
 	// A deal action is no complaint action, and inputs are decoded strictly.
-	expectError(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/close_deal", "dev-alice", `{}`), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/acknowledge", "dev-alice", `{}`), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/close_deal", "dev-alice", `{}`), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/acknowledge", "dev-alice", `{}`), http.StatusNotFound, casework.CodeNotFound)
 	for body, field := range map[string]string{
 		`{"satisfied":"yes"}`:      "satisfied",
 		`{}`:                       "satisfied",
 		`{"satisfied":true,"x":1}`: "x",
 	} {
 		e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/confirm_by_client", "dev-alice", body),
-			http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("%s: %s not named in %v", body, field, e.Error.Details.Fields)
 		}
@@ -206,9 +206,9 @@ func TestComplaintAction(t *testing.T) {
 }
 
 func TestComplaintActionErrors(t *testing.T) {
-	refused := deal.Refusal{Code: deal.CodeActionNotAllowed, Message: "the complaint is in step acknowledgement, not correction",
+	refused := casework.Refusal{Code: casework.CodeActionNotAllowed, Message: "the complaint is in step acknowledgement, not correction",
 		Allowed: []string{complaint.ActAcknowledge, complaint.ActAssign}}
-	invalid := deal.Refusal{Code: deal.CodeInvalidInput, Message: "the input is not valid",
+	invalid := casework.Refusal{Code: casework.CodeInvalidInput, Message: "the input is not valid",
 		Fields: map[string]string{"no_process_change_reason": "is required"}}
 	cases := []struct {
 		name   string
@@ -216,7 +216,7 @@ func TestComplaintActionErrors(t *testing.T) {
 		status int
 		check  func(t *testing.T, e errResponse)
 	}{
-		{"not allowed", temporal.NewApplicationErrorWithOptions("refused", deal.CodeActionNotAllowed,
+		{"not allowed", temporal.NewApplicationErrorWithOptions("refused", casework.CodeActionNotAllowed,
 			temporal.ApplicationErrorOptions{Details: []any{refused}}), http.StatusConflict,
 			func(t *testing.T, e errResponse) {
 				d := e.Error.Details
@@ -224,7 +224,7 @@ func TestComplaintActionErrors(t *testing.T) {
 					t.Errorf("error = %+v", e.Error)
 				}
 			}},
-		{"invalid", fmt.Errorf("update failed: %w", temporal.NewApplicationErrorWithOptions("bad", deal.CodeInvalidInput,
+		{"invalid", fmt.Errorf("update failed: %w", temporal.NewApplicationErrorWithOptions("bad", casework.CodeInvalidInput,
 			temporal.ApplicationErrorOptions{Details: []any{invalid}})), http.StatusUnprocessableEntity,
 			func(t *testing.T, e errResponse) {
 				if e.Error.Details.Fields["no_process_change_reason"] != "is required" {
@@ -309,7 +309,7 @@ func TestListComplaints(t *testing.T) {
 	for q, field := range map[string]string{
 		"status=won": "status", "category=weather": "category", "limit=0": "limit", "cursor=garbage": "cursor",
 	} {
-		e := expectError(t, a.do(http.MethodGet, "/api/v1/complaints?"+q, "dev-alice", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodGet, "/api/v1/complaints?"+q, "dev-alice", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("%s: %s not named: %+v", q, field, e.Error.Details)
 		}
@@ -318,7 +318,7 @@ func TestListComplaints(t *testing.T) {
 
 func TestComplaintHistory(t *testing.T) {
 	a := newTestAPI(t, noWorkflows())
-	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-x/history", "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-x/history", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 	at := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	row := complaintRow("cmp-x", "cl-1", "", "phone", "quality", "open", at)
 	if err := a.db.Create(&row).Error; err != nil {
@@ -378,7 +378,7 @@ func TestComplaintReport(t *testing.T) {
 		"from=" + to + "&to=" + from:                      "from",
 		"from=" + now.Add(time.Hour).Format(time.RFC3339): "from",
 	} {
-		e := expectError(t, a.do(http.MethodGet, "/api/v1/reports/complaints?"+q, "dev-maria", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodGet, "/api/v1/reports/complaints?"+q, "dev-maria", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" || len(e.Error.Details.Fields) != 1 {
 			t.Errorf("%s: fields %v, want %s", q, e.Error.Details.Fields, field)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
@@ -21,20 +22,20 @@ type controlPointList struct {
 // controlPointItem is a control point of a deal or a complaint as the read
 // model last saw it. Stage is empty for a complaint's.
 type controlPointItem struct {
-	SubjectType string           `json:"subject_type"`
-	SubjectID   string           `json:"subject_id"`
-	ID          string           `json:"id"`
-	Kind        deal.PointKind   `json:"kind"`
-	Stage       deal.Stage       `json:"stage"`
-	Owner       string           `json:"owner"`
-	Subject     string           `json:"subject"`
-	Status      deal.PointStatus `json:"status"`
-	DueAt       time.Time        `json:"due_at"`
-	OverdueAt   time.Time        `json:"overdue_at"`
+	SubjectType string               `json:"subject_type"`
+	SubjectID   string               `json:"subject_id"`
+	ID          string               `json:"id"`
+	Kind        casework.PointKind   `json:"kind"`
+	Stage       deal.Stage           `json:"stage"`
+	Owner       string               `json:"owner"`
+	Subject     string               `json:"subject"`
+	Status      casework.PointStatus `json:"status"`
+	DueAt       time.Time            `json:"due_at"`
+	OverdueAt   time.Time            `json:"overdue_at"`
 }
 
 var (
-	pointStatuses = []deal.PointStatus{deal.PointOpen, deal.PointOverdue, deal.PointDone, deal.PointCancelled}
+	pointStatuses = []casework.PointStatus{casework.PointOpen, casework.PointOverdue, casework.PointDone, casework.PointCancelled}
 	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint}
 )
 
@@ -44,7 +45,7 @@ func (s *server) listControlPoints(c echo.Context) error {
 	}
 	p := problems{}
 	if st := c.QueryParam("status"); st != "" {
-		if !slices.Contains(pointStatuses, deal.PointStatus(st)) {
+		if !slices.Contains(pointStatuses, casework.PointStatus(st)) {
 			p.add("status", "must be one of open, overdue, done, cancelled")
 		}
 		f.Statuses = []string{st}
@@ -70,8 +71,8 @@ func (s *server) listControlPoints(c echo.Context) error {
 	out := controlPointList{Items: make([]controlPointItem, 0, len(rows)), NextCursor: next}
 	for _, r := range rows {
 		out.Items = append(out.Items, controlPointItem{
-			SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: deal.PointKind(r.Kind),
-			Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: deal.PointStatus(r.Status),
+			SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: casework.PointKind(r.Kind),
+			Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
 			DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
 		})
 	}

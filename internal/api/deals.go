@@ -1,14 +1,16 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
+	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
@@ -29,7 +31,7 @@ type createDealInput struct {
 // dealParams validates the input and returns the workflow's parameters:
 // the deal runs with the current policy document's deal policy merged with
 // the input's override, and with the document's calendar and version.
-func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, error) {
+func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealParams, error) {
 	in.Title = strings.TrimSpace(in.Title)
 	p := problems{}
 	if in.Title == "" {
@@ -48,7 +50,7 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 	if errors.Is(err, models.ErrNotFound) {
 		p.add("client_id", "no such client")
 	} else if err != nil {
-		return deal.Params{}, err
+		return workflows.DealParams{}, err
 	}
 	if in.PreviousDealID != "" {
 		prev, err := models.GetDeal(c.Request().Context(), s.DB, in.PreviousDealID)
@@ -56,57 +58,76 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (deal.Params, er
 		case errors.Is(err, models.ErrNotFound) || (err == nil && !scopeOf(c).Includes(prev.Owner)):
 			p.add("previous_deal_id", "no such deal")
 		case err != nil:
-			return deal.Params{}, err
+			return workflows.DealParams{}, err
 		case prev.ClientID != in.ClientID:
 			p.add("previous_deal_id", "is a deal of another client")
 		}
 	}
 	doc, err := s.currentPolicy(c)
 	if err != nil {
-		return deal.Params{}, err
+		return workflows.DealParams{}, err
 	}
 	pol, err := doc.Deal.Merge(in.Policy)
 	if err != nil {
 		p.add("policy", err.Error())
 	}
-	complaints, err := json.Marshal(doc.Complaint)
-	if err != nil {
-		return deal.Params{}, err
-	}
 	cal := doc.Calendar
 	if client != nil {
 		cal = cal.WithZone(client.TimeZone) // the client's hours, the company's holidays
 	}
-	return deal.Params{
+	return workflows.DealParams{Params: deal.Params{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
 		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
-		Policy: pol, PolicyVersion: doc.Version, Calendar: cal, ComplaintPolicy: complaints,
-	}, p.err()
+		Policy: pol, PolicyVersion: doc.Version, Calendar: cal,
+	}, ComplaintPolicy: &doc.Complaint}, p.err()
 }
 
-func (s *server) createDeal(c echo.Context) error {
-	key, err := idempotencyKey(c)
-	if err != nil {
-		return err
+// dealCase is the deal case type: workflows.Deal driven through the
+// generic case routes under /api/v1/deals.
+func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
+	return &CaseType[workflows.DealParams, deal.View]{
+		Noun: "deal", Path: "deals", Prefix: "deal-",
+		Workflow: workflows.Deal,
+		Catalog:  deal.Inputs,
+		Allowed:  func(v deal.View) []string { return v.AllowedActions },
+		Position: func(v deal.View) map[string]any { return map[string]any{"stage": v.Stage, "status": v.Status} },
+		Owner:    func(v deal.View) string { return v.Owner },
+		Create: func(c echo.Context) (workflows.DealParams, string, error) {
+			var in createDealInput
+			if err := DecodeBody(c, &in); err != nil {
+				return workflows.DealParams{}, "", err
+			}
+			p, err := s.dealParams(c, in)
+			return p, p.Owner, err
+		},
+		SetID: func(p *workflows.DealParams, id string) { p.ID = id },
+		Created: func(c echo.Context, p workflows.DealParams) {
+			if p.PreviousDealID != "" {
+				s.followUpDone(c, p.PreviousDealID, p.ID)
+			}
+		},
+		Handover: deal.ActReassign, HandoverField: "owner",
+		Stored: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
+			d, err := models.GetDeal(ctx, db, id)
+			if err != nil {
+				return "", err
+			}
+			return d.Owner, nil
+		},
+		List:    s.listDeals,
+		History: dealHistory,
+		Where:   "stage",
 	}
-	var in createDealInput
-	if _, err := decode(c, &in); err != nil {
-		return err
+}
+
+// dealHistory reads a deal's history from the read model.
+func dealHistory(ctx context.Context, db *gorm.DB, id string) ([]casework.HistoryEvent, error) {
+	rows, err := models.DealHistory(ctx, db, id)
+	events := make([]casework.HistoryEvent, len(rows))
+	for i, ev := range rows {
+		events[i] = casework.HistoryEvent{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Stage, At: ev.At, Data: eventData(ev.Data)}
 	}
-	params, err := s.dealParams(c, in)
-	if err != nil {
-		return err
-	}
-	params.ID = newID("deal-", params.Owner, key)
-	auditObject(c, objDeal, params.ID, params.Owner)
-	view, err := deals.start(c, s, params.ID, params)
-	if err != nil {
-		return err
-	}
-	if params.PreviousDealID != "" {
-		s.followUpDone(c, params.PreviousDealID, params.ID)
-	}
-	return c.JSON(http.StatusCreated, view)
+	return events, err
 }
 
 // followUpDone tells the previous deal that its follow-up led to this one.

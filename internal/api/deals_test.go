@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -40,7 +41,7 @@ func TestCreateDeal(t *testing.T) {
 	// Bob may not open a deal of alice's client, which he cannot see
 	// (access control); with the same key on a client of his own he gets a
 	// deal of his own.
-	e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body, "Idempotency-Key", "k1"), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+	e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-bob", body, "Idempotency-Key", "k1"), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["client_id"] != "no such client" {
 		t.Errorf("bob with alice's client: %+v", e.Error.Details)
 	}
@@ -97,7 +98,7 @@ func TestCreateDealRefusals(t *testing.T) {
 			[]string{"policy"}},
 		{map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
 	} {
-		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", c.body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		for _, field := range c.fields {
 			if e.Error.Details.Fields[field] == "" {
 				t.Errorf("%v: %s not named in %v", c.body, field, e.Error.Details.Fields)
@@ -108,7 +109,7 @@ func TestCreateDealRefusals(t *testing.T) {
 		}
 	}
 	e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB"},
-		"Idempotency-Key", strings.Repeat("k", 201)), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		"Idempotency-Key", strings.Repeat("k", 201)), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["Idempotency-Key"] == "" {
 		t.Errorf("long Idempotency-Key not named: %+v", e.Error.Details)
 	}
@@ -130,7 +131,7 @@ func TestCreateFollowUpDeal(t *testing.T) {
 		"deal-bobs": "no such deal", "deal-none": "no such deal", "deal-other-client": "is a deal of another client",
 	} {
 		body := map[string]any{"client_id": cl, "title": "Training", "amount": "10", "currency": "RUB", "previous_deal_id": prev}
-		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields["previous_deal_id"] != problem {
 			t.Errorf("previous deal %s: %+v, want %q", prev, e.Error.Details, problem)
 		}
@@ -177,7 +178,7 @@ func TestGetDealAndActions(t *testing.T) {
 	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1/actions", "dev-bob", nil), http.StatusOK, &acts)
 	if acts.Stage != deal.StageClose || acts.Status != deal.StatusOpen || len(acts.Actions) != 3 ||
 		acts.Actions[0].Name != deal.ActScheduleFollowUp || len(acts.Actions[0].Fields) != 3 ||
-		acts.Actions[0].Fields[0] != (deal.Field{Name: "at", Type: "datetime", Required: true}) {
+		acts.Actions[0].Fields[0] != (casework.Field{Name: "at", Type: "datetime", Required: true}) {
 		t.Errorf("actions = %+v", acts)
 	}
 	f.view.AllowedActions = nil
@@ -189,15 +190,15 @@ func TestGetDealAndActions(t *testing.T) {
 	// A deal in the read model whose workflow Temporal does not know.
 	f.err = serviceerror.NewNotFound("workflow not found")
 	queries := len(f.queries)
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-gone/actions", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 	if len(f.queries) != queries+2 {
 		t.Errorf("queries = %v, want the two for deal-gone", f.queries[queries:])
 	}
 	// Nor is one missing from both: authorization looks it up in Temporal
 	// (the read model may lag), and finds nothing.
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none/actions", "dev-bob", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodGet, "/api/v1/deals/deal-none/actions", "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
 }
 
 func TestDoAction(t *testing.T) {
@@ -208,7 +209,7 @@ func TestDoAction(t *testing.T) {
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/log_contact", "dev-bob", body, "Idempotency-Key", "try-1"), http.StatusOK, &v)
 	u := f.updates[0]
-	req, ok := u.Args[0].(deal.Request)
+	req, ok := u.Args[0].(casework.Request)
 	if !ok || len(u.Args) != 1 || req.Actor != "bob" || string(req.Input) != body {
 		t.Errorf("update args = %#v", u.Args)
 	}
@@ -219,16 +220,16 @@ func TestDoAction(t *testing.T) {
 	if f.updates[1].UpdateID != "" {
 		t.Errorf("update ID without Idempotency-Key = %q, want empty (the SDK picks one)", f.updates[1].UpdateID)
 	}
-	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/fly_away", "dev-bob", `{}`), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/fly_away", "dev-bob", `{}`), http.StatusNotFound, casework.CodeNotFound)
 	if len(f.updates) != 2 {
 		t.Errorf("an unknown action reached Temporal")
 	}
 }
 
 func TestActionErrors(t *testing.T) {
-	refused := deal.Refusal{Code: deal.CodeActionNotAllowed, Message: "accept_offer is not allowed in stage presentation",
+	refused := casework.Refusal{Code: casework.CodeActionNotAllowed, Message: "accept_offer is not allowed in stage presentation",
 		Stage: deal.StagePresentation, Allowed: []string{deal.ActSchedulePresentation, deal.ActLose}}
-	invalid := deal.Refusal{Code: deal.CodeInvalidInput, Message: "the input is not valid",
+	invalid := casework.Refusal{Code: casework.CodeInvalidInput, Message: "the input is not valid",
 		Stage: deal.StageOffer, Fields: map[string]string{"valid_until": "must be in the future"}}
 	cases := []struct {
 		name   string
@@ -237,29 +238,29 @@ func TestActionErrors(t *testing.T) {
 		code   string
 		check  func(t *testing.T, e errResponse)
 	}{
-		{"not allowed", temporal.NewApplicationErrorWithOptions("refused", deal.CodeActionNotAllowed,
-			temporal.ApplicationErrorOptions{Details: []any{refused}}), http.StatusConflict, deal.CodeActionNotAllowed,
+		{"not allowed", temporal.NewApplicationErrorWithOptions("refused", casework.CodeActionNotAllowed,
+			temporal.ApplicationErrorOptions{Details: []any{refused}}), http.StatusConflict, casework.CodeActionNotAllowed,
 			func(t *testing.T, e errResponse) {
 				d := e.Error.Details
 				if e.Error.Message != refused.Message || d.Stage != "presentation" || strings.Join(d.AllowedActions, ",") != "schedule_presentation,lose" {
 					t.Errorf("error = %+v", e.Error)
 				}
 			}},
-		{"invalid", fmt.Errorf("update failed: %w", temporal.NewApplicationErrorWithOptions("bad", deal.CodeInvalidInput,
-			temporal.ApplicationErrorOptions{Details: []any{invalid}})), http.StatusUnprocessableEntity, deal.CodeInvalidInput,
+		{"invalid", fmt.Errorf("update failed: %w", temporal.NewApplicationErrorWithOptions("bad", casework.CodeInvalidInput,
+			temporal.ApplicationErrorOptions{Details: []any{invalid}})), http.StatusUnprocessableEntity, casework.CodeInvalidInput,
 			func(t *testing.T, e errResponse) {
 				if e.Error.Details.Fields["valid_until"] != "must be in the future" || e.Error.Details.Stage != "offer" {
 					t.Errorf("error = %+v", e.Error)
 				}
 			}},
-		{"refusal without details", temporal.NewApplicationError("just no", deal.CodeActionNotAllowed),
-			http.StatusConflict, deal.CodeActionNotAllowed, func(t *testing.T, e errResponse) {
+		{"refusal without details", temporal.NewApplicationError("just no", casework.CodeActionNotAllowed),
+			http.StatusConflict, casework.CodeActionNotAllowed, func(t *testing.T, e errResponse) {
 				if e.Error.Message != "just no" {
 					t.Errorf("message %q", e.Error.Message)
 				}
 			}},
-		{"no such deal", serviceerror.NewNotFound("workflow not found for ID: deal-1"), http.StatusNotFound, deal.CodeNotFound, nil},
-		{"deal closed", serviceerror.NewNotFound("workflow execution already completed"), http.StatusConflict, deal.CodeActionNotAllowed,
+		{"no such deal", serviceerror.NewNotFound("workflow not found for ID: deal-1"), http.StatusNotFound, casework.CodeNotFound, nil},
+		{"deal closed", serviceerror.NewNotFound("workflow execution already completed"), http.StatusConflict, casework.CodeActionNotAllowed,
 			func(t *testing.T, e errResponse) {
 				if e.Error.Message != "the deal is closed" {
 					t.Errorf("message %q", e.Error.Message)

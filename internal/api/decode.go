@@ -14,7 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -46,10 +46,10 @@ func decodeJSON(body []byte, v any) error {
 	// Only the syntax here: a number no float64 holds (1e400) is well-formed
 	// JSON and the field it is in is named below.
 	if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
-		return fail(http.StatusBadRequest, deal.CodeInvalidInput, "malformed JSON: "+err.Error())
+		return fail(http.StatusBadRequest, casework.CodeInvalidInput, "malformed JSON: "+err.Error())
 	}
 	if !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
-		return fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, "the body must be a JSON object")
+		return fail(http.StatusUnprocessableEntity, casework.CodeInvalidInput, "the body must be a JSON object")
 	}
 	p := problems{}
 	p.check(reflect.TypeOf(v).Elem(), body, "")
@@ -57,7 +57,7 @@ func decodeJSON(body []byte, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, err.Error())
+		return fail(http.StatusUnprocessableEntity, casework.CodeInvalidInput, err.Error())
 	}
 	return nil
 }

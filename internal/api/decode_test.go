@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
@@ -105,7 +106,7 @@ func TestDecodeRefuses(t *testing.T) {
 			if ae == nil {
 				t.Fatal("accepted")
 			}
-			if ae.Status != c.status || ae.Code != deal.CodeInvalidInput {
+			if ae.Status != c.status || ae.Code != casework.CodeInvalidInput {
 				t.Errorf("got %d %s, want %d invalid_input", ae.Status, ae.Code, c.status)
 			}
 			var fields map[string]string
@@ -165,21 +166,21 @@ func TestDecodeOverHTTP(t *testing.T) {
 	path := "/api/v1/deals/deal-1/actions/" + deal.ActHoldEvent
 
 	expect(t, a.do(http.MethodPost, path, "dev-alice", nil), http.StatusOK, nil)
-	if got := string(f.updates[0].Args[0].(deal.Request).Input); got != "{}" {
+	if got := string(f.updates[0].Args[0].(casework.Request).Input); got != "{}" {
 		t.Errorf("empty body sent to the workflow as %q, want {}", got)
 	}
 
 	e := expectError(t, a.do(http.MethodPost, path, "dev-alice", `{"held_at":"2025-01-01T00:00:00Z","venue":"x"}`),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["venue"] != "unknown field" {
 		t.Errorf("details = %+v, want venue named", e.Error.Details)
 	}
 	e = expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/"+deal.ActRecordPayment, "dev-alice", `{"amount":"12.345"}`),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if _, ok := e.Error.Details.Fields["amount"]; !ok {
 		t.Errorf("details = %+v, want amount named", e.Error.Details)
 	}
-	expectError(t, a.do(http.MethodPost, path, "dev-alice", `{"held_at":`), http.StatusBadRequest, deal.CodeInvalidInput)
+	expectError(t, a.do(http.MethodPost, path, "dev-alice", `{"held_at":`), http.StatusBadRequest, casework.CodeInvalidInput)
 	expectError(t, a.do(http.MethodPost, path, "dev-alice", nil, "Content-Type", "text/plain"),
 		http.StatusUnsupportedMediaType, codeUnsupportedMedia)
 	big := `{"notes":"` + strings.Repeat("x", 1<<20) + `"}`
@@ -222,7 +223,7 @@ func TestDecodeInputTags(t *testing.T) {
 			walk(f.Type, name)
 		}
 	}
-	for _, c := range []deal.Catalog{deal.Inputs, complaint.Inputs} {
+	for _, c := range []casework.Catalog{deal.Inputs, complaint.Inputs} {
 		for _, a := range c {
 			walk(reflect.TypeOf(a.Input), a.Name)
 		}
@@ -236,7 +237,7 @@ func TestCreateDealCurrency(t *testing.T) {
 	cl := a.newClient("dev-alice")
 	for _, cur := range []string{"XYZ", "rub", "RUR", "BGN"} {
 		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": cur}),
-			http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if got := e.Error.Details.Fields["currency"]; got != "must be an ISO 4217 currency code such as RUB or EUR" || len(e.Error.Details.Fields) != 1 {
 			t.Errorf("%s: fields %v", cur, e.Error.Details.Fields)
 		}

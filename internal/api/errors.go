@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 // Error codes of the API besides those of package deal (invalid_input,
@@ -41,9 +41,9 @@ type details struct {
 	Fields map[string]string `json:"fields,omitempty"`
 	// Stage (a deal's) or Step (a complaint's) and AllowedActions explain a
 	// refused action.
-	Stage          deal.Stage `json:"stage,omitempty"`
-	Step           string     `json:"step,omitempty"`
-	AllowedActions []string   `json:"allowed_actions,omitempty"`
+	Stage          string   `json:"stage,omitempty"`
+	Step           string   `json:"step,omitempty"`
+	AllowedActions []string `json:"allowed_actions,omitempty"`
 	// Dependencies names the dependencies that are not reachable.
 	Dependencies []string `json:"dependencies,omitempty"`
 }
@@ -61,12 +61,12 @@ func fail(status int, code, message string) *apiError {
 }
 
 func notFound(what string) *apiError {
-	return fail(http.StatusNotFound, deal.CodeNotFound, what+" not found")
+	return fail(http.StatusNotFound, casework.CodeNotFound, what+" not found")
 }
 
 // invalidFields is a 422 invalid_input naming every failing field.
 func invalidFields(fields map[string]string) *apiError {
-	e := fail(http.StatusUnprocessableEntity, deal.CodeInvalidInput, "the input is not valid")
+	e := fail(http.StatusUnprocessableEntity, casework.CodeInvalidInput, "the input is not valid")
 	e.Details = &details{Fields: fields}
 	return e
 }
@@ -78,10 +78,10 @@ func internalError() *apiError {
 // echoCodes translates the errors echo itself raises (unknown route, body
 // too large, ...) into API error codes.
 var echoCodes = map[int]string{
-	http.StatusBadRequest:            deal.CodeInvalidInput,
+	http.StatusBadRequest:            casework.CodeInvalidInput,
 	http.StatusUnauthorized:          codeUnauthorized,
 	http.StatusForbidden:             codeForbidden,
-	http.StatusNotFound:              deal.CodeNotFound,
+	http.StatusNotFound:              casework.CodeNotFound,
 	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
 	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
 	http.StatusUnsupportedMediaType:  codeUnsupportedMedia,

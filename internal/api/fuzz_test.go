@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 )
@@ -26,7 +27,7 @@ func FuzzComplaintActionBody(f *testing.F) {
 // action (modulo the catalog's length). The decoder must refuse with a 4xx
 // API error naming a code and a message, or accept a value whose JSON form
 // decodes again.
-func fuzzActionBody(t *testing.T, catalog deal.Catalog, action uint8, body []byte) {
+func fuzzActionBody(t *testing.T, catalog casework.Catalog, action uint8, body []byte) {
 	a := catalog[int(action)%len(catalog)]
 	typ := reflect.TypeOf(a.Input)
 	v := reflect.New(typ)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -116,7 +117,7 @@ func TestBodyLimit(t *testing.T) {
 func TestUnknownFieldIsNamed(t *testing.T) {
 	a := newTestAPI(t, nil)
 	e := expectError(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Romashka", "nmae": "x"}),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	if e.Error.Details.Fields["nmae"] != "unknown field" || len(e.Error.Details.Fields) != 1 {
 		t.Errorf("fields = %v, want nmae named", e.Error.Details.Fields)
 	}

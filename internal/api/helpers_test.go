@@ -23,6 +23,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
@@ -342,8 +343,8 @@ func fullView() deal.View {
 		Survey: &deal.Survey{Scores: map[string]int{"quality": 5, "speed": 3}, SubmittedAt: later,
 			LowScores: []string{"speed"}, Dissatisfied: true},
 		FollowUp: &deal.FollowUp{At: later, Purpose: "training", Product: "team building"},
-		ControlPoints: []deal.ControlPoint{{ID: "survey", Kind: deal.PointSurvey, Stage: deal.StageClose, Owner: "alice",
-			Subject: "survey", Status: deal.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
+		ControlPoints: []casework.ControlPoint{{ID: "survey", Kind: deal.PointSurvey, Stage: deal.StageClose, Owner: "alice",
+			Subject: "survey", Status: casework.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
 			Reminded: 1, ArmedAt: at, DoneAt: &later}},
 		Documents:      []deal.Document{{Type: deal.DocAct, Version: 1, Ref: "act-1", URL: "https://docs/act-1", SentAt: later}},
 		AllowedActions: []string{deal.ActScheduleFollowUp, deal.ActCloseDeal, deal.ActLogContact},
@@ -373,8 +374,8 @@ func fullComplaintView() complaint.View {
 		CorrectiveActions: []complaint.CorrectiveAction{{ID: "ca-1", Description: "new supplier", Owner: "maria",
 			Due: later, CompletedAt: &later, Note: "done"}},
 		NoProcessChangeReason: "", ClosedBy: "maria", OnTime: true,
-		ControlPoints: []deal.ControlPoint{{ID: "acknowledge", Kind: complaint.PointAcknowledge, Owner: "alice",
-			Subject: "Acknowledge", Status: deal.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
+		ControlPoints: []casework.ControlPoint{{ID: "acknowledge", Kind: complaint.PointAcknowledge, Owner: "alice",
+			Subject: "Acknowledge", Status: casework.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
 			ArmedAt: at, DoneAt: &at}},
 		AllowedActions: []string{complaint.ActAssign},
 		Policy:         complaint.DefaultPolicy(), PolicyVersion: 2, Seq: 17,

@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -21,16 +21,16 @@ type notificationList struct {
 
 // notificationJSON is a reminder or escalation in the caller's inbox.
 type notificationJSON struct {
-	ID             string                `json:"id"`
-	Kind           deal.NotificationKind `json:"kind"`
-	DealID         string                `json:"deal_id"`
-	ComplaintID    string                `json:"complaint_id,omitempty"`
-	ControlPointID string                `json:"control_point_id"`
-	Subject        string                `json:"subject"`
-	Message        string                `json:"message"`
-	DueAt          time.Time             `json:"due_at"`
-	CreatedAt      time.Time             `json:"created_at"`
-	ReadAt         *time.Time            `json:"read_at,omitempty"`
+	ID             string                    `json:"id"`
+	Kind           casework.NotificationKind `json:"kind"`
+	DealID         string                    `json:"deal_id"`
+	ComplaintID    string                    `json:"complaint_id,omitempty"`
+	ControlPointID string                    `json:"control_point_id"`
+	Subject        string                    `json:"subject"`
+	Message        string                    `json:"message"`
+	DueAt          time.Time                 `json:"due_at"`
+	CreatedAt      time.Time                 `json:"created_at"`
+	ReadAt         *time.Time                `json:"read_at,omitempty"`
 }
 
 func (s *server) notifications(c echo.Context) error {
@@ -52,7 +52,7 @@ func (s *server) notifications(c echo.Context) error {
 
 func toNotificationJSON(n *models.Notification) notificationJSON {
 	return notificationJSON{
-		ID: n.ID, Kind: deal.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
+		ID: n.ID, Kind: casework.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 		Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
 		ReadAt: utc(n.ReadAt),
 	}

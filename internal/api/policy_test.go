@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/policy"
@@ -26,7 +27,7 @@ func (a *testAPI) getPolicy(token string) policy.Document {
 func TestPutPolicyIsForAdminsOnly(t *testing.T) {
 	a := newTestAPI(t, nil)
 	doc := a.getPolicy("dev-alice")
-	doc.Deal.OfferValidity = 20 * deal.Duration(24*time.Hour)
+	doc.Deal.OfferValidity = 20 * casework.Duration(24*time.Hour)
 	for _, token := range []string{"dev-alice", "dev-maria"} {
 		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, doc), http.StatusForbidden, codeForbidden)
 		// Refused before the body is read: a broken body changes nothing.
@@ -80,7 +81,7 @@ func TestPutPolicyRefusesInvalidDocuments(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			body := valid()
 			c.change(body)
-			e := expectError(t, a.do(http.MethodPut, "/api/v1/policy", "dev-admin", body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+			e := expectError(t, a.do(http.MethodPut, "/api/v1/policy", "dev-admin", body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 			var got []string
 			for f := range e.Error.Details.Fields {
 				got = append(got, f)
@@ -99,7 +100,7 @@ func TestPutPolicyRefusesInvalidDocuments(t *testing.T) {
 		m := valid()
 		part(m, "deal")["offer_validity"] = "0s"
 		return m
-	}()), http.StatusUnprocessableEntity, deal.CodeInvalidInput); !strings.Contains(e.Error.Details.Fields["deal"], "offer_validity") {
+	}()), http.StatusUnprocessableEntity, casework.CodeInvalidInput); !strings.Contains(e.Error.Details.Fields["deal"], "offer_validity") {
 		t.Errorf("deal problem %q does not name offer_validity", e.Error.Details.Fields["deal"])
 	}
 	if got := a.getPolicy("dev-admin"); got.Version != 0 {
@@ -127,7 +128,7 @@ func TestPutPolicyVersionsAndNewSubjects(t *testing.T) {
 		t.Fatalf("default document = %+v", doc)
 	}
 	doc.Version, doc.UpdatedBy = 42, "mallory" // ignored
-	doc.Deal.OfferValidity = 20 * deal.Duration(24*time.Hour)
+	doc.Deal.OfferValidity = 20 * casework.Duration(24*time.Hour)
 	doc.Complaint.Categories = append(doc.Complaint.Categories, "noise")
 	doc.Calendar = calendar.Calendar{TimeZone: "Europe/Moscow", Holidays: []string{"2027-01-04", "2027-01-01", "2027-01-01"}}
 	start := time.Now().Add(-time.Second)
@@ -198,13 +199,13 @@ func TestPreferences(t *testing.T) {
 		map[string]any{"language": "de", "email": true, "webhook": true, "digest": false},
 		map[string]any{"language": "", "email": true, "webhook": true, "digest": false},
 	} {
-		e := expectError(t, a.do(http.MethodPut, "/api/v1/me/preferences", "dev-alice", body), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodPut, "/api/v1/me/preferences", "dev-alice", body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields["language"] == "" {
 			t.Errorf("%v: fields %v do not name language", body, e.Error.Details.Fields)
 		}
 	}
 	e := expectError(t, a.do(http.MethodPut, "/api/v1/me/preferences", "dev-alice", map[string]any{"language": "ru", "email": "yes"}),
-		http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	for _, f := range []string{"email", "webhook", "digest"} {
 		if e.Error.Details.Fields[f] == "" {
 			t.Errorf("fields %v do not name %s", e.Error.Details.Fields, f)
@@ -231,8 +232,8 @@ func TestReadNotification(t *testing.T) {
 	}
 	path := func(id string) string { return "/api/v1/notifications/" + url.PathEscape(id) + "/read" }
 
-	expectError(t, a.do(http.MethodPost, path(bobs), "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
-	expectError(t, a.do(http.MethodPost, path("nope"), "dev-alice", nil), http.StatusNotFound, deal.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, path(bobs), "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, path("nope"), "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 	if n, _ := models.GetNotification(t.Context(), a.db, bobs); n.ReadAt != nil {
 		t.Error("alice marked bob's notification read")
 	}
@@ -315,7 +316,7 @@ func TestListControlPoints(t *testing.T) {
 	var l controlPointList
 	expect(t, a.do(http.MethodGet, "/api/v1/control-points?subject_type=complaint", "dev-alice", nil), http.StatusOK, &l)
 	wantItem := controlPointItem{SubjectType: "complaint", SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
-		Owner: "alice", Subject: "Acknowledge", Status: deal.PointOverdue, DueAt: h(2), OverdueAt: h(2)}
+		Owner: "alice", Subject: "Acknowledge", Status: casework.PointOverdue, DueAt: h(2), OverdueAt: h(2)}
 	if len(l.Items) != 1 || l.Items[0] != wantItem {
 		t.Errorf("items = %+v, want [%+v]", l.Items, wantItem)
 	}
@@ -327,7 +328,7 @@ func TestListControlPoints(t *testing.T) {
 		"limit=0":             "limit",
 		"cursor=not-a-cursor": "cursor",
 	} {
-		e := expectError(t, a.do(http.MethodGet, "/api/v1/control-points?"+query, "dev-alice", nil), http.StatusUnprocessableEntity, deal.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodGet, "/api/v1/control-points?"+query, "dev-alice", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
 			t.Errorf("%s: fields %v do not name %s", query, e.Error.Details.Fields, field)
 		}

@@ -37,6 +37,9 @@ type Deps struct {
 	// JWT verifies bearer JWTs of the identity provider; nil accepts only
 	// opaque API tokens.
 	JWT *jwtauth.Verifier
+	// Cases are case types served besides deals and complaints, through
+	// the same generic case routes.
+	Cases []Case
 	// RateLimit is the number of requests per second one bearer token may
 	// make on average, in bursts of up to RateBurst; 0 means no limit.
 	RateLimit float64
@@ -53,6 +56,8 @@ const temporalTimeout = 30 * time.Second
 type server struct {
 	Deps
 	spec []byte // the OpenAPI document as JSON
+	// cases are the case types served, by object type.
+	cases map[objectType]Case
 }
 
 // New builds the API. It panics if the embedded OpenAPI document does not
@@ -68,7 +73,7 @@ func New(d Deps) *echo.Echo {
 	if err != nil {
 		panic(fmt.Sprintf("api: embedded OpenAPI document: %v", err))
 	}
-	s := &server{Deps: d, spec: spec}
+	s := &server{Deps: d, spec: spec, cases: map[objectType]Case{}}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -90,18 +95,10 @@ func New(d Deps) *echo.Echo {
 	}
 	r("POST", "/clients", s.createClient, rule{audit: "client.create"})
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
-	r("POST", "/deals", s.createDeal, rule{audit: "deal.create"})
-	r("GET", "/deals", s.listDeals, rule{})
-	r("GET", "/deals/:id", getView(s, deals), rule{object: objDeal})
-	r("GET", "/deals/:id/actions", listActions(s, deals), rule{object: objDeal})
-	r("POST", "/deals/:id/actions/:action", doAction(s, deals), rule{object: objDeal, audit: "deal.{action}"})
-	r("GET", "/deals/:id/history", s.history, rule{object: objDeal})
-	r("POST", "/complaints", s.createComplaint, rule{audit: "complaint.create"})
-	r("GET", "/complaints", s.listComplaints, rule{})
-	r("GET", "/complaints/:id", getView(s, complaints), rule{object: objComplaint})
-	r("GET", "/complaints/:id/actions", listActions(s, complaints), rule{object: objComplaint})
-	r("POST", "/complaints/:id/actions/:action", doAction(s, complaints), rule{object: objComplaint, audit: "complaint.{action}"})
-	r("GET", "/complaints/:id/history", s.complaintHistory, rule{object: objComplaint})
+	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
+		s.cases[k.object()] = k
+		k.mount(s, r)
+	}
 	r("GET", "/reports/complaints", s.complaintReport, rule{})
 	r("GET", "/reports/funnel", periodReport(s, "funnel", s.funnelReport), rule{})
 	r("GET", "/reports/losses", periodReport(s, "losses", s.lossesReport), rule{})

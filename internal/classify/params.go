@@ -9,6 +9,7 @@
 package classify
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"time"
@@ -75,25 +76,14 @@ func DefaultParams() Params {
 // WithDefaults returns p with every zero field set to its default.
 func (p Params) WithDefaults() Params {
 	d := DefaultParams()
-	if p.WindowMonths == 0 {
-		p.WindowMonths = d.WindowMonths
+	return Params{
+		WindowMonths: cmp.Or(p.WindowMonths, d.WindowMonths),
+		XYZMonths:    cmp.Or(p.XYZMonths, d.XYZMonths),
+		ABCA:         cmp.Or(p.ABCA, d.ABCA),
+		ABCB:         cmp.Or(p.ABCB, d.ABCB),
+		XYZX:         cmp.Or(p.XYZX, d.XYZX),
+		XYZY:         cmp.Or(p.XYZY, d.XYZY),
 	}
-	if p.XYZMonths == 0 {
-		p.XYZMonths = d.XYZMonths
-	}
-	if p.ABCA == 0 {
-		p.ABCA = d.ABCA
-	}
-	if p.ABCB == 0 {
-		p.ABCB = d.ABCB
-	}
-	if p.XYZX == 0 {
-		p.XYZX = d.XYZX
-	}
-	if p.XYZY == 0 {
-		p.XYZY = d.XYZY
-	}
-	return p
 }
 
 // Validate checks p after WithDefaults: month counts in range,

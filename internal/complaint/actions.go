@@ -3,7 +3,7 @@ package complaint
 import (
 	"time"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -24,12 +24,12 @@ type (
 	// RecordInvestigationInput records the root cause found.
 	RecordInvestigationInput struct {
 		RootCause   string `json:"root_cause"`
-		ProcessStep string `json:"process_step" maxlen:"32"`
+		ProcessStep string `json:"process_step" maxlen:"32" enum:"presentation|offer|contract|payment|event|close|other"`
 		Department  string `json:"department,omitempty" maxlen:"100"`
 	}
 	// ResolveForClientInput records the remedy offered to the client.
 	ResolveForClientInput struct {
-		Remedy string        `json:"remedy" maxlen:"64"`
+		Remedy string        `json:"remedy" maxlen:"64" enum:"redo|discount|refund|apology|other"`
 		Amount *money.Amount `json:"amount,omitempty" validate:"positive"`
 	}
 	// ConfirmByClientInput records the client's answer to the remedy.
@@ -67,14 +67,18 @@ const (
 	ActClose                    = "close"
 )
 
-// Inputs is the catalog of complaint actions.
-var Inputs = deal.Catalog{
-	{Name: ActAcknowledge, Input: AcknowledgeInput{}},
-	{Name: ActAssign, Input: AssignInput{}},
-	{Name: ActRecordInvestigation, Input: RecordInvestigationInput{}},
-	{Name: ActResolveForClient, Input: ResolveForClientInput{}},
-	{Name: ActConfirmByClient, Input: ConfirmByClientInput{}},
-	{Name: ActAddCorrectiveAction, Input: AddCorrectiveActionInput{}},
-	{Name: ActCompleteCorrectiveAction, Input: CompleteCorrectiveActionInput{}},
-	{Name: ActClose, Input: CloseInput{}},
+// managers may hand a complaint over.
+var managers = []string{casework.RoleManager, casework.RoleAdmin}
+
+// Inputs is the catalogue of complaint actions, in the order of the
+// procedure (docs/process.md §4).
+var Inputs = casework.Catalog{
+	{Name: ActAcknowledge, Input: AcknowledgeInput{}, Summary: "Record the acknowledgement sent to the client; investigation starts", When: "acknowledgement step"},
+	{Name: ActAssign, Input: AssignInput{}, Summary: "Hand the complaint's steps to another member of the team", When: "any step of an open complaint", Roles: managers},
+	{Name: ActRecordInvestigation, Input: RecordInvestigationInput{}, Summary: "Record the root cause found; resolution starts", When: "investigation step"},
+	{Name: ActResolveForClient, Input: ResolveForClientInput{}, Summary: "Record the remedy offered to the client", When: "resolution step"},
+	{Name: ActConfirmByClient, Input: ConfirmByClientInput{}, Summary: "Record the client's answer to the remedy; not satisfied goes back to investigation", When: "confirmation step"},
+	{Name: ActAddCorrectiveAction, Input: AddCorrectiveActionInput{}, Summary: "Add a corrective action of the process, with its owner and due date", When: "correction step"},
+	{Name: ActCompleteCorrectiveAction, Input: CompleteCorrectiveActionInput{}, Summary: "Complete a corrective action", When: "correction step, while the action is open"},
+	{Name: ActClose, Input: CloseInput{}, Summary: "Close the complaint", When: "correction step, once every corrective action is done, or by a manager's reasoned decision that no process change is needed"},
 }

@@ -1,15 +1,15 @@
-// Package complaint holds the vocabulary of the complaint procedure of spec
-// section 4, shared by the complaint workflow, its activities and the HTTP
-// API: the registration form, the four steps and their records, the view,
-// the action inputs and the complaint policy. Control points, requests and
-// refusals are the ones of package deal.
+// Package complaint holds the vocabulary of the complaint procedure
+// (docs/process.md §4), shared by the complaint workflow, its activities and
+// the HTTP API: the registration form, the four steps and their records,
+// the view, the action catalogue and the complaint policy. Control points,
+// requests and refusals are the ones of package casework.
 package complaint
 
 import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -59,11 +59,12 @@ const (
 	StatusClosed Status = "closed"
 )
 
-// Remedies for the client (step 3).
-var Remedies = []string{"redo", "discount", "refund", "apology", "other"}
+// Remedies for the client (step 3), as ResolveForClientInput accepts them.
+var Remedies = casework.EnumOf(ResolveForClientInput{}, "remedy")
 
-// ProcessSteps a root cause can be attributed to: the deal stages or other.
-var ProcessSteps = []string{"presentation", "offer", "contract", "payment", "event", "close", "other"}
+// ProcessSteps a root cause can be attributed to: the deal stages or other,
+// as RecordInvestigationInput accepts them.
+var ProcessSteps = casework.EnumOf(RecordInvestigationInput{}, "process_step")
 
 // Form is the formal registration form (step 1).
 type Form struct {
@@ -116,11 +117,11 @@ type View struct {
 	// OnTime is set at close when no step's control point went overdue.
 	OnTime bool `json:"on_time"`
 
-	ControlPoints  []deal.ControlPoint `json:"control_points"`
-	AllowedActions []string            `json:"allowed_actions"`
-	Policy         Policy              `json:"policy"`
-	PolicyVersion  int                 `json:"policy_version"`
-	Seq            int                 `json:"seq"`
+	ControlPoints  []casework.ControlPoint `json:"control_points"`
+	AllowedActions []string                `json:"allowed_actions"`
+	Policy         Policy                  `json:"policy"`
+	PolicyVersion  int                     `json:"policy_version"`
+	Seq            int                     `json:"seq"`
 }
 
 // Acknowledgement is the message sent to the client (step 1).
@@ -169,8 +170,8 @@ type CorrectiveAction struct {
 // Sync carries what the read model must learn after a change of a
 // complaint; like deal.Sync, applying it twice or late changes nothing.
 type Sync struct {
-	View   View                `json:"view"`
-	Events []deal.HistoryEvent `json:"events"`
+	View   View                    `json:"view"`
+	Events []casework.HistoryEvent `json:"events"`
 }
 
 // Registration is what the read model answers when a complaint registers:

@@ -8,44 +8,44 @@ import (
 	"strings"
 	"time"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 // Control point kinds of the complaint procedure: one per step, and one per
 // corrective action.
 const (
-	PointAcknowledge      deal.PointKind = "complaint_acknowledge"
-	PointInvestigate      deal.PointKind = "complaint_investigate"
-	PointResolve          deal.PointKind = "complaint_resolve"
-	PointConfirm          deal.PointKind = "complaint_confirm"
-	PointCorrect          deal.PointKind = "complaint_correct"
-	PointCorrectiveAction deal.PointKind = "corrective_action"
+	PointAcknowledge      casework.PointKind = "complaint_acknowledge"
+	PointInvestigate      casework.PointKind = "complaint_investigate"
+	PointResolve          casework.PointKind = "complaint_resolve"
+	PointConfirm          casework.PointKind = "complaint_confirm"
+	PointCorrect          casework.PointKind = "complaint_correct"
+	PointCorrectiveAction casework.PointKind = "corrective_action"
 )
 
 // PointKinds lists the complaint control point kinds.
-var PointKinds = []deal.PointKind{PointAcknowledge, PointInvestigate, PointResolve, PointConfirm, PointCorrect, PointCorrectiveAction}
+var PointKinds = []casework.PointKind{PointAcknowledge, PointInvestigate, PointResolve, PointConfirm, PointCorrect, PointCorrectiveAction}
 
 // Deadlines are how long each step may take, counted from the step's start.
 type Deadlines struct {
-	Acknowledge deal.Duration `json:"acknowledge"`
-	Investigate deal.Duration `json:"investigate"`
-	Resolve     deal.Duration `json:"resolve"`
-	Confirm     deal.Duration `json:"confirm"`
-	Correct     deal.Duration `json:"correct"`
+	Acknowledge casework.Duration `json:"acknowledge"`
+	Investigate casework.Duration `json:"investigate"`
+	Resolve     casework.Duration `json:"resolve"`
+	Confirm     casework.Duration `json:"confirm"`
+	Correct     casework.Duration `json:"correct"`
 }
 
 // Policy holds the complaint catalogue and deadlines. Defaults follow the
 // spec; a deployment may replace them and a complaint may override any
 // field at registration.
 type Policy struct {
-	Categories       []string                            `json:"categories"`
-	Deadlines        map[Severity]Deadlines              `json:"deadlines"`
-	Points           map[deal.PointKind]deal.PointPolicy `json:"control_points"`
-	RecurrenceWindow deal.Duration                       `json:"recurrence_window"`
+	Categories       []string                                    `json:"categories"`
+	Deadlines        map[Severity]Deadlines                      `json:"deadlines"`
+	Points           map[casework.PointKind]casework.PointPolicy `json:"control_points"`
+	RecurrenceWindow casework.Duration                           `json:"recurrence_window"`
 }
 
 const (
-	hour = deal.Duration(time.Hour)
+	hour = casework.Duration(time.Hour)
 	day  = 24 * hour
 )
 
@@ -61,13 +61,13 @@ func DefaultPolicy() Policy {
 			SeverityHigh:     {Acknowledge: day, Investigate: 3 * day, Resolve: 3 * day, Confirm: 3 * day, Correct: 14 * day},
 			SeverityCritical: {Acknowledge: 4 * hour, Investigate: day, Resolve: 2 * day, Confirm: 2 * day, Correct: 7 * day},
 		},
-		Points: map[deal.PointKind]deal.PointPolicy{
-			PointAcknowledge:      {Reminders: []deal.Duration{2 * hour}},
-			PointInvestigate:      {Reminders: []deal.Duration{day}},
-			PointResolve:          {Reminders: []deal.Duration{day}},
-			PointConfirm:          {Reminders: []deal.Duration{day}},
-			PointCorrect:          {Reminders: []deal.Duration{2 * day}},
-			PointCorrectiveAction: {Reminders: []deal.Duration{day}},
+		Points: map[casework.PointKind]casework.PointPolicy{
+			PointAcknowledge:      {Reminders: []casework.Duration{2 * hour}},
+			PointInvestigate:      {Reminders: []casework.Duration{day}},
+			PointResolve:          {Reminders: []casework.Duration{day}},
+			PointConfirm:          {Reminders: []casework.Duration{day}},
+			PointCorrect:          {Reminders: []casework.Duration{2 * day}},
+			PointCorrectiveAction: {Reminders: []casework.Duration{day}},
 		},
 		RecurrenceWindow: 90 * day,
 	}
@@ -81,17 +81,15 @@ func (p Policy) Clone() Policy {
 	for k, v := range p.Deadlines {
 		c.Deadlines[k] = v
 	}
-	c.Points = make(map[deal.PointKind]deal.PointPolicy, len(p.Points))
-	for k, v := range p.Points {
-		v.Reminders = slices.Clone(v.Reminders)
-		c.Points[k] = v
-	}
+	c.Points = casework.ClonePoints(p.Points)
 	return c
 }
 
 // Merge applies a JSON override (any subset of the fields; a severity or a
 // control point kind given replaces its settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) { return deal.MergeJSON(p, override) }
+func (p Policy) Merge(override json.RawMessage) (Policy, error) {
+	return casework.MergeJSON(p, override)
+}
 
 // Validate checks that every severity has positive deadlines and every
 // control point kind has settings.
@@ -106,16 +104,7 @@ func (p Policy) Validate() error {
 			errs = append(errs, fmt.Errorf("deadlines.%s: every step needs a positive deadline", s))
 		}
 	}
-	for _, k := range PointKinds {
-		pp, ok := p.Points[k]
-		if !ok {
-			errs = append(errs, fmt.Errorf("control_points.%s is missing", k))
-			continue
-		}
-		if pp.Grace < 0 || slices.ContainsFunc(pp.Reminders, func(d deal.Duration) bool { return d < 0 }) {
-			errs = append(errs, fmt.Errorf("control_points.%s: durations must not be negative", k))
-		}
-	}
+	errs = append(errs, casework.CheckPoints(p.Points, PointKinds))
 	if p.RecurrenceWindow < 0 {
 		errs = append(errs, errors.New("recurrence_window must not be negative"))
 	}
@@ -123,7 +112,7 @@ func (p Policy) Validate() error {
 }
 
 // Point returns the settings of one control point kind.
-func (p Policy) Point(k deal.PointKind) deal.PointPolicy { return p.Points[k] }
+func (p Policy) Point(k casework.PointKind) casework.PointPolicy { return p.Points[k] }
 
 // Check validates a registration form against the policy, naming each
 // failing field.

@@ -99,16 +99,95 @@ type Var struct {
 	Doc string
 }
 
+// setting is one environment variable and how its value sets the
+// configuration.
 type setting struct {
 	Var
 	set func(*Config, string) error
 }
 
-func str(field func(*Config) *string) func(*Config, string) error {
+// field returns the setter of the field ptr points to: the variable's value
+// is parsed, then must pass every check.
+func field[T any](ptr func(*Config) *T, parse func(string) (T, error), checks ...func(T) error) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		*field(c) = v
+		x, err := parse(v)
+		if err != nil {
+			return err
+		}
+		for _, check := range checks {
+			if err := check(x); err != nil {
+				return err
+			}
+		}
+		*ptr(c) = x
 		return nil
 	}
+}
+
+// str returns the setter of a string field, which takes the value as it is.
+func str(ptr func(*Config) *string, checks ...func(string) error) func(*Config, string) error {
+	return field(ptr, func(v string) (string, error) { return v, nil }, checks...)
+}
+
+// months reads a whole number of months into the field.
+func months(ptr func(*Config) *int) func(*Config, string) error {
+	return field(ptr, strconv.Atoi)
+}
+
+// unlessEmpty applies check to a value that is not empty.
+func unlessEmpty(check func(string) error) func(string) error {
+	return func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return check(v)
+	}
+}
+
+// hostPort checks a host:port address.
+func hostPort(v string) error {
+	_, _, err := net.SplitHostPort(v)
+	return err
+}
+
+// mailAddress checks an e-mail address, optionally with a name.
+func mailAddress(v string) error {
+	_, err := mail.ParseAddress(v)
+	return err
+}
+
+// httpURL checks an absolute http or https URL.
+func httpURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("not an absolute http or https URL")
+	}
+	return nil
+}
+
+// atLeast checks that a number is at least lowest; else the error says so
+// in words.
+func atLeast[T int | float64](lowest T, words string) func(T) error {
+	return func(x T) error {
+		if x < lowest {
+			return errors.New(words)
+		}
+		return nil
+	}
+}
+
+// parseFloat reads a decimal number.
+func parseFloat(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
+
+// readFile reads the file named v; an empty name reads nothing.
+func readFile(v string) ([]byte, error) {
+	if v == "" {
+		return nil, nil
+	}
+	return os.ReadFile(v)
 }
 
 var settings = []setting{
@@ -131,63 +210,27 @@ var settings = []setting{
 	{Var{"LOG_LEVEL", "info", "minimum log level: debug, info, warn or error"},
 		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
-		func(c *Config, v string) (err error) {
-			c.SeedDemo, err = strconv.ParseBool(v)
-			return err
-		}},
+		field(func(c *Config) *bool { return &c.SeedDemo }, strconv.ParseBool)},
 	{Var{"TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)"},
 		str(func(c *Config) *string { return &c.TemporalCLI })},
 	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
 		str(func(c *Config) *string { return &c.TemporalUIPort })},
 	{Var{"SMTP_ADDR", "", "host:port of the SMTP server for notification e-mails; empty turns e-mail off"},
-		func(c *Config, v string) error {
-			if v != "" {
-				if _, _, err := net.SplitHostPort(v); err != nil {
-					return err
-				}
-			}
-			c.SMTPAddr = v
-			return nil
-		}},
+		str(func(c *Config) *string { return &c.SMTPAddr }, unlessEmpty(hostPort))},
 	{Var{"SMTP_FROM", "salesflow@localhost", "sender of notification e-mails, optionally with a name: Salesflow <sf@example.com>"},
-		func(c *Config, v string) error {
-			if _, err := mail.ParseAddress(v); err != nil {
-				return err
-			}
-			c.SMTPFrom = v
-			return nil
-		}},
+		str(func(c *Config) *string { return &c.SMTPFrom }, mailAddress)},
 	{Var{"SMTP_USERNAME", "", "SMTP user for PLAIN authentication (only over TLS or to localhost); empty: no authentication"},
 		str(func(c *Config) *string { return &c.SMTPUsername })},
 	{Var{"SMTP_PASSWORD", "", "password of SMTP_USERNAME"},
 		str(func(c *Config) *string { return &c.SMTPPassword })},
 	{Var{"WEBHOOK_URL", "", "http(s) URL receiving notifications as signed JSON (docs/webhooks.md); empty turns the webhook off"},
-		func(c *Config, v string) error {
-			if v != "" {
-				u, err := url.Parse(v)
-				if err != nil {
-					return err
-				}
-				if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return errors.New("not an absolute http or https URL")
-				}
-			}
-			c.WebhookURL = v
-			return nil
-		}},
+		str(func(c *Config) *string { return &c.WebhookURL }, unlessEmpty(httpURL))},
 	{Var{"WEBHOOK_SECRET", "", "shared secret of the webhook's HMAC-SHA256 signature; required with WEBHOOK_URL"},
 		str(func(c *Config) *string { return &c.WebhookSecret })},
 	{Var{"JWT_JWKS_URL", "", "URL of the identity provider's JSON Web Key Set; turns JWT sign-in on (docs/security.md)"},
 		str(func(c *Config) *string { return &c.JWT.JWKSURL })},
 	{Var{"JWT_PUBLIC_KEY_FILE", "", "PEM file of the identity provider's public key, instead of JWT_JWKS_URL"},
-		func(c *Config, v string) error {
-			if v == "" {
-				return nil
-			}
-			pem, err := os.ReadFile(v)
-			c.JWT.PublicKeyPEM = pem
-			return err
-		}},
+		field(func(c *Config) *[]byte { return &c.JWT.PublicKeyPEM }, readFile)},
 	{Var{"JWT_ISSUER", "", `the "iss" every JWT must carry; required with JWT sign-in`},
 		str(func(c *Config) *string { return &c.JWT.Issuer })},
 	{Var{"JWT_AUDIENCE", "", `the "aud" every JWT must include; required with JWT sign-in`},
@@ -197,35 +240,15 @@ var settings = []setting{
 	{Var{"JWT_ROLE_CLAIM", "", "JWT claim holding the role (sales, manager or admin); empty: the staff record's role"},
 		str(func(c *Config) *string { return &c.JWT.RoleClaim })},
 	{Var{"RATE_LIMIT", "20", "requests per second one bearer token may make on one API server, on average; 0 turns the limit off"},
-		func(c *Config, v string) (err error) {
-			c.RateLimit, err = strconv.ParseFloat(v, 64)
-			if err == nil && c.RateLimit < 0 {
-				err = errors.New("must not be negative")
-			}
-			return err
-		}},
+		field(func(c *Config) *float64 { return &c.RateLimit }, parseFloat, atLeast(0.0, "must not be negative"))},
 	{Var{"RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies"},
-		func(c *Config, v string) (err error) {
-			c.RateBurst, err = strconv.Atoi(v)
-			if err == nil && c.RateBurst < 1 {
-				err = errors.New("must be at least 1")
-			}
-			return err
-		}},
+		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
 	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
 		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
 	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},
 		months(func(c *Config) *int { return &c.Classify.XYZMonths })},
 	{Var{"CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created"},
 		str(func(c *Config) *string { return &c.ClassifyCron })},
-}
-
-// months reads a whole number of months into the field.
-func months(field func(*Config) *int) func(*Config, string) error {
-	return func(c *Config, v string) (err error) {
-		*field(c), err = strconv.Atoi(v)
-		return err
-	}
 }
 
 // Vars lists every environment variable with its default and meaning, in

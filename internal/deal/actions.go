@@ -1,23 +1,11 @@
 package deal
 
 import (
-	"encoding/json"
-	"reflect"
-	"strings"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/money"
 )
-
-// Request is the argument of every action update of a deal or a complaint:
-// who acts, in which role, and the action's JSON input.
-type Request struct {
-	Actor string `json:"actor"`
-	// Role is the actor's role (sales, manager, admin), for decisions only
-	// some roles may take.
-	Role  string          `json:"role,omitempty"`
-	Input json.RawMessage `json:"input,omitempty"`
-}
 
 // Action input types. Their JSON field names are the HTTP contract; a field
 // without omitempty is required. The API bounds every value: a string has at
@@ -170,134 +158,35 @@ const (
 	ActReassign               = "reassign"
 )
 
-// Roles of staff members, as carried in Request.Role.
-const (
-	RoleSales   = "sales"
-	RoleManager = "manager"
-	RoleAdmin   = "admin"
-)
+// managers may hand a deal over.
+var managers = []string{casework.RoleManager, casework.RoleAdmin}
 
-// Action is one action a person can take: its name (the HTTP action and
-// the workflow update) and a zero value of its input type.
-type Action struct {
-	Name  string
-	Input any
+// Inputs is the catalogue of deal actions, in the order of the process
+// (docs/process.md §1–§2).
+var Inputs = casework.Catalog{
+	{Name: ActSchedulePresentation, Input: SchedulePresentationInput{}, Summary: "Schedule the presentation meeting", When: "presentation stage, before it is held"},
+	{Name: ActHoldPresentation, Input: HoldPresentationInput{}, Summary: "Record that the presentation took place", When: "presentation stage, before it is held"},
+	{Name: ActSendProtocol, Input: SendProtocolInput{}, Summary: "Record the meeting protocol sent; the deal moves to the offer", When: "presentation stage, once the presentation is held"},
+	{Name: ActDeclinePresentation, Input: DeclinePresentationInput{}, Summary: "Record a declined presentation and the retry date", When: "presentation stage, before it is held, while attempts remain"},
+	{Name: ActIssueOffer, Input: IssueOfferInput{}, Summary: "Issue a new offer version", When: "offer stage, when no version awaits the client"},
+	{Name: ActRequestOfferChanges, Input: RequestOfferChangesInput{}, Summary: "Record the client's request for a revised offer", When: "offer stage, while a version is sent or expired"},
+	{Name: ActExtendOffer, Input: ExtendOfferInput{}, Summary: "Move the current offer's validity date", When: "offer stage, while the current version is sent or expired"},
+	{Name: ActAcceptOffer, Input: AcceptOfferInput{}, Summary: "Record the client's acceptance; the deal moves to the contract", When: "offer stage, while a version is sent"},
+	{Name: ActPrepareContract, Input: PrepareContractInput{}, Summary: "Draft the contract with its approvers and payment plan", When: "contract stage, before a contract exists"},
+	{Name: ActApproveContract, Input: ApproveContractInput{}, Summary: "Record one approver's approval", When: "contract stage, while the revision awaits approval"},
+	{Name: ActRequestContractChanges, Input: RequestContractChangesInput{}, Summary: "Record an approver's request for corrections", When: "contract stage, while the revision awaits approval"},
+	{Name: ActReviseContract, Input: ReviseContractInput{}, Summary: "Issue the next contract revision; approvals restart", When: "contract stage, after corrections were requested"},
+	{Name: ActRecordPayment, Input: RecordPaymentInput{}, Summary: "Record money received against the open invoices", When: "payment, event or close stage, while an invoice is open"},
+	{Name: ActCancelWithRefund, Input: CancelWithRefundInput{}, Summary: "Record the client's cancellation and the refund; the deal is lost", When: "after a payment, before the event is held"},
+	{Name: ActPlanEvent, Input: PlanEventInput{}, Summary: "Set the event date and its preparatory items", When: "event stage, before the event is planned"},
+	{Name: ActApproveEventItem, Input: ApproveEventItemInput{}, Summary: "Record the client's approval of one item", When: "event stage, while an item is unapproved"},
+	{Name: ActRescheduleEvent, Input: RescheduleEventInput{}, Summary: "Move the event date; reminders re-plan", When: "event stage, before the event is held"},
+	{Name: ActHoldEvent, Input: HoldEventInput{}, Summary: "Record that the event took place", When: "event stage, once every item is approved"},
+	{Name: ActSignClosingDocuments, Input: SignClosingDocumentsInput{}, Summary: "Record the signed act and VAT invoice; the deal moves to close", When: "event stage, once the event is held"},
+	{Name: ActSubmitSurvey, Input: SubmitSurveyInput{}, Summary: "Record the satisfaction questionnaire; a 2 or 3 opens a complaint", When: "close stage, once"},
+	{Name: ActScheduleFollowUp, Input: ScheduleFollowUpInput{}, Summary: "Set the next contact after the deal", When: "close stage, or a won deal awaiting its follow-up"},
+	{Name: ActCloseDeal, Input: CloseDealInput{}, Summary: "Close the deal as won", When: "close stage, once the survey is in and everything is paid"},
+	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason", When: "any stage of an open deal"},
+	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
+	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: managers},
 }
-
-// Catalog lists the actions of one kind of workflow, in the order they are
-// shown to users.
-type Catalog []Action
-
-// InputType returns the input type of the named action, or nil when the
-// catalog has no such action.
-func (c Catalog) InputType(name string) reflect.Type {
-	for _, a := range c {
-		if a.Name == name {
-			return reflect.TypeOf(a.Input)
-		}
-	}
-	return nil
-}
-
-// Fields describes the input fields of the named action, or nil when the
-// catalog has no such action.
-func (c Catalog) Fields(name string) []Field {
-	if t := c.InputType(name); t != nil {
-		return describe(t)
-	}
-	return nil
-}
-
-// Inputs is the catalog of deal actions.
-var Inputs = Catalog{
-	{ActSchedulePresentation, SchedulePresentationInput{}},
-	{ActHoldPresentation, HoldPresentationInput{}},
-	{ActSendProtocol, SendProtocolInput{}},
-	{ActDeclinePresentation, DeclinePresentationInput{}},
-	{ActIssueOffer, IssueOfferInput{}},
-	{ActRequestOfferChanges, RequestOfferChangesInput{}},
-	{ActExtendOffer, ExtendOfferInput{}},
-	{ActAcceptOffer, AcceptOfferInput{}},
-	{ActPrepareContract, PrepareContractInput{}},
-	{ActApproveContract, ApproveContractInput{}},
-	{ActRequestContractChanges, RequestContractChangesInput{}},
-	{ActReviseContract, ReviseContractInput{}},
-	{ActRecordPayment, RecordPaymentInput{}},
-	{ActCancelWithRefund, CancelWithRefundInput{}},
-	{ActPlanEvent, PlanEventInput{}},
-	{ActApproveEventItem, ApproveEventItemInput{}},
-	{ActRescheduleEvent, RescheduleEventInput{}},
-	{ActHoldEvent, HoldEventInput{}},
-	{ActSignClosingDocuments, SignClosingDocumentsInput{}},
-	{ActSubmitSurvey, SubmitSurveyInput{}},
-	{ActScheduleFollowUp, ScheduleFollowUpInput{}},
-	{ActCloseDeal, CloseDealInput{}},
-	{ActLose, LoseInput{}},
-	{ActLogContact, LogContactInput{}},
-	{ActReassign, ReassignInput{}},
-}
-
-// Field describes one input field of an action for API clients.
-type Field struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Required bool   `json:"required"`
-}
-
-func describe(t reflect.Type) []Field {
-	fields := []Field{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		fields = append(fields, Field{Name: name, Type: typeName(f.Type), Required: !strings.Contains(opts, "omitempty")})
-	}
-	return fields
-}
-
-var (
-	timeType   = reflect.TypeOf(time.Time{})
-	amountType = reflect.TypeOf(money.Amount(0))
-)
-
-func typeName(t reflect.Type) string {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case t == timeType:
-		return "datetime"
-	case t == amountType:
-		return "decimal"
-	case t.Kind() == reflect.Slice:
-		return "array<" + typeName(t.Elem()) + ">"
-	case t.Kind() == reflect.Map:
-		return "object<" + typeName(t.Elem()) + ">"
-	case t.Kind() == reflect.Struct:
-		return "object"
-	case t.Kind() == reflect.Int:
-		return "integer"
-	}
-	return t.Kind().String()
-}
-
-// Error codes returned by the workflow's validators and the API.
-const (
-	CodeInvalidInput     = "invalid_input"
-	CodeActionNotAllowed = "action_not_allowed"
-	CodeNotFound         = "not_found"
-)
-
-// Refusal explains why an action was refused; it travels as the details of
-// the validator's application error (whose type is Code). Stage is where a
-// deal stands, Step where a complaint stands.
-type Refusal struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Stage   Stage             `json:"stage,omitempty"`
-	Step    string            `json:"step,omitempty"`
-	Allowed []string          `json:"allowed_actions,omitempty"`
-	Fields  map[string]string `json:"fields,omitempty"`
-}
-
-// Error returns the message.
-func (r *Refusal) Error() string { return r.Message }

@@ -5,102 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/salesflow/salesflow/internal/casework"
 )
-
-// Duration is a time.Duration that reads and writes JSON as text such as
-// "72h", "3d", "1d12h" or "90s" (a leading whole number of days is allowed).
-type Duration time.Duration
-
-// ParseDuration reads "3d", "1d12h", "90m" and other time.ParseDuration text.
-func ParseDuration(s string) (Duration, error) {
-	var days int64
-	if d, rest, ok := strings.Cut(s, "d"); ok && d != "" && !strings.ContainsAny(d, ".hmsun") {
-		n, err := strconv.ParseInt(d, 10, 32)
-		if err != nil {
-			return 0, fmt.Errorf("duration %q: %w", s, err)
-		}
-		days, s = n, rest
-	}
-	var rest time.Duration
-	if s != "" {
-		var err error
-		if rest, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("duration %q: %w", s, err)
-		}
-	}
-	return Duration(time.Duration(days)*24*time.Hour + rest), nil
-}
-
-// D returns the value as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
-
-// String writes whole days as "Nd" and anything else as time.Duration does.
-func (d Duration) String() string {
-	td := time.Duration(d)
-	if td != 0 && td%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%dd", td/(24*time.Hour))
-	}
-	s := td.String() // "4h0m0s" reads better as "4h"
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
-// MarshalJSON writes the duration as text.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON reads the duration from text.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string such as \"3d\" or \"90s\"")
-	}
-	v, err := ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
-// PointPolicy says when a kind of control point reminds and escalates:
-// a reminder goes to the owner at each offset before the due time (an offset
-// of 0 reminds at the due time itself), and the point turns overdue, with an
-// escalation to the owner's manager, Grace after the due time.
-type PointPolicy struct {
-	Reminders []Duration `json:"reminders"`
-	Grace     Duration   `json:"grace"`
-}
 
 // Policy holds every deadline and catalogue a deal runs with. Defaults come
 // from the spec; a deployment may replace them and a deal may override any
 // field at creation.
 type Policy struct {
-	PresentationMaxAttempts int                       `json:"presentation_max_attempts"`
-	ProtocolDelay           Duration                  `json:"protocol_delay"`
-	OfferValidity           Duration                  `json:"offer_validity"`
-	CorrectionsDelay        Duration                  `json:"corrections_delay"`
-	InvoiceDue              Duration                  `json:"invoice_due"`
-	EventItemsLead          Duration                  `json:"event_items_lead"`
-	SurveyDelay             Duration                  `json:"survey_delay"`
-	ContactInterval         Duration                  `json:"contact_interval"`
-	FollowUpDelay           Duration                  `json:"follow_up_delay"`
-	Points                  map[PointKind]PointPolicy `json:"control_points"`
-	LossReasons             []string                  `json:"loss_reasons"`
-	SurveyQuestions         []string                  `json:"survey_questions"`
+	PresentationMaxAttempts int                                         `json:"presentation_max_attempts"`
+	ProtocolDelay           casework.Duration                           `json:"protocol_delay"`
+	OfferValidity           casework.Duration                           `json:"offer_validity"`
+	CorrectionsDelay        casework.Duration                           `json:"corrections_delay"`
+	InvoiceDue              casework.Duration                           `json:"invoice_due"`
+	EventItemsLead          casework.Duration                           `json:"event_items_lead"`
+	SurveyDelay             casework.Duration                           `json:"survey_delay"`
+	ContactInterval         casework.Duration                           `json:"contact_interval"`
+	FollowUpDelay           casework.Duration                           `json:"follow_up_delay"`
+	Points                  map[casework.PointKind]casework.PointPolicy `json:"control_points"`
+	LossReasons             []string                                    `json:"loss_reasons"`
+	SurveyQuestions         []string                                    `json:"survey_questions"`
 	// SurveyQuestionsByProduct replaces SurveyQuestions for deals of the
 	// named products.
 	SurveyQuestionsByProduct map[string][]string `json:"survey_questions_by_product,omitempty"`
 }
 
-const day = Duration(24 * time.Hour)
+const day = casework.Day
 
 // DefaultPolicy returns the spec's defaults (a fresh copy each call).
 func DefaultPolicy() Policy {
@@ -114,17 +45,17 @@ func DefaultPolicy() Policy {
 		SurveyDelay:             3 * day,
 		ContactInterval:         14 * day,
 		FollowUpDelay:           60 * day,
-		Points: map[PointKind]PointPolicy{
-			PointProtocol:          {Reminders: []Duration{Duration(4 * time.Hour)}},
-			PointPresentationRetry: {Reminders: []Duration{0}, Grace: 1 * day},
-			PointOfferValidity:     {Reminders: []Duration{3 * day, 1 * day}},
-			PointCorrections:       {Reminders: []Duration{1 * day}},
-			PointPaymentDue:        {Reminders: []Duration{2 * day}},
-			PointEventItems:        {Reminders: []Duration{1 * day}},
-			PointEventDate:         {Reminders: []Duration{1 * day}},
-			PointSurvey:            {Reminders: []Duration{1 * day}},
-			PointContactInterval:   {Reminders: []Duration{2 * day}},
-			PointFollowUp:          {Reminders: []Duration{0}, Grace: 3 * day},
+		Points: map[casework.PointKind]casework.PointPolicy{
+			PointProtocol:          {Reminders: []casework.Duration{casework.Duration(4 * time.Hour)}},
+			PointPresentationRetry: {Reminders: []casework.Duration{0}, Grace: 1 * day},
+			PointOfferValidity:     {Reminders: []casework.Duration{3 * day, 1 * day}},
+			PointCorrections:       {Reminders: []casework.Duration{1 * day}},
+			PointPaymentDue:        {Reminders: []casework.Duration{2 * day}},
+			PointEventItems:        {Reminders: []casework.Duration{1 * day}},
+			PointEventDate:         {Reminders: []casework.Duration{1 * day}},
+			PointSurvey:            {Reminders: []casework.Duration{1 * day}},
+			PointContactInterval:   {Reminders: []casework.Duration{2 * day}},
+			PointFollowUp:          {Reminders: []casework.Duration{0}, Grace: 3 * day},
 		},
 		LossReasons:     []string{"price", "competitor", "no_budget", "no_response", "timing", "other"},
 		SurveyQuestions: []string{"quality", "speed", "payment_convenience"},
@@ -134,43 +65,17 @@ func DefaultPolicy() Policy {
 // Clone returns a deep copy, so a merge never changes the original.
 func (p Policy) Clone() Policy {
 	c := p
-	c.Points = make(map[PointKind]PointPolicy, len(p.Points))
-	for k, v := range p.Points {
-		v.Reminders = slices.Clone(v.Reminders)
-		c.Points[k] = v
-	}
+	c.Points = casework.ClonePoints(p.Points)
 	c.LossReasons = slices.Clone(p.LossReasons)
 	c.SurveyQuestions = slices.Clone(p.SurveyQuestions)
-	if p.SurveyQuestionsByProduct != nil {
-		c.SurveyQuestionsByProduct = make(map[string][]string, len(p.SurveyQuestionsByProduct))
-		for k, v := range p.SurveyQuestionsByProduct {
-			c.SurveyQuestionsByProduct[k] = slices.Clone(v)
-		}
-	}
+	c.SurveyQuestionsByProduct = casework.CloneMap(p.SurveyQuestionsByProduct)
 	return c
 }
 
 // Merge applies a JSON override (any subset of the policy's fields; a
 // control point kind given replaces that kind's settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) { return MergeJSON(p, override) }
-
-// MergeJSON decodes a JSON override — any subset of the fields, unknown
-// fields refused — over a deep copy of p and validates the result. Deal and
-// complaint policies both merge this way.
-func MergeJSON[P interface {
-	Clone() P
-	Validate() error
-}](p P, override json.RawMessage) (P, error) {
-	c := p.Clone()
-	if len(override) == 0 || string(override) == "null" {
-		return c, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(string(override)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return p, fmt.Errorf("policy: %w", err)
-	}
-	return c, c.Validate()
+func (p Policy) Merge(override json.RawMessage) (Policy, error) {
+	return casework.MergeJSON(p, override)
 }
 
 // Validate checks that every duration is non-negative and the catalogues are
@@ -182,7 +87,7 @@ func (p Policy) Validate() error {
 	}
 	for _, f := range []struct {
 		name string
-		d    Duration
+		d    casework.Duration
 	}{
 		{"protocol_delay", p.ProtocolDelay}, {"offer_validity", p.OfferValidity},
 		{"corrections_delay", p.CorrectionsDelay}, {"invoice_due", p.InvoiceDue},
@@ -193,16 +98,7 @@ func (p Policy) Validate() error {
 			errs = append(errs, fmt.Errorf("%s must be positive", f.name))
 		}
 	}
-	for _, k := range PointKinds {
-		pp, ok := p.Points[k]
-		if !ok {
-			errs = append(errs, fmt.Errorf("control_points.%s is missing", k))
-			continue
-		}
-		if pp.Grace < 0 || slices.ContainsFunc(pp.Reminders, func(d Duration) bool { return d < 0 }) {
-			errs = append(errs, fmt.Errorf("control_points.%s: durations must not be negative", k))
-		}
-	}
+	errs = append(errs, casework.CheckPoints(p.Points, PointKinds))
 	if !slices.Contains(p.LossReasons, "other") {
 		errs = append(errs, errors.New(`loss_reasons must contain "other"`))
 	}
@@ -226,4 +122,4 @@ func (p Policy) Questions(product string) []string {
 }
 
 // Point returns the settings of one control point kind.
-func (p Policy) Point(k PointKind) PointPolicy { return p.Points[k] }
+func (p Policy) Point(k casework.PointKind) casework.PointPolicy { return p.Points[k] }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 func TestDurationText(t *testing.T) {
@@ -19,12 +21,12 @@ func TestDurationText(t *testing.T) {
 		{"90s", 90 * time.Second, "1m30s"},
 		{"0s", 0, "0s"},
 	} {
-		d, err := ParseDuration(c.in)
+		d, err := casework.ParseDuration(c.in)
 		if err != nil || d.D() != c.want || d.String() != c.out {
 			t.Errorf("%q → %v (%v) → %q, want %v → %q", c.in, d.D(), err, d.String(), c.want, c.out)
 		}
 	}
-	if _, err := ParseDuration("3x"); err == nil {
+	if _, err := casework.ParseDuration("3x"); err == nil {
 		t.Error("3x accepted")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/money"
 )
 
@@ -46,16 +47,16 @@ type View struct {
 	UpdatedAt      time.Time    `json:"updated_at"`
 	ClosedAt       *time.Time   `json:"closed_at,omitempty"`
 
-	Presentation  Presentation   `json:"presentation"`
-	Offers        []Offer        `json:"offers"`
-	Contract      *Contract      `json:"contract"`
-	Invoices      []Invoice      `json:"invoices"`
-	Payments      []Payment      `json:"payments"`
-	Event         *Event         `json:"event"`
-	Survey        *Survey        `json:"survey"`
-	FollowUp      *FollowUp      `json:"follow_up"`
-	ControlPoints []ControlPoint `json:"control_points"`
-	Documents     []Document     `json:"documents"`
+	Presentation  Presentation            `json:"presentation"`
+	Offers        []Offer                 `json:"offers"`
+	Contract      *Contract               `json:"contract"`
+	Invoices      []Invoice               `json:"invoices"`
+	Payments      []Payment               `json:"payments"`
+	Event         *Event                  `json:"event"`
+	Survey        *Survey                 `json:"survey"`
+	FollowUp      *FollowUp               `json:"follow_up"`
+	ControlPoints []casework.ControlPoint `json:"control_points"`
+	Documents     []Document              `json:"documents"`
 
 	AllowedActions []string  `json:"allowed_actions"`
 	WaitingOn      WaitingOn `json:"waiting_on,omitempty"`
@@ -265,22 +266,10 @@ type Document struct {
 	SentAt  time.Time `json:"sent_at"`
 }
 
-// HistoryEvent is one entry of the deal's append-only history: an action
-// someone took or something the workflow did on its own (a reminder, an
-// expiry). Seq numbers start at 1 and have no gaps.
-type HistoryEvent struct {
-	Seq   int             `json:"seq"`
-	Type  string          `json:"type"`
-	Actor string          `json:"actor"`
-	At    time.Time       `json:"at"`
-	Stage Stage           `json:"stage"`
-	Data  json.RawMessage `json:"data,omitempty"`
-}
-
 // Sync carries what the read model must learn after a change: the deal's
 // view at that moment and the history events that led to it. Applying the
 // same Sync twice, or an older Sync after a newer one, changes nothing.
 type Sync struct {
-	View   View           `json:"view"`
-	Events []HistoryEvent `json:"events"`
+	View   View                    `json:"view"`
+	Events []casework.HistoryEvent `json:"events"`
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 )
 
@@ -140,7 +141,7 @@ func TestAPICancellationWithRefund(t *testing.T) {
 		t.Fatalf("refund: %+v", last)
 	}
 	for _, cp := range v.ControlPoints {
-		if cp.Status == deal.PointOpen {
+		if cp.Status == casework.PointOpen {
 			t.Errorf("control point %s still open after cancellation", cp.ID)
 		}
 	}

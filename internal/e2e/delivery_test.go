@@ -42,6 +42,7 @@ import (
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -551,7 +552,7 @@ func TestDeliveryWebhookRetriedUntilAccepted(t *testing.T) {
 // is answered too, so nothing waits for ever.
 func holdFirst(held chan<- string, release <-chan struct{}) func(context.Context, webhook.Payload, int) int {
 	return func(ctx context.Context, p webhook.Payload, n int) int {
-		if n > 1 || p.Kind == string(deal.NoticeReminder) {
+		if n > 1 || p.Kind == string(casework.NoticeReminder) {
 			return http.StatusNoContent
 		}
 		held <- p.Key

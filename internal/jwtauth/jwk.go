@@ -98,12 +98,9 @@ func parseJWK(raw json.RawMessage) (verifyKey, error) {
 	return verifyKey{kid: j.Kid, alg: j.Alg, key: key}, nil
 }
 
+// rsa returns the RSA public key of j.
 func (j jwk) rsa() (crypto.PublicKey, error) {
-	n, err := decodeField("n", j.N)
-	if err != nil {
-		return nil, err
-	}
-	e, err := decodeField("e", j.E)
+	n, e, err := decodePair("n", j.N, "e", j.E)
 	if err != nil {
 		return nil, err
 	}
@@ -117,16 +114,13 @@ func (j jwk) rsa() (crypto.PublicKey, error) {
 	return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}, nil
 }
 
+// ecdsa returns the ECDSA public key of j, errSkip on an unknown curve.
 func (j jwk) ecdsa() (crypto.PublicKey, error) {
 	curve, ok := curves[j.Crv]
 	if !ok {
 		return nil, errSkip
 	}
-	x, err := decodeField("x", j.X)
-	if err != nil {
-		return nil, err
-	}
-	y, err := decodeField("y", j.Y)
+	x, y, err := decodePair("x", j.X, "y", j.Y)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +131,7 @@ func (j jwk) ecdsa() (crypto.PublicKey, error) {
 	return ecdsa.ParseUncompressedPublicKey(curve, slices.Concat([]byte{4}, x, y))
 }
 
+// ed25519 returns the Ed25519 public key of j, errSkip on another curve.
 func (j jwk) ed25519() (crypto.PublicKey, error) {
 	if j.Crv != "Ed25519" {
 		return nil, errSkip
@@ -158,4 +153,15 @@ func decodeField(name, value string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is missing or not unpadded base64url", name)
 	}
 	return b, nil
+}
+
+// decodePair decodes two members of a key, each as decodeField does; the
+// first error wins.
+func decodePair(name1, value1, name2, value2 string) ([]byte, []byte, error) {
+	a, err := decodeField(name1, value1)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := decodeField(name2, value2)
+	return a, b, err
 }

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/testdb"
@@ -48,7 +49,7 @@ func TestDefaultIsValidVersionZero(t *testing.T) {
 func TestProblems(t *testing.T) {
 	d := Default()
 	d.Deal.OfferValidity = 0
-	d.Deal.Points["nonsense"] = deal.PointPolicy{}
+	d.Deal.Points["nonsense"] = casework.PointPolicy{}
 	d.Complaint.Deadlines["urgent"] = d.Complaint.Deadlines[complaint.SeverityLow]
 	d.Calendar.TimeZone = "Local"
 	p := d.Problems()
@@ -66,7 +67,7 @@ func TestCloneIsDeep(t *testing.T) {
 	at := time.Now()
 	d.UpdatedAt = &at
 	c := d.Clone()
-	c.Deal.Points[deal.PointSurvey] = deal.PointPolicy{}
+	c.Deal.Points[deal.PointSurvey] = casework.PointPolicy{}
 	c.Complaint.Categories[0] = "changed"
 	c.Calendar.Weekend[0] = "monday"
 	*c.UpdatedAt = at.Add(time.Hour)
@@ -119,7 +120,7 @@ func TestSaveAndCurrent(t *testing.T) {
 	ctx := context.Background()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		fallback := Default()
-		fallback.Deal.OfferValidity = deal.Duration(time.Hour)
+		fallback.Deal.OfferValidity = casework.Duration(time.Hour)
 		cur, err := Current(ctx, db, fallback)
 		if err != nil || !reflect.DeepEqual(cur, fallback) {
 			t.Fatalf("Current without versions = %+v, %v; want the fallback", cur, err)
@@ -127,7 +128,7 @@ func TestSaveAndCurrent(t *testing.T) {
 
 		doc := Default()
 		doc.Version, doc.UpdatedBy = 7, "mallory"
-		doc.Deal.OfferValidity = deal.Duration(20 * 24 * time.Hour)
+		doc.Deal.OfferValidity = casework.Duration(20 * 24 * time.Hour)
 		doc.Calendar = calendar.Calendar{Holidays: []string{"2027-01-02", "2027-01-01"}}
 		saved, err := Save(ctx, db, doc, "admin")
 		if err != nil {

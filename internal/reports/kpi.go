@@ -141,11 +141,34 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 	return report, nil
 }
 
-// ownerCount is a count per rep.
-type ownerCount struct {
+// repFigures is a row of a KPI part's query: one rep's figures (its Owner
+// names the rep), which apply sets on the rep's row (row returns it).
+type repFigures interface {
+	apply(row func(owner string) *KPIRow)
+}
+
+// scanReps runs q, a query of one row per rep, and returns how to set the
+// rows' figures on the report's rows; what names the part in errors.
+func scanReps[T repFigures](q *gorm.DB, what string) (func(func(string) *KPIRow), error) {
+	var rows []T
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("kpi: %s: %w", what, err)
+	}
+	return func(row func(string) *KPIRow) {
+		for _, g := range rows {
+			g.apply(row)
+		}
+	}, nil
+}
+
+// initialStageRow is a rep's count of clients in the initial stage.
+type initialStageRow struct {
 	Owner string
 	N     int
 }
+
+// apply sets the figures on the rep's row.
+func (g initialStageRow) apply(row func(string) *KPIRow) { row(g.Owner).ClientsInInitialStage = g.N }
 
 // kpiInitialStage counts the clients in the initial stage at To: of the
 // deals that entered the presentation stage before To, those that had
@@ -158,17 +181,25 @@ func kpiInitialStage(db *gorm.DB, f Filter, _, to time.Time) (func(func(string) 
 		Where("d.offer_at >= ? AND d.presentation_at < ?", to, to)
 	closedLater := f.deals(db, true).Select("d.owner, d.client_id").
 		Where("d.offer_at IS NULL AND d.closed_at >= ? AND d.presentation_at < ?", to, to)
-	var counts []ownerCount
-	err := db.Raw("SELECT owner, COUNT(DISTINCT client_id) AS n FROM (? UNION ALL ? UNION ALL ?) AS p GROUP BY owner",
-		open, movedLater, closedLater).Scan(&counts).Error
-	if err != nil {
-		return nil, fmt.Errorf("kpi: initial stage: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range counts {
-			row(g.Owner).ClientsInInitialStage = g.N
-		}
-	}, nil
+	return scanReps[initialStageRow](db.Raw("SELECT owner, COUNT(DISTINCT client_id) AS n FROM (? UNION ALL ? UNION ALL ?) AS p GROUP BY owner",
+		open, movedLater, closedLater), "initial stage")
+}
+
+// salesRow is a rep's won deals by kind of sale, with their net sums.
+type salesRow struct {
+	Owner                      string
+	Won, FirstN, RepeatN, NewN int
+	FirstNet, RepeatNet        int64
+	NewNet                     int64
+}
+
+// apply sets the figures on the rep's row.
+func (g salesRow) apply(row func(string) *KPIRow) {
+	r := row(g.Owner)
+	r.WonDeals = g.Won
+	r.FirstSales = Sales{Count: g.FirstN, Sum: money.Amount(g.FirstNet)}
+	r.RepeatSales = Sales{Count: g.RepeatN, Sum: money.Amount(g.RepeatNet)}
+	r.OtherProductSales = Sales{Count: g.NewN, Sum: money.Amount(g.NewNet)}
 }
 
 // kpiSales sums the won deals closed in the period by the kind of sale the
@@ -177,15 +208,9 @@ func kpiInitialStage(db *gorm.DB, f Filter, _, to time.Time) (func(func(string) 
 // index on (status, closed_at, ...).
 func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
 	const net = "d.paid_amount - d.refunded_amount"
-	var sales []struct {
-		Owner                      string
-		Won, FirstN, RepeatN, NewN int
-		FirstNet, RepeatNet        int64
-		NewNet                     int64
-	}
 	// The status and the kinds are literals, so the plan is made for them
 	// even when the statement is prepared once and reused.
-	err := f.deals(db, true).
+	return scanReps[salesRow](f.deals(db, true).
 		Select("d.owner, COUNT(*) AS won, "+
 			"SUM(CASE WHEN d.sale_kind = 'first' THEN 1 ELSE 0 END) AS first_n, "+
 			"SUM(CASE WHEN d.sale_kind = 'first' THEN "+net+" ELSE 0 END) AS first_net, "+
@@ -194,19 +219,19 @@ func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPI
 			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN 1 ELSE 0 END) AS new_n, "+
 			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN "+net+" ELSE 0 END) AS new_net").
 		Where("d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?", from, to).
-		Group("d.owner").Scan(&sales).Error
-	if err != nil {
-		return nil, fmt.Errorf("kpi: sales: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range sales {
-			r := row(g.Owner)
-			r.WonDeals = g.Won
-			r.FirstSales = Sales{Count: g.FirstN, Sum: money.Amount(g.FirstNet)}
-			r.RepeatSales = Sales{Count: g.RepeatN, Sum: money.Amount(g.RepeatNet)}
-			r.OtherProductSales = Sales{Count: g.NewN, Sum: money.Amount(g.NewNet)}
-		}
-	}, nil
+		Group("d.owner"), "sales")
+}
+
+// prospectsRow is a rep's prospects and how many of them bought.
+type prospectsRow struct {
+	Owner     string
+	N, Bought int
+}
+
+// apply sets the figures on the rep's row.
+func (g prospectsRow) apply(row func(string) *KPIRow) {
+	r := row(g.Owner)
+	r.Prospects, r.ProspectsConverted = g.N, g.Bought
 }
 
 // kpiProspects counts the clients whose first deal ever (as the read model
@@ -217,10 +242,6 @@ func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPI
 // first_deal_at is its first deal's created_at (which never changes), so
 // the two ranges merge on it in one ordered pass, the ID picking the deal.
 func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
-	var prospects []struct {
-		Owner     string
-		N, Bought int
-	}
 	q := f.people(db.Table("clients AS c").
 		Joins("JOIN deals AS d ON d.created_at = c.first_deal_at AND d.id = c.first_deal_id"), "d.owner").
 		Select("d.owner, COUNT(*) AS n, SUM(CASE WHEN c.first_won_at < ? THEN 1 ELSE 0 END) AS bought", to).
@@ -231,24 +252,24 @@ func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) 
 	if f.Segment != "" {
 		q = q.Where("c.segment = ?", f.Segment)
 	}
-	if err := q.Group("d.owner").Scan(&prospects).Error; err != nil {
-		return nil, fmt.Errorf("kpi: prospects: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range prospects {
-			r := row(g.Owner)
-			r.Prospects, r.ProspectsConverted = g.N, g.Bought
-		}
-	}, nil
+	return scanReps[prospectsRow](q.Group("d.owner"), "prospects")
+}
+
+// clientChangesRow is a rep's clients found lost and restored.
+type clientChangesRow struct {
+	Owner          string
+	Lost, Restored int
+}
+
+// apply sets the figures on the rep's row.
+func (g clientChangesRow) apply(row func(string) *KPIRow) {
+	r := row(g.Owner)
+	r.LostClients, r.RestoredClients = g.Lost, g.Restored
 }
 
 // kpiClientChanges counts the classification's history entries of the
 // period that found a client lost or restored, by the rep they name.
 func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
-	var changes []struct {
-		Owner          string
-		Lost, Restored int
-	}
 	q := f.people(db.Table("client_class_changes AS c"), "c.owner").
 		Select("c.owner, SUM(CASE WHEN c.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
 			"SUM(CASE WHEN c.category = 'restored' THEN 1 ELSE 0 END) AS restored").
@@ -258,15 +279,19 @@ func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 	if f.Segment != "" {
 		q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
 	}
-	if err := q.Group("c.owner").Scan(&changes).Error; err != nil {
-		return nil, fmt.Errorf("kpi: client changes: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range changes {
-			r := row(g.Owner)
-			r.LostClients, r.RestoredClients = g.Lost, g.Restored
-		}
-	}, nil
+	return scanReps[clientChangesRow](q.Group("c.owner"), "client changes")
+}
+
+// pointsRow is a rep's control points done, and done on time.
+type pointsRow struct {
+	Owner        string
+	Done, OnTime int
+}
+
+// apply sets the figures on the rep's row.
+func (g pointsRow) apply(row func(string) *KPIRow) {
+	r := row(g.Owner)
+	r.ControlPointsDone, r.ControlPointsOnTime = g.Done, g.OnTime
 }
 
 // kpiControlPoints counts the control points of deals done in the period,
@@ -307,25 +332,21 @@ func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 		}
 		q = db.Raw(skipScan+"SELECT owner, done, on_time FROM (?) AS g", first, next, grouped)
 	}
-	var points []struct {
-		Owner        string
-		Done, OnTime int
-	}
-	if err := q.Scan(&points).Error; err != nil {
-		return nil, fmt.Errorf("kpi: control points: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range points {
-			r := row(g.Owner)
-			r.ControlPointsDone, r.ControlPointsOnTime = g.Done, g.OnTime
-		}
-	}, nil
+	return scanReps[pointsRow](q, "control points")
 }
+
+// complaintsRow is a rep's complaints.
+type complaintsRow struct {
+	Owner string
+	N     int
+}
+
+// apply sets the figures on the rep's row.
+func (g complaintsRow) apply(row func(string) *KPIRow) { row(g.Owner).Complaints = g.N }
 
 // kpiComplaints counts the complaints registered in the period, by
 // assignee.
 func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
-	var counts []ownerCount
 	q := f.people(db.Table("complaints AS m"), "m.assignee").
 		Select("m.assignee AS owner, COUNT(*) AS n").
 		Where("m.registered_at >= ? AND m.registered_at < ?", from, to)
@@ -335,14 +356,7 @@ func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string)
 	if f.Product != "" {
 		q = q.Where("m.deal_id IN (SELECT id FROM deals WHERE product = ?)", f.Product)
 	}
-	if err := q.Group("m.assignee").Scan(&counts).Error; err != nil {
-		return nil, fmt.Errorf("kpi: complaints: %w", err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range counts {
-			row(g.Owner).Complaints = g.N
-		}
-	}, nil
+	return scanReps[complaintsRow](q.Group("m.assignee"), "complaints")
 }
 
 // dealIDs selects the IDs of the deals of the filter's product and segment

@@ -101,35 +101,25 @@ func Roadmap(ctx context.Context, db *gorm.DB, f Filter, limit int, cursor strin
 	return r, nil
 }
 
-func roadmap(db *gorm.DB, f Filter, limit int, after string) (*RoadmapReport, error) {
-	shown := func(withProduct bool) *gorm.DB {
-		return f.deals(db, withProduct).Where("d.status <> ?", deal.StatusCancelled)
-	}
+// roadmapKey is one cell of the road map: a client and a product.
+type roadmapKey struct{ client, product string }
 
-	// The columns. For everyone's deals, a skip scan: each step finds the
-	// next product with MIN on the index on product, instead of reading
-	// every deal. For some reps' deals, DISTINCT over their deals on the
-	// index on (owner, product).
+// roadmapDeals is the query over the deals the road map shows: those of the
+// filter (of its product too when withProduct is set), cancelled ones
+// excepted.
+func roadmapDeals(db *gorm.DB, f Filter, withProduct bool) *gorm.DB {
+	return f.deals(db, withProduct).Where("d.status <> ?", deal.StatusCancelled)
+}
+
+// roadmap builds one page of the road map, reading in db.
+func roadmap(db *gorm.DB, f Filter, limit int, after string) (*RoadmapReport, error) {
 	r := &RoadmapReport{Products: []string{}, Clients: []RoadmapClient{}}
 	var err error
-	if f.Scope.All() && len(f.Owners) == 0 {
-		first := shown(true).Select("MIN(d.product)").Where("d.product > ''")
-		step := shown(true).Select("MIN(d.product)").Where("d.product > p.product")
-		err = db.Raw("WITH RECURSIVE p(product) AS (? UNION ALL SELECT (?) FROM p WHERE p.product IS NOT NULL) "+
-			"SELECT product FROM p WHERE product IS NOT NULL ORDER BY product", first, step).Scan(&r.Products).Error
-	} else {
-		err = shown(true).Where("d.product <> ''").Distinct("d.product").Order("d.product").Pluck("d.product", &r.Products).Error
-	}
-	if err != nil {
+	if r.Products, err = roadmapProducts(db, f); err != nil {
 		return nil, fmt.Errorf("roadmap: products: %w", err)
 	}
-
-	var ids []string
-	q := shown(false).Distinct("d.client_id").Order("d.client_id").Limit(limit + 1)
-	if after != "" {
-		q = q.Where("d.client_id > ?", after)
-	}
-	if err := q.Pluck("d.client_id", &ids).Error; err != nil {
+	ids, err := roadmapClientIDs(db, f, limit, after)
+	if err != nil {
 		return nil, fmt.Errorf("roadmap: clients: %w", err)
 	}
 	if len(ids) > limit {
@@ -139,79 +129,131 @@ func roadmap(db *gorm.DB, f Filter, limit int, after string) (*RoadmapReport, er
 	if len(ids) == 0 {
 		return r, nil
 	}
-
 	var clients []models.Client
 	if err := db.Select("id, name, segment").Where("id IN ?", ids).Find(&clients).Error; err != nil {
 		return nil, fmt.Errorf("roadmap: client rows: %w", err)
+	}
+	latest, err := roadmapLatest(db, f, ids)
+	if err != nil {
+		return nil, fmt.Errorf("roadmap: deals: %w", err)
+	}
+	next, err := roadmapNextSteps(db, f, ids)
+	if err != nil {
+		return nil, fmt.Errorf("roadmap: control points: %w", err)
 	}
 	byID := map[string]models.Client{}
 	for _, c := range clients {
 		byID[c.ID] = c
 	}
-
-	// The page's deals, latest first per client and product.
-	var deals []models.Deal
-	err = shown(true).Where("d.client_id IN ? AND d.product <> ''", ids).
-		Select("d.id, d.client_id, d.product, d.stage, d.status, d.created_at, d.closed_at, " +
-			"d.presentation_at, d.offer_at, d.contract_at, d.payment_at, d.event_at, d.close_at").
-		Order("d.client_id, d.product, d.created_at DESC, d.id DESC").Find(&deals).Error
-	if err != nil {
-		return nil, fmt.Errorf("roadmap: deals: %w", err)
-	}
-	type key struct{ client, product string }
-	latest := map[key]models.Deal{}
-	for _, d := range deals {
-		k := key{d.ClientID, d.Product}
-		if _, ok := latest[k]; !ok {
-			latest[k] = d
-		}
-	}
-
-	// The next step: open control points of the page's open deals.
-	var points []struct {
-		ClientID, Product string
-		DueAt             time.Time
-	}
-	err = shown(true).Joins("JOIN control_points AS p ON p.subject_type = ? AND p.subject_id = d.id", models.SubjectDeal).
-		Where("d.client_id IN ? AND d.status = ? AND p.status IN ?", ids, deal.StatusOpen,
-			[]string{models.PointOpen, models.PointOverdue}).
-		Select("d.client_id, d.product, p.due_at").Scan(&points).Error
-	if err != nil {
-		return nil, fmt.Errorf("roadmap: control points: %w", err)
-	}
-	next := map[key]time.Time{}
-	for _, p := range points {
-		k := key{p.ClientID, p.Product}
-		if t, ok := next[k]; !ok || p.DueAt.Before(t) {
-			next[k] = p.DueAt.UTC()
-		}
-	}
-
 	for _, id := range ids {
 		c := byID[id]
 		row := RoadmapClient{ClientID: id, Name: c.Name, Segment: c.Segment, Cells: make([]RoadmapCell, 0, len(r.Products))}
 		for _, p := range r.Products {
-			k := key{id, p}
-			cell := RoadmapCell{Product: p, Status: RoadmapNotOffered}
-			if d, ok := latest[k]; ok {
-				cell.DealID = d.ID
-				switch d.Status {
-				case string(deal.StatusWon):
-					cell.Status, cell.At = RoadmapWon, utcPtr(d.ClosedAt)
-				case string(deal.StatusLost):
-					cell.Status, cell.At = RoadmapRefused, utcPtr(d.ClosedAt)
-				default:
-					cell.Status, cell.Stage, cell.At = RoadmapOpen, d.Stage, stageEntered(&d)
-				}
-			}
-			if t, ok := next[k]; ok {
-				cell.NextStepAt = &t
-			}
-			row.Cells = append(row.Cells, cell)
+			row.Cells = append(row.Cells, roadmapCell(roadmapKey{id, p}, latest, next))
 		}
 		r.Clients = append(r.Clients, row)
 	}
 	return r, nil
+}
+
+// roadmapSkipScan lists the distinct products of the deals of its two
+// arguments, queries of the MIN product: the first product, and the next
+// after p.product.
+const roadmapSkipScan = "WITH RECURSIVE p(product) AS (? UNION ALL SELECT (?) FROM p WHERE p.product IS NOT NULL) " +
+	"SELECT product FROM p WHERE product IS NOT NULL ORDER BY product"
+
+// roadmapProducts returns the columns. For everyone's deals, a skip scan:
+// each step finds the next product with MIN on the index on product,
+// instead of reading every deal. For some reps' deals, DISTINCT over their
+// deals on the index on (owner, product).
+func roadmapProducts(db *gorm.DB, f Filter) ([]string, error) {
+	products := []string{}
+	if f.Scope.All() && len(f.Owners) == 0 {
+		first := roadmapDeals(db, f, true).Select("MIN(d.product)").Where("d.product > ''")
+		step := roadmapDeals(db, f, true).Select("MIN(d.product)").Where("d.product > p.product")
+		err := db.Raw(roadmapSkipScan, first, step).Scan(&products).Error
+		return products, err
+	}
+	err := roadmapDeals(db, f, true).Where("d.product <> ''").Distinct("d.product").Order("d.product").
+		Pluck("d.product", &products).Error
+	return products, err
+}
+
+// roadmapClientIDs returns the IDs of the clients with deals after after,
+// in order, at most limit+1 of them (one more tells there is a next page).
+func roadmapClientIDs(db *gorm.DB, f Filter, limit int, after string) ([]string, error) {
+	var ids []string
+	q := roadmapDeals(db, f, false).Distinct("d.client_id").Order("d.client_id").Limit(limit + 1)
+	if after != "" {
+		q = q.Where("d.client_id > ?", after)
+	}
+	err := q.Pluck("d.client_id", &ids).Error
+	return ids, err
+}
+
+// roadmapLatest returns the latest deal of each client of ids and product.
+func roadmapLatest(db *gorm.DB, f Filter, ids []string) (map[roadmapKey]models.Deal, error) {
+	var deals []models.Deal
+	err := roadmapDeals(db, f, true).Where("d.client_id IN ? AND d.product <> ''", ids).
+		Select("d.id, d.client_id, d.product, d.stage, d.status, d.created_at, d.closed_at, " +
+			"d.presentation_at, d.offer_at, d.contract_at, d.payment_at, d.event_at, d.close_at").
+		Order("d.client_id, d.product, d.created_at DESC, d.id DESC").Find(&deals).Error
+	if err != nil {
+		return nil, err
+	}
+	latest := map[roadmapKey]models.Deal{}
+	for _, d := range deals {
+		k := roadmapKey{d.ClientID, d.Product}
+		if _, ok := latest[k]; !ok {
+			latest[k] = d
+		}
+	}
+	return latest, nil
+}
+
+// roadmapNextSteps returns the next step of each client of ids and
+// product: the earliest due time of the open control points of the open
+// deals.
+func roadmapNextSteps(db *gorm.DB, f Filter, ids []string) (map[roadmapKey]time.Time, error) {
+	var points []struct {
+		ClientID, Product string
+		DueAt             time.Time
+	}
+	err := roadmapDeals(db, f, true).Joins("JOIN control_points AS p ON p.subject_type = ? AND p.subject_id = d.id", models.SubjectDeal).
+		Where("d.client_id IN ? AND d.status = ? AND p.status IN ?", ids, deal.StatusOpen,
+			[]string{models.PointOpen, models.PointOverdue}).
+		Select("d.client_id, d.product, p.due_at").Scan(&points).Error
+	if err != nil {
+		return nil, err
+	}
+	next := map[roadmapKey]time.Time{}
+	for _, p := range points {
+		k := roadmapKey{p.ClientID, p.Product}
+		if t, ok := next[k]; !ok || p.DueAt.Before(t) {
+			next[k] = p.DueAt.UTC()
+		}
+	}
+	return next, nil
+}
+
+// roadmapCell returns the cell k from the latest deals and the next steps.
+func roadmapCell(k roadmapKey, latest map[roadmapKey]models.Deal, next map[roadmapKey]time.Time) RoadmapCell {
+	cell := RoadmapCell{Product: k.product, Status: RoadmapNotOffered}
+	if d, ok := latest[k]; ok {
+		cell.DealID = d.ID
+		switch d.Status {
+		case string(deal.StatusWon):
+			cell.Status, cell.At = RoadmapWon, utcPtr(d.ClosedAt)
+		case string(deal.StatusLost):
+			cell.Status, cell.At = RoadmapRefused, utcPtr(d.ClosedAt)
+		default:
+			cell.Status, cell.Stage, cell.At = RoadmapOpen, d.Stage, stageEntered(&d)
+		}
+	}
+	if t, ok := next[k]; ok {
+		cell.NextStepAt = &t
+	}
+	return cell
 }
 
 // stageEntered returns when an open deal entered its current stage, or its

@@ -48,6 +48,8 @@ var reasonWeights = [6]map[string]float64{
 	{"price": 30, "competitor": 5, "no_budget": 25, "no_response": 10, "timing": 5, "other": 25},
 }
 
+// newGenerator returns the generator of the history cfg describes, from
+// start, with deals owned by reps.
 func newGenerator(cfg Config, start time.Time, reps []string) *generator {
 	g := &generator{cfg: cfg, start: start, reps: reps, policy: deal.DefaultPolicy(), cPolicy: complaint.DefaultPolicy()}
 	for s := range g.reasonW {
@@ -95,6 +97,40 @@ var (
 // control points, and its complaints (kept for the end).
 func (g *generator) client(i int, p *clientPlan, out *chunk) {
 	r := clientRand(g.cfg.Seed, streamDeals, i)
+	c := g.newClient(r, i, p)
+	out.clients = append(out.clients, c)
+	if p.deals == 0 {
+		return
+	}
+	firstDeal := len(out.deals)
+	steadiness := uniform(r, 0.03, 0.2) // spread of a regular client's monthly amounts
+	var opens []time.Time
+	if p.life == regular {
+		opens = monthly(r, p, g.cfg.End)
+	} else {
+		opens = openTimes(r, p)
+	}
+	var h clientHistory
+	for k, t0 := range opens {
+		s, product := g.newDeal(r, p, &h, c.ID, t0, steadiness)
+		s.next = g.cfg.End
+		if k+1 < len(opens) {
+			s.next = opens[k+1]
+		}
+		s.run(t0)
+		s.finish()
+		out.deals = append(out.deals, s.d)
+		out.payments = append(out.payments, s.pays...)
+		out.points = append(out.points, s.points...)
+		if s.d.Status == string(deal.StatusWon) {
+			g.won(r, &h, &s.d, product)
+		}
+	}
+	sales(&out.clients[len(out.clients)-1], out.deals[firstDeal:])
+}
+
+// newClient returns the row of client i.
+func (g *generator) newClient(r *rand.Rand, i int, p *clientPlan) models.Client {
 	c := models.Client{
 		ID:        g.clientID(i),
 		Name:      fmt.Sprintf("%s %s %s", nameFirst[r.IntN(len(nameFirst))], nameSecond[r.IntN(len(nameSecond))], nameForm[r.IntN(len(nameForm))]),
@@ -107,84 +143,69 @@ func (g *generator) client(i int, p *clientPlan, out *chunk) {
 	if r.Float64() < 0.15 {
 		c.TimeZone = timeZones[r.IntN(len(timeZones))]
 	}
-	out.clients = append(out.clients, c)
-	if p.deals == 0 {
-		return
-	}
-	firstDeal := len(out.deals)
-	defer func() { sales(&out.clients[len(out.clients)-1], out.deals[firstDeal:]) }()
-	var opens []time.Time
-	steadiness := uniform(r, 0.03, 0.2) // spread of a regular client's monthly amounts
+	return c
+}
+
+// clientHistory is what a client's earlier deals mean for its next ones.
+type clientHistory struct {
+	won        uint8 // bit i: product i won before
+	lastWon    string
+	lastWonAt  time.Time
+	complaints []models.Complaint
+}
+
+// newDeal sets up the simulation of the client's deal opened at t0 and
+// returns it with the index of the product it sells.
+func (g *generator) newDeal(r *rand.Rand, p *clientPlan, h *clientHistory, clientID string, t0 time.Time, steadiness float64) (*dealSim, int) {
+	product := g.product(r, h.won)
 	if p.life == regular {
-		opens = monthly(r, p, g.cfg.End)
-	} else {
-		opens = openTimes(r, p)
+		product = g.routine
 	}
-	var (
-		won          uint8 // bit i: product i won before
-		lastWon      string
-		lastWonAt    time.Time
-		lastComplain []models.Complaint
-	)
-	for k, t0 := range opens {
-		next := g.cfg.End
-		if k+1 < len(opens) {
-			next = opens[k+1]
-		}
-		product := g.product(r, won)
-		if p.life == regular {
-			product = g.routine
-		}
-		owner := g.reps[p.rep]
-		if !p.handover.IsZero() && !t0.Before(p.handover) {
-			owner = g.reps[p.rep2]
-		}
-		s := &dealSim{g: g, r: r, end: g.cfg.End, cut: g.cfg.End, lossF: 1}
-		if won != 0 {
-			s.lossF = 0.7 // an existing relationship loses less
-		}
-		sigma := 0.25
-		if p.life == regular {
-			s.fast, s.lossF, sigma = true, 0.03, steadiness
-		}
-		d := &s.d
-		year := t0.Year()
-		amount := Products[product].Base * Segments[p.segment].AmountFactor * p.size * lognormal(r, sigma)
-		*d = models.Deal{
-			ID: g.nextDealID(), ClientID: c.ID, Owner: owner,
-			Title:   fmt.Sprintf("%s %d", Products[product].Title, year),
-			Product: Products[product].Name, Currency: Currency,
-			Amount:    int64(math.Max(math.Round(amount/100), 10)) * 100 * 100, // whole hundreds of roubles, in kopecks
-			Status:    string(deal.StatusOpen),
-			CreatedAt: t0,
-		}
-		if lastWon != "" && lastWonAt.Before(t0) {
-			d.PreviousDealID = lastWon
-		}
-		// Recent deals sometimes stall (nobody acts) and a very few are
-		// cancelled by an operator.
-		switch x := r.Float64(); {
-		case s.fast:
-		case x < 0.001:
-			s.cancelAt = t0.Add(days(uniform(r, 1, 90)))
-			s.cut = minTime(s.cut, s.cancelAt)
-		case x < 0.061 && t0.After(g.cfg.End.Add(-270*day)):
-			s.cut = minTime(s.cut, t0.Add(days(uniform(r, 3, 150))))
-		}
-		s.next = next
-		s.run(t0)
-		s.finish()
-		out.deals = append(out.deals, *d)
-		out.payments = append(out.payments, s.pays...)
-		out.points = append(out.points, s.points...)
-		if d.Status == string(deal.StatusWon) {
-			won |= 1 << product
-			lastWon, lastWonAt = d.ID, *d.ClosedAt
-			if cpl, ok := g.complaint(r, d, lastComplain); ok {
-				lastComplain = append(lastComplain, cpl)
-				g.complaints = append(g.complaints, cpl)
-			}
-		}
+	s := &dealSim{g: g, r: r, end: g.cfg.End, cut: g.cfg.End, lossF: 1}
+	if h.won != 0 {
+		s.lossF = 0.7 // an existing relationship loses less
+	}
+	sigma := 0.25
+	if p.life == regular {
+		s.fast, s.lossF, sigma = true, 0.03, steadiness
+	}
+	amount := Products[product].Base * Segments[p.segment].AmountFactor * p.size * lognormal(r, sigma)
+	s.d = models.Deal{
+		ID: g.nextDealID(), ClientID: clientID, Owner: g.reps[p.repAt(t0)],
+		Title:   fmt.Sprintf("%s %d", Products[product].Title, t0.Year()),
+		Product: Products[product].Name, Currency: Currency,
+		Amount:    int64(math.Max(math.Round(amount/100), 10)) * 100 * 100, // whole hundreds of roubles, in kopecks
+		Status:    string(deal.StatusOpen),
+		CreatedAt: t0,
+	}
+	if h.lastWon != "" && h.lastWonAt.Before(t0) {
+		s.d.PreviousDealID = h.lastWon
+	}
+	s.stall(t0)
+	return s, product
+}
+
+// stall makes a recent deal opened at t0 sometimes stall (nobody acts) and
+// a very few get cancelled by an operator.
+func (s *dealSim) stall(t0 time.Time) {
+	switch x := s.r.Float64(); {
+	case s.fast:
+	case x < 0.001:
+		s.cancelAt = t0.Add(days(uniform(s.r, 1, 90)))
+		s.cut = minTime(s.cut, s.cancelAt)
+	case x < 0.061 && t0.After(s.end.Add(-270*day)):
+		s.cut = minTime(s.cut, t0.Add(days(uniform(s.r, 3, 150))))
+	}
+}
+
+// won records the client's won deal d of the product with that index in
+// its history, and perhaps a complaint about it.
+func (g *generator) won(r *rand.Rand, h *clientHistory, d *models.Deal, product int) {
+	h.won |= 1 << product
+	h.lastWon, h.lastWonAt = d.ID, *d.ClosedAt
+	if cpl, ok := g.complaint(r, d, h.complaints); ok {
+		h.complaints = append(h.complaints, cpl)
+		g.complaints = append(g.complaints, cpl)
 	}
 }
 
@@ -380,6 +401,7 @@ func (g *generator) numberComplaints() []models.ComplaintNumber {
 	return nums
 }
 
+// minTime returns the earlier of a and b.
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a

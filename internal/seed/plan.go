@@ -81,6 +81,14 @@ func (p *clientPlan) activeDays() float64 {
 	return d.Hours() / 24
 }
 
+// repAt returns the index of the rep who owns the client's deals at t.
+func (p *clientPlan) repAt(t time.Time) int {
+	if !p.handover.IsZero() && !t.Before(p.handover) {
+		return p.rep2
+	}
+	return p.rep
+}
+
 // mix is the splitmix64 finalizer: a bijection of uint64, so distinct inputs
 // give distinct IDs.
 func mix(x uint64) uint64 {
@@ -142,91 +150,113 @@ func planClients(cfg Config, start time.Time, reps int) []clientPlan {
 	for i, s := range Segments {
 		segW[i] = s.Weight
 	}
-	span := cfg.End.Sub(start)
-	var total float64
 	for i := range plans {
 		r := clientRand(cfg.Seed, streamPlan, i)
-		p := &plans[i]
-		// A tenth of the clients predate the history; the others arrive at
-		// a rate that grows with the company.
-		var created time.Time
-		if r.Float64() < 0.1 {
-			created = start.Add(-days(uniform(r, 0, 365)))
-		} else {
-			created = start.Add(time.Duration(math.Pow(r.Float64(), 0.85) * float64(span)))
-		}
-		p.created = created.Truncate(time.Second)
-		p.segment = uint8(pick(r, segW))
-		p.size = lognormal(r, 0.7)
-		p.rep = r.IntN(reps)
-		activity := lognormal(r, 0.6) * Segments[p.segment].Activity
-		from := p.created
-		if from.Before(start) {
-			from = start
-		}
-		life := cfg.End.Sub(from)
-		p.life = steady
-		p.intervals[0] = [2]time.Time{from, cfg.End}
-		seg := Segments[p.segment].Name
-		switch x := r.Float64(); {
-		case x < 0.05:
-			p.life = prospect
-			activity = 0
-		case x < 0.065 && life > 365*day && (seg == "corporate" || seg == "agency"):
-			p.life = regular // one deal a month: shared out below
-			activity = 0
-		case x < 0.33 && life > 400*day:
-			p.life = churned
-			p.intervals[0][1] = from.Add(time.Duration(uniform(r, 0.3, 0.85) * float64(life)))
-		case x < 0.48 && life > 600*day:
-			gapFrom := from.Add(time.Duration(uniform(r, 0.2, 0.5) * float64(life)))
-			gapTo := gapFrom.Add(days(uniform(r, 120, 420)))
-			if gapTo.Before(cfg.End.Add(-30 * day)) {
-				p.life = returned
-				p.intervals[0][1] = gapFrom
-				p.intervals[1] = [2]time.Time{gapTo, cfg.End}
-			}
-		}
-		if reps > 1 && r.Float64() < 0.08 {
-			p.handover = from.Add(time.Duration(r.Float64() * float64(life))).Truncate(time.Second)
-			p.rep2 = (p.rep + 1 + r.IntN(reps-1)) % reps
-		}
-		weights[i] = activity * math.Max(p.activeDays(), 1)
-		total += weights[i]
+		weights[i] = plans[i].draw(r, cfg, start, reps, segW)
 	}
-	// Regular clients order once a month of their life (while the deals
-	// last); the other clients share the rest by systematic sampling: each
-	// gets the floor or the ceiling of its share, and the shares add up to
-	// exactly cfg.Deals.
-	rest := cfg.Deals
+	shareDeals(plans, weights, cfg.Deals)
+	return plans
+}
+
+// draw plans one client of the history from start to cfg.End, drawing from
+// r, and returns its weight in the sharing out of the deals: its activity
+// × its active days.
+func (p *clientPlan) draw(r *rand.Rand, cfg Config, start time.Time, reps int, segW []float64) float64 {
+	// A tenth of the clients predate the history; the others arrive at a
+	// rate that grows with the company.
+	var created time.Time
+	if r.Float64() < 0.1 {
+		created = start.Add(-days(uniform(r, 0, 365)))
+	} else {
+		created = start.Add(time.Duration(math.Pow(r.Float64(), 0.85) * float64(cfg.End.Sub(start))))
+	}
+	p.created = created.Truncate(time.Second)
+	p.segment = uint8(pick(r, segW))
+	p.size = lognormal(r, 0.7)
+	p.rep = r.IntN(reps)
+	activity := lognormal(r, 0.6) * Segments[p.segment].Activity
+	from := p.created
+	if from.Before(start) {
+		from = start
+	}
+	life := cfg.End.Sub(from)
+	if !p.drawLife(r, from, cfg.End) {
+		activity = 0
+	}
+	if reps > 1 && r.Float64() < 0.08 {
+		p.handover = from.Add(time.Duration(r.Float64() * float64(life))).Truncate(time.Second)
+		p.rep2 = (p.rep + 1 + r.IntN(reps-1)) % reps
+	}
+	return activity * math.Max(p.activeDays(), 1)
+}
+
+// drawLife draws the lifecycle of a client active from from and sets its
+// active periods up to end. It reports whether the client takes a share of
+// the deals: prospects open none, and regular clients get theirs apart.
+func (p *clientPlan) drawLife(r *rand.Rand, from, end time.Time) bool {
+	life := end.Sub(from)
+	p.life = steady
+	p.intervals[0] = [2]time.Time{from, end}
+	seg := Segments[p.segment].Name
+	switch x := r.Float64(); {
+	case x < 0.05:
+		p.life = prospect
+		return false
+	case x < 0.065 && life > 365*day && (seg == "corporate" || seg == "agency"):
+		p.life = regular // one deal a month: shared out apart
+		return false
+	case x < 0.33 && life > 400*day:
+		p.life = churned
+		p.intervals[0][1] = from.Add(time.Duration(uniform(r, 0.3, 0.85) * float64(life)))
+	case x < 0.48 && life > 600*day:
+		gapFrom := from.Add(time.Duration(uniform(r, 0.2, 0.5) * float64(life)))
+		gapTo := gapFrom.Add(days(uniform(r, 120, 420)))
+		if gapTo.Before(end.Add(-30 * day)) {
+			p.life = returned
+			p.intervals[0][1] = gapFrom
+			p.intervals[1] = [2]time.Time{gapTo, end}
+		}
+	}
+	return true
+}
+
+// shareDeals shares deals out among the plans. Regular clients order once a
+// month of their life (while the deals last); the other clients share the
+// rest in proportion to their weights by systematic sampling: each gets the
+// floor or the ceiling of its share, and the shares add up to exactly deals.
+func shareDeals(plans []clientPlan, weights []float64, deals int) {
+	rest := deals
 	for i := range plans {
 		if p := &plans[i]; p.life == regular {
 			p.deals = min(int(p.activeDays()/30.44), rest)
 			rest -= p.deals
 		}
 	}
-	if total > 0 {
-		var cum float64
-		prev, last := 0, -1
-		for i := range plans {
-			if weights[i] > 0 {
-				last = i
-			}
-		}
-		for i := range plans {
-			if weights[i] == 0 {
-				continue
-			}
-			cum += weights[i] / total * float64(rest)
-			upto := int(math.Floor(cum + 0.5))
-			if i == last {
-				upto = rest
-			}
-			plans[i].deals = upto - prev
-			prev = upto
+	var total float64
+	last := -1
+	for i, w := range weights {
+		total += w
+		if w > 0 {
+			last = i
 		}
 	}
-	return plans
+	if total <= 0 {
+		return
+	}
+	var cum float64
+	prev := 0
+	for i, w := range weights {
+		if w == 0 {
+			continue
+		}
+		cum += w / total * float64(rest)
+		upto := int(math.Floor(cum + 0.5))
+		if i == last {
+			upto = rest
+		}
+		plans[i].deals = upto - prev
+		prev = upto
+	}
 }
 
 // staffIDs names the generated staff.

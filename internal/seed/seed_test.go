@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/seed"
 	"github.com/salesflow/salesflow/internal/testdb"
@@ -280,7 +281,7 @@ func TestHistoryFollowsTheProcess(t *testing.T) {
 					fail("open: closed %v, waiting on %q since %s", d.ClosedAt, d.WaitingOn, d.WaitingSince)
 				}
 				if !slices.ContainsFunc(h.points[d.ID], func(p models.ControlPoint) bool {
-					return p.Kind == string(deal.PointContactInterval) && (p.Status == string(deal.PointOpen) || p.Status == string(deal.PointOverdue))
+					return p.Kind == string(deal.PointContactInterval) && (p.Status == string(casework.PointOpen) || p.Status == string(casework.PointOverdue))
 				}) {
 					fail("open without a contact interval point")
 				}
@@ -294,10 +295,10 @@ func TestHistoryFollowsTheProcess(t *testing.T) {
 				}
 			}
 			for _, p := range h.points[d.ID] {
-				active := p.Status == string(deal.PointOpen) || p.Status == string(deal.PointOverdue)
-				if (p.Status == string(deal.PointDone)) != (p.DoneAt != nil) || p.Owner != d.Owner ||
+				active := p.Status == string(casework.PointOpen) || p.Status == string(casework.PointOverdue)
+				if (p.Status == string(casework.PointDone)) != (p.DoneAt != nil) || p.Owner != d.Owner ||
 					(active && d.Status != string(deal.StatusOpen) && p.Kind != string(deal.PointFollowUp)) ||
-					(p.Status == string(deal.PointOverdue) && !end.After(p.OverdueAt)) {
+					(p.Status == string(casework.PointOverdue) && !end.After(p.OverdueAt)) {
 					fail("control point %s: %s, done %v, due %s", p.ID, p.Status, p.DoneAt, p.DueAt)
 				}
 			}

@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/workflows"
 )
 
@@ -21,11 +21,11 @@ func temporalCtx(c echo.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.Request().Context(), temporalTimeout)
 }
 
-// query returns the live view of a subject from its workflow.
-func (k *kind[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
+// query returns the live view of a case from its workflow.
+func (k *CaseType[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
 	if !k.owns(id) {
 		var zero V
-		return zero, notFound(k.noun)
+		return zero, notFound(k.Noun)
 	}
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
@@ -41,10 +41,10 @@ func (k *kind[P, V]) query(c echo.Context, t client.Client, id string) (V, error
 	return view, nil
 }
 
-// start starts the subject's workflow with update-with-start (or finds the
+// start starts the case's workflow with update-with-start (or finds the
 // one a retry of the same request started) and returns its view once the
 // subject is in the read model.
-func (k *kind[P, V]) start(c echo.Context, s *server, id string, params P) (V, error) {
+func (k *CaseType[P, V]) start(c echo.Context, s *server, id string, params P) (V, error) {
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
 	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
@@ -54,7 +54,7 @@ func (k *kind[P, V]) start(c echo.Context, s *server, id string, params P) (V, e
 		// An ID is never reused: a retry after the workflow finished must
 		// find the finished one, not start it again.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, k.workflow, params)
+	}, k.Workflow, params)
 	var view V
 	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
@@ -79,12 +79,12 @@ func (k *kind[P, V]) start(c echo.Context, s *server, id string, params P) (V, e
 	return view, nil
 }
 
-// update sends one action to the subject's workflow and returns the new
+// update sends one action to the case's workflow and returns the new
 // view; updateID ("" lets the SDK pick one) makes a retry apply once.
-func (k *kind[P, V]) update(c echo.Context, t client.Client, id, action, updateID string, req deal.Request) (V, error) {
+func (k *CaseType[P, V]) update(c echo.Context, t client.Client, id, action, updateID string, req casework.Request) (V, error) {
 	if !k.owns(id) {
 		var zero V
-		return zero, notFound(k.noun)
+		return zero, notFound(k.Noun)
 	}
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
@@ -106,21 +106,21 @@ func (k *kind[P, V]) update(c echo.Context, t client.Client, id, action, updateI
 	return view, nil
 }
 
-// fail turns the error of a call on a subject's workflow into the API
+// fail turns the error of a call on a case's workflow into the API
 // error: a validator's refusal keeps its code and details, an unknown
 // workflow is a 404, a finished one refuses every action, and anything else
 // is logged and reported as the workflow service being unavailable.
-func (k *kind[P, V]) fail(c echo.Context, err error) error {
+func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && (appErr.Type() == deal.CodeInvalidInput || appErr.Type() == deal.CodeActionNotAllowed) {
+	if errors.As(err, &appErr) && (appErr.Type() == casework.CodeInvalidInput || appErr.Type() == casework.CodeActionNotAllowed) {
 		return refusal(c, appErr)
 	}
 	if strings.Contains(err.Error(), "workflow execution already completed") {
-		return fail(http.StatusConflict, deal.CodeActionNotAllowed, "the "+k.noun+" is closed")
+		return fail(http.StatusConflict, casework.CodeActionNotAllowed, "the "+k.Noun+" is closed")
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return notFound(k.noun)
+		return notFound(k.Noun)
 	}
 	logger(c).Error("temporal call failed", "error", err)
 	status := http.StatusBadGateway
@@ -133,16 +133,16 @@ func (k *kind[P, V]) fail(c echo.Context, err error) error {
 }
 
 // refusal is the API error for an action the workflow refused, with the
-// deal.Refusal the validator attached (a complaint's carries no stage).
+// casework.Refusal the validator attached (a complaint's carries no stage).
 func refusal(c echo.Context, appErr *temporal.ApplicationError) error {
-	var r deal.Refusal
+	var r casework.Refusal
 	if appErr.HasDetails() {
 		if err := appErr.Details(&r); err != nil {
 			logger(c).Warn("refusal details unreadable", "error", err)
 		}
 	}
 	status := http.StatusUnprocessableEntity
-	if appErr.Type() == deal.CodeActionNotAllowed {
+	if appErr.Type() == casework.CodeActionNotAllowed {
 		status = http.StatusConflict
 	}
 	msg := r.Message

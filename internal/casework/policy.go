@@ -1,0 +1,72 @@
+package casework
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Policy is what every case type's policy offers: a deep copy, and a
+// validation naming each problem.
+type Policy[P any] interface {
+	Clone() P
+	Validate() error
+}
+
+// MergeJSON decodes a JSON override — any subset of the fields, unknown
+// fields refused — over a deep copy of p and validates the result. Every
+// case type's policy merges this way.
+func MergeJSON[P Policy[P]](p P, override json.RawMessage) (P, error) {
+	c := p.Clone()
+	if len(override) == 0 || string(override) == "null" {
+		return c, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(override)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return p, fmt.Errorf("policy: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// ClonePoints deep-copies a control point policy map.
+func ClonePoints(points map[PointKind]PointPolicy) map[PointKind]PointPolicy {
+	c := make(map[PointKind]PointPolicy, len(points))
+	for k, v := range points {
+		v.Reminders = slices.Clone(v.Reminders)
+		c[k] = v
+	}
+	return c
+}
+
+// CheckPoints reports every kind missing from points and every negative
+// duration, naming the field as control_points.<kind>.
+func CheckPoints(points map[PointKind]PointPolicy, kinds []PointKind) error {
+	var errs []error
+	for _, k := range kinds {
+		pp, ok := points[k]
+		if !ok {
+			errs = append(errs, fmt.Errorf("control_points.%s is missing", k))
+			continue
+		}
+		if pp.Grace < 0 || slices.ContainsFunc(pp.Reminders, func(d Duration) bool { return d < 0 }) {
+			errs = append(errs, fmt.Errorf("control_points.%s: durations must not be negative", k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CloneMap deep-copies a map of slices, nil staying nil.
+func CloneMap[K comparable, V any](m map[K][]V) map[K][]V {
+	if m == nil {
+		return nil
+	}
+	c := maps.Clone(m)
+	for k, v := range c {
+		c[k] = slices.Clone(v)
+	}
+	return c
+}

@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/salesflow/salesflow/internal/casework"
+)
+
+// Case is what a case type's workflow state gives the engine. V is its
+// view: what its query and its actions return.
+type Case[V any] interface {
+	// Record appends a history event (a *Journal provides it).
+	Record(now time.Time, actor, typ string, data any)
+	// AfterAction runs after every applied action.
+	AfterAction(s Step)
+	// Settle recomputes what is derived from the state.
+	Settle(now time.Time)
+	// Sync hands the pending history and the view to the read model.
+	Sync(ctx workflow.Context) error
+	// View is what an action returns.
+	View() V
+	// Where fills in where the case stands, for a refusal.
+	Where(ref *casework.Refusal)
+}
+
+// Register installs one update per action of the registry. Its validator
+// refuses an action the state does not allow or whose input does not fit,
+// so a refused action never reaches the history; its handler applies the
+// action without blocking, records it, and returns the view once the read
+// model has it.
+func Register[S Case[V], V any](ctx workflow.Context, st S, reg *Registry[S]) error {
+	for _, h := range reg.handlers {
+		handler := func(ctx workflow.Context, req casework.Request) (V, error) {
+			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Actor: req.Actor, Role: req.Role}
+			st.Record(s.Now, s.Actor, h.name, req.Input)
+			h.apply(st, req.Input, s)
+			st.AfterAction(s)
+			st.Settle(s.Now)
+			if err := st.Sync(ctx); err != nil {
+				var zero V
+				return zero, err
+			}
+			return st.View(), nil
+		}
+		validator := func(ctx workflow.Context, req casework.Request) error {
+			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Actor: req.Actor, Role: req.Role}
+			return refuse(st, reg, reg.Validate(st, h.name, req, s))
+		}
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, handler, workflow.UpdateHandlerOptions{Validator: validator}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refuse turns a refusal into the error a validator returns: its code is
+// the error type and the refusal, with where the case stands and the
+// actions allowed now, its details.
+func refuse[S Case[V], V any](st S, reg *Registry[S], err error) error {
+	ref, ok := err.(*casework.Refusal)
+	if !ok {
+		return err
+	}
+	if ref.Code == casework.CodeActionNotAllowed {
+		ref.Allowed = reg.Allowed(st)
+		st.Where(ref)
+	}
+	return temporal.NewApplicationErrorWithOptions(ref.Message, ref.Code, temporal.ApplicationErrorOptions{
+		NonRetryable: true, Details: []any{*ref},
+	})
+}
+
+// Serve runs a case's timer loop until finished reports true or the
+// workflow is cancelled: it fires what the schedule has due, and otherwise
+// sleeps until the next planned moment, a change, or whatever more adds.
+// It returns once every update handler has finished, or with the
+// cancellation error.
+func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedule, finished func() bool, more func(workflow.Selector)) error {
+	for !finished() && ctx.Err() == nil {
+		if notes := cps.fire(ctx); len(notes) > 0 {
+			// Since the channels arrived the read model learns of the change
+			// before anyone is notified of it; earlier workflows replay in
+			// their order, inbox first.
+			if !cps.channels {
+				cps.deliver(ctx, notes)
+			}
+			st.Settle(workflow.Now(ctx))
+			if err := st.Sync(ctx); err != nil {
+				break
+			}
+			if cps.channels {
+				cps.deliver(ctx, notes)
+			}
+			continue
+		}
+		waitFor(ctx, cps.nextWake(), j.wake, more)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// RecordCancellation ends a cancelled workflow: its open control points are
+// cancelled, the cancellation is recorded as event and synced (on a
+// disconnected context, as the workflow's own is cancelled), and the
+// workflow ends as cancelled.
+func RecordCancellation[S Case[V], V any](ctx workflow.Context, st S, cps *Schedule, event string) (V, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	now := workflow.Now(dctx)
+	cps.CancelAll(now)
+	st.Record(now, SystemActor, event, nil)
+	st.Settle(now)
+	if err := st.Sync(dctx); err != nil {
+		return st.View(), err
+	}
+	return st.View(), temporal.NewCanceledError()
+}
+
+// waitFor blocks until next (none when zero), a wake-up on wake, the
+// workflow's cancellation, or whatever more adds to the selector.
+func waitFor(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	sel := workflow.NewSelector(ctx)
+	if !next.IsZero() {
+		sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+	}
+	sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.ReceiveAsync(nil) })
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+	if more != nil {
+		more(sel)
+	}
+	sel.Select(ctx)
+}

@@ -1,0 +1,62 @@
+package workflows
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
+)
+
+// The actions a deal takes in any stage: lose it, hand it over, log a
+// contact with the client.
+
+func (r *run) checkReason(reason, comment string) error {
+	if !slices.Contains(r.v.Policy.LossReasons, reason) {
+		return engine.Invalid("reason", "must be one of %s", strings.Join(r.v.Policy.LossReasons, ", "))
+	}
+	if reason == "other" && strings.TrimSpace(comment) == "" {
+		return engine.Invalid("comment", "is required when the reason is other")
+	}
+	return nil
+}
+
+var lose = engine.Handle(deal.ActLose, (*run).isOpen,
+	func(r *run, in *deal.LoseInput, _ engine.Step) error { return r.checkReason(in.Reason, in.Comment) },
+	func(r *run, in *deal.LoseInput, s engine.Step) { r.lose(s.Now, in.Reason, in.Comment) })
+
+// reassign hands the deal to another owner; the API allows it to managers
+// and admins, within their team.
+var reassign = engine.Handle(deal.ActReassign, (*run).isOpen,
+	func(r *run, in *deal.ReassignInput, _ engine.Step) error {
+		if err := engine.Required("owner", strings.TrimSpace(in.Owner)); err != nil {
+			return err
+		}
+		if in.Owner == r.v.Owner {
+			return engine.Invalid("owner", "%q already owns the deal", in.Owner)
+		}
+		return nil
+	},
+	func(r *run, in *deal.ReassignInput, _ engine.Step) {
+		r.v.Owner = in.Owner
+		r.cps.Handover(in.Owner, nil)
+	})
+
+var logContact = engine.Handle(deal.ActLogContact,
+	func(r *run) error {
+		if r.followUpPending() {
+			return nil
+		}
+		return r.isOpen()
+	},
+	func(_ *run, in *deal.LogContactInput, st engine.Step) error {
+		if err := engine.Required("channel", in.Channel); err != nil {
+			return err
+		}
+		return engine.NotFuture("at", in.At, st.Now)
+	},
+	func(r *run, in *deal.LogContactInput, s engine.Step) {
+		if r.v.Status == deal.StatusWon {
+			r.cps.Done(s.Now, pointFollowUp)
+		}
+	})
