@@ -30,7 +30,7 @@ type complaintRun struct {
 	cps     *engine.Schedule
 }
 
-// Complaint runs one complaint through the four steps of spec section 4,
+// Complaint runs one complaint through the four steps of docs/process.md §4,
 // from registration to closed. Workflow ID = complaint ID. A complaint
 // started without a policy (by a deal's survey) takes the default one,
 // recorded in its history so a later change of the defaults never alters it.

@@ -1,5 +1,5 @@
 // Package classify computes the client categories (potential, new,
-// permanent, lost, restored) and the ABC and XYZ classes of spec section 5
+// permanent, lost, restored) and the ABC and XYZ classes of docs/process.md §5
 // from the recorded settlements (models.Payment: payments positive, refunds
 // negative), stores them in the read model (models.ClientClass, with the
 // history of changes in models.ClientClassChange), and reports the stored
@@ -45,7 +45,7 @@ const (
 )
 
 // Params are the tunables of the classification. A zero field takes its
-// default (see WithDefaults), so Params{} is the spec's defaults.
+// default (see WithDefaults), so Params{} is the process's defaults.
 type Params struct {
 	// WindowMonths is the category window in calendar months: the window
 	// of a run as of T is [T − WindowMonths, T), the window before it
@@ -64,7 +64,7 @@ type Params struct {
 	XYZX, XYZY float64
 }
 
-// DefaultParams returns the spec's defaults: 3-month category window, 6
+// DefaultParams returns the process's defaults: 3-month category window, 6
 // months for XYZ and ABC, ABC at 50% / 80%, XYZ at 10% / 25%.
 func DefaultParams() Params {
 	return Params{

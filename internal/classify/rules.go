@@ -23,7 +23,7 @@ type Settlements struct {
 	Earlier int64
 }
 
-// Category returns the client category of spec section 5 for s:
+// Category returns the client category of docs/process.md §5 for s:
 //
 //   - potential: no settlements in any period;
 //   - new: settlements in the window only (none before it);

@@ -35,8 +35,8 @@ type Deadlines struct {
 }
 
 // Policy holds the complaint catalogue and deadlines. Defaults follow the
-// spec; a deployment may replace them and a complaint may override any
-// field at registration.
+// process (docs/process.md §4); a deployment may replace them and a
+// complaint may override any field at registration.
 type Policy struct {
 	Categories       []string                                    `json:"categories"`
 	Deadlines        map[Severity]Deadlines                      `json:"deadlines"`

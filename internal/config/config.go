@@ -323,7 +323,7 @@ func (c Config) StoreURL() string {
 }
 
 // Policy returns the deployment's default policy document (version 0):
-// the spec's defaults with the overrides of PolicyFile merged in and the
+// the process's defaults with the overrides of PolicyFile merged in and the
 // calendar of CalendarFile (calendar.Default() when unset), validated.
 func (c Config) Policy() (policy.Document, error) {
 	doc, err := policy.Deployment(c.PolicyFile, c.CalendarFile)

@@ -11,7 +11,7 @@ import (
 )
 
 // Policy holds every deadline and catalogue a deal runs with. Defaults come
-// from the spec; a deployment may replace them and a deal may override any
+// from docs/process.md; a deployment may replace them and a deal may override any
 // field at creation.
 type Policy struct {
 	PresentationMaxAttempts int                                         `json:"presentation_max_attempts"`
@@ -33,7 +33,7 @@ type Policy struct {
 
 const day = casework.Day
 
-// DefaultPolicy returns the spec's defaults (a fresh copy each call).
+// DefaultPolicy returns the process's defaults (docs/process.md §3) (a fresh copy each call).
 func DefaultPolicy() Policy {
 	return Policy{
 		PresentationMaxAttempts: 3,

@@ -1,10 +1,11 @@
-// Package deal holds the vocabulary of a sale shared by the workflow, the
-// activities and the HTTP API: stages, statuses, the deal view, control
-// points, documents, history events, action inputs and the deadline policy.
-// It has no behaviour that touches Temporal or a database.
+// Package deal holds the vocabulary of a sale (docs/process.md §1–§3)
+// shared by the workflow, the activities and the HTTP API: stages,
+// statuses, the deal view, its control point kinds, documents, the action
+// catalogue and the deadline policy. It builds on package casework only and
+// has no behaviour that touches Temporal or a database.
 package deal
 
-// Stage is one of the six stages of spec section 1.
+// Stage is one of the six stages of docs/process.md §1.
 type Stage string
 
 // The six stages, in order.

@@ -233,7 +233,7 @@ type Survey struct {
 	SubmittedAt time.Time      `json:"submitted_at"`
 	// LowScores lists the questions scored 3 or below, sorted.
 	LowScores []string `json:"low_scores"`
-	// Dissatisfied is set when any score is 3 or below (spec deviation 6).
+	// Dissatisfied is set when any score is 3 or below (docs/process.md §2.6).
 	Dissatisfied bool `json:"dissatisfied"`
 }
 
@@ -244,7 +244,7 @@ type FollowUp struct {
 	Product string    `json:"product,omitempty"`
 }
 
-// DocType is a document type of spec section 3.
+// DocType is a document type of docs/process.md §3.
 type DocType string
 
 // Document types.

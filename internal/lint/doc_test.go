@@ -7,14 +7,27 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestEveryExportedNameHasADocComment walks the module's non-test Go files
-// and fails for each exported function, method, type, constant or variable
-// that has no doc comment.
+// TestEveryExportedNameHasADocComment fails for each exported function,
+// method, type, constant or variable of the module's production code that
+// has no doc comment.
 func TestEveryExportedNameHasADocComment(t *testing.T) {
+	walkProduction(t, func(fset *token.FileSet, _ string, f *ast.File) {
+		for _, name := range undocumented(f) {
+			t.Errorf("%s: exported %s has no doc comment", fset.Position(name.Pos()), name.Name)
+		}
+	})
+}
+
+// walkProduction parses every non-test Go file of the module (outside
+// hidden folders, bin, data, testdata and node_modules) with its comments
+// and hands it to visit.
+func walkProduction(t *testing.T, visit func(fset *token.FileSet, path string, f *ast.File)) {
+	t.Helper()
 	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	files := 0
@@ -22,7 +35,7 @@ func TestEveryExportedNameHasADocComment(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "bin" || d.Name() == "data" || d.Name() == "testdata") {
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || slices.Contains(skipped, d.Name())) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
@@ -33,9 +46,7 @@ func TestEveryExportedNameHasADocComment(t *testing.T) {
 			return err
 		}
 		files++
-		for _, name := range undocumented(f) {
-			t.Errorf("%s: exported %s has no doc comment", fset.Position(name.Pos()), name.Name)
-		}
+		visit(fset, path, f)
 		return nil
 	})
 	if err != nil {
@@ -45,6 +56,9 @@ func TestEveryExportedNameHasADocComment(t *testing.T) {
 		t.Fatalf("walked only %d files; is the root right?", files)
 	}
 }
+
+// skipped are the folders walkProduction does not enter.
+var skipped = []string{"bin", "data", "testdata", "node_modules"}
 
 func undocumented(f *ast.File) []*ast.Ident {
 	var out []*ast.Ident

@@ -1,4 +1,4 @@
-// Package reports computes the manager analytics of spec section 5 from the
+// Package reports computes the manager analytics of docs/process.md §5 from the
 // read model: the funnel, losses by stage, KPIs per rep, stuck deals and the
 // client road map (the client categories are package classify's). Every
 // report takes a Filter whose Scope is required: only rows whose owner (a

@@ -59,15 +59,57 @@ type Sales struct {
 	Sum   money.Amount `json:"sum"`
 }
 
-// kpiPart computes some of the indicators and returns how to set them on
-// the rows (row returns a rep's row, creating it).
-type kpiPart func(db *gorm.DB, f Filter, from, to time.Time) (func(row func(owner string) *KPIRow), error)
+// kpiPart is a query of some of the indicators, one row per rep: its owner
+// column and some of the columns of kpiFigures; name names it in errors.
+type kpiPart struct {
+	name  string
+	query func(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB
+}
 
 // kpiParts are the KPI report's queries, independent of each other, the
 // longest first (readParts starts them in this order, two at a time): at a
 // million deals the control points take about as long as the others
 // together.
-var kpiParts = []kpiPart{kpiControlPoints, kpiProspects, kpiSales, kpiClientChanges, kpiInitialStage, kpiComplaints}
+var kpiParts = []kpiPart{
+	{"control points", kpiControlPoints}, {"prospects", kpiProspects}, {"sales", kpiSales},
+	{"client changes", kpiClientChanges}, {"initial stage", kpiInitialStage}, {"complaints", kpiComplaints},
+}
+
+// kpiFigures is a row of a KPI part: a rep and the figures the part counts
+// (the others stay zero).
+type kpiFigures struct {
+	Owner                       string
+	Initial                     int
+	Won, FirstN, RepeatN, NewN  int
+	FirstNet, RepeatNet, NewNet int64
+	Prospects, Bought           int
+	Lost, Restored              int
+	Done, OnTime                int
+	Complaints                  int
+}
+
+// addTo adds the figures to the rep's row r. Each part counts other
+// figures, and a rep has one row per part, so adding them all sets each.
+func (g kpiFigures) addTo(r *KPIRow) {
+	r.ClientsInInitialStage += g.Initial
+	r.WonDeals += g.Won
+	r.FirstSales.add(g.FirstN, g.FirstNet)
+	r.RepeatSales.add(g.RepeatN, g.RepeatNet)
+	r.OtherProductSales.add(g.NewN, g.NewNet)
+	r.Prospects += g.Prospects
+	r.ProspectsConverted += g.Bought
+	r.LostClients += g.Lost
+	r.RestoredClients += g.Restored
+	r.ControlPointsDone += g.Done
+	r.ControlPointsOnTime += g.OnTime
+	r.Complaints += g.Complaints
+}
+
+// add adds n deals of net sum net (in kopecks).
+func (s *Sales) add(n int, net int64) {
+	s.Count += n
+	s.Sum += money.Amount(net)
+}
 
 // KPI computes the indicators per rep over [f.From, f.To). Each part is one
 // query over ranges of the indexes EnsureIndexes creates, counted by owner.
@@ -82,13 +124,14 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	applies := make([]func(func(string) *KPIRow), len(kpiParts))
+	figures := make([][]kpiFigures, len(kpiParts))
 	fns := make([]func(tx *gorm.DB) error, len(kpiParts))
 	for i, part := range kpiParts {
 		fns[i] = func(tx *gorm.DB) error {
-			var err error
-			applies[i], err = part(tx, f, from, to)
-			return err
+			if err := part.query(tx, f, from, to).Scan(&figures[i]).Error; err != nil {
+				return fmt.Errorf("kpi: %s: %w", part.name, err)
+			}
+			return nil
 		}
 	}
 	if err := readParts(ctx, db, false, fns...); err != nil {
@@ -109,8 +152,10 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 			row(o)
 		}
 	}
-	for _, apply := range applies {
-		apply(row)
+	for _, part := range figures {
+		for _, g := range part {
+			g.addTo(row(g.Owner))
+		}
 	}
 
 	report := &KPIReport{From: from, To: to, Reps: []KPIRow{}}
@@ -141,76 +186,30 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 	return report, nil
 }
 
-// repFigures is a row of a KPI part's query: one rep's figures (its Owner
-// names the rep), which apply sets on the rep's row (row returns it).
-type repFigures interface {
-	apply(row func(owner string) *KPIRow)
-}
-
-// scanReps runs q, a query of one row per rep, and returns how to set the
-// rows' figures on the report's rows; what names the part in errors.
-func scanReps[T repFigures](q *gorm.DB, what string) (func(func(string) *KPIRow), error) {
-	var rows []T
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("kpi: %s: %w", what, err)
-	}
-	return func(row func(string) *KPIRow) {
-		for _, g := range rows {
-			g.apply(row)
-		}
-	}, nil
-}
-
-// initialStageRow is a rep's count of clients in the initial stage.
-type initialStageRow struct {
-	Owner string
-	N     int
-}
-
-// apply sets the figures on the rep's row.
-func (g initialStageRow) apply(row func(string) *KPIRow) { row(g.Owner).ClientsInInitialStage = g.N }
-
 // kpiInitialStage counts the clients in the initial stage at To: of the
 // deals that entered the presentation stage before To, those that had
 // neither moved to the offer stage nor closed by To. Three disjoint
 // branches, each served by an index.
-func kpiInitialStage(db *gorm.DB, f Filter, _, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiInitialStage(db *gorm.DB, f Filter, _, to time.Time) *gorm.DB {
 	open := f.deals(db, true).Select("d.owner, d.client_id").
 		Where("d.offer_at IS NULL AND d.closed_at IS NULL AND d.presentation_at < ?", to)
 	movedLater := f.deals(db, true).Select("d.owner, d.client_id").
 		Where("d.offer_at >= ? AND d.presentation_at < ?", to, to)
 	closedLater := f.deals(db, true).Select("d.owner, d.client_id").
 		Where("d.offer_at IS NULL AND d.closed_at >= ? AND d.presentation_at < ?", to, to)
-	return scanReps[initialStageRow](db.Raw("SELECT owner, COUNT(DISTINCT client_id) AS n FROM (? UNION ALL ? UNION ALL ?) AS p GROUP BY owner",
-		open, movedLater, closedLater), "initial stage")
-}
-
-// salesRow is a rep's won deals by kind of sale, with their net sums.
-type salesRow struct {
-	Owner                      string
-	Won, FirstN, RepeatN, NewN int
-	FirstNet, RepeatNet        int64
-	NewNet                     int64
-}
-
-// apply sets the figures on the rep's row.
-func (g salesRow) apply(row func(string) *KPIRow) {
-	r := row(g.Owner)
-	r.WonDeals = g.Won
-	r.FirstSales = Sales{Count: g.FirstN, Sum: money.Amount(g.FirstNet)}
-	r.RepeatSales = Sales{Count: g.RepeatN, Sum: money.Amount(g.RepeatNet)}
-	r.OtherProductSales = Sales{Count: g.NewN, Sum: money.Amount(g.NewNet)}
+	return db.Raw("SELECT owner, COUNT(DISTINCT client_id) AS initial FROM (? UNION ALL ? UNION ALL ?) AS p GROUP BY owner",
+		open, movedLater, closedLater)
 }
 
 // kpiSales sums the won deals closed in the period by the kind of sale the
 // read model stored on them: first or repeat, and among repeat sales the
 // new product lines. One pass over the period's won deals in the covering
 // index on (status, closed_at, ...).
-func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiSales(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	const net = "d.paid_amount - d.refunded_amount"
 	// The status and the kinds are literals, so the plan is made for them
 	// even when the statement is prepared once and reused.
-	return scanReps[salesRow](f.deals(db, true).
+	return f.deals(db, true).
 		Select("d.owner, COUNT(*) AS won, "+
 			"SUM(CASE WHEN d.sale_kind = 'first' THEN 1 ELSE 0 END) AS first_n, "+
 			"SUM(CASE WHEN d.sale_kind = 'first' THEN "+net+" ELSE 0 END) AS first_net, "+
@@ -219,19 +218,7 @@ func kpiSales(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPI
 			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN 1 ELSE 0 END) AS new_n, "+
 			"SUM(CASE WHEN d.sale_kind = 'repeat' AND d.new_product THEN "+net+" ELSE 0 END) AS new_net").
 		Where("d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?", from, to).
-		Group("d.owner"), "sales")
-}
-
-// prospectsRow is a rep's prospects and how many of them bought.
-type prospectsRow struct {
-	Owner     string
-	N, Bought int
-}
-
-// apply sets the figures on the rep's row.
-func (g prospectsRow) apply(row func(string) *KPIRow) {
-	r := row(g.Owner)
-	r.Prospects, r.ProspectsConverted = g.N, g.Bought
+		Group("d.owner")
 }
 
 // kpiProspects counts the clients whose first deal ever (as the read model
@@ -241,10 +228,10 @@ func (g prospectsRow) apply(row func(string) *KPIRow) {
 // the same range of the index on deals (created_at, ...): a client's
 // first_deal_at is its first deal's created_at (which never changes), so
 // the two ranges merge on it in one ordered pass, the ID picking the deal.
-func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	q := f.people(db.Table("clients AS c").
 		Joins("JOIN deals AS d ON d.created_at = c.first_deal_at AND d.id = c.first_deal_id"), "d.owner").
-		Select("d.owner, COUNT(*) AS n, SUM(CASE WHEN c.first_won_at < ? THEN 1 ELSE 0 END) AS bought", to).
+		Select("d.owner, COUNT(*) AS prospects, SUM(CASE WHEN c.first_won_at < ? THEN 1 ELSE 0 END) AS bought", to).
 		Where("c.first_deal_at >= ? AND c.first_deal_at < ? AND d.created_at >= ? AND d.created_at < ?", from, to, from, to)
 	if f.Product != "" {
 		q = q.Where("d.product = ?", f.Product)
@@ -252,24 +239,12 @@ func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) 
 	if f.Segment != "" {
 		q = q.Where("c.segment = ?", f.Segment)
 	}
-	return scanReps[prospectsRow](q.Group("d.owner"), "prospects")
-}
-
-// clientChangesRow is a rep's clients found lost and restored.
-type clientChangesRow struct {
-	Owner          string
-	Lost, Restored int
-}
-
-// apply sets the figures on the rep's row.
-func (g clientChangesRow) apply(row func(string) *KPIRow) {
-	r := row(g.Owner)
-	r.LostClients, r.RestoredClients = g.Lost, g.Restored
+	return q.Group("d.owner")
 }
 
 // kpiClientChanges counts the classification's history entries of the
 // period that found a client lost or restored, by the rep they name.
-func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	q := f.people(db.Table("client_class_changes AS c"), "c.owner").
 		Select("c.owner, SUM(CASE WHEN c.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
 			"SUM(CASE WHEN c.category = 'restored' THEN 1 ELSE 0 END) AS restored").
@@ -279,19 +254,7 @@ func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 	if f.Segment != "" {
 		q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
 	}
-	return scanReps[clientChangesRow](q.Group("c.owner"), "client changes")
-}
-
-// pointsRow is a rep's control points done, and done on time.
-type pointsRow struct {
-	Owner        string
-	Done, OnTime int
-}
-
-// apply sets the figures on the rep's row.
-func (g pointsRow) apply(row func(string) *KPIRow) {
-	r := row(g.Owner)
-	r.ControlPointsDone, r.ControlPointsOnTime = g.Done, g.OnTime
+	return q.Group("c.owner")
 }
 
 // kpiControlPoints counts the control points of deals done in the period,
@@ -307,7 +270,7 @@ func (g pointsRow) apply(row func(string) *KPIRow) {
 // filter, whose deals PostgreSQL would hash again for every owner inside a
 // LATERAL) the ranges are joined to the owners, kept to the filter's deals
 // and grouped by owner.
-func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	// Literals, so the partial index on done points of deals serves.
 	const donePoints = "p.subject_type = 'deal' AND p.status = 'done'"
 	owners := func() *gorm.DB {
@@ -318,37 +281,25 @@ func kpiControlPoints(db *gorm.DB, f Filter, from, to time.Time) (func(func(stri
 		counts   = "COUNT(*) AS done, SUM(CASE WHEN p.done_at <= p.overdue_at THEN 1 ELSE 0 END) AS on_time"
 	)
 	first, next := owners(), owners().Where("p.owner > o.owner")
-	var q *gorm.DB
 	if postgres(db) && f.Product == "" && f.Segment == "" {
 		counted := db.Table("control_points AS p").Select(counts).
 			Where(donePoints+" AND p.owner = o.owner AND p.done_at >= ? AND p.done_at < ?", from, to)
-		q = db.Raw(skipScan+"SELECT o.owner, x.done, x.on_time FROM o CROSS JOIN LATERAL (?) AS x "+
+		return db.Raw(skipScan+"SELECT o.owner, x.done, x.on_time FROM o CROSS JOIN LATERAL (?) AS x "+
 			"WHERE o.owner IS NOT NULL AND x.done > 0", first, next, counted)
-	} else {
-		grouped := db.Table("o").Joins("JOIN control_points AS p ON p.owner = o.owner").Select("o.owner, "+counts).
-			Where(donePoints+" AND p.done_at >= ? AND p.done_at < ?", from, to).Group("o.owner")
-		if f.Product != "" || f.Segment != "" {
-			grouped = grouped.Where("p.subject_id IN (?)", f.dealIDs(db))
-		}
-		q = db.Raw(skipScan+"SELECT owner, done, on_time FROM (?) AS g", first, next, grouped)
 	}
-	return scanReps[pointsRow](q, "control points")
+	grouped := db.Table("o").Joins("JOIN control_points AS p ON p.owner = o.owner").Select("o.owner, "+counts).
+		Where(donePoints+" AND p.done_at >= ? AND p.done_at < ?", from, to).Group("o.owner")
+	if f.Product != "" || f.Segment != "" {
+		grouped = grouped.Where("p.subject_id IN (?)", f.dealIDs(db))
+	}
+	return db.Raw(skipScan+"SELECT owner, done, on_time FROM (?) AS g", first, next, grouped)
 }
-
-// complaintsRow is a rep's complaints.
-type complaintsRow struct {
-	Owner string
-	N     int
-}
-
-// apply sets the figures on the rep's row.
-func (g complaintsRow) apply(row func(string) *KPIRow) { row(g.Owner).Complaints = g.N }
 
 // kpiComplaints counts the complaints registered in the period, by
 // assignee.
-func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string) *KPIRow), error) {
+func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	q := f.people(db.Table("complaints AS m"), "m.assignee").
-		Select("m.assignee AS owner, COUNT(*) AS n").
+		Select("m.assignee AS owner, COUNT(*) AS complaints").
 		Where("m.registered_at >= ? AND m.registered_at < ?", from, to)
 	if f.Segment != "" {
 		q = q.Where("m.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
@@ -356,7 +307,7 @@ func kpiComplaints(db *gorm.DB, f Filter, from, to time.Time) (func(func(string)
 	if f.Product != "" {
 		q = q.Where("m.deal_id IN (SELECT id FROM deals WHERE product = ?)", f.Product)
 	}
-	return scanReps[complaintsRow](q.Group("m.assignee"), "complaints")
+	return q.Group("m.assignee")
 }
 
 // dealIDs selects the IDs of the deals of the filter's product and segment

@@ -72,6 +72,7 @@ func Stuck(ctx context.Context, db *gorm.DB, f Filter, now time.Time, contactInt
 	return r, nil
 }
 
+// stuck fills r in from the deals of the filter last updated before before.
 func stuck(db *gorm.DB, f Filter, now, before time.Time, r *StuckReport) error {
 	// The status is a literal, so the partial index on open deals serves.
 	stuck := func() *gorm.DB {

@@ -70,16 +70,19 @@ func newGenerator(cfg Config, start time.Time, reps []string) *generator {
 	return g
 }
 
-// ID helpers: mix is a bijection, so IDs of distinct counters never collide.
+// clientID returns the ID of client i. IDs mix a counter: mix is a
+// bijection, so IDs of distinct counters never collide.
 func (g *generator) clientID(i int) string {
 	return fmt.Sprintf("cl-%016x", mix(g.cfg.Seed^0xc1<<56^uint64(i)))
 }
 
+// nextDealID returns the ID of the next deal.
 func (g *generator) nextDealID() string {
 	g.dealN++
 	return fmt.Sprintf("deal-%016x", mix(g.cfg.Seed^0xd1<<56^g.dealN))
 }
 
+// complaintID returns the ID of the next complaint.
 func (g *generator) complaintID() string {
 	return fmt.Sprintf("cmp-%016x", mix(g.cfg.Seed^0xc0<<56^uint64(len(g.complaints))))
 }

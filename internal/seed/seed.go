@@ -1,6 +1,6 @@
 // Package seed writes a realistic synthetic sales history straight into the
 // read model, for benchmarks and demos: staff (managers with teams of reps),
-// clients in segments, deals that follow the process of spec sections 1–2
+// clients in segments, deals that follow the process of docs/process.md §1–§2
 // (declined presentations, revised offers, contract corrections, payments in
 // parts, refunds, losses at every stage with the policy's reasons), their
 // control points, payments and complaints.
@@ -271,6 +271,7 @@ var (
 	lastNames  = []string{"Ivanova", "Petrov", "Smirnova", "Kuznetsov", "Popova", "Sokolov", "Lebedeva", "Kozlov", "Novikova", "Morozov", "Volkova"}
 )
 
+// personName returns the i-th generated staff name.
 func personName(i int) string {
 	return firstNames[i%len(firstNames)] + " " + lastNames[(i/len(firstNames)+i)%len(lastNames)]
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/salesflow/salesflow/models"
 )
 
-// dealSim plays one deal through the process of spec sections 1 and 2.
+// dealSim plays one deal through the process of docs/process.md §1–§2.
 // Every step happens at a time; a step after the cut (the end of the
 // history, or the moment the deal stalls or is cancelled) does not happen,
 // and the deal stays where it is: open, or cancelled.
@@ -178,8 +178,9 @@ func geometric(r *rand.Rand, p float64, max int) int {
 // run plays the deal from its opening at t0 until it is won, lost or cut:
 // stage by stage, each from the time the one before ended.
 func (s *dealSim) run(t0 time.Time) {
-	t, ok := t0, true
+	t := t0
 	for _, stage := range []func(time.Time) (time.Time, bool){s.presentation, s.offer, s.contract, s.payment, s.event} {
+		var ok bool
 		if t, ok = stage(t); !ok {
 			return
 		}
