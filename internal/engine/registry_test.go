@@ -11,7 +11,7 @@ import (
 )
 
 type (
-	toyState struct{ open bool }
+	toyState  struct{ open bool }
 	ringInput struct {
 		At time.Time `json:"at"`
 	}
