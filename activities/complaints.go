@@ -24,16 +24,17 @@ func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error 
 	if v.ID == "" || v.Number == "" {
 		return temporal.NewNonRetryableApplicationError("sync without a complaint ID or number", ErrTypeInvalidInput, nil)
 	}
-	return syncCase(ctx, a.DB, caseSync[models.ComplaintEvent]{
-		subject: models.SubjectComplaint, id: v.ID, seq: v.Seq, events: s.Events, points: v.ControlPoints,
-		eventKey: []string{"complaint_id", "seq"},
-		event: func(e casework.HistoryEvent) models.ComplaintEvent {
-			return models.ComplaintEvent{ComplaintID: v.ID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
-				Step: e.Stage, At: utc(e.At), Data: string(e.Data)}
-		},
-		upsert: func(tx *gorm.DB) error { return upsertComplaint(tx, v) },
+	return complaints.sync(ctx, a.DB, v.ID, v.Seq, s.Events, v.ControlPoints, func(tx *gorm.DB) error {
+		return upsertComplaint(tx, v)
 	})
 }
+
+// complaints are mirrored into complaints, complaint_events and the
+// control points.
+var complaints = caseTables[models.ComplaintEvent]{subject: models.SubjectComplaint, eventKey: []string{"complaint_id", "seq"},
+	event: func(id string, e casework.HistoryEvent) models.ComplaintEvent {
+		return models.ComplaintEvent{ComplaintID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Step: e.Stage, At: utc(e.At), Data: string(e.Data)}
+	}}
 
 func upsertComplaint(tx *gorm.DB, v complaint.View) error {
 	row := models.Complaint{

@@ -280,7 +280,8 @@ func (a *Activities) carryOut(ctx context.Context, row leased, p plan, l log.Log
 		return err
 	}
 	var attrs []any
-	attempt, err := row.attempt(ctx, a.DB, func(ctx context.Context) (r recorder, err error) {
+	attempt, err := row.attempt(ctx, a.DB, func(ctx context.Context) (recorder, error) {
+		var err error
 		attrs, err = p.send(ctx)
 		return nil, err
 	})

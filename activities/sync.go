@@ -26,68 +26,56 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 	if v.ID == "" {
 		return temporal.NewNonRetryableApplicationError("sync without a deal ID", ErrTypeInvalidInput, nil)
 	}
-	return syncCase(ctx, a.DB, caseSync[models.DealEvent]{
-		subject: models.SubjectDeal, id: v.ID, seq: v.Seq, events: s.Events, points: v.ControlPoints,
-		eventKey: []string{"deal_id", "seq"},
-		event: func(e casework.HistoryEvent) models.DealEvent {
-			return models.DealEvent{DealID: v.ID, Seq: e.Seq, Type: e.Type, Actor: e.Actor,
-				Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
-		},
-		upsert: func(tx *gorm.DB) error { return writeDeal(tx, v) },
-	})
-}
-
-// writeDeal mirrors the deal's own rows: the deal, its payments and its
-// documents.
-func writeDeal(tx *gorm.DB, v deal.View) error {
-	if err := upsertDeal(tx, v); err != nil {
-		return err
-	}
-	if err := insertPayments(tx, v); err != nil {
-		return err
-	}
-	return insertDocuments(tx, v)
-}
-
-// caseSync is one sync of a case (a deal or a complaint) as syncCase
-// writes it. E is the row type of the case's history events.
-type caseSync[E any] struct {
-	subject string // models.SubjectDeal or models.SubjectComplaint
-	id      string
-	seq     int
-	events  []casework.HistoryEvent
-	points  []casework.ControlPoint
-	// event is the row of a history event, eventKey the key columns of
-	// the event table.
-	event    func(casework.HistoryEvent) E
-	eventKey []string
-	// upsert writes the case's own rows, each only when newer.
-	upsert func(tx *gorm.DB) error
-}
-
-// syncCase writes one sync of a case into the read model in a single
-// transaction: the history events not stored yet, the case's own rows
-// (upsert) and its control points, the last two only over copies that
-// reflect an older sequence number. The events come first: the case's rows
-// may be derived from its stored history.
-func syncCase[E any](ctx context.Context, db *gorm.DB, s caseSync[E]) error {
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		rows := make([]E, 0, len(s.events))
-		for _, e := range s.events {
-			rows = append(rows, s.event(e))
-		}
-		if err := insertNew(tx, rows, s.eventKey...); err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		if err := s.upsert(tx); err != nil {
+	return deals.sync(ctx, a.DB, v.ID, v.Seq, s.Events, v.ControlPoints, func(tx *gorm.DB) error {
+		if err := upsertDeal(tx, v); err != nil {
 			return err
 		}
-		return upsertControlPoints(tx, s.subject, s.id, s.seq, s.points)
+		if err := insertPayments(tx, v); err != nil {
+			return err
+		}
+		return insertDocuments(tx, v)
+	})
+}
+
+// caseTables says how one type of case (deals, complaints) is mirrored. E
+// is the row type of its history events.
+type caseTables[E any] struct {
+	subject  string   // models.SubjectDeal or models.SubjectComplaint
+	eventKey []string // the key columns of the event table
+	// event is the row of a history event of case id.
+	event func(id string, e casework.HistoryEvent) E
+}
+
+// deals are mirrored into deals, deal_events and the control points.
+var deals = caseTables[models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
+	event: func(id string, e casework.HistoryEvent) models.DealEvent {
+		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+	}}
+
+// sync writes one sync of case id as of sequence number seq into the read
+// model in a single transaction: the history events not stored yet, the
+// case's own rows (upsert, each only over an older copy) and its control
+// points (see upsertControlPoints). The events come first: the case's rows
+// may be derived from its stored history.
+func (c caseTables[E]) sync(ctx context.Context, db *gorm.DB, id string, seq int, events []casework.HistoryEvent,
+	points []casework.ControlPoint, upsert func(tx *gorm.DB) error) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		rows := make([]E, 0, len(events))
+		for _, e := range events {
+			rows = append(rows, c.event(id, e))
+		}
+		if err := insertNew(tx, rows, c.eventKey...); err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		if err := upsert(tx); err != nil {
+			return err
+		}
+		return upsertControlPoints(tx, c.subject, id, seq, points)
 	})
 	if err != nil {
-		return fmt.Errorf("sync %s %s at seq %d: %w", s.subject, s.id, s.seq, err)
+		return fmt.Errorf("sync %s %s at seq %d: %w", c.subject, id, seq, err)
 	}
-	logger(ctx).Debug(s.subject+" synced", s.subject+"_id", s.id, "seq", s.seq, "events", len(s.events))
+	logger(ctx).Debug(c.subject+" synced", c.subject+"_id", id, "seq", seq, "events", len(events))
 	return nil
 }
 

@@ -2,7 +2,7 @@ package models
 
 import "time"
 
-// Client categories of spec section 5, the values of ClientClass.Category.
+// Client categories of docs/process.md §5, the values of ClientClass.Category.
 const (
 	CategoryPotential = "potential" // no settlements yet
 	CategoryNew       = "new"       // first settlement within the window

@@ -3,26 +3,6 @@
 // store). It stops gracefully on SIGINT or SIGTERM.
 package main
 
-import (
-	"context"
-	"log/slog"
+import "github.com/salesflow/salesflow/internal/app"
 
-	"github.com/salesflow/salesflow/internal/api"
-	"github.com/salesflow/salesflow/internal/app"
-	"github.com/salesflow/salesflow/internal/config"
-)
-
-func main() { app.Main("server", run) }
-
-func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
-	c, db, err := app.Connect(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	e, err := app.API(cfg, c, db, logger)
-	if err != nil {
-		return err
-	}
-	return api.Serve(ctx, e, cfg.HTTPAddr, logger)
-}
+func main() { app.Run("server", app.Serve) }

@@ -51,16 +51,14 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	c := srv.Client()
-	if err := app.EnsureSchedules(ctx, c, cfg); err != nil {
+	env := app.Env{Config: cfg, Logger: logger, Temporal: srv.Client(), DB: db}
+	defer env.Close()
+	w, err := app.StartWorker(ctx, env)
+	if err != nil {
 		return err
 	}
-	w := app.NewWorker(c, cfg, db)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
 	defer w.Stop()
-	e, err := app.API(cfg, c, db, logger)
+	e, err := app.API(env)
 	if err != nil {
 		return err
 	}

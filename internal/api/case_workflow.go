@@ -21,89 +21,76 @@ func temporalCtx(c echo.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.Request().Context(), temporalTimeout)
 }
 
-// query returns the live view of a case from its workflow.
-func (k *CaseType[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
+// call makes one Temporal call on the case id, bounded by temporalTimeout:
+// do fills in the view. An ID of another case type is a 404 without a call.
+func (k *CaseType[P, V]) call(c echo.Context, id string, do func(ctx context.Context, view *V) error) (V, error) {
+	var view, zero V
 	if !k.owns(id) {
-		var zero V
 		return zero, notFound(k.Noun)
 	}
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
-	var view V
-	v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
-	if err == nil {
-		err = v.Get(&view)
-	}
-	if err != nil {
-		var zero V
+	if err := do(ctx, &view); err != nil {
 		return zero, k.fail(c, err)
 	}
 	return view, nil
 }
 
+// query returns the live view of a case from its workflow.
+func (k *CaseType[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
+	return k.call(c, id, func(ctx context.Context, view *V) error {
+		v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
+		if err == nil {
+			err = v.Get(view)
+		}
+		return err
+	})
+}
+
 // start starts the case's workflow with update-with-start (or finds the
 // one a retry of the same request started) and returns its view once the
-// subject is in the read model.
+// case is in the read model.
 func (k *CaseType[P, V]) start(c echo.Context, s *server, id string, params P) (V, error) {
-	ctx, cancel := temporalCtx(c)
-	defer cancel()
-	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		// An ID is never reused: a retry after the workflow finished must
-		// find the finished one, not start it again.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, k.Workflow, params)
-	var view V
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			WorkflowID:   id,
-			UpdateName:   workflows.UpdateOpen,
-			UpdateID:     "open",
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+	view, err := k.call(c, id, func(ctx context.Context, view *V) error {
+		handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+				ID:                       id,
+				TaskQueue:                s.TaskQueue,
+				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+				// An ID is never reused: a retry after the workflow finished
+				// must find the finished one, not start it again.
+				WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			}, k.Workflow, params),
+			UpdateOptions: client.UpdateWorkflowOptions{
+				WorkflowID: id, UpdateName: workflows.UpdateOpen, UpdateID: "open",
+				WaitForStage: client.WorkflowUpdateStageCompleted,
+			},
+		})
+		if err == nil {
+			err = handle.Get(ctx, view)
+		}
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			*view, err = k.query(c, s.Temporal, id)
+		}
+		return err
 	})
-	if err == nil {
-		err = handle.Get(ctx, &view)
-	}
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return k.query(c, s.Temporal, id)
-	}
-	if err != nil {
-		var zero V
-		return zero, k.fail(c, err)
-	}
-	return view, nil
+	return view, err
 }
 
 // update sends one action to the case's workflow and returns the new
 // view; updateID ("" lets the SDK pick one) makes a retry apply once.
 func (k *CaseType[P, V]) update(c echo.Context, t client.Client, id, action, updateID string, req casework.Request) (V, error) {
-	if !k.owns(id) {
-		var zero V
-		return zero, notFound(k.Noun)
-	}
-	ctx, cancel := temporalCtx(c)
-	defer cancel()
-	var view V
-	handle, err := t.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   id,
-		UpdateName:   action,
-		UpdateID:     updateID,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+	return k.call(c, id, func(ctx context.Context, view *V) error {
+		handle, err := t.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: id, UpdateName: action, UpdateID: updateID, Args: []any{req},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = handle.Get(ctx, view)
+		}
+		return err
 	})
-	if err == nil {
-		err = handle.Get(ctx, &view)
-	}
-	if err != nil {
-		var zero V
-		return zero, k.fail(c, err)
-	}
-	return view, nil
 }
 
 // fail turns the error of a call on a case's workflow into the API

@@ -55,18 +55,41 @@ func Dial(cfg config.Config, logger *slog.Logger) (client.Client, error) {
 	return c, nil
 }
 
+// Env is what a salesflow process runs on: its configuration and logger,
+// the Temporal client and the read model.
+type Env struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Temporal client.Client
+	DB       *gorm.DB
+}
+
+// Close closes the Temporal client and the read model.
+func (e Env) Close() {
+	e.Temporal.Close()
+	closeStore(e.DB)
+}
+
 // Connect opens the read model and connects to Temporal: what the worker
-// and the API server both need. The caller closes the client.
-func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (client.Client, *gorm.DB, error) {
+// and the API server both need. The caller closes the Env.
+func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (Env, error) {
 	db, err := Store(ctx, cfg)
 	if err != nil {
-		return nil, nil, err
+		return Env{}, err
 	}
 	c, err := Dial(cfg, logger)
 	if err != nil {
-		return nil, nil, err
+		closeStore(db)
+		return Env{}, err
 	}
-	return c, db, nil
+	return Env{Config: cfg, Logger: logger, Temporal: c, DB: db}, nil
+}
+
+// closeStore closes the read model's connections.
+func closeStore(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
 }
 
 // Store opens (and migrates) the read model, creates the indexes the
@@ -103,6 +126,20 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	return w
 }
 
+// StartWorker ensures the schedules (see EnsureSchedules) and starts a
+// worker (see NewWorker) on env; the caller stops it.
+func StartWorker(ctx context.Context, env Env) (worker.Worker, error) {
+	if err := EnsureSchedules(ctx, env.Temporal, env.Config); err != nil {
+		return nil, err
+	}
+	w := NewWorker(env.Temporal, env.Config, env.DB)
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	env.Logger.Info("worker started", "task_queue", env.Config.TaskQueue, "temporal", env.Config.TemporalAddress)
+	return w, nil
+}
+
 // DigestCron is when the daily digest runs: 06:00 UTC, 09:00 in Moscow.
 const DigestCron = "0 6 * * *"
 
@@ -135,9 +172,10 @@ func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf an
 }
 
 // API returns the HTTP API for the configuration. The deployment's policy
-// document (POLICY_FILE and CALENDAR_FILE over the spec's defaults) is
+// document (POLICY_FILE and CALENDAR_FILE over the process's defaults) is
 // current until an admin saves a version through the API.
-func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (*echo.Echo, error) {
+func API(env Env) (*echo.Echo, error) {
+	cfg := env.Config
 	doc, err := cfg.Policy()
 	if err != nil {
 		return nil, err
@@ -147,9 +185,44 @@ func API(cfg config.Config, c client.Client, db *gorm.DB, logger *slog.Logger) (
 		return nil, err
 	}
 	return api.New(api.Deps{
-		Temporal: c, DB: db, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: logger,
+		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
 		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
 	}), nil
+}
+
+// Serve runs the HTTP API of env (see API) on the configured address until
+// ctx is done.
+func Serve(ctx context.Context, env Env) error {
+	e, err := API(env)
+	if err != nil {
+		return err
+	}
+	return api.Serve(ctx, e, env.Config.HTTPAddr, env.Logger)
+}
+
+// Work runs a worker on env (see StartWorker) until ctx is done.
+func Work(ctx context.Context, env Env) error {
+	w, err := StartWorker(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	<-ctx.Done()
+	return nil
+}
+
+// Run is the body of the worker and API server commands: Main with the
+// read model and Temporal connected (see Connect), closed again when run
+// returns.
+func Run(name string, run func(ctx context.Context, env Env) error) {
+	Main(name, func(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+		env, err := Connect(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		return run(ctx, env)
+	})
 }
 
 // Main is the body of every salesflow command: it loads the configuration,
