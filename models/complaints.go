@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"gorm.io/gorm"
 )
 
@@ -59,6 +60,11 @@ type ComplaintEvent struct {
 	Step        string `gorm:"size:32"`
 	At          time.Time
 	Data        string `gorm:"type:text"`
+}
+
+// Event is the row as a history event; its Stage is the complaint's step.
+func (e ComplaintEvent) Event() casework.HistoryEvent {
+	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Step, At: e.At, Data: RawJSON(e.Data)}
 }
 
 // ComplaintNumber hands out complaint numbers: one row per complaint, whose

@@ -6,6 +6,7 @@
 package models
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/casework"
@@ -170,6 +171,19 @@ type DealEvent struct {
 	Stage  string `gorm:"size:16"`
 	At     time.Time
 	Data   string `gorm:"type:text"`
+}
+
+// Event is the row as a history event.
+func (e DealEvent) Event() casework.HistoryEvent {
+	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: e.At, Data: RawJSON(e.Data)}
+}
+
+// RawJSON is stored JSON text as a raw message, nil (null) when empty.
+func RawJSON(data string) json.RawMessage {
+	if data == "" {
+		return nil
+	}
+	return json.RawMessage(data)
 }
 
 // Subjects a control point can belong to: the value of

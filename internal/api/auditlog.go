@@ -63,7 +63,7 @@ func (s *server) listAudit(c echo.Context) error {
 	for _, e := range rows {
 		out.Items = append(out.Items, auditJSON{
 			ID: e.ID, At: e.At.UTC(), RequestID: e.RequestID, Actor: e.Actor, Role: e.Role, Action: e.Action,
-			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: eventData(e.Input), Status: e.Status,
+			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: models.RawJSON(e.Input), Status: e.Status,
 		})
 	}
 	return c.JSON(http.StatusOK, out)

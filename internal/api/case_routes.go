@@ -136,14 +136,6 @@ func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action 
 	return s.checkHandover(c, k.HandoverField, target)
 }
 
-// eventData is a stored event's JSON data, nil (null) when it has none.
-func eventData(data string) json.RawMessage {
-	if data == "" {
-		return nil
-	}
-	return json.RawMessage(data)
-}
-
 // historyList is the answer of GET …/{id}/history.
 type historyList struct {
 	Items []historyItem `json:"items"`

@@ -105,3 +105,42 @@ func (k *CaseType[P, V]) ownerOf(c echo.Context, s *server, id string) (string, 
 	}
 	return k.Owner(v), nil
 }
+
+// creates is a CaseType's Create from a function validating the decoded
+// body In into the case's parameters, and the parameters' owner.
+func creates[In, P any](params func(echo.Context, In) (P, error), owner func(P) string) func(echo.Context) (P, string, error) {
+	return func(c echo.Context) (P, string, error) {
+		var in In
+		if err := DecodeBody(c, &in); err != nil {
+			var zero P
+			return zero, "", err
+		}
+		p, err := params(c, in)
+		return p, owner(p), err
+	}
+}
+
+// storedOwner is a CaseType's Stored from its read-model row's getter and
+// the row's owner.
+func storedOwner[R any](get func(context.Context, *gorm.DB, string) (*R, error), owner func(*R) string) func(context.Context, *gorm.DB, string) (string, error) {
+	return func(ctx context.Context, db *gorm.DB, id string) (string, error) {
+		row, err := get(ctx, db, id)
+		if err != nil {
+			return "", err
+		}
+		return owner(row), nil
+	}
+}
+
+// caseHistory is a CaseType's History from its read model's history of
+// event rows.
+func caseHistory[E interface{ Event() casework.HistoryEvent }](read func(context.Context, *gorm.DB, string) ([]E, error)) func(context.Context, *gorm.DB, string) ([]casework.HistoryEvent, error) {
+	return func(ctx context.Context, db *gorm.DB, id string) ([]casework.HistoryEvent, error) {
+		rows, err := read(ctx, db, id)
+		events := make([]casework.HistoryEvent, len(rows))
+		for i, row := range rows {
+			events[i] = row.Event()
+		}
+		return events, err
+	}
+}

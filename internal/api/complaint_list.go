@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -13,11 +12,7 @@ import (
 )
 
 // complaintList is the answer of GET /complaints.
-type complaintList struct {
-	Items []complaintItem `json:"items"`
-	// NextCursor fetches the next page; "" on the last page.
-	NextCursor string `json:"next_cursor"`
-}
+type complaintList = page[complaintItem]
 
 // complaintItem is a complaint as the read model last saw it.
 type complaintItem struct {
@@ -76,16 +71,7 @@ func (s *server) listComplaints(c echo.Context) error {
 		}
 	}
 	f.Limit = limitParam(c, p)
-	if err := p.err(); err != nil {
-		return err
-	}
-	rows, next, err := models.ListComplaints(c.Request().Context(), s.DB, f)
-	if err != nil {
-		return listError(err)
-	}
-	out := complaintList{Items: make([]complaintItem, 0, len(rows)), NextCursor: next}
-	for _, m := range rows {
-		out.Items = append(out.Items, toComplaintItem(m))
-	}
-	return c.JSON(http.StatusOK, out)
+	return answerPage(c, p, func() ([]models.Complaint, string, error) {
+		return models.ListComplaints(c.Request().Context(), s.DB, f)
+	}, toComplaintItem)
 }

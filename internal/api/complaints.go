@@ -1,15 +1,12 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
-	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
@@ -90,35 +87,12 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 		Allowed:  func(v complaint.View) []string { return v.AllowedActions },
 		Position: func(v complaint.View) map[string]any { return map[string]any{"step": v.Step, "status": v.Status} },
 		Owner:    func(v complaint.View) string { return v.Assignee },
-		Create: func(c echo.Context) (complaint.Params, string, error) {
-			var in createComplaintInput
-			if err := DecodeBody(c, &in); err != nil {
-				return complaint.Params{}, "", err
-			}
-			p, err := s.complaintParams(c, in)
-			return p, p.RegisteredBy, err
-		},
+		Create:   creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
 		SetID:    func(p *complaint.Params, id string) { p.ID = id },
 		Handover: complaint.ActAssign, HandoverField: "assignee",
-		Stored: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
-			m, err := models.GetComplaint(ctx, db, id)
-			if err != nil {
-				return "", err
-			}
-			return m.Assignee, nil
-		},
+		Stored:  storedOwner(models.GetComplaint, func(m *models.Complaint) string { return m.Assignee }),
 		List:    s.listComplaints,
-		History: complaintHistory,
+		History: caseHistory(models.ComplaintHistory),
 		Where:   "step",
 	}
-}
-
-// complaintHistory reads a complaint's history from the read model.
-func complaintHistory(ctx context.Context, db *gorm.DB, id string) ([]casework.HistoryEvent, error) {
-	rows, err := models.ComplaintHistory(ctx, db, id)
-	events := make([]casework.HistoryEvent, len(rows))
-	for i, ev := range rows {
-		events[i] = casework.HistoryEvent{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Step, At: ev.At, Data: eventData(ev.Data)}
-	}
-	return events, err
 }

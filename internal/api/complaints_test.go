@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -128,12 +129,12 @@ func TestGetComplaintAndActions(t *testing.T) {
 	if v.Number != "C-2025-000042" || f.queries[0] != "cmp-1 "+workflows.QueryView {
 		t.Errorf("view %+v after queries %v", v, f.queries)
 	}
-	var acts complaintActionsJSON
+	var acts complaintActions
 	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-bob", nil), http.StatusOK, &acts)
 	if acts.Step != complaint.StepCorrection || acts.Status != complaint.StatusOpen || len(acts.Actions) != 3 ||
 		acts.Actions[1].Name != complaint.ActAddCorrectiveAction || len(acts.Actions[1].Fields) != 3 ||
-		acts.Actions[1].Fields[2] != (casework.Field{Name: "due", Type: "datetime", Required: true}) ||
-		acts.Actions[2].Fields[0] != (casework.Field{Name: "no_process_change_reason", Type: "string"}) {
+		!reflect.DeepEqual(acts.Actions[1].Fields[2], casework.Field{Name: "due", Type: "datetime", Required: true}) ||
+		!reflect.DeepEqual(acts.Actions[2].Fields[0], casework.Field{Name: "no_process_change_reason", Type: "string"}) {
 		t.Errorf("actions = %+v", acts)
 	}
 	// A complaint in the read model whose workflow Temporal does not know.
@@ -331,7 +332,7 @@ func TestComplaintHistory(t *testing.T) {
 	if err := a.db.Create(&events).Error; err != nil {
 		t.Fatal(err)
 	}
-	var h complaintHistoryList
+	var h historyList
 	rec := a.do(http.MethodGet, "/api/v1/complaints/cmp-x/history", "dev-alice", nil)
 	expect(t, rec, http.StatusOK, &h)
 	if len(h.Items) != 2 || h.Items[0].Seq != 1 || h.Items[1].Step != "acknowledgement" || string(h.Items[1].Data) != `{"message":"hi"}` {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"slices"
 	"time"
 
@@ -13,11 +12,7 @@ import (
 )
 
 // controlPointList is the answer of GET /control-points.
-type controlPointList struct {
-	Items []controlPointItem `json:"items"`
-	// NextCursor fetches the next page; "" on the last page.
-	NextCursor string `json:"next_cursor"`
-}
+type controlPointList = page[controlPointItem]
 
 // controlPointItem is a control point of a deal or a complaint as the read
 // model last saw it. Stage is empty for a complaint's.
@@ -61,20 +56,15 @@ func (s *server) listControlPoints(c echo.Context) error {
 		f.DueBefore = t
 	}
 	f.Limit = limitParam(c, p)
-	if err := p.err(); err != nil {
-		return err
+	return answerPage(c, p, func() ([]models.ControlPoint, string, error) {
+		return models.ListControlPoints(c.Request().Context(), s.DB, f)
+	}, toControlPointItem)
+}
+
+func toControlPointItem(r models.ControlPoint) controlPointItem {
+	return controlPointItem{
+		SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: casework.PointKind(r.Kind),
+		Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
+		DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
 	}
-	rows, next, err := models.ListControlPoints(c.Request().Context(), s.DB, f)
-	if err != nil {
-		return listError(err)
-	}
-	out := controlPointList{Items: make([]controlPointItem, 0, len(rows)), NextCursor: next}
-	for _, r := range rows {
-		out.Items = append(out.Items, controlPointItem{
-			SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: casework.PointKind(r.Kind),
-			Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
-			DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
-		})
-	}
-	return c.JSON(http.StatusOK, out)
 }

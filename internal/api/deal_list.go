@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
-	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,11 +12,7 @@ import (
 )
 
 // dealList is the answer of GET /deals.
-type dealList struct {
-	Items []dealItem `json:"items"`
-	// NextCursor fetches the next page; "" on the last page.
-	NextCursor string `json:"next_cursor"`
-}
+type dealList = page[dealItem]
 
 // dealItem is a deal as the read model last saw it.
 type dealItem struct {
@@ -67,28 +60,6 @@ func toDealItem(d models.Deal) dealItem {
 
 var statuses = []deal.Status{deal.StatusOpen, deal.StatusWon, deal.StatusLost, deal.StatusCancelled}
 
-// limitParam reads the optional "limit" query parameter (1..models.MaxLimit).
-func limitParam(c echo.Context, p problems) int {
-	s := c.QueryParam("limit")
-	if s == "" {
-		return models.DefaultLimit
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > models.MaxLimit {
-		p.add("limit", "must be an integer from 1 to "+strconv.Itoa(models.MaxLimit))
-	}
-	return n
-}
-
-// listError is the API error of a failed list query: a cursor the API did
-// not issue is a 422.
-func listError(err error) error {
-	if errors.Is(err, models.ErrBadCursor) {
-		return invalidFields(map[string]string{"cursor": "is not a cursor this API issued"})
-	}
-	return err
-}
-
 func (s *server) listDeals(c echo.Context) error {
 	f := models.DealFilter{
 		Scope: scopeOf(c), Stage: c.QueryParam("stage"), Status: c.QueryParam("status"), Owner: c.QueryParam("owner"),
@@ -102,16 +73,5 @@ func (s *server) listDeals(c echo.Context) error {
 		p.add("status", "must be one of open, won, lost, cancelled")
 	}
 	f.Limit = limitParam(c, p)
-	if err := p.err(); err != nil {
-		return err
-	}
-	rows, next, err := models.ListDeals(c.Request().Context(), s.DB, f)
-	if err != nil {
-		return listError(err)
-	}
-	out := dealList{Items: make([]dealItem, 0, len(rows)), NextCursor: next}
-	for _, d := range rows {
-		out.Items = append(out.Items, toDealItem(d))
-	}
-	return c.JSON(http.StatusOK, out)
+	return answerPage(c, p, func() ([]models.Deal, string, error) { return models.ListDeals(c.Request().Context(), s.DB, f) }, toDealItem)
 }

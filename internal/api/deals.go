@@ -1,16 +1,13 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
-	"gorm.io/gorm"
 
-	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
@@ -92,42 +89,19 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 		Allowed:  func(v deal.View) []string { return v.AllowedActions },
 		Position: func(v deal.View) map[string]any { return map[string]any{"stage": v.Stage, "status": v.Status} },
 		Owner:    func(v deal.View) string { return v.Owner },
-		Create: func(c echo.Context) (workflows.DealParams, string, error) {
-			var in createDealInput
-			if err := DecodeBody(c, &in); err != nil {
-				return workflows.DealParams{}, "", err
-			}
-			p, err := s.dealParams(c, in)
-			return p, p.Owner, err
-		},
-		SetID: func(p *workflows.DealParams, id string) { p.ID = id },
+		Create:   creates(s.dealParams, func(p workflows.DealParams) string { return p.Owner }),
+		SetID:    func(p *workflows.DealParams, id string) { p.ID = id },
 		Created: func(c echo.Context, p workflows.DealParams) {
 			if p.PreviousDealID != "" {
 				s.followUpDone(c, p.PreviousDealID, p.ID)
 			}
 		},
 		Handover: deal.ActReassign, HandoverField: "owner",
-		Stored: func(ctx context.Context, db *gorm.DB, id string) (string, error) {
-			d, err := models.GetDeal(ctx, db, id)
-			if err != nil {
-				return "", err
-			}
-			return d.Owner, nil
-		},
+		Stored:  storedOwner(models.GetDeal, func(d *models.Deal) string { return d.Owner }),
 		List:    s.listDeals,
-		History: dealHistory,
+		History: caseHistory(models.DealHistory),
 		Where:   "stage",
 	}
-}
-
-// dealHistory reads a deal's history from the read model.
-func dealHistory(ctx context.Context, db *gorm.DB, id string) ([]casework.HistoryEvent, error) {
-	rows, err := models.DealHistory(ctx, db, id)
-	events := make([]casework.HistoryEvent, len(rows))
-	for i, ev := range rows {
-		events[i] = casework.HistoryEvent{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, Stage: ev.Stage, At: ev.At, Data: eventData(ev.Data)}
-	}
-	return events, err
 }
 
 // followUpDone tells the previous deal that its follow-up led to this one.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -174,11 +175,11 @@ func TestGetDealAndActions(t *testing.T) {
 	if v.Title != fullView().Title || f.queries[0] != "deal-1 "+workflows.QueryView {
 		t.Errorf("view %+v after queries %v", v, f.queries)
 	}
-	var acts actionsJSON
+	var acts dealActions
 	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1/actions", "dev-bob", nil), http.StatusOK, &acts)
 	if acts.Stage != deal.StageClose || acts.Status != deal.StatusOpen || len(acts.Actions) != 3 ||
 		acts.Actions[0].Name != deal.ActScheduleFollowUp || len(acts.Actions[0].Fields) != 3 ||
-		acts.Actions[0].Fields[0] != (casework.Field{Name: "at", Type: "datetime", Required: true}) {
+		!reflect.DeepEqual(acts.Actions[0].Fields[0], casework.Field{Name: "at", Type: "datetime", Required: true}) {
 		t.Errorf("actions = %+v", acts)
 	}
 	f.view.AllowedActions = nil
@@ -228,9 +229,9 @@ func TestDoAction(t *testing.T) {
 
 func TestActionErrors(t *testing.T) {
 	refused := casework.Refusal{Code: casework.CodeActionNotAllowed, Message: "accept_offer is not allowed in stage presentation",
-		Stage: deal.StagePresentation, Allowed: []string{deal.ActSchedulePresentation, deal.ActLose}}
+		Stage: string(deal.StagePresentation), Allowed: []string{deal.ActSchedulePresentation, deal.ActLose}}
 	invalid := casework.Refusal{Code: casework.CodeInvalidInput, Message: "the input is not valid",
-		Stage: deal.StageOffer, Fields: map[string]string{"valid_until": "must be in the future"}}
+		Stage: string(deal.StageOffer), Fields: map[string]string{"valid_until": "must be in the future"}}
 	cases := []struct {
 		name   string
 		err    error

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,12 +104,14 @@ const defaultMaxLen = 2000
 //	maxlen:"N"           strings (map keys too) have at most N characters
 //	                     (defaultMaxLen without the tag);
 //	validate:"positive"  money amounts are greater than 0 (without the tag
-//	                     they must not be negative).
+//	                     they must not be negative);
+//	enum:"a|b"           strings are one of the listed values.
 //
 // A struct's fields have bounds of their own.
 type bounds struct {
 	maxLen   int
 	positive bool
+	enum     []string
 }
 
 // defaultBounds hold where no tag says otherwise.
@@ -121,6 +124,9 @@ func boundsOf(f reflect.StructField) bounds {
 		b.maxLen = n
 	}
 	b.positive = f.Tag.Get("validate") == "positive"
+	if enum := f.Tag.Get("enum"); enum != "" {
+		b.enum = strings.Split(enum, "|")
+	}
 	return b
 }
 
@@ -180,7 +186,15 @@ func (p problems) checkIn(t reflect.Type, raw json.RawMessage, path string, b bo
 			p.add(path, "must be "+jsonKind(t.Kind()))
 		} else if t.Kind() == reflect.String {
 			p.maxLen(path, v.String(), b.maxLen)
+			p.oneOf(path, v.String(), b.enum)
 		}
+	}
+}
+
+// oneOf records a problem when enum lists values and value is not one.
+func (p problems) oneOf(field, value string, enum []string) {
+	if enum != nil && !slices.Contains(enum, value) {
+		p.add(field, "must be one of "+strings.Join(enum, ", "))
 	}
 }
 

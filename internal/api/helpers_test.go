@@ -343,7 +343,7 @@ func fullView() deal.View {
 		Survey: &deal.Survey{Scores: map[string]int{"quality": 5, "speed": 3}, SubmittedAt: later,
 			LowScores: []string{"speed"}, Dissatisfied: true},
 		FollowUp: &deal.FollowUp{At: later, Purpose: "training", Product: "team building"},
-		ControlPoints: []casework.ControlPoint{{ID: "survey", Kind: deal.PointSurvey, Stage: deal.StageClose, Owner: "alice",
+		ControlPoints: []casework.ControlPoint{{ID: "survey", Kind: deal.PointSurvey, Stage: string(deal.StageClose), Owner: "alice",
 			Subject: "survey", Status: casework.PointDone, DueAt: later, OverdueAt: later, RemindAt: []time.Time{at},
 			Reminded: 1, ArmedAt: at, DoneAt: &later}},
 		Documents:      []deal.Document{{Type: deal.DocAct, Version: 1, Ref: "act-1", URL: "https://docs/act-1", SentAt: later}},
@@ -395,3 +395,18 @@ func sampleStats() models.ComplaintStats {
 		ClosedDeals: 4, ComplaintsPer100ClosedDeals: &pct,
 	}
 }
+
+// dealActions and complaintActions are the answers of GET …/actions of a
+// deal and of a complaint.
+type (
+	dealActions struct {
+		Stage   deal.Stage   `json:"stage"`
+		Status  deal.Status  `json:"status"`
+		Actions []actionJSON `json:"actions"`
+	}
+	complaintActions struct {
+		Step    complaint.Step   `json:"step"`
+		Status  complaint.Status `json:"status"`
+		Actions []actionJSON     `json:"actions"`
+	}
+)

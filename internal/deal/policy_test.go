@@ -4,32 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
-
-	"github.com/salesflow/salesflow/internal/casework"
 )
-
-func TestDurationText(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want time.Duration
-		out  string
-	}{
-		{"3d", 72 * time.Hour, "3d"},
-		{"1d12h", 36 * time.Hour, "36h"},
-		{"4h", 4 * time.Hour, "4h"},
-		{"90m", 90 * time.Minute, "1h30m"},
-		{"90s", 90 * time.Second, "1m30s"},
-		{"0s", 0, "0s"},
-	} {
-		d, err := casework.ParseDuration(c.in)
-		if err != nil || d.D() != c.want || d.String() != c.out {
-			t.Errorf("%q → %v (%v) → %q, want %v → %q", c.in, d.D(), err, d.String(), c.want, c.out)
-		}
-	}
-	if _, err := casework.ParseDuration("3x"); err == nil {
-		t.Error("3x accepted")
-	}
-}
 
 func TestMergeOverridesOnlyWhatIsGiven(t *testing.T) {
 	base := DefaultPolicy()

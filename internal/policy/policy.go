@@ -1,6 +1,6 @@
 // Package policy is the policy document: every deadline and catalogue deals
 // and complaints run with, and the business calendar their deadlines are
-// counted in. The deployment's default (version 0) comes from the spec's
+// counted in. The deployment's default (version 0) comes from the process's
 // defaults and the configuration files; an admin saves new versions, kept
 // in the read model (models.PolicyVersion). A deal or complaint takes the
 // current document when it starts and records its version; changing the
@@ -55,7 +55,7 @@ type content struct {
 	Calendar  calendar.Calendar `json:"calendar"`
 }
 
-// Default returns the spec's defaults as version 0: deal.DefaultPolicy,
+// Default returns the process's defaults (docs/process.md) as version 0: deal.DefaultPolicy,
 // complaint.DefaultPolicy and calendar.Default.
 func Default() Document {
 	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default()}
@@ -161,7 +161,7 @@ type File struct {
 }
 
 // Deployment returns the deployment's default document (version 0): the
-// spec's defaults with the overrides of policyFile (a File as JSON; ""
+// process's defaults with the overrides of policyFile (a File as JSON; ""
 // for none) merged in, and the calendar of calendarFile (.json or .ics,
 // read with calendar.Load; "" for calendar.Default()). The result is
 // valid.
@@ -200,7 +200,7 @@ func Deployment(policyFile, calendarFile string) (Document, error) {
 
 // Current returns the newest saved version in the read model, or a copy of
 // fallback (the deployment's default) when none has been saved. A saved
-// version is read over the spec's defaults, so a field added to a policy
+// version is read over the process's defaults, so a field added to a policy
 // after the version was saved has its default.
 func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, error) {
 	row, err := models.LatestPolicy(ctx, db)

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// page is the answer of a paged list route: one page of items and the
+// cursor of the next.
+type page[T any] struct {
+	Items []T `json:"items"`
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+// answerPage answers a list route once its query parameters are checked
+// (p): list reads one page of rows from the read model, item turns each
+// into what the API shows.
+func answerPage[R, T any](c echo.Context, p problems, list func() ([]R, string, error), item func(R) T) error {
+	if err := p.err(); err != nil {
+		return err
+	}
+	rows, next, err := list()
+	if err != nil {
+		return listError(err)
+	}
+	out := page[T]{Items: make([]T, 0, len(rows)), NextCursor: next}
+	for _, r := range rows {
+		out.Items = append(out.Items, item(r))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// listError is the API error of a failed list query: a cursor the API did
+// not issue is a 422.
+func listError(err error) error {
+	if errors.Is(err, models.ErrBadCursor) {
+		return invalidFields(map[string]string{"cursor": "is not a cursor this API issued"})
+	}
+	return err
+}
+
+// limitParam reads the optional "limit" query parameter (1..models.MaxLimit).
+func limitParam(c echo.Context, p problems) int {
+	s := c.QueryParam("limit")
+	if s == "" {
+		return models.DefaultLimit
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > models.MaxLimit {
+		p.add("limit", "must be an integer from 1 to "+strconv.Itoa(models.MaxLimit))
+	}
+	return n
+}
