@@ -29,13 +29,7 @@ var lose = engine.Handle(deal.ActLose, (*run).isOpen,
 // and admins, within their team.
 var reassign = engine.Handle(deal.ActReassign, (*run).isOpen,
 	func(r *run, in *deal.ReassignInput, _ engine.Step) error {
-		if err := engine.Required("owner", strings.TrimSpace(in.Owner)); err != nil {
-			return err
-		}
-		if in.Owner == r.v.Owner {
-			return engine.Invalid("owner", "%q already owns the deal", in.Owner)
-		}
-		return nil
+		return engine.NewOwner("owner", in.Owner, r.v.Owner, "already owns the deal")
 	},
 	func(r *run, in *deal.ReassignInput, _ engine.Step) {
 		r.v.Owner = in.Owner

@@ -27,15 +27,7 @@ func (r *run) followUpPending() bool {
 }
 
 var submitSurvey = engine.Handle(deal.ActSubmitSurvey,
-	func(r *run) error {
-		if err := r.inStage(deal.StageClose); err != nil {
-			return err
-		}
-		if r.v.Survey != nil {
-			return engine.NotAllowed("the survey was already submitted")
-		}
-		return nil
-	},
+	onceIn(deal.StageClose, func(r *run) bool { return r.v.Survey != nil }, "the survey was already submitted"),
 	func(r *run, in *deal.SubmitSurveyInput, _ engine.Step) error {
 		if len(in.Scores) == 0 {
 			return engine.Invalid("scores", "score at least one question")
@@ -140,18 +132,15 @@ func (r *run) armFollowUp(now time.Time) {
 }
 
 var closeDeal = engine.Handle(deal.ActCloseDeal,
-	func(r *run) error {
-		if err := r.inStage(deal.StageClose); err != nil {
-			return err
-		}
+	inStageIf(deal.StageClose, func(r *run) string {
 		if r.v.Survey == nil {
-			return engine.NotAllowed("the satisfaction survey is not submitted yet")
+			return "the satisfaction survey is not submitted yet"
 		}
 		if out := r.outstanding(); out > 0 {
-			return engine.NotAllowed("%s %s is still awaiting payment", out, r.v.Currency)
+			return fmt.Sprintf("%s %s is still awaiting payment", out, r.v.Currency)
 		}
-		return nil
-	}, nil,
+		return ""
+	}), nil,
 	func(r *run, _ *deal.CloseDealInput, s engine.Step) {
 		r.v.Status, r.v.ClosedAt = deal.StatusWon, &s.Now
 		r.cps.CancelAll(s.Now)

@@ -88,6 +88,15 @@ func newComplaintRun(ctx workflow.Context, p complaint.Params) *complaintRun {
 	return c
 }
 
+// complaintRegistry pairs every action of complaint.Inputs with its
+// handler (built per workflow, like dealRegistry).
+func complaintRegistry() *engine.Registry[*complaintRun] {
+	return engine.MustRegistry(complaint.Inputs,
+		acknowledge, assign, recordInvestigation, resolveForClient,
+		confirmByClient, addCorrectiveAction, completeCorrectiveAction, closeComplaint,
+	)
+}
+
 func (c *complaintRun) register(ctx workflow.Context) error {
 	if err := registerOpen(ctx, func() complaint.View { return c.v }, func() bool { return c.opened }); err != nil {
 		return err

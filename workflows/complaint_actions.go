@@ -10,15 +10,6 @@ import (
 	"github.com/salesflow/salesflow/internal/engine"
 )
 
-// complaintRegistry pairs every action of complaint.Inputs with its
-// handler (built per workflow, like dealRegistry).
-func complaintRegistry() *engine.Registry[*complaintRun] {
-	return engine.MustRegistry(complaint.Inputs,
-		acknowledge, assign, recordInvestigation, resolveForClient,
-		confirmByClient, addCorrectiveAction, completeCorrectiveAction, closeComplaint,
-	)
-}
-
 func (c *complaintRun) isOpen() error {
 	if c.v.Status != complaint.StatusOpen {
 		return engine.NotAllowed("the complaint is closed")
@@ -56,13 +47,7 @@ func (c *complaintRun) startInvestigation(s engine.Step) {
 
 var assign = engine.Handle(complaint.ActAssign, (*complaintRun).isOpen,
 	func(c *complaintRun, in *complaint.AssignInput, _ engine.Step) error {
-		if err := engine.Required("assignee", strings.TrimSpace(in.Assignee)); err != nil {
-			return err
-		}
-		if in.Assignee == c.v.Assignee {
-			return engine.Invalid("assignee", "%q is already assigned", in.Assignee)
-		}
-		return nil
+		return engine.NewOwner("assignee", in.Assignee, c.v.Assignee, "is already assigned")
 	},
 	func(c *complaintRun, in *complaint.AssignInput, _ engine.Step) {
 		c.v.Assignee = in.Assignee
@@ -157,20 +142,9 @@ func (c *complaintRun) openActions() []string {
 }
 
 var completeCorrectiveAction = engine.Handle(complaint.ActCompleteCorrectiveAction,
-	func(c *complaintRun) error {
-		if err := inStep(complaint.StepCorrection)(c); err != nil {
-			return err
-		}
-		if len(c.openActions()) == 0 {
-			return engine.NotAllowed("no corrective action is open")
-		}
-		return nil
-	},
+	engine.Unless(inStep(complaint.StepCorrection), func(c *complaintRun) bool { return len(c.openActions()) == 0 }, "no corrective action is open"),
 	func(c *complaintRun, in *complaint.CompleteCorrectiveActionInput, _ engine.Step) error {
-		if open := c.openActions(); !slices.Contains(open, in.ID) {
-			return engine.Invalid("id", "%q is not an open corrective action (open: %s)", in.ID, strings.Join(open, ", "))
-		}
-		return nil
+		return engine.OneOf("id", in.ID, c.openActions(), "an open corrective action", "open")
 	},
 	func(c *complaintRun, in *complaint.CompleteCorrectiveActionInput, s engine.Step) {
 		for i := range c.v.CorrectiveActions {

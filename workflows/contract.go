@@ -11,14 +11,14 @@ import (
 
 const pointContractCorrections = "contract-corrections"
 
-func (r *run) contractIn(status deal.ContractStatus) error {
-	if err := r.inStage(deal.StageContract); err != nil {
-		return err
-	}
-	if c := r.v.Contract; c == nil || c.Status != status {
-		return engine.NotAllowed("the contract is not %s", strings.ReplaceAll(string(status), "_", " "))
-	}
-	return nil
+// contractIn allows an action while the contract has the given status.
+func contractIn(status deal.ContractStatus) func(*run) error {
+	return inStageIf(deal.StageContract, func(r *run) string {
+		if c := r.v.Contract; c == nil || c.Status != status {
+			return "the contract is not " + strings.ReplaceAll(string(status), "_", " ")
+		}
+		return ""
+	})
 }
 
 func (r *run) approver(field, name string) (*deal.Approver, error) {
@@ -35,15 +35,7 @@ func (r *run) approver(field, name string) (*deal.Approver, error) {
 }
 
 var prepareContract = engine.Handle(deal.ActPrepareContract,
-	func(r *run) error {
-		if err := r.inStage(deal.StageContract); err != nil {
-			return err
-		}
-		if r.v.Contract != nil {
-			return engine.NotAllowed("the contract is already prepared")
-		}
-		return nil
-	},
+	onceIn(deal.StageContract, func(r *run) bool { return r.v.Contract != nil }, "the contract is already prepared"),
 	func(_ *run, in *deal.PrepareContractInput, _ engine.Step) error {
 		if len(in.Approvers) == 0 {
 			return engine.Invalid("approvers", "name at least one approver")
@@ -89,7 +81,7 @@ func checkPlan(plan []deal.Installment) error {
 }
 
 var approveContract = engine.Handle(deal.ActApproveContract,
-	func(r *run) error { return r.contractIn(deal.ContractAwaitingApproval) },
+	contractIn(deal.ContractAwaitingApproval),
 	func(r *run, in *deal.ApproveContractInput, _ engine.Step) error {
 		a, err := r.approver("approver", in.Approver)
 		if err == nil && a.Approved {
@@ -114,18 +106,12 @@ var approveContract = engine.Handle(deal.ActApproveContract,
 	})
 
 var requestContractChanges = engine.Handle(deal.ActRequestContractChanges,
-	func(r *run) error { return r.contractIn(deal.ContractAwaitingApproval) },
+	contractIn(deal.ContractAwaitingApproval),
 	func(r *run, in *deal.RequestContractChangesInput, st engine.Step) error {
 		if _, err := r.approver("approver", in.Approver); err != nil {
 			return err
 		}
-		if err := engine.Required("comment", in.Comment); err != nil {
-			return err
-		}
-		if in.CorrectionsDue != nil {
-			return engine.Future("corrections_due", *in.CorrectionsDue, st.Now)
-		}
-		return nil
+		return checkCorrections(in.Comment, in.CorrectionsDue, st.Now)
 	},
 	func(r *run, in *deal.RequestContractChangesInput, s engine.Step) {
 		c := r.v.Contract
@@ -136,7 +122,7 @@ var requestContractChanges = engine.Handle(deal.ActRequestContractChanges,
 	})
 
 var reviseContract = engine.Handle(deal.ActReviseContract,
-	func(r *run) error { return r.contractIn(deal.ContractChangesRequested) }, nil,
+	contractIn(deal.ContractChangesRequested), nil,
 	func(r *run, _ *deal.ReviseContractInput, s engine.Step) {
 		c := r.v.Contract
 		c.Revision++

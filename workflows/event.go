@@ -17,18 +17,15 @@ const (
 )
 
 // eventPending allows actions on a planned event that has not been held.
-func (r *run) eventPending() error {
-	if err := r.inStage(deal.StageEvent); err != nil {
-		return err
-	}
+var eventPending = inStageIf(deal.StageEvent, func(r *run) string {
 	switch e := r.v.Event; {
 	case e == nil:
-		return engine.NotAllowed("the event is not planned yet")
+		return "the event is not planned yet"
 	case e.HeldAt != nil:
-		return engine.NotAllowed("the event has already been held")
+		return "the event has already been held"
 	}
-	return nil
-}
+	return ""
+})
 
 func (r *run) pendingItems() []string {
 	var names []string
@@ -51,15 +48,7 @@ func (r *run) armEvent(now time.Time) {
 }
 
 var planEvent = engine.Handle(deal.ActPlanEvent,
-	func(r *run) error {
-		if err := r.inStage(deal.StageEvent); err != nil {
-			return err
-		}
-		if r.v.Event != nil {
-			return engine.NotAllowed("the event is already planned; use reschedule_event to move it")
-		}
-		return nil
-	},
+	onceIn(deal.StageEvent, func(r *run) bool { return r.v.Event != nil }, "the event is already planned; use reschedule_event to move it"),
 	func(_ *run, in *deal.PlanEventInput, st engine.Step) error {
 		if err := engine.Future("date", in.Date, st.Now); err != nil {
 			return err
@@ -81,20 +70,9 @@ var planEvent = engine.Handle(deal.ActPlanEvent,
 	})
 
 var approveEventItem = engine.Handle(deal.ActApproveEventItem,
-	func(r *run) error {
-		if err := r.eventPending(); err != nil {
-			return err
-		}
-		if len(r.pendingItems()) == 0 {
-			return engine.NotAllowed("every event item is approved")
-		}
-		return nil
-	},
+	engine.Unless(eventPending, func(r *run) bool { return len(r.pendingItems()) == 0 }, "every event item is approved"),
 	func(r *run, in *deal.ApproveEventItemInput, _ engine.Step) error {
-		if pending := r.pendingItems(); !slices.Contains(pending, in.Item) {
-			return engine.Invalid("item", "%q is not awaiting approval (pending: %s)", in.Item, strings.Join(pending, ", "))
-		}
-		return nil
+		return engine.OneOf("item", in.Item, r.pendingItems(), "awaiting approval", "pending")
 	},
 	func(r *run, in *deal.ApproveEventItemInput, s engine.Step) {
 		for i := range r.v.Event.Items {
@@ -107,7 +85,7 @@ var approveEventItem = engine.Handle(deal.ActApproveEventItem,
 		}
 	})
 
-var rescheduleEvent = engine.Handle(deal.ActRescheduleEvent, (*run).eventPending,
+var rescheduleEvent = engine.Handle(deal.ActRescheduleEvent, eventPending,
 	func(r *run, in *deal.RescheduleEventInput, st engine.Step) error {
 		if err := engine.Future("date", in.Date, st.Now); err != nil {
 			return err
@@ -126,7 +104,7 @@ var rescheduleEvent = engine.Handle(deal.ActRescheduleEvent, (*run).eventPending
 
 var holdEvent = engine.Handle(deal.ActHoldEvent,
 	func(r *run) error {
-		if err := r.eventPending(); err != nil {
+		if err := eventPending(r); err != nil {
 			return err
 		}
 		if pending := r.pendingItems(); len(pending) > 0 {
@@ -146,15 +124,12 @@ var holdEvent = engine.Handle(deal.ActHoldEvent,
 	})
 
 var signClosingDocuments = engine.Handle(deal.ActSignClosingDocuments,
-	func(r *run) error {
-		if err := r.inStage(deal.StageEvent); err != nil {
-			return err
-		}
+	inStageIf(deal.StageEvent, func(r *run) string {
 		if e := r.v.Event; e == nil || e.HeldAt == nil {
-			return engine.NotAllowed("the event has not been held yet")
+			return "the event has not been held yet"
 		}
-		return nil
-	}, nil,
+		return ""
+	}), nil,
 	func(r *run, _ *deal.SignClosingDocumentsInput, s engine.Step) {
 		r.v.Event.ClosingSignedAt = &s.Now
 		r.document(s.Now, deal.DocAct, 1, fmt.Sprintf("act-%s", r.v.ID), "")

@@ -11,6 +11,18 @@ import (
 
 const pointOfferCorrections = "offer-corrections"
 
+// checkCorrections checks a request for corrections of the offer or the
+// contract: a comment, and a committed date in the future when given.
+func checkCorrections(comment string, due *time.Time, now time.Time) error {
+	if err := engine.Required("comment", comment); err != nil {
+		return err
+	}
+	if due != nil {
+		return engine.Future("corrections_due", *due, now)
+	}
+	return nil
+}
+
 func offerPoint(version int) string { return fmt.Sprintf("offer-v%d", version) }
 
 func (r *run) currentOffer() *deal.Offer {
@@ -21,26 +33,20 @@ func (r *run) currentOffer() *deal.Offer {
 }
 
 // offerAnswerable allows actions on a sent or expired current offer.
-func (r *run) offerAnswerable() error {
-	if err := r.inStage(deal.StageOffer); err != nil {
-		return err
-	}
+var offerAnswerable = inStageIf(deal.StageOffer, func(r *run) string {
 	if o := r.currentOffer(); o == nil || (o.Status != deal.OfferSent && o.Status != deal.OfferExpired) {
-		return engine.NotAllowed("there is no sent or expired offer")
+		return "there is no sent or expired offer"
 	}
-	return nil
-}
+	return ""
+})
 
 var issueOffer = engine.Handle(deal.ActIssueOffer,
-	func(r *run) error {
-		if err := r.inStage(deal.StageOffer); err != nil {
-			return err
-		}
+	inStageIf(deal.StageOffer, func(r *run) string {
 		if o := r.currentOffer(); o != nil && o.Status == deal.OfferSent {
-			return engine.NotAllowed("offer v%d is still awaiting the client's answer", o.Version)
+			return fmt.Sprintf("offer v%d is still awaiting the client's answer", o.Version)
 		}
-		return nil
-	},
+		return ""
+	}),
 	func(_ *run, in *deal.IssueOfferInput, st engine.Step) error {
 		if in.Amount <= 0 {
 			return engine.Invalid("amount", "must be positive")
@@ -64,15 +70,9 @@ var issueOffer = engine.Handle(deal.ActIssueOffer,
 		r.arm(s.Now, offerPoint(o.Version), deal.PointOfferValidity, until, fmt.Sprintf("Offer v%d validity ends", o.Version))
 	})
 
-var requestOfferChanges = engine.Handle(deal.ActRequestOfferChanges, (*run).offerAnswerable,
+var requestOfferChanges = engine.Handle(deal.ActRequestOfferChanges, offerAnswerable,
 	func(_ *run, in *deal.RequestOfferChangesInput, st engine.Step) error {
-		if err := engine.Required("comment", in.Comment); err != nil {
-			return err
-		}
-		if in.CorrectionsDue != nil {
-			return engine.Future("corrections_due", *in.CorrectionsDue, st.Now)
-		}
-		return nil
+		return checkCorrections(in.Comment, in.CorrectionsDue, st.Now)
 	},
 	func(r *run, in *deal.RequestOfferChangesInput, s engine.Step) {
 		o := r.currentOffer()
@@ -82,7 +82,7 @@ var requestOfferChanges = engine.Handle(deal.ActRequestOfferChanges, (*run).offe
 		r.arm(s.Now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
 	})
 
-var extendOffer = engine.Handle(deal.ActExtendOffer, (*run).offerAnswerable,
+var extendOffer = engine.Handle(deal.ActExtendOffer, offerAnswerable,
 	func(r *run, in *deal.ExtendOfferInput, st engine.Step) error {
 		if err := engine.Future("valid_until", in.ValidUntil, st.Now); err != nil {
 			return err
@@ -99,15 +99,12 @@ var extendOffer = engine.Handle(deal.ActExtendOffer, (*run).offerAnswerable,
 	})
 
 var acceptOffer = engine.Handle(deal.ActAcceptOffer,
-	func(r *run) error {
-		if err := r.inStage(deal.StageOffer); err != nil {
-			return err
-		}
+	inStageIf(deal.StageOffer, func(r *run) string {
 		if o := r.currentOffer(); o == nil || o.Status != deal.OfferSent {
-			return engine.NotAllowed("there is no valid offer to accept")
+			return "there is no valid offer to accept"
 		}
-		return nil
-	},
+		return ""
+	}),
 	func(r *run, in *deal.AcceptOfferInput, _ engine.Step) error {
 		if o := r.currentOffer(); in.Version != 0 && in.Version != o.Version {
 			return engine.Invalid("version", "only the current offer v%d can be accepted", o.Version)

@@ -80,22 +80,23 @@ func (r *run) cancelOpenInvoices() {
 	}
 }
 
+// upTo checks a positive amount of the field that may not exceed most;
+// over says what most is ("the outstanding %s %s": most and currency).
+func (r *run) upTo(field string, amount, most money.Amount, over string) error {
+	if amount <= 0 {
+		return engine.Invalid(field, "must be positive")
+	}
+	if amount > most {
+		return engine.Invalid(field, "exceeds "+over, most, r.v.Currency)
+	}
+	return nil
+}
+
 var recordPayment = engine.Handle(deal.ActRecordPayment,
-	func(r *run) error {
-		if err := r.isOpen(); err != nil {
-			return err
-		}
-		if r.outstanding() == 0 {
-			return engine.NotAllowed("no invoice is awaiting payment")
-		}
-		return nil
-	},
+	engine.Unless((*run).isOpen, func(r *run) bool { return r.outstanding() == 0 }, "no invoice is awaiting payment"),
 	func(r *run, in *deal.RecordPaymentInput, st engine.Step) error {
-		if in.Amount <= 0 {
-			return engine.Invalid("amount", "must be positive")
-		}
-		if out := r.outstanding(); in.Amount > out {
-			return engine.Invalid("amount", "exceeds the outstanding %s %s", out, r.v.Currency)
+		if err := r.upTo("amount", in.Amount, r.outstanding(), "the outstanding %s %s"); err != nil {
+			return err
 		}
 		return engine.NotFuture("paid_at", in.PaidAt, st.Now)
 	},
@@ -136,11 +137,8 @@ var cancelWithRefund = engine.Handle(deal.ActCancelWithRefund,
 		return nil
 	},
 	func(r *run, in *deal.CancelWithRefundInput, _ engine.Step) error {
-		if in.RefundAmount <= 0 {
-			return engine.Invalid("refund_amount", "must be positive")
-		}
-		if paid := r.netPaid(); in.RefundAmount > paid {
-			return engine.Invalid("refund_amount", "exceeds the %s %s paid", paid, r.v.Currency)
+		if err := r.upTo("refund_amount", in.RefundAmount, r.netPaid(), "the %s %s paid"); err != nil {
+			return err
 		}
 		return r.checkReason(in.Reason, in.Comment)
 	},

@@ -12,17 +12,15 @@ const (
 	pointRetry    = "presentation-retry"
 )
 
-func (r *run) presentationPending() error {
-	if err := r.inStage(deal.StagePresentation); err != nil {
-		return err
-	}
+// presentationPending allows actions before the presentation is held.
+var presentationPending = inStageIf(deal.StagePresentation, func(r *run) string {
 	if r.v.Presentation.HeldAt != nil {
-		return engine.NotAllowed("the presentation was already held")
+		return "the presentation was already held"
 	}
-	return nil
-}
+	return ""
+})
 
-var schedulePresentation = engine.Handle(deal.ActSchedulePresentation, (*run).presentationPending,
+var schedulePresentation = engine.Handle(deal.ActSchedulePresentation, presentationPending,
 	func(_ *run, in *deal.SchedulePresentationInput, st engine.Step) error {
 		return engine.Future("at", in.At, st.Now)
 	},
@@ -31,7 +29,7 @@ var schedulePresentation = engine.Handle(deal.ActSchedulePresentation, (*run).pr
 		r.cps.Done(s.Now, pointRetry)
 	})
 
-var declinePresentation = engine.Handle(deal.ActDeclinePresentation, (*run).presentationPending,
+var declinePresentation = engine.Handle(deal.ActDeclinePresentation, presentationPending,
 	func(_ *run, in *deal.DeclinePresentationInput, st engine.Step) error {
 		return engine.Future("retry_at", in.RetryAt, st.Now)
 	},
@@ -46,7 +44,7 @@ var declinePresentation = engine.Handle(deal.ActDeclinePresentation, (*run).pres
 		r.arm(s.Now, pointRetry, deal.PointPresentationRetry, in.RetryAt, "Retry the declined presentation")
 	})
 
-var holdPresentation = engine.Handle(deal.ActHoldPresentation, (*run).presentationPending,
+var holdPresentation = engine.Handle(deal.ActHoldPresentation, presentationPending,
 	func(_ *run, in *deal.HoldPresentationInput, st engine.Step) error {
 		return engine.NotFuture("held_at", in.HeldAt, st.Now)
 	},
@@ -59,15 +57,12 @@ var holdPresentation = engine.Handle(deal.ActHoldPresentation, (*run).presentati
 	})
 
 var sendProtocol = engine.Handle(deal.ActSendProtocol,
-	func(r *run) error {
-		if err := r.inStage(deal.StagePresentation); err != nil {
-			return err
-		}
+	inStageIf(deal.StagePresentation, func(r *run) string {
 		if r.v.Presentation.HeldAt == nil {
-			return engine.NotAllowed("the presentation has not been held yet")
+			return "the presentation has not been held yet"
 		}
-		return nil
-	}, nil,
+		return ""
+	}), nil,
 	func(r *run, in *deal.SendProtocolInput, s engine.Step) {
 		r.v.Presentation.ProtocolSentAt = &s.Now
 		r.cps.Done(s.Now, pointProtocol)

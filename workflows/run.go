@@ -45,6 +45,21 @@ func newRun(ctx workflow.Context, p DealParams) *run {
 	return r
 }
 
+// dealRegistry pairs every action of deal.Inputs with its handler. It is
+// built per workflow (newRun), not as a package variable, so that the
+// handlers and the functions they use do not form an initialization cycle.
+func dealRegistry() *engine.Registry[*run] {
+	return engine.MustRegistry(deal.Inputs,
+		schedulePresentation, holdPresentation, sendProtocol, declinePresentation,
+		issueOffer, requestOfferChanges, extendOffer, acceptOffer,
+		prepareContract, approveContract, requestContractChanges, reviseContract,
+		recordPayment, cancelWithRefund,
+		planEvent, approveEventItem, rescheduleEvent, holdEvent, signClosingDocuments,
+		submitSurvey, scheduleFollowUp, closeDeal, lose, logContact,
+		reassign,
+	)
+}
+
 // enter moves the deal to the next stage and records it.
 func (r *run) enter(now time.Time, s deal.Stage) {
 	r.v.Stage = s

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -117,4 +119,41 @@ func OrNow(t *time.Time, now time.Time) time.Time {
 		return *t
 	}
 	return now
+}
+
+// Unless is allowed, refused in addition with refusal when none reports
+// that nothing is left to act on (no item awaits approval, no action is
+// open).
+func Unless[S any](allowed func(S) error, none func(S) bool, refusal string) func(S) error {
+	return func(st S) error {
+		if err := allowed(st); err != nil {
+			return err
+		}
+		if none(st) {
+			return NotAllowed("%s", refusal)
+		}
+		return nil
+	}
+}
+
+// OneOf checks that value, the input field's, is one of open; what says
+// what open holds ("awaiting approval"), list names it in the refusal
+// ("pending").
+func OneOf(field, value string, open []string, what, list string) error {
+	if slices.Contains(open, value) {
+		return nil
+	}
+	return Invalid(field, "%q is not %s (%s: %s)", value, what, list, strings.Join(open, ", "))
+}
+
+// NewOwner checks the input field naming whom a case is handed to: someone,
+// and not its current owner (current), whom already says of in the refusal.
+func NewOwner(field, to, current, already string) error {
+	if err := Required(field, strings.TrimSpace(to)); err != nil {
+		return err
+	}
+	if to == current {
+		return Invalid(field, "%q %s", to, already)
+	}
+	return nil
 }
