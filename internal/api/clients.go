@@ -1,12 +1,15 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -84,6 +87,46 @@ func (s *server) getClient(c echo.Context) error {
 
 // visibleClient returns the client with the given ID when the caller may
 // see it, and ErrNotFound otherwise.
+// checkClientDeal checks what a new case names: a client the caller can
+// see (field client_id) and, when dealID is given, a deal of that client
+// the caller can see (field dealField). Problems go to p; the error is a
+// failure to look. It returns the client, nil when it is not found.
+func (s *server) checkClientDeal(c echo.Context, p problems, clientID, dealField, dealID string) (*models.Client, error) {
+	p.maxLen(dealField, dealID, 64)
+	client, err := s.visibleClient(c, clientID)
+	if errors.Is(err, models.ErrNotFound) {
+		p.add("client_id", "no such client")
+	} else if err != nil {
+		return nil, err
+	}
+	if dealID == "" {
+		return client, nil
+	}
+	d, err := models.GetDeal(c.Request().Context(), s.DB, dealID)
+	if err == nil && !scopeOf(c).Includes(d.Owner) {
+		err = models.ErrNotFound // a deal the caller cannot see
+	}
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		p.add(dealField, "no such deal")
+	case err != nil:
+		return nil, err
+	case d.ClientID != clientID:
+		p.add(dealField, "is a deal of another client")
+	}
+	return client, nil
+}
+
+// caseCalendar is the business calendar of a new case of the client: the
+// policy document's, in the client's time zone when it has one (the
+// client's hours, the company's holidays).
+func caseCalendar(doc policy.Document, client *models.Client) calendar.Calendar {
+	if client == nil {
+		return doc.Calendar
+	}
+	return doc.Calendar.WithZone(client.TimeZone)
+}
+
 func (s *server) visibleClient(c echo.Context, id string) (*models.Client, error) {
 	ctx := c.Request().Context()
 	cl, err := models.GetClient(ctx, s.DB, id)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -49,31 +48,14 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 	}
 	p.maxLen("description", form.Description, 5000)
 	p.maxLen("remedy_sought", form.RemedySought, 2000)
-	p.maxLen("deal_id", form.DealID, 64)
-	ctx := c.Request().Context()
-	if form.ClientID != "" {
-		if _, err := s.visibleClient(c, form.ClientID); errors.Is(err, models.ErrNotFound) {
-			p.add("client_id", "no such client")
-		} else if err != nil {
+	var client *models.Client
+	if form.ClientID != "" { // else pol.Check named it
+		if client, err = s.checkClientDeal(c, p, form.ClientID, "deal_id", form.DealID); err != nil {
 			return complaint.Params{}, err
-		}
-	}
-	if form.DealID != "" {
-		d, err := models.GetDeal(ctx, s.DB, form.DealID)
-		if err == nil && !scopeOf(c).Includes(d.Owner) {
-			err = models.ErrNotFound // a deal the caller cannot see
-		}
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			p.add("deal_id", "no such deal")
-		case err != nil:
-			return complaint.Params{}, err
-		case d.ClientID != form.ClientID:
-			p.add("deal_id", "is a deal of another client")
 		}
 	}
 	return complaint.Params{
-		Form: form, RegisteredBy: staffOf(c).ID, Policy: pol, PolicyVersion: doc.Version, Calendar: doc.Calendar,
+		Form: form, RegisteredBy: staffOf(c).ID, Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client),
 	}, p.err()
 }
 

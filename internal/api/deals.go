@@ -36,29 +36,15 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	}
 	p.maxLen("title", in.Title, 300)
 	p.maxLen("product", in.Product, 100)
-	p.maxLen("previous_deal_id", in.PreviousDealID, 64)
 	if in.Amount <= 0 {
 		p.add("amount", "must be greater than 0")
 	}
 	if !money.IsCurrency(in.Currency) {
 		p.add("currency", "must be an ISO 4217 currency code such as RUB or EUR")
 	}
-	client, err := s.visibleClient(c, in.ClientID)
-	if errors.Is(err, models.ErrNotFound) {
-		p.add("client_id", "no such client")
-	} else if err != nil {
+	client, err := s.checkClientDeal(c, p, in.ClientID, "previous_deal_id", in.PreviousDealID)
+	if err != nil {
 		return workflows.DealParams{}, err
-	}
-	if in.PreviousDealID != "" {
-		prev, err := models.GetDeal(c.Request().Context(), s.DB, in.PreviousDealID)
-		switch {
-		case errors.Is(err, models.ErrNotFound) || (err == nil && !scopeOf(c).Includes(prev.Owner)):
-			p.add("previous_deal_id", "no such deal")
-		case err != nil:
-			return workflows.DealParams{}, err
-		case prev.ClientID != in.ClientID:
-			p.add("previous_deal_id", "is a deal of another client")
-		}
 	}
 	doc, err := s.currentPolicy(c)
 	if err != nil {
@@ -68,14 +54,10 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if err != nil {
 		p.add("policy", err.Error())
 	}
-	cal := doc.Calendar
-	if client != nil {
-		cal = cal.WithZone(client.TimeZone) // the client's hours, the company's holidays
-	}
 	return workflows.DealParams{Params: deal.Params{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
 		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
-		Policy: pol, PolicyVersion: doc.Version, Calendar: cal,
+		Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client),
 	}, ComplaintPolicy: &doc.Complaint}, p.err()
 }
 

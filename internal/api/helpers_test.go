@@ -29,6 +29,7 @@ import (
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/workflows"
 )
 
 // testAPI is the API over a fresh SQLite read model with the demo staff
@@ -207,7 +208,7 @@ type fakeTemporal struct {
 	view      deal.View
 	complaint complaint.View
 	starts    []client.StartWorkflowOptions
-	params    []deal.Params
+	params    []workflows.DealParams
 	// complaintParams are the parameters of complaint workflows started.
 	complaintParams []complaint.Params
 	updates         []client.UpdateWorkflowOptions
@@ -241,7 +242,7 @@ func (f *fakeTemporal) UpdateWithStartWorkflow(_ context.Context, o client.Updat
 	f.updates = append(f.updates, o.UpdateOptions)
 	var v any
 	switch p := start.params.(type) {
-	case deal.Params:
+	case workflows.DealParams:
 		f.params = append(f.params, p)
 		dv := f.view
 		dv.ID, dv.ClientID, dv.Owner, dv.Title, dv.Product = p.ID, p.ClientID, p.Owner, p.Title, p.Product
