@@ -28,8 +28,8 @@ var t0 = time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
 // offer up to seq 3, contract from seq 4 on (with the offer point done).
 func syncAt(seq int) deal.Sync {
 	v := deal.View{
-		ID: "d1", ClientID: "c1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: money.Amount(150000_00), Currency: "RUB",
+		Header: deal.Header{ID: "d1", ClientID: "c1", Owner: "alice", Title: "New Year party", Product: "events",
+			Amount: money.Amount(150000_00), Currency: "RUB"},
 		Stage: deal.StageOffer, Status: deal.StatusOpen,
 		CreatedAt: t0, UpdatedAt: t0.Add(time.Duration(seq) * time.Hour),
 		WaitingOn: deal.WaitingClient, WaitingSince: t0.Add(time.Hour),

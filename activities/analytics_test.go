@@ -19,8 +19,8 @@ import (
 // payment and one refund, two offer versions and an escalated point.
 func won(id, product string, created, closed time.Time) deal.Sync {
 	v := deal.View{
-		ID: id, ClientID: "c1", Owner: "alice", Title: "T", Product: product, Amount: 100_00, Currency: "RUB",
-		Stage: deal.StageClose, Status: deal.StatusWon, CreatedAt: created, UpdatedAt: closed, ClosedAt: &closed,
+		Header: deal.Header{ID: id, ClientID: "c1", Owner: "alice", Title: "T", Product: product, Amount: 100_00, Currency: "RUB"},
+		Stage:  deal.StageClose, Status: deal.StatusWon, CreatedAt: created, UpdatedAt: closed, ClosedAt: &closed,
 		Offers:   []deal.Offer{{Version: 1}, {Version: 2}},
 		Payments: []deal.Payment{{Kind: deal.KindPayment, Amount: 100_00, At: closed}, {Kind: deal.KindRefund, Amount: 30_00, At: closed}},
 		ControlPoints: []casework.ControlPoint{

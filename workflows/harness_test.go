@@ -175,10 +175,8 @@ func (h *harness) run(policy string) deal.View {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.env.ExecuteWorkflow(Deal, DealParams{Params: deal.Params{
-		ID: dealID, ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: 100000_00, Currency: "RUB", Policy: pol, Calendar: h.cal,
-	}, ComplaintPolicy: h.complaintPolicy})
+	head := deal.Header{ID: dealID, ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events", Amount: 100000_00, Currency: "RUB"}
+	h.env.ExecuteWorkflow(Deal, DealParams{Params: deal.Params{Header: head, Policy: pol, Calendar: h.cal}, ComplaintPolicy: h.complaintPolicy})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}

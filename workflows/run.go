@@ -31,9 +31,7 @@ func newRun(ctx workflow.Context, p DealParams) *run {
 	now := workflow.Now(ctx)
 	r := &run{actions: dealRegistry(), complaintPolicy: p.ComplaintPolicy}
 	r.v = deal.View{
-		ID: p.ID, ClientID: p.ClientID, Owner: p.Owner, Title: p.Title, Product: p.Product,
-		Amount: p.Amount, Currency: p.Currency, PreviousDealID: p.PreviousDealID,
-		Stage: deal.StagePresentation, Status: deal.StatusOpen,
+		Header: p.Header, Stage: deal.StagePresentation, Status: deal.StatusOpen,
 		CreatedAt: now, UpdatedAt: now, Policy: p.Policy, PolicyVersion: p.PolicyVersion,
 		Presentation: deal.Presentation{Declines: []deal.Decline{}},
 		Offers:       []deal.Offer{}, Invoices: []deal.Invoice{}, Payments: []deal.Payment{},

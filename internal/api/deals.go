@@ -56,11 +56,14 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if err != nil {
 		p.add("policy", err.Error())
 	}
-	return workflows.DealParams{Params: deal.Params{
+	head := deal.Header{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
 		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
-		Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client),
-	}, ComplaintPolicy: &doc.Complaint}, p.err()
+	}
+	return workflows.DealParams{
+		Params:          deal.Params{Header: head, Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client)},
+		ComplaintPolicy: &doc.Complaint,
+	}, p.err()
 }
 
 // dealCase is the deal case type: workflows.Deal driven through the

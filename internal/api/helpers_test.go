@@ -321,8 +321,8 @@ func fullView() deal.View {
 	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	later := at.Add(48 * time.Hour)
 	return deal.View{
-		ID: "deal-0123456789abcdef", ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
-		Amount: money.Amount(15000000), Currency: "RUB", Stage: deal.StageClose, Status: deal.StatusOpen,
+		Header: deal.Header{ID: "deal-0123456789abcdef", ClientID: "cl-1", Owner: "alice", Title: "New Year party", Product: "events",
+			Amount: money.Amount(15000000), Currency: "RUB"}, Stage: deal.StageClose, Status: deal.StatusOpen,
 		CreatedAt: at, UpdatedAt: later,
 		Presentation: deal.Presentation{
 			ScheduledAt: &at, HeldAt: &at, Notes: "went well", ProtocolSentAt: &later,

@@ -11,20 +11,6 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 )
 
-// Control point kinds of the complaint procedure: one per step, and one per
-// corrective action.
-const (
-	PointAcknowledge      casework.PointKind = "complaint_acknowledge"
-	PointInvestigate      casework.PointKind = "complaint_investigate"
-	PointResolve          casework.PointKind = "complaint_resolve"
-	PointConfirm          casework.PointKind = "complaint_confirm"
-	PointCorrect          casework.PointKind = "complaint_correct"
-	PointCorrectiveAction casework.PointKind = "corrective_action"
-)
-
-// PointKinds lists the complaint control point kinds.
-var PointKinds = []casework.PointKind{PointAcknowledge, PointInvestigate, PointResolve, PointConfirm, PointCorrect, PointCorrectiveAction}
-
 // Deadlines are how long each step may take, counted from the step's start.
 type Deadlines struct {
 	Acknowledge casework.Duration `json:"acknowledge"`

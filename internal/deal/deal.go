@@ -1,7 +1,11 @@
+// Package deal holds the vocabulary of a sale (docs/process.md §1–§3)
+// shared by the workflow, the activities and the HTTP API: stages,
+// statuses, the deal view, its control point kinds, documents, the action
+// catalogue and the deadline policy. It builds on package casework only and
+// has no behaviour that touches Temporal or a database.
 package deal
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
@@ -9,8 +13,122 @@ import (
 	"github.com/salesflow/salesflow/internal/money"
 )
 
-// Params start a deal workflow.
-type Params struct {
+// Stage is one of the six stages of docs/process.md §1.
+type Stage string
+
+// The six stages, in order.
+const (
+	StagePresentation Stage = "presentation"
+	StageOffer        Stage = "offer"
+	StageContract     Stage = "contract"
+	StagePayment      Stage = "payment"
+	StageEvent        Stage = "event"
+	StageClose        Stage = "close"
+)
+
+// Stages lists the stages in process order.
+var Stages = []Stage{StagePresentation, StageOffer, StageContract, StagePayment, StageEvent, StageClose}
+
+// Status is where a deal stands as a whole.
+type Status string
+
+// Deal statuses. A deal is open until it is won or lost; cancelled marks a
+// deal whose workflow was cancelled by an operator.
+const (
+	StatusOpen      Status = "open"
+	StatusWon       Status = "won"
+	StatusLost      Status = "lost"
+	StatusCancelled Status = "cancelled"
+)
+
+// WaitingOn names who must act next for an open deal to move.
+type WaitingOn string
+
+// The parties a deal can wait on.
+const (
+	WaitingClient   WaitingOn = "client"
+	WaitingApprover WaitingOn = "approver"
+	WaitingPayment  WaitingOn = "payment"
+	WaitingInternal WaitingOn = "internal"
+	WaitingNone     WaitingOn = ""
+)
+
+// OfferStatus is the state of one offer version.
+type OfferStatus string
+
+// Offer version states.
+const (
+	OfferSent             OfferStatus = "sent"
+	OfferChangesRequested OfferStatus = "changes_requested"
+	OfferExpired          OfferStatus = "expired"
+	OfferAccepted         OfferStatus = "accepted"
+)
+
+// ContractStatus is the state of the current contract revision.
+type ContractStatus string
+
+// Contract states.
+const (
+	ContractAwaitingApproval ContractStatus = "awaiting_approval"
+	ContractChangesRequested ContractStatus = "changes_requested"
+	ContractSigned           ContractStatus = "signed"
+)
+
+// Due says when an installment is invoiced.
+type Due string
+
+// Installment timing.
+const (
+	DueBeforeEvent Due = "before_event"
+	DueAfterEvent  Due = "after_event"
+)
+
+// InvoiceStatus is the state of an invoice.
+type InvoiceStatus string
+
+// Invoice states.
+const (
+	InvoiceIssued    InvoiceStatus = "issued"
+	InvoicePaid      InvoiceStatus = "paid"
+	InvoiceCancelled InvoiceStatus = "cancelled"
+)
+
+// PaymentKind tells a payment from a refund.
+type PaymentKind string
+
+// Payment kinds.
+const (
+	KindPayment PaymentKind = "payment"
+	KindRefund  PaymentKind = "refund"
+)
+
+// DocType is a document type of docs/process.md §3.
+type DocType string
+
+// Document types.
+const (
+	DocProtocol      DocType = "protocol"
+	DocOffer         DocType = "offer"
+	DocContract      DocType = "contract"
+	DocInvoice       DocType = "invoice"
+	DocAct           DocType = "act"
+	DocQuestionnaire DocType = "questionnaire"
+)
+
+// Index returns the position of s in Stages, or -1.
+func (s Stage) Index() int {
+	for i, x := range Stages {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Header is what a deal is opened with and shows all its life: its ID,
+// client and owner, what it sells for how much, and the deal it follows.
+// Params and View embed it, so their JSON carries its fields inline.
+type Header struct {
 	ID             string       `json:"id"`
 	ClientID       string       `json:"client_id"`
 	Owner          string       `json:"owner"`
@@ -19,33 +137,28 @@ type Params struct {
 	Amount         money.Amount `json:"amount"`
 	Currency       string       `json:"currency"`
 	PreviousDealID string       `json:"previous_deal_id,omitempty"`
-	Policy         Policy       `json:"policy"`
+}
+
+// Params start a deal workflow.
+type Params struct {
+	Header
+	Policy Policy `json:"policy"`
 	// PolicyVersion is the version of the policy document the deal runs
 	// with (0: the deployment's defaults).
 	PolicyVersion int `json:"policy_version"`
 	// Calendar is the business calendar deadlines are counted in; the zero
 	// value is UTC with Saturday and Sunday off.
 	Calendar calendar.Calendar `json:"calendar"`
-	// ComplaintPolicy is the policy document's complaint part (JSON of a
-	// complaint.Policy), for a complaint the deal's survey opens.
-	ComplaintPolicy json.RawMessage `json:"complaint_policy,omitempty"`
 }
 
 // View is the whole state of a deal as the API shows it.
 type View struct {
-	ID             string       `json:"id"`
-	ClientID       string       `json:"client_id"`
-	Owner          string       `json:"owner"`
-	Title          string       `json:"title"`
-	Product        string       `json:"product,omitempty"`
-	Amount         money.Amount `json:"amount"`
-	Currency       string       `json:"currency"`
-	PreviousDealID string       `json:"previous_deal_id,omitempty"`
-	Stage          Stage        `json:"stage"`
-	Status         Status       `json:"status"`
-	CreatedAt      time.Time    `json:"created_at"`
-	UpdatedAt      time.Time    `json:"updated_at"`
-	ClosedAt       *time.Time   `json:"closed_at,omitempty"`
+	Header
+	Stage     Stage      `json:"stage"`
+	Status    Status     `json:"status"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ClosedAt  *time.Time `json:"closed_at,omitempty"`
 
 	Presentation  Presentation            `json:"presentation"`
 	Offers        []Offer                 `json:"offers"`
@@ -91,17 +204,6 @@ type Decline struct {
 	Reason  string    `json:"reason,omitempty"`
 }
 
-// OfferStatus is the state of one offer version.
-type OfferStatus string
-
-// Offer version states.
-const (
-	OfferSent             OfferStatus = "sent"
-	OfferChangesRequested OfferStatus = "changes_requested"
-	OfferExpired          OfferStatus = "expired"
-	OfferAccepted         OfferStatus = "accepted"
-)
-
 // Offer is one version of the commercial offer.
 type Offer struct {
 	Version    int          `json:"version"`
@@ -112,16 +214,6 @@ type Offer struct {
 	IssuedAt   time.Time    `json:"issued_at"`
 	Comment    string       `json:"comment,omitempty"`
 }
-
-// ContractStatus is the state of the current contract revision.
-type ContractStatus string
-
-// Contract states.
-const (
-	ContractAwaitingApproval ContractStatus = "awaiting_approval"
-	ContractChangesRequested ContractStatus = "changes_requested"
-	ContractSigned           ContractStatus = "signed"
-)
 
 // Contract is stage 3: the current revision and its approvers.
 type Contract struct {
@@ -148,30 +240,11 @@ type ChangeRequest struct {
 	At       time.Time `json:"at"`
 }
 
-// Due says when an installment is invoiced.
-type Due string
-
-// Installment timing.
-const (
-	DueBeforeEvent Due = "before_event"
-	DueAfterEvent  Due = "after_event"
-)
-
 // Installment is one part of the payment plan.
 type Installment struct {
 	Percent int `json:"percent"`
 	Due     Due `json:"due"`
 }
-
-// InvoiceStatus is the state of an invoice.
-type InvoiceStatus string
-
-// Invoice states.
-const (
-	InvoiceIssued    InvoiceStatus = "issued"
-	InvoicePaid      InvoiceStatus = "paid"
-	InvoiceCancelled InvoiceStatus = "cancelled"
-)
 
 // Invoice bills one installment.
 type Invoice struct {
@@ -184,15 +257,6 @@ type Invoice struct {
 	DueAt       time.Time     `json:"due_at"`
 	Status      InvoiceStatus `json:"status"`
 }
-
-// PaymentKind tells a payment from a refund.
-type PaymentKind string
-
-// Payment kinds.
-const (
-	KindPayment PaymentKind = "payment"
-	KindRefund  PaymentKind = "refund"
-)
 
 // Payment is money received from (or refunded to) the client.
 type Payment struct {
@@ -244,19 +308,6 @@ type FollowUp struct {
 	Product string    `json:"product,omitempty"`
 }
 
-// DocType is a document type of docs/process.md §3.
-type DocType string
-
-// Document types.
-const (
-	DocProtocol      DocType = "protocol"
-	DocOffer         DocType = "offer"
-	DocContract      DocType = "contract"
-	DocInvoice       DocType = "invoice"
-	DocAct           DocType = "act"
-	DocQuestionnaire DocType = "questionnaire"
-)
-
 // Document is one entry of the deal's document register.
 type Document struct {
 	Type    DocType   `json:"type"`
@@ -272,4 +323,25 @@ type Document struct {
 type Sync struct {
 	View   View                    `json:"view"`
 	Events []casework.HistoryEvent `json:"events"`
+}
+
+// The control point kinds.
+const (
+	PointProtocol          casework.PointKind = "protocol"
+	PointPresentationRetry casework.PointKind = "presentation_retry"
+	PointOfferValidity     casework.PointKind = "offer_validity"
+	PointCorrections       casework.PointKind = "corrections"
+	PointPaymentDue        casework.PointKind = "payment_due"
+	PointEventItems        casework.PointKind = "event_items"
+	PointEventDate         casework.PointKind = "event_date"
+	PointSurvey            casework.PointKind = "survey"
+	PointContactInterval   casework.PointKind = "contact_interval"
+	PointFollowUp          casework.PointKind = "follow_up"
+)
+
+// PointKinds lists every control point kind.
+var PointKinds = []casework.PointKind{
+	PointProtocol, PointPresentationRetry, PointOfferValidity, PointCorrections,
+	PointPaymentDue, PointEventItems, PointEventDate, PointSurvey,
+	PointContactInterval, PointFollowUp,
 }
