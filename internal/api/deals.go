@@ -111,22 +111,15 @@ type dealList = page[dealItem]
 
 // dealItem is a deal as the read model last saw it.
 type dealItem struct {
-	ID             string         `json:"id"`
-	ClientID       string         `json:"client_id"`
-	Owner          string         `json:"owner"`
-	Title          string         `json:"title"`
-	Product        string         `json:"product,omitempty"`
-	Amount         money.Amount   `json:"amount"`
+	deal.Header
 	PaidAmount     money.Amount   `json:"paid_amount"`
 	RefundedAmount money.Amount   `json:"refunded_amount"`
-	Currency       string         `json:"currency"`
 	Stage          deal.Stage     `json:"stage"`
 	Status         deal.Status    `json:"status"`
 	WaitingOn      deal.WaitingOn `json:"waiting_on,omitempty"`
 	WaitingSince   *time.Time     `json:"waiting_since,omitempty"`
 	LostStage      deal.Stage     `json:"lost_stage,omitempty"`
 	LostReason     string         `json:"lost_reason,omitempty"`
-	PreviousDealID string         `json:"previous_deal_id,omitempty"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
@@ -143,12 +136,14 @@ func utc(t *time.Time) *time.Time {
 
 func toDealItem(d models.Deal) dealItem {
 	return dealItem{
-		ID: d.ID, ClientID: d.ClientID, Owner: d.Owner, Title: d.Title, Product: d.Product,
-		Amount: money.Amount(d.Amount), PaidAmount: money.Amount(d.PaidAmount),
-		RefundedAmount: money.Amount(d.RefundedAmount), Currency: d.Currency,
+		Header: deal.Header{
+			ID: d.ID, ClientID: d.ClientID, Owner: d.Owner, Title: d.Title, Product: d.Product,
+			Amount: money.Amount(d.Amount), Currency: d.Currency, PreviousDealID: d.PreviousDealID,
+		},
+		PaidAmount: money.Amount(d.PaidAmount), RefundedAmount: money.Amount(d.RefundedAmount),
 		Stage: deal.Stage(d.Stage), Status: deal.Status(d.Status),
 		WaitingOn: deal.WaitingOn(d.WaitingOn), WaitingSince: utc(&d.WaitingSince),
-		LostStage: deal.Stage(d.LostStage), LostReason: d.LostReason, PreviousDealID: d.PreviousDealID,
+		LostStage: deal.Stage(d.LostStage), LostReason: d.LostReason,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), ClosedAt: utc(d.ClosedAt),
 	}
 }
