@@ -9,14 +9,14 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI
 
-.PHONY: run test fuzz vet temporal-cli worker server record-histories clean bench-reports
+.PHONY: run test fuzz vet lint-openapi temporal-cli worker server record-histories clean bench-reports
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
 	go run ./cmd/salesflow
 
 ## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL), then make fuzz
-test: $(TEMPORAL_CLI) vet
+test: $(TEMPORAL_CLI) vet lint-openapi
 	go test -count=1 $(TEST_FLAGS) ./...
 	$(MAKE) fuzz
 
@@ -35,6 +35,16 @@ fuzz:
 
 vet:
 	go vet ./...
+
+## lint-openapi: lint the OpenAPI document exactly as the API serves it (bin/openapi.json) with the Redocly CLI pinned in package-lock.json; any error fails
+lint-openapi: node_modules/.package-lock.json
+	@mkdir -p $(BIN)
+	go run ./cmd/openapi > $(BIN)/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint $(BIN)/openapi.json
+
+# node_modules/.package-lock.json: the npm packages of package-lock.json, installed as locked
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 ## temporal-cli: build the pinned Temporal CLI from the Go module proxy into bin/
 temporal-cli: $(TEMPORAL_CLI)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -36,14 +37,26 @@ func (k *CaseType[P, V]) call(c echo.Context, id string, do func(ctx context.Con
 	return view, nil
 }
 
-// query returns the live view of a case from its workflow.
+// query returns the live view of a case from its workflow, once the case
+// is opened: a workflow that has started but not yet recorded its opening
+// (a complaint a survey has just opened, still being registered) is asked
+// again shortly, so a case is never shown half-made.
 func (k *CaseType[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
 	return k.call(c, id, func(ctx context.Context, view *V) error {
-		v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
-		if err == nil {
-			err = v.Get(view)
+		for wait := 20 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+			v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
+			if err == nil {
+				err = v.Get(view)
+			}
+			if err != nil || k.Opened == nil || k.Opened(*view) {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+			}
 		}
-		return err
 	})
 }
 

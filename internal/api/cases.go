@@ -41,6 +41,9 @@ type CaseType[P, V any] struct {
 	Position func(V) map[string]any
 	// Owner is the staff member a case belongs to, read from its view.
 	Owner func(V) string
+	// Opened reports whether the workflow has opened the case (recorded
+	// its first event); until then the view is not shown. Nil: always.
+	Opened func(V) bool
 	// Create validates the body of POST /{Path} and returns the new case's
 	// parameters and its owner; SetID gives them the case's ID; Created,
 	// when set, runs once the case has started.

@@ -71,6 +71,7 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 		Allowed:  func(v complaint.View) []string { return v.AllowedActions },
 		Position: func(v complaint.View) map[string]any { return map[string]any{"step": v.Step, "status": v.Status} },
 		Owner:    func(v complaint.View) string { return v.Assignee },
+		Opened:   func(v complaint.View) bool { return v.Seq > 0 },
 		Create:   creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
 		SetID:    func(p *complaint.Params, id string) { p.ID = id },
 		Handover: complaint.ActAssign, HandoverField: "assignee",

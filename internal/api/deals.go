@@ -76,6 +76,7 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 		Allowed:  func(v deal.View) []string { return v.AllowedActions },
 		Position: func(v deal.View) map[string]any { return map[string]any{"stage": v.Stage, "status": v.Status} },
 		Owner:    func(v deal.View) string { return v.Owner },
+		Opened:   func(v deal.View) bool { return v.Seq > 0 },
 		Create:   creates(s.dealParams, func(p workflows.DealParams) string { return p.Owner }),
 		SetID:    func(p *workflows.DealParams, id string) { p.ID = id },
 		Created: func(c echo.Context, p workflows.DealParams) {

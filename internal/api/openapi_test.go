@@ -2,12 +2,14 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
@@ -34,6 +37,8 @@ func loadDoc(t *testing.T) *openapi3.T {
 	return doc
 }
 
+// GET /api/v1/openapi.json needs no token and serves the document, which
+// loads and validates.
 func TestOpenAPIServedWithoutAuth(t *testing.T) {
 	a := newTestAPI(t, nil)
 	rec := a.do(http.MethodGet, "/api/v1/openapi.json", "", nil)
@@ -52,8 +57,30 @@ func TestOpenAPIServedWithoutAuth(t *testing.T) {
 
 var echoParam = regexp.MustCompile(`:([a-z_]+)`)
 
+// servedRoutes expands an echo route path: an action route
+// (…/actions/:action) is one route per action of its catalogue, and
+// itself for any other name.
+func servedRoutes(t *testing.T, echoPath string) []string {
+	const action = "/actions/:action"
+	if !strings.HasSuffix(echoPath, action) {
+		return []string{echoPath}
+	}
+	for _, set := range actionSets {
+		if set.Template == echoParam.ReplaceAllString(echoPath, "{$1}") {
+			out := []string{echoPath}
+			for _, name := range set.Catalog.Names() {
+				out = append(out, strings.TrimSuffix(echoPath, action)+"/actions/"+name)
+			}
+			return out
+		}
+	}
+	t.Errorf("action route %s has no action catalogue in the document", echoPath)
+	return nil
+}
+
 // Every route echo serves is in the document and every operation of the
-// document is served, and the document's router finds each route.
+// document is served, and the document's router finds each route. The
+// action route of a case type is served as one operation per action.
 func TestRoutesMatchDocument(t *testing.T) {
 	a := newTestAPI(t, nil)
 	doc := loadDoc(t)
@@ -62,14 +89,16 @@ func TestRoutesMatchDocument(t *testing.T) {
 		if r.Method == echo.RouteNotFound {
 			continue
 		}
-		path := echoParam.ReplaceAllString(r.Path, "{$1}")
-		served[r.Method+" "+path] = true
-		req := httptest.NewRequest(r.Method, echoParam.ReplaceAllString(r.Path, "x"), nil)
-		route, _, err := a.router.FindRoute(req)
-		if err != nil {
-			t.Errorf("%s %s: the document's router finds no route: %v", r.Method, r.Path, err)
-		} else if route.Path != path {
-			t.Errorf("%s %s: the document's router finds %s", r.Method, r.Path, route.Path)
+		for _, p := range servedRoutes(t, r.Path) {
+			path := echoParam.ReplaceAllString(p, "{$1}")
+			served[r.Method+" "+path] = true
+			req := httptest.NewRequest(r.Method, echoParam.ReplaceAllString(p, "x"), nil)
+			route, _, err := a.router.FindRoute(req)
+			if err != nil {
+				t.Errorf("%s %s: the document's router finds no route: %v", r.Method, p, err)
+			} else if route.Path != path {
+				t.Errorf("%s %s: the document's router finds %s", r.Method, p, route.Path)
+			}
 		}
 	}
 	documented := map[string]bool{}
@@ -108,13 +137,13 @@ type schemaChecker struct {
 var (
 	apiPkg     = reflect.TypeFor[server]().PkgPath()
 	amountType = reflect.TypeFor[money.Amount]()
-	durType    = reflect.TypeFor[deal.Duration]()
+	durType    = reflect.TypeFor[casework.Duration]()
 )
 
 func (c *schemaChecker) check(path string, ref *openapi3.SchemaRef, t reflect.Type, nilable bool) {
 	s := ref.Value
-	if want := nilable && !c.request; s.Nullable != want {
-		c.t.Errorf("%s: nullable is %v, want %v", path, s.Nullable, want)
+	if want := nilable && !c.request; permitsNull(s) != want {
+		c.t.Errorf("%s: null accepted is %v, want %v", path, permitsNull(s), want)
 	}
 	if len(s.AllOf) == 1 {
 		ref, s = s.AllOf[0], s.AllOf[0].Value
@@ -130,12 +159,12 @@ func (c *schemaChecker) check(path string, ref *openapi3.SchemaRef, t reflect.Ty
 			c.t.Errorf("%s: a time must be a date-time string", path)
 		}
 	case t == amountType:
-		want := "#/components/schemas/Money"
+		want := []string{"#/components/schemas/Money"}
 		if c.request {
-			want = "#/components/schemas/MoneyInput"
+			want = []string{"#/components/schemas/MoneyInput", "#/components/schemas/PositiveMoneyInput"}
 		}
-		if ref.Ref != want {
-			c.t.Errorf("%s: money must be %s, is %q", path, want, ref.Ref)
+		if !slices.Contains(want, ref.Ref) {
+			c.t.Errorf("%s: money must be one of %s, is %q", path, want, ref.Ref)
 		}
 	case t == durType, t.Kind() == reflect.String:
 		c.typeIs(path, s, "string")
@@ -160,6 +189,25 @@ func (c *schemaChecker) check(path string, ref *openapi3.SchemaRef, t reflect.Ty
 	default:
 		c.t.Errorf("%s: no rule for Go type %s", path, t)
 	}
+}
+
+// permitsNull reports whether s accepts null: it is nullable, one of its
+// anyOf or oneOf schemas does, or each of its allOf schemas does.
+func permitsNull(s *openapi3.Schema) bool {
+	if s.Nullable {
+		return true
+	}
+	for _, r := range slices.Concat(s.AnyOf, s.OneOf) {
+		if permitsNull(r.Value) {
+			return true
+		}
+	}
+	for _, r := range s.AllOf {
+		if !permitsNull(r.Value) {
+			return false
+		}
+	}
+	return len(s.AllOf) > 0
 }
 
 func (c *schemaChecker) typeIs(path string, s *openapi3.Schema, typ string) {
@@ -231,6 +279,8 @@ func jsonFields(t reflect.Type) []reflect.StructField {
 	return out
 }
 
+// The response and request schemas describe the JSON of the Go types the
+// API sends and decodes (see schemaChecker).
 func TestSchemasMatchGoTypes(t *testing.T) {
 	doc := loadDoc(t)
 	schema := func(name string) *openapi3.SchemaRef {
@@ -242,12 +292,12 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 	}
 	responses := map[string]any{
 		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": clientJSON{}, "DealList": dealList{},
-		"Actions": actionsJSON{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
+		"Actions": dealActions{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
 		"Error": errorBody{}, "HealthStatus": statusJSON{},
 		"ComplaintView": complaint.View{}, "ComplaintPolicy": complaint.Policy{}, "ComplaintList": complaintList{},
-		"ComplaintActions": complaintActionsJSON{}, "ComplaintHistoryList": complaintHistoryList{},
-		"ComplaintStats": models.ComplaintStats{},
-		"PolicyDocument": policy.Document{}, "Calendar": calendar.Calendar{}, "Preferences": models.Preferences{},
+		"ComplaintActions": complaintActions{},
+		"ComplaintStats":   models.ComplaintStats{},
+		"PolicyDocument":   policy.Document{}, "Calendar": calendar.Calendar{}, "Preferences": models.Preferences{},
 		"ControlPointList": controlPointList{}, "Notification": notificationJSON{},
 		"Staff": staffJSON{}, "StaffList": staffList{}, "Token": tokenJSON{}, "TokenList": tokenList{},
 		"IssuedToken": issuedTokenJSON{}, "AuditList": auditList{}, "AuditEntry": auditJSON{},
@@ -263,12 +313,14 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"CreateComplaintRequest": createComplaintInput{}, "PolicyDocumentInput": policyInput{},
 		"Preferences": models.Preferences{}, "CreateStaffRequest": createStaffInput{},
 		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{}}
-	for _, in := range slices.Concat(deal.Inputs, complaint.Inputs) {
-		name := reflect.TypeOf(in.Input).Name()
-		if requests[name] != nil {
-			t.Fatalf("two action input types are named %s", name)
+	for _, set := range actionSets {
+		for _, a := range set.Catalog {
+			name := set.SchemaName(a)
+			if requests[name] != nil {
+				t.Fatalf("two request schemas are named %s", name)
+			}
+			requests[name] = a.Input
 		}
-		requests[name] = in.Input
 	}
 	in := &schemaChecker{t: t, request: true, seen: map[string]bool{}}
 	for name, v := range requests {
@@ -294,36 +346,9 @@ func strs[T ~string](vs []T) []string {
 	return out
 }
 
-// checkCatalog checks that the action name enum and the action input anyOf
-// of the document list the catalog, in order, and that each input schema's
-// description starts with its action's name.
-func checkCatalog(t *testing.T, doc *openapi3.T, catalog deal.Catalog, names, inputs string) {
-	t.Helper()
-	var actions, refs []string
-	for _, in := range catalog {
-		actions = append(actions, in.Name)
-		refs = append(refs, "#/components/schemas/"+reflect.TypeOf(in.Input).Name())
-	}
-	if got := enumOf(t, doc, names); !slices.Equal(got, actions) {
-		t.Errorf("%s enum = %v, want %v", names, got, actions)
-	}
-	var got []string
-	for _, r := range doc.Components.Schemas[inputs].Value.AnyOf {
-		got = append(got, r.Ref)
-	}
-	if !slices.Equal(got, refs) {
-		t.Errorf("%s.anyOf = %v, want %v", inputs, got, refs)
-	}
-	for _, in := range catalog {
-		if d := doc.Components.Schemas[reflect.TypeOf(in.Input).Name()].Value.Description; !strings.HasPrefix(d, in.Name) {
-			t.Errorf("schema %T: description %q does not start with the action name %s", in.Input, d, in.Name)
-		}
-	}
-}
-
-// The enumerations the packages deal and complaint list, and the action
-// inputs of both catalogs, are documented exactly.
-func TestEnumsAndActionsMatchDeal(t *testing.T) {
+// The enumerations the packages deal and complaint list are documented
+// exactly.
+func TestEnumsMatchDeal(t *testing.T) {
 	doc := loadDoc(t)
 	for name, want := range map[string][]string{
 		"Stage": strs(deal.Stages), "PointKind": strs(deal.PointKinds),
@@ -335,14 +360,14 @@ func TestEnumsAndActionsMatchDeal(t *testing.T) {
 			t.Errorf("%s enum = %v, want %v", name, got, want)
 		}
 	}
-	checkCatalog(t, doc, deal.Inputs, "ActionName", "ActionInput")
-	checkCatalog(t, doc, complaint.Inputs, "ComplaintActionName", "ComplaintActionInput")
 }
 
 // Views at both extremes (everything set; nothing set, with nil slices and
-// pointers) validate against the DealView schema, as do the API's bodies.
+// pointers) validate against the DealView schema, as do the API's bodies
+// and action inputs as a client would send them.
 func TestSampleBodiesValidate(t *testing.T) {
 	doc := loadDoc(t)
+	refund, satisfied := money.Amount(1), false
 	samples := []struct {
 		schema string
 		value  any
@@ -352,15 +377,15 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"Policy", deal.DefaultPolicy()},
 		{"Policy", deal.Policy{}},
 		{"Error", errorBody{Error: invalidFields(map[string]string{"amount": "must be greater than 0"})}},
-		{"Error", errorBody{Error: &apiError{Code: deal.CodeActionNotAllowed, Message: "no", Details: &details{
-			Stage: deal.StageOffer, AllowedActions: []string{deal.ActLose}}}}},
+		{"Error", errorBody{Error: &apiError{Code: casework.CodeActionNotAllowed, Message: "no", Details: &details{
+			Stage: string(deal.StageOffer), AllowedActions: []string{deal.ActLose}}}}},
 		{"HistoryList", historyList{Items: []historyItem{{Seq: 1, Data: json.RawMessage(`{"a":[1]}`)}, {Seq: 2}}}},
 		{"ComplaintView", fullComplaintView()},
 		{"ComplaintView", complaint.View{Form: complaint.Form{Severity: complaint.SeverityLow, Channel: "phone"},
 			Step: complaint.StepAcknowledgement, Status: complaint.StatusOpen}},
 		{"ComplaintPolicy", complaint.DefaultPolicy()},
 		{"ComplaintPolicy", complaint.Policy{}},
-		{"Error", errorBody{Error: &apiError{Code: deal.CodeActionNotAllowed, Message: "no", Details: &details{
+		{"Error", errorBody{Error: &apiError{Code: casework.CodeActionNotAllowed, Message: "no", Details: &details{
 			AllowedActions: []string{complaint.ActAssign, complaint.ActClose}}}}},
 		{"ComplaintStats", models.ComplaintStats{}},
 		{"ComplaintStats", sampleStats()},
@@ -373,10 +398,16 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"ControlPointList", controlPointList{Items: []controlPointItem{}}},
 		{"ControlPointList", controlPointList{NextCursor: "abc", Items: []controlPointItem{
 			{SubjectType: models.SubjectDeal, SubjectID: "deal-1", ID: "offer-v1", Kind: deal.PointOfferValidity,
-				Stage: deal.StageOffer, Owner: "alice", Subject: "Offer v1 valid", Status: deal.PointOverdue},
+				Stage: deal.StageOffer, Owner: "alice", Subject: "Offer v1 valid", Status: casework.PointOverdue},
 			{SubjectType: models.SubjectComplaint, SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
-				Owner: "bob", Subject: "Acknowledge", Status: deal.PointOpen},
+				Owner: "bob", Subject: "Acknowledge", Status: casework.PointOpen},
 		}}},
+		{"IssueOfferInput", deal.IssueOfferInput{Amount: 15000}},
+		{"PrepareContractInput", deal.PrepareContractInput{Approvers: []string{"cfo"},
+			PaymentPlan: []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}}},
+		{"SubmitSurveyInput", deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}}},
+		{"ComplaintResolveForClientInput", complaint.ResolveForClientInput{Remedy: "refund", Amount: &refund}},
+		{"ComplaintConfirmByClientInput", complaint.ConfirmByClientInput{Satisfied: &satisfied}},
 	}
 	for _, s := range samples {
 		raw, err := json.Marshal(s.value)
@@ -391,7 +422,11 @@ func TestSampleBodiesValidate(t *testing.T) {
 			t.Errorf("%s %s: %v", s.schema, raw, err)
 		}
 	}
-	// And the document is strict enough to refuse what the API never sends.
+}
+
+// The document is strict enough to refuse what the API never sends.
+func TestDocumentRefusesBadBodies(t *testing.T) {
+	doc := loadDoc(t)
 	bad := map[string]string{
 		"Money":          `"1500"`,
 		"DealView":       `{}`,
@@ -408,6 +443,14 @@ func TestSampleBodiesValidate(t *testing.T) {
 		"Preferences":    `{"language": "de", "email": true, "webhook": true, "digest": false}`,
 		"ControlPointItem": `{"subject_type": "client", "subject_id": "x", "id": "p", "kind": "survey", "stage": "",
 			"owner": "a", "subject": "s", "status": "open", "due_at": "2025-01-01T00:00:00Z", "overdue_at": "2025-01-01T00:00:00Z"}`,
+		"PositiveMoneyInput":             `"0.00"`,
+		"MoneyInput":                     `-1`,
+		"IssueOfferInput":                `{"amount": 0}`,
+		"ReassignInput":                  `{"owner": "` + strings.Repeat("x", 65) + `"}`,
+		"ComplaintResolveForClientInput": `{"remedy": "cash"}`,
+		"SchedulePresentationInput":      `{"at": "2025-01-01T00:00:00Z", "where": "office"}`,
+		"ReviseContractInput":            `{"version": 2}`,
+		"ComplaintConfirmByClientInput":  `{"comment": "fine"}`,
 		"ComplaintControlPoint": `{"id": "acknowledge", "kind": "complaint_acknowledge", "stage": "offer", "owner": "a",
 			"subject": "s", "status": "open", "due_at": "2025-01-01T00:00:00Z", "overdue_at": "2025-01-01T00:00:00Z",
 			"remind_at": [], "reminded": 0, "escalated": false, "armed_at": "2025-01-01T00:00:00Z"}`,
@@ -431,4 +474,262 @@ func savedDocument() policy.Document {
 	doc.Calendar.Name, doc.Calendar.TimeZone = "Moscow 2027", "Europe/Moscow"
 	doc.Calendar.Holidays, doc.Calendar.WorkingDays = []string{"2027-01-01"}, []string{"2027-02-20"}
 	return doc
+}
+
+// The document has, for each action of each catalogue, exactly one
+// operation and one request schema, which say what the catalogue and the
+// input type say; and no action operation the catalogues lack.
+func TestActionsMatchCatalogs(t *testing.T) {
+	doc := loadDoc(t)
+	template, err := openapi3.NewLoader().LoadFromData(openapiYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas := map[string]string{} // request schema → its action
+	for _, set := range actionSets {
+		checkActions(t, doc, template, set, schemas)
+	}
+	for path, item := range doc.Paths.Map() {
+		if !strings.Contains(path, "/actions/") {
+			continue
+		}
+		if !slices.ContainsFunc(actionSets, func(set actionSet) bool {
+			return strings.HasPrefix(path, strings.TrimSuffix(set.Template, "{action}"))
+		}) {
+			for method := range item.Operations() {
+				t.Errorf("%s %s is an action operation of no catalogue", method, path)
+			}
+		}
+	}
+}
+
+// checkActions checks the document against one catalogue: its name
+// enumeration lists the actions in catalogue order; each action has one
+// operation, POST at its path, with its summary, its precondition and
+// roles in the description, the template's parameters (but action) and
+// responses, and a request schema of its own (see checkInput); no other
+// operation is under the catalogue's action path but, at the template's
+// path, the one for other names (see checkOther). schemas collects the
+// request schemas of all catalogues.
+func checkActions(t *testing.T, doc, raw *openapi3.T, set actionSet, schemas map[string]string) {
+	t.Helper()
+	if got := enumOf(t, doc, set.Names); !slices.Equal(got, set.Catalog.Names()) {
+		t.Errorf("%s enum = %v, want %v", set.Names, got, set.Catalog.Names())
+	}
+	template := raw.Paths.Value(set.Template).Post
+	checkOther(t, doc, set, template)
+	prefix := strings.TrimSuffix(set.Template, "{action}")
+	seen := map[string]int{}
+	for path, item := range doc.Paths.Map() {
+		name, ok := strings.CutPrefix(path, prefix)
+		if !ok || path == set.Template {
+			continue
+		}
+		for method, op := range item.Operations() {
+			a, known := set.Catalog.Lookup(name)
+			if !known || method != http.MethodPost {
+				t.Errorf("%s %s: no such action in the catalogue", method, path)
+				continue
+			}
+			seen[name]++
+			checkOperation(t, path, op, template, a)
+			checkRequest(t, doc, path, op, set, a, schemas)
+		}
+	}
+	for _, a := range set.Catalog {
+		if seen[a.Name] != 1 {
+			t.Errorf("action %s has %d operations, want 1", a.Name, seen[a.Name])
+		}
+	}
+}
+
+// checkOther checks the operation at the template's path, for names the
+// catalogue lacks (a concrete path of an action comes first): only POST,
+// with the action parameter, without a body and with some of the
+// template's responses, never a success.
+func checkOther(t *testing.T, doc *openapi3.T, set actionSet, template *openapi3.Operation) {
+	t.Helper()
+	item := doc.Paths.Value(set.Template)
+	if item == nil || item.Post == nil || len(item.Operations()) != 1 {
+		t.Errorf("%s: no POST only for other action names", set.Template)
+		return
+	}
+	op := item.Post
+	if op.RequestBody != nil || op.Responses.Value("200") != nil {
+		t.Errorf("%s: an operation for other action names takes no body and never succeeds", set.Template)
+	}
+	for code, r := range op.Responses.Map() {
+		if template.Responses.Value(code) == nil || template.Responses.Value(code).Ref != r.Ref {
+			t.Errorf("%s: response %s is not the template's", set.Template, code)
+		}
+	}
+	if op.Parameters.GetByInAndName(openapi3.ParameterInPath, "action") == nil {
+		t.Errorf("%s: no action parameter", set.Template)
+	}
+}
+
+// checkOperation checks the operation of action a at path against the
+// catalogue and the template operation.
+func checkOperation(t *testing.T, path string, op, template *openapi3.Operation, a casework.Action) {
+	t.Helper()
+	if a.Summary != "" && op.Summary != a.Summary {
+		t.Errorf("%s: summary %q, want %q", path, op.Summary, a.Summary)
+	}
+	for _, want := range append([]string{a.When, template.Description}, a.Roles...) {
+		if !strings.Contains(op.Description, strings.TrimSpace(want)) {
+			t.Errorf("%s: the description does not say %q", path, want)
+		}
+	}
+	var params []string
+	for _, p := range template.Parameters {
+		if p.Ref != "" {
+			params = append(params, p.Ref)
+		}
+	}
+	var got []string
+	for _, p := range op.Parameters {
+		got = append(got, p.Ref)
+	}
+	if !slices.Equal(got, params) {
+		t.Errorf("%s: parameters %v, want %v", path, got, params)
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(op.Responses.Map())), slices.Sorted(maps.Keys(template.Responses.Map()))) {
+		t.Errorf("%s: responses %v, want the template's", path, slices.Sorted(maps.Keys(op.Responses.Map())))
+	}
+	for code, r := range template.Responses.Map() {
+		if got := op.Responses.Value(code); got == nil || got.Ref != r.Ref {
+			t.Errorf("%s: response %s is not the template's", path, code)
+		}
+	}
+}
+
+// checkRequest checks that the request body of the operation of action a
+// at path is a schema of its own, named for the input type, and that the
+// schema has the input type's fields (checkInput).
+func checkRequest(t *testing.T, doc *openapi3.T, path string, op *openapi3.Operation, set actionSet, a casework.Action, schemas map[string]string) {
+	t.Helper()
+	if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+		t.Errorf("%s: no JSON request body", path)
+		return
+	}
+	ref := op.RequestBody.Value.Content.Get("application/json").Schema
+	name := set.SchemaName(a)
+	if ref == nil || ref.Ref != "#/components/schemas/"+name || doc.Components.Schemas[name] == nil {
+		t.Errorf("%s: the request schema is not the component %s", path, name)
+		return
+	}
+	if other, dup := schemas[name]; dup {
+		t.Errorf("%s: the request schema %s is also the one of %s", path, name, other)
+	}
+	schemas[name] = path
+	checkInput(t, name, doc.Components.Schemas[name].Value, reflect.TypeOf(a.Input))
+}
+
+// checkInput checks a request schema against input type in as
+// casework.Describe lists its fields: the same properties, required ones
+// and enumerations, matching types, strings bounded by maxlen (2000
+// without the tag) and no other property.
+func checkInput(t *testing.T, name string, s *openapi3.Schema, in reflect.Type) {
+	t.Helper()
+	if !s.Type.Is("object") || s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
+		t.Errorf("%s: not an object closed to other properties", name)
+	}
+	var required []string
+	props := map[string]bool{}
+	for _, f := range casework.Describe(in) {
+		props[f.Name] = true
+		if f.Required {
+			required = append(required, f.Name)
+		}
+		p := s.Properties[f.Name]
+		if p == nil {
+			t.Errorf("%s: no property %s", name, f.Name)
+			continue
+		}
+		sf := fieldNamed(in, f.Name)
+		maxLen, err := strconv.Atoi(sf.Tag.Get("maxlen"))
+		if err != nil {
+			maxLen = 2000
+		}
+		checkFieldType(t, name+"."+f.Name, p, f.Type, fieldBounds{maxLen: maxLen,
+			positive: sf.Tag.Get("validate") == "positive", enum: f.Enum})
+	}
+	for p := range s.Properties {
+		if !props[p] {
+			t.Errorf("%s: property %s is not a field of %s", name, p, in)
+		}
+	}
+	if got := slices.Sorted(slices.Values(s.Required)); !slices.Equal(got, slices.Sorted(slices.Values(required))) {
+		t.Errorf("%s: required %v, want %v", name, got, required)
+	}
+}
+
+// fieldNamed is the field of struct type t with JSON name name.
+func fieldNamed(t reflect.Type, name string) reflect.StructField {
+	for i := range t.NumField() {
+		if n, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); n == name {
+			return t.Field(i)
+		}
+	}
+	return reflect.StructField{}
+}
+
+// fieldBounds are what a field's tags ask of its values.
+type fieldBounds struct {
+	maxLen   int
+	positive bool
+	enum     []string
+}
+
+// checkFieldType checks schema ref against a field type as
+// casework.TypeName names it, and the field's bounds.
+func checkFieldType(t *testing.T, path string, ref *openapi3.SchemaRef, typ string, b fieldBounds) {
+	t.Helper()
+	s := ref.Value
+	typeIs := func(want string) bool {
+		if !s.Type.Is(want) {
+			t.Errorf("%s: type %v, want %s (%s)", path, s.Type, want, typ)
+			return false
+		}
+		return true
+	}
+	inner := func(prefix string) string { return strings.TrimSuffix(strings.TrimPrefix(typ, prefix), ">") }
+	switch {
+	case typ == "datetime":
+		if typeIs("string") && s.Format != "date-time" {
+			t.Errorf("%s: format %q, want date-time", path, s.Format)
+		}
+	case typ == "decimal":
+		want := map[bool]string{false: "MoneyInput", true: "PositiveMoneyInput"}[b.positive]
+		if ref.Ref != "#/components/schemas/"+want {
+			t.Errorf("%s: a decimal must be %s, is %q", path, want, ref.Ref)
+		}
+	case strings.HasPrefix(typ, "array<"):
+		if typeIs("array") {
+			checkFieldType(t, path+"[]", s.Items, inner("array<"), b)
+		}
+	case strings.HasPrefix(typ, "object<"):
+		if typeIs("object") && s.AdditionalProperties.Schema != nil {
+			checkFieldType(t, path+"{}", s.AdditionalProperties.Schema, inner("object<"), b)
+		} else {
+			t.Errorf("%s: a map needs additionalProperties", path)
+		}
+	case typ == "string":
+		var enum []string
+		for _, v := range s.Enum {
+			enum = append(enum, v.(string))
+		}
+		if typeIs("string") && (s.MaxLength == nil || *s.MaxLength != uint64(b.maxLen)) {
+			t.Errorf("%s: maxLength is not %d", path, b.maxLen)
+		}
+		if !slices.Equal(enum, b.enum) {
+			t.Errorf("%s: enum %v, want %v", path, enum, b.enum)
+		}
+	case typ == "bool":
+		typeIs("boolean")
+	case typ == "integer", typ == "object":
+		typeIs(typ)
+	default:
+		t.Errorf("%s: no rule for a field of type %s", path, typ)
+	}
 }

@@ -243,7 +243,7 @@ type ChangeRequest struct {
 // Installment is one part of the payment plan.
 type Installment struct {
 	Percent int `json:"percent"`
-	Due     Due `json:"due"`
+	Due     Due `json:"due" enum:"before_event|after_event"`
 }
 
 // Invoice bills one installment.
