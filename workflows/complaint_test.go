@@ -20,7 +20,7 @@ const complaintID = "cmp-test"
 // by alice, and runs it to completion.
 func (h *harness) runComplaint(sev complaint.Severity, policy string) complaint.View {
 	h.t.Helper()
-	pol, err := complaint.DefaultPolicy().Merge(json.RawMessage(policy))
+	pol, err := casework.MergeJSON(complaint.DefaultPolicy(), json.RawMessage(policy))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestSurveyOpensComplaint(t *testing.T) {
 // survey opens runs with the complaint policy the deal was started with.
 func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 	h := newHarness(t)
-	pol, err := complaint.DefaultPolicy().Merge(json.RawMessage(`{"recurrence_window": "7d"}`))
+	pol, err := casework.MergeJSON(complaint.DefaultPolicy(), json.RawMessage(`{"recurrence_window": "7d"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

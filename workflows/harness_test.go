@@ -171,7 +171,7 @@ func (h *harness) query() deal.View {
 // run starts the deal with a policy override and runs it to completion.
 func (h *harness) run(policy string) deal.View {
 	h.t.Helper()
-	pol, err := deal.DefaultPolicy().Merge(json.RawMessage(policy))
+	pol, err := casework.MergeJSON(deal.DefaultPolicy(), json.RawMessage(policy))
 	if err != nil {
 		h.t.Fatal(err)
 	}

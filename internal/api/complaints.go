@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
@@ -40,7 +41,7 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 	if err != nil {
 		return complaint.Params{}, err
 	}
-	pol, err := doc.Complaint.Merge(in.Policy)
+	pol, err := casework.MergeJSON(doc.Complaint, in.Policy)
 	if err != nil {
 		p.add("policy", err.Error())
 		pol = doc.Complaint

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
@@ -52,7 +53,7 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if err != nil {
 		return workflows.DealParams{}, err
 	}
-	pol, err := doc.Deal.Merge(in.Policy)
+	pol, err := casework.MergeJSON(doc.Deal, in.Policy)
 	if err != nil {
 		p.add("policy", err.Error())
 	}

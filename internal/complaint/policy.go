@@ -1,9 +1,9 @@
 package complaint
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -63,18 +63,9 @@ func DefaultPolicy() Policy {
 func (p Policy) Clone() Policy {
 	c := p
 	c.Categories = slices.Clone(p.Categories)
-	c.Deadlines = make(map[Severity]Deadlines, len(p.Deadlines))
-	for k, v := range p.Deadlines {
-		c.Deadlines[k] = v
-	}
+	c.Deadlines = maps.Clone(p.Deadlines)
 	c.Points = casework.ClonePoints(p.Points)
 	return c
-}
-
-// Merge applies a JSON override (any subset of the fields; a severity or a
-// control point kind given replaces its settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) {
-	return casework.MergeJSON(p, override)
 }
 
 // Validate checks that every severity has positive deadlines and every

@@ -1,7 +1,6 @@
 package deal
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -70,12 +69,6 @@ func (p Policy) Clone() Policy {
 	c.SurveyQuestions = slices.Clone(p.SurveyQuestions)
 	c.SurveyQuestionsByProduct = casework.CloneMap(p.SurveyQuestionsByProduct)
 	return c
-}
-
-// Merge applies a JSON override (any subset of the policy's fields; a
-// control point kind given replaces that kind's settings) on a copy of p.
-func (p Policy) Merge(override json.RawMessage) (Policy, error) {
-	return casework.MergeJSON(p, override)
 }
 
 // Validate checks that every duration is non-negative and the catalogues are

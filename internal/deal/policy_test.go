@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 func TestMergeOverridesOnlyWhatIsGiven(t *testing.T) {
 	base := DefaultPolicy()
-	p, err := base.Merge(json.RawMessage(`{"offer_validity": "5d", "control_points": {"protocol": {"reminders": ["1h"], "grace": "0s"}}}`))
+	p, err := casework.MergeJSON(base, json.RawMessage(`{"offer_validity": "5d", "control_points": {"protocol": {"reminders": ["1h"], "grace": "0s"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,10 +23,10 @@ func TestMergeOverridesOnlyWhatIsGiven(t *testing.T) {
 	if base.Point(PointProtocol).Reminders[0].D() != 4*time.Hour {
 		t.Fatal("merge changed the base policy")
 	}
-	if _, err := base.Merge(json.RawMessage(`{"presentation_max_attempts": 0}`)); err == nil {
+	if _, err := casework.MergeJSON(base, json.RawMessage(`{"presentation_max_attempts": 0}`)); err == nil {
 		t.Fatal("invalid override accepted")
 	}
-	if _, err := base.Merge(json.RawMessage(`{"offer_validty": "5d"}`)); err == nil {
+	if _, err := casework.MergeJSON(base, json.RawMessage(`{"offer_validty": "5d"}`)); err == nil {
 		t.Fatal("misspelt field accepted")
 	}
 	if q := (Policy{SurveyQuestions: []string{"a"}, SurveyQuestionsByProduct: map[string][]string{"training": {"b"}}}); q.Questions("training")[0] != "b" || q.Questions("events")[0] != "a" {

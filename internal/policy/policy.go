@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
@@ -178,10 +179,10 @@ func Deployment(policyFile, calendarFile string) (Document, error) {
 		if err := dec.Decode(&f); err != nil {
 			return Document{}, fmt.Errorf(`policy file %s: want {"deal": {...}, "complaint": {...}}: %w`, policyFile, err)
 		}
-		if doc.Deal, err = doc.Deal.Merge(f.Deal); err != nil {
+		if doc.Deal, err = casework.MergeJSON(doc.Deal, f.Deal); err != nil {
 			return Document{}, fmt.Errorf("policy file %s: deal: %w", policyFile, err)
 		}
-		if doc.Complaint, err = doc.Complaint.Merge(f.Complaint); err != nil {
+		if doc.Complaint, err = casework.MergeJSON(doc.Complaint, f.Complaint); err != nil {
 			return Document{}, fmt.Errorf("policy file %s: complaint: %w", policyFile, err)
 		}
 	}
