@@ -141,15 +141,15 @@ type historyList struct {
 	Items []historyItem `json:"items"`
 }
 
-// historyItem is one entry of a case's history: who did what, when, and
-// the stage (of a deal) or step (of a complaint) the case was in.
+// historyItem is one entry of a case's history: when, who, what, and the
+// stage (of a deal) or step (of a complaint) the case was in.
 type historyItem struct {
 	Seq   int       `json:"seq"`
-	Type  string    `json:"type"`
+	At    time.Time `json:"at"`
 	Actor string    `json:"actor"`
+	Type  string    `json:"type"`
 	Stage string    `json:"stage,omitempty"`
 	Step  string    `json:"step,omitempty"`
-	At    time.Time `json:"at"`
 	// Data is the event's own JSON, null when it has none.
 	Data json.RawMessage `json:"data"`
 }

@@ -90,13 +90,13 @@ type complaintList = page[complaintItem]
 type complaintItem struct {
 	ID           string             `json:"id"`
 	Number       string             `json:"number"`
+	Step         complaint.Step     `json:"step"`
+	Status       complaint.Status   `json:"status"`
+	Severity     complaint.Severity `json:"severity"`
 	ClientID     string             `json:"client_id"`
 	DealID       string             `json:"deal_id,omitempty"`
 	Channel      string             `json:"channel"`
 	Category     string             `json:"category"`
-	Severity     complaint.Severity `json:"severity"`
-	Step         complaint.Step     `json:"step"`
-	Status       complaint.Status   `json:"status"`
 	Assignee     string             `json:"assignee"`
 	RegisteredBy string             `json:"registered_by"`
 	// ProcessStep is the process step of origin the latest investigation

@@ -21,16 +21,17 @@ type notificationList struct {
 
 // notificationJSON is a reminder or escalation in the caller's inbox.
 type notificationJSON struct {
-	ID             string                    `json:"id"`
-	Kind           casework.NotificationKind `json:"kind"`
-	DealID         string                    `json:"deal_id"`
-	ComplaintID    string                    `json:"complaint_id,omitempty"`
-	ControlPointID string                    `json:"control_point_id"`
-	Subject        string                    `json:"subject"`
-	Message        string                    `json:"message"`
-	DueAt          time.Time                 `json:"due_at"`
-	CreatedAt      time.Time                 `json:"created_at"`
-	ReadAt         *time.Time                `json:"read_at,omitempty"`
+	ID        string                    `json:"id"`
+	Kind      casework.NotificationKind `json:"kind"`
+	CreatedAt time.Time                 `json:"created_at"`
+	ReadAt    *time.Time                `json:"read_at,omitempty"`
+	Subject   string                    `json:"subject"`
+	Message   string                    `json:"message"`
+	DueAt     time.Time                 `json:"due_at"`
+	// The deal, complaint and control point the notification is about.
+	DealID         string `json:"deal_id"`
+	ComplaintID    string `json:"complaint_id,omitempty"`
+	ControlPointID string `json:"control_point_id"`
 }
 
 func (s *server) notifications(c echo.Context) error {
