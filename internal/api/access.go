@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -57,7 +58,7 @@ func (s *server) authorize(r rule) echo.MiddlewareFunc {
 				c.Set(objectKey, r.object)
 			}
 			if r.roles != nil && !slices.Contains(r.roles, me.Role) {
-				return fail(http.StatusForbidden, codeForbidden, "this needs the role "+strings.Join(r.roles, " or "))
+				return fail(http.StatusForbidden, casework.CodeForbidden, "this needs the role "+strings.Join(r.roles, " or "))
 			}
 			scope, err := models.ScopeOf(c.Request().Context(), s.DB, me)
 			if err != nil {

@@ -147,8 +147,8 @@ func TestHandover(t *testing.T) {
 	assign := "/api/v1/complaints/cmp-a/actions/" + complaint.ActAssign
 
 	// Alice may not hand over even her own deal or complaint.
-	expectError(t, a.do(http.MethodPost, reassign, "dev-alice", map[string]any{"owner": "bob"}), http.StatusForbidden, codeForbidden)
-	expectError(t, a.do(http.MethodPost, assign, "dev-alice", map[string]any{"assignee": "bob"}), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodPost, reassign, "dev-alice", map[string]any{"owner": "bob"}), http.StatusForbidden, casework.CodeForbidden)
+	expectError(t, a.do(http.MethodPost, assign, "dev-alice", map[string]any{"assignee": "bob"}), http.StatusForbidden, casework.CodeForbidden)
 	// Maria only to an active member of her team (herself included).
 	for target, field := range map[string]string{"admin": "owner", "carol": "owner", "nobody": "owner", "": "owner"} {
 		e := expectError(t, a.do(http.MethodPost, reassign, "dev-maria", map[string]any{"owner": target}),
@@ -197,8 +197,8 @@ func TestClientScope(t *testing.T) {
 // reps nothing; only admins change it.
 func TestStaffScope(t *testing.T) {
 	a := newTestAPI(t, nil)
-	expectError(t, a.do(http.MethodGet, "/api/v1/staff", "dev-alice", nil), http.StatusForbidden, codeForbidden)
-	expectError(t, a.do(http.MethodGet, "/api/v1/staff/alice", "dev-alice", nil), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodGet, "/api/v1/staff", "dev-alice", nil), http.StatusForbidden, casework.CodeForbidden)
+	expectError(t, a.do(http.MethodGet, "/api/v1/staff/alice", "dev-alice", nil), http.StatusForbidden, casework.CodeForbidden)
 	var l staffList
 	expect(t, a.do(http.MethodGet, "/api/v1/staff", "dev-maria", nil), http.StatusOK, &l)
 	if got := staffIDs(l); !slices.Equal(got, []string{"alice", "bob", "maria"}) {
@@ -212,10 +212,10 @@ func TestStaffScope(t *testing.T) {
 	}
 	// The role is checked before the object: a manager gets 403 on her own
 	// team member, not a 404.
-	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-maria", map[string]any{"name": "B"}), http.StatusForbidden, codeForbidden)
-	expectError(t, a.do(http.MethodGet, "/api/v1/staff/bob/tokens", "dev-maria", nil), http.StatusForbidden, codeForbidden)
-	expectError(t, a.do(http.MethodPost, "/api/v1/staff/bob/tokens", "dev-maria", map[string]any{}), http.StatusForbidden, codeForbidden)
-	expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-maria", map[string]any{"id": "x", "name": "X", "role": "sales"}), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-maria", map[string]any{"name": "B"}), http.StatusForbidden, casework.CodeForbidden)
+	expectError(t, a.do(http.MethodGet, "/api/v1/staff/bob/tokens", "dev-maria", nil), http.StatusForbidden, casework.CodeForbidden)
+	expectError(t, a.do(http.MethodPost, "/api/v1/staff/bob/tokens", "dev-maria", map[string]any{}), http.StatusForbidden, casework.CodeForbidden)
+	expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-maria", map[string]any{"id": "x", "name": "X", "role": "sales"}), http.StatusForbidden, casework.CodeForbidden)
 }
 
 // A deal or complaint the read model does not show yet (its projection

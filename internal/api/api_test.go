@@ -26,7 +26,7 @@ func TestAuth(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := a.do(http.MethodGet, "/api/v1/policy", "", nil, "Authorization", c.header)
-			expectError(t, rec, http.StatusUnauthorized, codeUnauthorized)
+			expectError(t, rec, http.StatusUnauthorized, casework.CodeUnauthorized)
 			if rec.Header().Get(echo.HeaderWWWAuthenticate) == "" {
 				t.Error("no WWW-Authenticate header")
 			}
@@ -37,10 +37,10 @@ func TestAuth(t *testing.T) {
 	for _, r := range a.e.Routes() {
 		if strings.HasPrefix(r.Path, "/api/v1/") && r.Path != "/api/v1/openapi.json" && r.Method != echo.RouteNotFound {
 			path := echoParam.ReplaceAllString(r.Path, "x")
-			expectError(t, a.do(r.Method, path, "", nil), http.StatusUnauthorized, codeUnauthorized)
+			expectError(t, a.do(r.Method, path, "", nil), http.StatusUnauthorized, casework.CodeUnauthorized)
 		}
 	}
-	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "", nil), http.StatusUnauthorized, codeUnauthorized)
+	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "", nil), http.StatusUnauthorized, casework.CodeUnauthorized)
 	expectError(t, a.do(http.MethodGet, "/api/v1/nothing", "dev-alice", nil), http.StatusNotFound, casework.CodeNotFound)
 
 	var p policy.Document
@@ -60,7 +60,7 @@ func TestHealthAndErrors(t *testing.T) {
 		t.Errorf("status %q", s.Status)
 	}
 	f.err = errors.New("connection refused")
-	e := expectError(t, a.do(http.MethodGet, "/readyz", "", nil), http.StatusServiceUnavailable, codeUnavailable)
+	e := expectError(t, a.do(http.MethodGet, "/readyz", "", nil), http.StatusServiceUnavailable, casework.CodeUnavailable)
 	if strings.Join(e.Error.Details.Dependencies, ",") != "temporal" {
 		t.Errorf("dependencies = %v, want [temporal]", e.Error.Details.Dependencies)
 	}
@@ -71,20 +71,20 @@ func TestHealthAndErrors(t *testing.T) {
 	if err := sqlDB.Close(); err != nil {
 		t.Fatal(err)
 	}
-	e = expectError(t, a.do(http.MethodGet, "/readyz", "", nil), http.StatusServiceUnavailable, codeUnavailable)
+	e = expectError(t, a.do(http.MethodGet, "/readyz", "", nil), http.StatusServiceUnavailable, casework.CodeUnavailable)
 	if strings.Join(e.Error.Details.Dependencies, ",") != "temporal,database" {
 		t.Errorf("dependencies = %v, want [temporal database]", e.Error.Details.Dependencies)
 	}
 
 	expectError(t, a.do(http.MethodGet, "/nowhere", "", nil), http.StatusNotFound, casework.CodeNotFound)
-	expectError(t, a.do(http.MethodDelete, "/healthz", "", nil), http.StatusMethodNotAllowed, codeMethodNotAllowed)
+	expectError(t, a.do(http.MethodDelete, "/healthz", "", nil), http.StatusMethodNotAllowed, casework.CodeMethodNotAllowed)
 }
 
 func TestPanicIsAGeneric500(t *testing.T) {
 	a := newTestAPI(t, nil)
 	a.e.GET("/boom", func(echo.Context) error { panic("secret detail") })
 	rec := a.do(http.MethodGet, "/boom", "", nil)
-	e := expectError(t, rec, http.StatusInternalServerError, codeInternal)
+	e := expectError(t, rec, http.StatusInternalServerError, casework.CodeInternal)
 	if strings.Contains(rec.Body.String(), "secret") || strings.Contains(rec.Body.String(), "goroutine") {
 		t.Errorf("panic leaked to the user: %s", rec.Body)
 	}

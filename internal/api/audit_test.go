@@ -228,7 +228,7 @@ func TestAuditList(t *testing.T) {
 		return p
 	}
 
-	expectError(t, a.do(http.MethodGet, "/api/v1/audit", "dev-alice", nil), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodGet, "/api/v1/audit", "dev-alice", nil), http.StatusForbidden, casework.CodeForbidden)
 	// Maria sees what her team did or what was done to their objects.
 	if got := list("dev-maria", "").actions(); !slices.Equal(got, []string{"e5", "e2", "e1"}) {
 		t.Errorf("maria's audit = %v", got)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/models"
 )
@@ -64,7 +65,7 @@ func (s *server) staffByJWT(c echo.Context, token string) (*models.Staff, error)
 	switch {
 	case errors.Is(err, jwtauth.ErrKeysUnavailable):
 		logger(c).Error("JWT keys unavailable", "error", err)
-		return nil, fail(http.StatusServiceUnavailable, codeUnavailable, "the identity provider's keys are not available; try again")
+		return nil, fail(http.StatusServiceUnavailable, casework.CodeUnavailable, "the identity provider's keys are not available; try again")
 	case err != nil:
 		logger(c).Info("JWT refused", "error", err)
 		return nil, unauthorized(c, "the token is not valid")
@@ -92,7 +93,7 @@ func (s *server) staffByJWT(c echo.Context, token string) (*models.Staff, error)
 
 func unauthorized(c echo.Context, message string) *apiError {
 	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="salesflow"`)
-	return fail(http.StatusUnauthorized, codeUnauthorized, message)
+	return fail(http.StatusUnauthorized, casework.CodeUnauthorized, message)
 }
 
 // staffOf returns the authenticated staff member (with the role of the

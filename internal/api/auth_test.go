@@ -83,7 +83,7 @@ func (p *idp) sign(c jwt.MapClaims) string {
 // expectUnauthorized fails unless rec is a 401 with a Bearer challenge.
 func expectUnauthorized(t *testing.T, rec *httptest.ResponseRecorder) {
 	t.Helper()
-	expectError(t, rec, http.StatusUnauthorized, codeUnauthorized)
+	expectError(t, rec, http.StatusUnauthorized, casework.CodeUnauthorized)
 	if !strings.HasPrefix(rec.Header().Get(echo.HeaderWWWAuthenticate), "Bearer") {
 		t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", rec.Header().Get(echo.HeaderWWWAuthenticate))
 	}
@@ -172,13 +172,13 @@ func TestJWTRoleClaim(t *testing.T) {
 	// As admin alice gets past the role check: the empty body is refused
 	// as a document (422), not the caller (403).
 	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleAdmin), ""), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
-	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleSales), ""), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodPut, "/api/v1/policy", withRole(models.RoleSales), ""), http.StatusForbidden, casework.CodeForbidden)
 	// Her stored role (sales) does not leak into the JWT's.
 	expect(t, a.do(http.MethodGet, "/api/v1/staff", withRole(models.RoleManager), nil), http.StatusOK, nil)
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/policy", withRole("root"), nil))
 	expectUnauthorized(t, a.do(http.MethodGet, "/api/v1/policy", p.sign(p.claims("alice")), nil)) // no role claim
 	expect(t, a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil), http.StatusOK, nil)
-	expectError(t, a.do(http.MethodPut, "/api/v1/policy", "dev-alice", ""), http.StatusForbidden, codeForbidden)
+	expectError(t, a.do(http.MethodPut, "/api/v1/policy", "dev-alice", ""), http.StatusForbidden, casework.CodeForbidden)
 }
 
 // issued is the answer of POST /staff/{id}/tokens.
@@ -269,7 +269,7 @@ func TestOpaqueTokens(t *testing.T) {
 	// Tokens of unknown or deactivated members are not issued.
 	expectError(t, a.do(http.MethodPost, "/api/v1/staff/zed/tokens", "dev-admin", map[string]any{}), http.StatusNotFound, casework.CodeNotFound)
 	a.setActive("bob", false)
-	expectError(t, a.do(http.MethodPost, "/api/v1/staff/bob/tokens", "dev-admin", map[string]any{}), http.StatusConflict, codeConflict)
+	expectError(t, a.do(http.MethodPost, "/api/v1/staff/bob/tokens", "dev-admin", map[string]any{}), http.StatusConflict, casework.CodeConflict)
 }
 
 // Deactivating a member kills every token of theirs at once; reactivating
@@ -354,7 +354,7 @@ func TestStaffValidation(t *testing.T) {
 		"unknown manager":           {"id": "dave", "name": "Dave", "role": "sales", "manager_id": "nobody"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-admin", body), http.StatusConflict, codeConflict)
+			expectError(t, a.do(http.MethodPost, "/api/v1/staff", "dev-admin", body), http.StatusConflict, casework.CodeConflict)
 		})
 	}
 
@@ -363,10 +363,10 @@ func TestStaffValidation(t *testing.T) {
 	if e.Error.Details.Fields["role"] == "" || e.Error.Details.Fields["name"] == "" {
 		t.Errorf("patch refusals: %+v", e.Error.Details)
 	}
-	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "alice"}), http.StatusConflict, codeConflict)
-	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "bob"}), http.StatusConflict, codeConflict)
+	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "alice"}), http.StatusConflict, casework.CodeConflict)
+	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "bob"}), http.StatusConflict, casework.CodeConflict)
 	// A manager with a team cannot be made a sales rep.
-	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/maria", "dev-admin", map[string]any{"role": "sales"}), http.StatusConflict, codeConflict)
+	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/maria", "dev-admin", map[string]any{"role": "sales"}), http.StatusConflict, casework.CodeConflict)
 	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/nobody", "dev-admin", map[string]any{"name": "N"}), http.StatusNotFound, casework.CodeNotFound)
 	st = staffJSON{}
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "admin", "name": "Bobby"}), http.StatusOK, &st)

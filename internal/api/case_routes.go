@@ -125,7 +125,7 @@ func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 // the handover action, a target outside the caller's team.
 func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
 	if !action.Permits(staffOf(c).Role) {
-		return fail(http.StatusForbidden, codeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))
+		return fail(http.StatusForbidden, casework.CodeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))
 	}
 	if action.Name != k.Handover {
 		return nil

@@ -129,7 +129,7 @@ func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 	if errors.As(err, &unavailable) || errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded) {
 		status = http.StatusServiceUnavailable
 	}
-	return fail(status, codeTemporalUnavailable, "the workflow service is not available; try again")
+	return fail(status, casework.CodeTemporalUnavailable, "the workflow service is not available; try again")
 }
 
 // refusal is the API error for an action the workflow refused, with the

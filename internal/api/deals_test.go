@@ -267,10 +267,10 @@ func TestActionErrors(t *testing.T) {
 					t.Errorf("message %q", e.Error.Message)
 				}
 			}},
-		{"temporal down", serviceerror.NewUnavailable("connection refused 10.0.0.7"), http.StatusServiceUnavailable, codeTemporalUnavailable, nil},
-		{"timed out", context.DeadlineExceeded, http.StatusServiceUnavailable, codeTemporalUnavailable, nil},
-		{"workflow bug", temporal.NewApplicationError("nil pointer in handler", "PanicError"), http.StatusBadGateway, codeTemporalUnavailable, nil},
-		{"other", errors.New("internal server detail"), http.StatusBadGateway, codeTemporalUnavailable, nil},
+		{"temporal down", serviceerror.NewUnavailable("connection refused 10.0.0.7"), http.StatusServiceUnavailable, casework.CodeTemporalUnavailable, nil},
+		{"timed out", context.DeadlineExceeded, http.StatusServiceUnavailable, casework.CodeTemporalUnavailable, nil},
+		{"workflow bug", temporal.NewApplicationError("nil pointer in handler", "PanicError"), http.StatusBadGateway, casework.CodeTemporalUnavailable, nil},
+		{"other", errors.New("internal server detail"), http.StatusBadGateway, casework.CodeTemporalUnavailable, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

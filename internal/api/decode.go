@@ -28,7 +28,7 @@ import (
 func decode(c echo.Context, v any) (json.RawMessage, error) {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return nil, fail(http.StatusUnsupportedMediaType, codeUnsupportedMedia, "the body must be application/json")
+			return nil, fail(http.StatusUnsupportedMediaType, casework.CodeUnsupportedMedia, "the body must be application/json")
 		}
 	}
 	body, err := io.ReadAll(c.Request().Body)

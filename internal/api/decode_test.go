@@ -182,10 +182,10 @@ func TestDecodeOverHTTP(t *testing.T) {
 	}
 	expectError(t, a.do(http.MethodPost, path, "dev-alice", `{"held_at":`), http.StatusBadRequest, casework.CodeInvalidInput)
 	expectError(t, a.do(http.MethodPost, path, "dev-alice", nil, "Content-Type", "text/plain"),
-		http.StatusUnsupportedMediaType, codeUnsupportedMedia)
+		http.StatusUnsupportedMediaType, casework.CodeUnsupportedMedia)
 	big := `{"notes":"` + strings.Repeat("x", 1<<20) + `"}`
 	expectError(t, a.do(http.MethodPost, "/api/v1/deals/deal-1/actions/"+deal.ActHoldPresentation, "dev-alice", big),
-		http.StatusRequestEntityTooLarge, codePayloadTooLarge)
+		http.StatusRequestEntityTooLarge, casework.CodePayloadTooLarge)
 	if len(f.updates) != 1 {
 		t.Errorf("%d updates reached Temporal, want only the valid one", len(f.updates))
 	}

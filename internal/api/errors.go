@@ -9,21 +9,6 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 )
 
-// Error codes of the API besides those of package deal (invalid_input,
-// action_not_allowed, not_found).
-const (
-	codeUnauthorized        = "unauthorized"
-	codeForbidden           = "forbidden"
-	codeConflict            = "conflict"
-	codeRateLimited         = "rate_limited"
-	codeMethodNotAllowed    = "method_not_allowed"
-	codePayloadTooLarge     = "payload_too_large"
-	codeUnsupportedMedia    = "unsupported_media_type"
-	codeTemporalUnavailable = "temporal_unavailable"
-	codeUnavailable         = "unavailable"
-	codeInternal            = "internal"
-)
-
 // apiError is an error a handler returns to send a specific error response.
 type apiError struct {
 	Status  int      `json:"-"`
@@ -72,20 +57,20 @@ func invalidFields(fields map[string]string) *apiError {
 }
 
 func internalError() *apiError {
-	return fail(http.StatusInternalServerError, codeInternal, "internal error")
+	return fail(http.StatusInternalServerError, casework.CodeInternal, "internal error")
 }
 
 // echoCodes translates the errors echo itself raises (unknown route, body
 // too large, ...) into API error codes.
 var echoCodes = map[int]string{
 	http.StatusBadRequest:            casework.CodeInvalidInput,
-	http.StatusUnauthorized:          codeUnauthorized,
-	http.StatusForbidden:             codeForbidden,
+	http.StatusUnauthorized:          casework.CodeUnauthorized,
+	http.StatusForbidden:             casework.CodeForbidden,
 	http.StatusNotFound:              casework.CodeNotFound,
-	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
-	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
-	http.StatusUnsupportedMediaType:  codeUnsupportedMedia,
-	http.StatusTooManyRequests:       codeRateLimited,
+	http.StatusMethodNotAllowed:      casework.CodeMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: casework.CodePayloadTooLarge,
+	http.StatusUnsupportedMediaType:  casework.CodeUnsupportedMedia,
+	http.StatusTooManyRequests:       casework.CodeRateLimited,
 }
 
 // handleError is the echo HTTPErrorHandler: it writes every error as an

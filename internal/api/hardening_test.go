@@ -20,7 +20,7 @@ func TestRateLimit(t *testing.T) {
 		expect(t, a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil), http.StatusOK, nil)
 	}
 	rec := a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil)
-	expectError(t, rec, http.StatusTooManyRequests, codeRateLimited)
+	expectError(t, rec, http.StatusTooManyRequests, casework.CodeRateLimited)
 	secs, err := strconv.Atoi(rec.Header().Get("Retry-After"))
 	if err != nil || secs < 1 {
 		t.Errorf("Retry-After = %q, want whole seconds >= 1", rec.Header().Get("Retry-After"))
@@ -33,7 +33,7 @@ func TestRateLimit(t *testing.T) {
 	// A refused request does not use up the bucket further: still refused,
 	// not locked out for longer.
 	rec = a.do(http.MethodGet, "/api/v1/policy", "dev-alice", nil)
-	expectError(t, rec, http.StatusTooManyRequests, codeRateLimited)
+	expectError(t, rec, http.StatusTooManyRequests, casework.CodeRateLimited)
 	if again, _ := strconv.Atoi(rec.Header().Get("Retry-After")); again > secs {
 		t.Errorf("Retry-After grew from %d to %d s", secs, again)
 	}
@@ -96,7 +96,7 @@ func TestBodyLimit(t *testing.T) {
 	a := newTestAPI(t, f)
 	a.seedDeal("deal-1", "alice", "cl-1")
 	big := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
-	expectError(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", big), http.StatusRequestEntityTooLarge, codePayloadTooLarge)
+	expectError(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", big), http.StatusRequestEntityTooLarge, casework.CodePayloadTooLarge)
 	// Without a Content-Length, the limit cuts the body as it is read.
 	for _, path := range []string{"/api/v1/clients", "/api/v1/deals/deal-1/actions/" + deal.ActLogContact} {
 		req := httptest.NewRequest(http.MethodPost, path, io.MultiReader(strings.NewReader(big)))
@@ -105,7 +105,7 @@ func TestBodyLimit(t *testing.T) {
 		req.Header.Set(echo.HeaderAuthorization, "Bearer dev-alice")
 		rec := httptest.NewRecorder()
 		a.e.ServeHTTP(rec, req)
-		expectError(t, rec, http.StatusRequestEntityTooLarge, codePayloadTooLarge)
+		expectError(t, rec, http.StatusRequestEntityTooLarge, casework.CodePayloadTooLarge)
 	}
 	var n int64
 	a.db.Table("clients").Count(&n)
@@ -129,7 +129,7 @@ func TestHandlerPanicLeaksNothing(t *testing.T) {
 	a := newTestAPI(t, nil)
 	a.seedDeal("deal-1", "alice", "cl-1")
 	rec := a.do(http.MethodGet, "/api/v1/deals/deal-1", "dev-alice", nil, "X-Request-ID", "boom-1")
-	e := expectError(t, rec, http.StatusInternalServerError, codeInternal)
+	e := expectError(t, rec, http.StatusInternalServerError, casework.CodeInternal)
 	for _, leak := range []string{"goroutine", "nil pointer", "runtime", ".go:", "panic"} {
 		if strings.Contains(rec.Body.String(), leak) {
 			t.Errorf("the answer leaks %q: %s", leak, rec.Body)
@@ -157,7 +157,7 @@ func TestDatabaseErrorLeaksNothing(t *testing.T) {
 		rec := a.do(http.MethodGet, path, "dev-alice", nil)
 		var body map[string]map[string]any
 		expect(t, rec, http.StatusInternalServerError, &body)
-		if body["error"]["code"] != codeInternal || body["error"]["message"] != "internal error" {
+		if body["error"]["code"] != casework.CodeInternal || body["error"]["message"] != "internal error" {
 			t.Errorf("%s: %s", path, rec.Body)
 		}
 		low := strings.ToLower(rec.Body.String())

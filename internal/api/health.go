@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/salesflow/salesflow/internal/casework"
 	"go.temporal.io/sdk/client"
 )
 
@@ -51,7 +52,7 @@ func (s *server) readyz(c echo.Context) error {
 		}
 	}
 	if len(failing) > 0 {
-		e := fail(http.StatusServiceUnavailable, codeUnavailable, "not ready: "+strings.Join(failing, ", ")+" unreachable")
+		e := fail(http.StatusServiceUnavailable, casework.CodeUnavailable, "not ready: "+strings.Join(failing, ", ")+" unreachable")
 		e.Details = &details{Dependencies: failing}
 		return e
 	}

@@ -29,9 +29,9 @@ func TestPutPolicyIsForAdminsOnly(t *testing.T) {
 	doc := a.getPolicy("dev-alice")
 	doc.Deal.OfferValidity = 20 * casework.Duration(24*time.Hour)
 	for _, token := range []string{"dev-alice", "dev-maria"} {
-		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, doc), http.StatusForbidden, codeForbidden)
+		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, doc), http.StatusForbidden, casework.CodeForbidden)
 		// Refused before the body is read: a broken body changes nothing.
-		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, "{"), http.StatusForbidden, codeForbidden)
+		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, "{"), http.StatusForbidden, casework.CodeForbidden)
 	}
 	if got := a.getPolicy("dev-bob"); got.Version != 0 || got.Deal.OfferValidity != deal.DefaultPolicy().OfferValidity {
 		t.Errorf("after refused saves: %+v", got)

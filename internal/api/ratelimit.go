@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/salesflow/salesflow/internal/casework"
 	"golang.org/x/time/rate"
 )
 
@@ -78,7 +79,7 @@ func (l *limiter) limit(next echo.HandlerFunc) echo.HandlerFunc {
 		if d := l.wait(key, time.Now()); d > 0 {
 			secs := int(math.Ceil(d.Seconds()))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			return fail(http.StatusTooManyRequests, codeRateLimited, "too many requests; retry after "+strconv.Itoa(secs)+" s")
+			return fail(http.StatusTooManyRequests, casework.CodeRateLimited, "too many requests; retry after "+strconv.Itoa(secs)+" s")
 		}
 		return next(c)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -156,7 +157,7 @@ func (s *server) updateStaff(c echo.Context) error {
 // register broken is a 409 conflict saying which.
 func staffError(err error) error {
 	if errors.Is(err, models.ErrConflict) {
-		return fail(http.StatusConflict, codeConflict, err.Error())
+		return fail(http.StatusConflict, casework.CodeConflict, err.Error())
 	}
 	return notFoundOr(err, objStaff)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -73,7 +74,7 @@ func (s *server) issueToken(c echo.Context) error {
 		return notFoundOr(err, objStaff)
 	}
 	if !st.Active {
-		return fail(http.StatusConflict, codeConflict, "the staff member is deactivated")
+		return fail(http.StatusConflict, casework.CodeConflict, "the staff member is deactivated")
 	}
 	tok, secret, err := models.IssueToken(c.Request().Context(), s.DB, st.ID, in.Name, staffOf(c).ID, &exp)
 	if err != nil {
