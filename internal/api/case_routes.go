@@ -137,9 +137,7 @@ func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action 
 }
 
 // historyList is the answer of GET …/{id}/history.
-type historyList struct {
-	Items []historyItem `json:"items"`
-}
+type historyList = list[historyItem]
 
 // historyItem is one entry of a case's history: when, who, what, and the
 // stage (of a deal) or step (of a complaint) the case was in.
@@ -158,19 +156,14 @@ type historyItem struct {
 func history[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		events, err := k.History(c.Request().Context(), s.DB, c.Param("id"))
-		if err != nil {
-			return err
-		}
-		out := historyList{Items: make([]historyItem, 0, len(events))}
-		for _, ev := range events {
+		return answerList(c, events, err, func(ev *casework.HistoryEvent) historyItem {
 			item := historyItem{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, At: ev.At.UTC(), Data: ev.Data}
 			if k.Where == "step" {
 				item.Step = ev.Stage
 			} else {
 				item.Stage = ev.Stage
 			}
-			out.Items = append(out.Items, item)
-		}
-		return c.JSON(http.StatusOK, out)
+			return item
+		})
 	}
 }

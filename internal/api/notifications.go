@@ -15,9 +15,7 @@ import (
 )
 
 // notificationList is the answer of GET /notifications.
-type notificationList struct {
-	Items []notificationJSON `json:"items"`
-}
+type notificationList = list[notificationJSON]
 
 // notificationJSON is a reminder or escalation in the caller's inbox.
 type notificationJSON struct {
@@ -41,14 +39,7 @@ func (s *server) notifications(c echo.Context) error {
 		return err
 	}
 	rows, err := models.Notifications(c.Request().Context(), s.DB, staffOf(c).ID, limit)
-	if err != nil {
-		return err
-	}
-	out := notificationList{Items: make([]notificationJSON, 0, len(rows))}
-	for _, n := range rows {
-		out.Items = append(out.Items, toNotificationJSON(&n))
-	}
-	return c.JSON(http.StatusOK, out)
+	return answerList(c, rows, err, toNotificationJSON)
 }
 
 func toNotificationJSON(n *models.Notification) notificationJSON {

@@ -36,6 +36,24 @@ func answerPage[R, T any](c echo.Context, p problems, list func() ([]R, string, 
 	return c.JSON(http.StatusOK, out)
 }
 
+// list is the answer of a list route that is not paged: its items.
+type list[T any] struct {
+	Items []T `json:"items"`
+}
+
+// answerList answers a list route that is not paged with rows read from
+// the read model, each turned by item into what the API shows.
+func answerList[R, T any](c echo.Context, rows []R, err error, item func(*R) T) error {
+	if err != nil {
+		return err
+	}
+	out := list[T]{Items: make([]T, 0, len(rows))}
+	for i := range rows {
+		out.Items = append(out.Items, item(&rows[i]))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // listError is the API error of a failed list query: a cursor the API did
 // not issue is a 422.
 func listError(err error) error {

@@ -35,9 +35,7 @@ func toStaffJSON(s *models.Staff) staffJSON {
 }
 
 // staffList is the answer of GET /staff.
-type staffList struct {
-	Items []staffJSON `json:"items"`
-}
+type staffList = list[staffJSON]
 
 // createStaffInput is the body of POST /staff.
 type createStaffInput struct {
@@ -78,14 +76,7 @@ func checkStaffFields(p problems, name, role, email *string) {
 
 func (s *server) listStaff(c echo.Context) error {
 	rows, err := models.ListStaff(c.Request().Context(), s.DB, scopeOf(c))
-	if err != nil {
-		return err
-	}
-	out := staffList{Items: make([]staffJSON, 0, len(rows))}
-	for i := range rows {
-		out.Items = append(out.Items, toStaffJSON(&rows[i]))
-	}
-	return c.JSON(http.StatusOK, out)
+	return answerList(c, rows, err, toStaffJSON)
 }
 
 func (s *server) getStaff(c echo.Context) error {

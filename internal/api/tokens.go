@@ -36,9 +36,7 @@ type issuedTokenJSON struct {
 }
 
 // tokenList is the answer of GET /staff/{id}/tokens.
-type tokenList struct {
-	Items []tokenJSON `json:"items"`
-}
+type tokenList = list[tokenJSON]
 
 // issueTokenInput is the body of POST /staff/{id}/tokens.
 type issueTokenInput struct {
@@ -87,14 +85,7 @@ func (s *server) issueToken(c echo.Context) error {
 
 func (s *server) listTokens(c echo.Context) error {
 	rows, err := models.Tokens(c.Request().Context(), s.DB, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	out := tokenList{Items: make([]tokenJSON, 0, len(rows))}
-	for i := range rows {
-		out.Items = append(out.Items, toTokenJSON(&rows[i]))
-	}
-	return c.JSON(http.StatusOK, out)
+	return answerList(c, rows, err, toTokenJSON)
 }
 
 func (s *server) revokeToken(c echo.Context) error {
