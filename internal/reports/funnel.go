@@ -18,10 +18,15 @@ import (
 // in deal.Stages order.
 var stageColumns = []string{"presentation_at", "offer_at", "contract_at", "payment_at", "event_at", "close_at"}
 
-// FunnelReport is the funnel of the deals created in [From, To).
-type FunnelReport struct {
+// Period is the span [From, To) a report covers: From counts, To does not.
+type Period struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
+}
+
+// FunnelReport is the funnel of the deals created in [From, To).
+type FunnelReport struct {
+	Period
 	// Deals is the size of the cohort; Open, Won, Lost and Cancelled split
 	// it by the deals' current status.
 	Deals     int `json:"deals"`
@@ -182,7 +187,7 @@ func funnelMedians(db *gorm.DB, cohort func(*gorm.DB) *gorm.DB) ([]*int64, error
 // funnelReport sums the groups into the report.
 func funnelReport(from, to time.Time, groups []funnelGroup, medians []*int64) *FunnelReport {
 	n := len(deal.Stages)
-	r := &FunnelReport{From: from, To: to}
+	r := &FunnelReport{Period: Period{From: from, To: to}}
 	for i, s := range deal.Stages {
 		r.Stages = append(r.Stages, FunnelStage{Stage: string(s), MedianSeconds: medians[i]})
 	}

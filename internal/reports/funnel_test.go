@@ -96,7 +96,7 @@ func TestFunnel(t *testing.T) {
 		//   payment F1 2d, F8 1d → 1st = 1d; event F1 4d, F8 1d → 1d;
 		//   close (closed − close, won) F1 2d, F8 2d → 2d.
 		got := run(reports.Filter{Scope: mgr})
-		want := &reports.FunnelReport{From: from, To: to, Deals: 9, Open: 4, Won: 2, Lost: 2, Cancelled: 1,
+		want := &reports.FunnelReport{Period: reports.Period{From: from, To: to}, Deals: 9, Open: 4, Won: 2, Lost: 2, Cancelled: 1,
 			Stages: []reports.FunnelStage{
 				{Stage: "presentation", Entered: 9, InNow: 1, Passed: 7, Lost: 1,
 					ConversionToNextPercent: f64(77.8), ConversionFromFirstPercent: f64(100), Timed: 7, MedianSeconds: i64(2*day + 30)},

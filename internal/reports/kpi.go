@@ -14,8 +14,7 @@ import (
 
 // KPIReport is the indicators of each rep over [From, To).
 type KPIReport struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
+	Period
 	// Reps has one row per rep with any figure in the period, and one per
 	// rep named in the filter's Owners (within scope), by staff ID.
 	Reps []KPIRow `json:"reps"`
@@ -158,7 +157,7 @@ func KPI(ctx context.Context, db *gorm.DB, f Filter) (*KPIReport, error) {
 		}
 	}
 
-	report := &KPIReport{From: from, To: to, Reps: []KPIRow{}}
+	report := &KPIReport{Period: Period{From: from, To: to}, Reps: []KPIRow{}}
 	owners := make([]string, 0, len(rows))
 	for o := range rows {
 		owners = append(owners, o)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -15,8 +14,7 @@ import (
 // LossesReport is where and why the deals closed in [From, To) were lost,
 // with the process context of the lost deals against the won ones.
 type LossesReport struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
+	Period
 	// Lost counts the deals lost in the period.
 	Lost int `json:"lost"`
 	// ByStage has one entry per stage in process order (stages without
@@ -84,7 +82,7 @@ func Losses(ctx context.Context, db *gorm.DB, f Filter) (*LossesReport, error) {
 		return nil, fmt.Errorf("losses: %w", err)
 	}
 
-	r := &LossesReport{From: from, To: to}
+	r := &LossesReport{Period: Period{From: from, To: to}}
 	stages := map[string]*LossStage{}
 	for _, s := range deal.Stages {
 		r.ByStage = append(r.ByStage, LossStage{Stage: string(s), Reasons: []LossReason{}})

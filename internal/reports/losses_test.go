@@ -58,7 +58,7 @@ func TestLosses(t *testing.T) {
 		// Won counters: offer versions 1+2 = 3 → 1.50; declines 1, changes
 		// 1, overdue 1 → 0.50 each.
 		got := run(reports.Filter{Scope: mgr})
-		want := &reports.LossesReport{From: from, To: to, Lost: 6,
+		want := &reports.LossesReport{Period: reports.Period{From: from, To: to}, Lost: 6,
 			ByStage: []reports.LossStage{
 				{Stage: "presentation", Lost: 2, Reasons: []reports.LossReason{{Reason: "no_response", Count: 1}, {Reason: "timing", Count: 1}}},
 				{Stage: "offer", Lost: 3, Reasons: []reports.LossReason{{Reason: "price", Count: 2}, {Reason: "competitor", Count: 1}}},
