@@ -33,7 +33,7 @@ func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error 
 // control points.
 var complaints = caseTables[models.ComplaintEvent]{subject: models.SubjectComplaint, eventKey: []string{"complaint_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.ComplaintEvent {
-		return models.ComplaintEvent{ComplaintID: id, EventRow: models.NewEventRow(e), Step: e.Stage}
+		return models.ComplaintEvent{ComplaintID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Step: e.Stage, At: utc(e.At), Data: string(e.Data)}
 	}}
 
 func upsertComplaint(tx *gorm.DB, v complaint.View) error {

@@ -49,7 +49,7 @@ type caseTables[E any] struct {
 // deals are mirrored into deals, deal_events and the control points.
 var deals = caseTables[models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.DealEvent {
-		return models.DealEvent{DealID: id, EventRow: models.NewEventRow(e), Stage: e.Stage}
+		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
 	}}
 
 // sync writes one sync of case id as of sequence number seq into the read

@@ -54,12 +54,18 @@ type Complaint struct {
 // the step the complaint was in.
 type ComplaintEvent struct {
 	ComplaintID string `gorm:"primaryKey;size:64"`
-	EventRow
-	Step string `gorm:"size:32"`
+	Seq         int    `gorm:"primaryKey"`
+	Type        string `gorm:"size:64;not null"`
+	Actor       string `gorm:"size:64"`
+	Step        string `gorm:"size:32"`
+	At          time.Time
+	Data        string `gorm:"type:text"`
 }
 
 // Event is the row as a history event; its Stage is the complaint's step.
-func (e ComplaintEvent) Event() casework.HistoryEvent { return e.event(e.Step) }
+func (e ComplaintEvent) Event() casework.HistoryEvent {
+	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Step, At: e.At, Data: RawJSON(e.Data)}
+}
 
 // ComplaintNumber hands out complaint numbers: one row per complaint, whose
 // ID (assigned by the database, ascending) is the number's serial part.

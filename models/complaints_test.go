@@ -125,8 +125,8 @@ func TestComplaintDetails(t *testing.T) {
 			t.Errorf("GetComplaint(nope): err = %v, want ErrNotFound", err)
 		}
 		for _, row := range []any{
-			&models.ComplaintEvent{ComplaintID: "k1", EventRow: models.EventRow{Seq: 2, Type: "b"}}, &models.ComplaintEvent{ComplaintID: "k1", EventRow: models.EventRow{Seq: 10, Type: "c"}},
-			&models.ComplaintEvent{ComplaintID: "k1", EventRow: models.EventRow{Seq: 1, Type: "a"}}, &models.ComplaintEvent{ComplaintID: "k2", EventRow: models.EventRow{Seq: 3, Type: "other"}},
+			&models.ComplaintEvent{ComplaintID: "k1", Seq: 2, Type: "b"}, &models.ComplaintEvent{ComplaintID: "k1", Seq: 10, Type: "c"},
+			&models.ComplaintEvent{ComplaintID: "k1", Seq: 1, Type: "a"}, &models.ComplaintEvent{ComplaintID: "k2", Seq: 3, Type: "other"},
 			&models.ControlPoint{SubjectType: models.SubjectComplaint, SubjectID: "k1", ID: "z", Kind: "k", Status: "open", DueAt: t0},
 			&models.ControlPoint{SubjectType: models.SubjectComplaint, SubjectID: "k1", ID: "y", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
 			&models.ControlPoint{SubjectType: models.SubjectComplaint, SubjectID: "k1", ID: "a", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},

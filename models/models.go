@@ -162,37 +162,21 @@ type Payment struct {
 	At       time.Time `gorm:"not null;index:idx_payments_client_at,priority:2"`
 }
 
-// EventRow is what a stored history event of any case holds; each case's
-// table adds the case's ID before it and where the case was (a deal's
-// stage, a complaint's step).
-type EventRow struct {
-	Seq   int    `gorm:"primaryKey"`
-	Type  string `gorm:"size:64;not null"`
-	Actor string `gorm:"size:64"`
-	At    time.Time
-	Data  string `gorm:"type:text"`
-}
-
-// NewEventRow is the stored form of a history event.
-func NewEventRow(e casework.HistoryEvent) EventRow {
-	return EventRow{Seq: e.Seq, Type: e.Type, Actor: e.Actor, At: e.At.UTC(), Data: string(e.Data)}
-}
-
-// event is the row as a history event of a case that was in stage or step
-// where.
-func (e EventRow) event(where string) casework.HistoryEvent {
-	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: where, At: e.At, Data: RawJSON(e.Data)}
-}
-
 // DealEvent is one append-only history entry of a deal.
 type DealEvent struct {
 	DealID string `gorm:"primaryKey;size:64"`
-	EventRow
-	Stage string `gorm:"size:16"`
+	Seq    int    `gorm:"primaryKey"`
+	Type   string `gorm:"size:64;not null"`
+	Actor  string `gorm:"size:64"`
+	Stage  string `gorm:"size:16"`
+	At     time.Time
+	Data   string `gorm:"type:text"`
 }
 
 // Event is the row as a history event.
-func (e DealEvent) Event() casework.HistoryEvent { return e.event(e.Stage) }
+func (e DealEvent) Event() casework.HistoryEvent {
+	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: e.At, Data: RawJSON(e.Data)}
+}
 
 // RawJSON is stored JSON text as a raw message, nil (null) when empty.
 func RawJSON(data string) json.RawMessage {

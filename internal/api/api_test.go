@@ -215,8 +215,8 @@ func TestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := []models.DealEvent{
-		{DealID: "deal-x", EventRow: models.EventRow{Seq: 2, Type: "issue_offer", Actor: "alice", At: at, Data: `{"amount":"10.00"}`}, Stage: "offer"},
-		{DealID: "deal-x", EventRow: models.EventRow{Seq: 1, Type: "opened", Actor: "alice", At: at}, Stage: "presentation"},
+		{DealID: "deal-x", Seq: 2, Type: "issue_offer", Actor: "alice", Stage: "offer", At: at, Data: `{"amount":"10.00"}`},
+		{DealID: "deal-x", Seq: 1, Type: "opened", Actor: "alice", Stage: "presentation", At: at},
 	}
 	if err := a.db.Create(&events).Error; err != nil {
 		t.Fatal(err)

@@ -326,8 +326,8 @@ func TestComplaintHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := []models.ComplaintEvent{
-		{ComplaintID: "cmp-x", EventRow: models.EventRow{Seq: 2, Type: "acknowledge", Actor: "alice", At: at, Data: `{"message":"hi"}`}, Step: "acknowledgement"},
-		{ComplaintID: "cmp-x", EventRow: models.EventRow{Seq: 1, Type: "complaint_registered", Actor: "alice", At: at}, Step: "acknowledgement"},
+		{ComplaintID: "cmp-x", Seq: 2, Type: "acknowledge", Actor: "alice", Step: "acknowledgement", At: at, Data: `{"message":"hi"}`},
+		{ComplaintID: "cmp-x", Seq: 1, Type: "complaint_registered", Actor: "alice", Step: "acknowledgement", At: at},
 	}
 	if err := a.db.Create(&events).Error; err != nil {
 		t.Fatal(err)
