@@ -1,0 +1,94 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// SyncDeal writes one deal.Sync into the read model in a single
+// transaction: it appends the history events not stored yet, and replaces
+// the deal row and each control point only when the stored copy reflects an
+// older sequence number, so a repeated or late (older) sync changes nothing.
+// Documents are added once per (type, version).
+func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
+	v := s.View
+	if v.ID == "" {
+		return temporal.NewNonRetryableApplicationError("sync without a deal ID", ErrTypeInvalidInput, nil)
+	}
+	return deals.sync(ctx, a.DB, v.ID, v.Seq, s.Events, v.ControlPoints, func(tx *gorm.DB) error {
+		if err := upsertDeal(tx, v); err != nil {
+			return err
+		}
+		if err := insertPayments(tx, v); err != nil {
+			return err
+		}
+		return insertDocuments(tx, v)
+	})
+}
+
+// deals are mirrored into deals, deal_events and the control points.
+var deals = caseTables[models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
+	event: func(id string, e casework.HistoryEvent) models.DealEvent {
+		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+	}}
+
+func upsertDeal(tx *gorm.DB, v deal.View) error {
+	row := models.Deal{
+		ID: v.ID, ClientID: v.ClientID, Owner: v.Owner, Title: v.Title, Product: v.Product,
+		Amount: int64(v.Amount), Currency: v.Currency,
+		Stage: string(v.Stage), Status: string(v.Status),
+		WaitingOn: string(v.WaitingOn), WaitingSince: utc(v.WaitingSince),
+		LostStage: string(v.LostStage), LostReason: v.LostReason,
+		PreviousDealID: v.PreviousDealID,
+		CreatedAt:      utcOrNow(v.CreatedAt), UpdatedAt: utcOrNow(v.UpdatedAt), ClosedAt: utcPtr(v.ClosedAt),
+		Seq: v.Seq,
+	}
+	for _, p := range v.Payments {
+		switch p.Kind {
+		case deal.KindPayment:
+			row.PaidAmount += int64(p.Amount)
+		case deal.KindRefund:
+			row.RefundedAmount += int64(p.Amount)
+		}
+	}
+	setContext(&row, v)
+	if err := setStageTimes(tx, &row, v); err != nil {
+		return err
+	}
+	if err := setSale(tx, &row); err != nil {
+		return err
+	}
+	// created_at is the list order and cursor key, so it never changes.
+	err := upsertNewer(tx, "deals", []models.Deal{row}, []string{"id"}, []string{
+		"client_id", "owner", "title", "product", "amount", "paid_amount", "refunded_amount",
+		"currency", "stage", "status", "waiting_on", "waiting_since", "lost_stage", "lost_reason",
+		"previous_deal_id", "updated_at", "closed_at", "seq",
+		"presentation_at", "offer_at", "contract_at", "payment_at", "event_at", "close_at",
+		"offer_versions", "presentation_declines", "contract_changes", "overdue_points",
+		"sale_kind", "new_product",
+	})
+	if err != nil {
+		return fmt.Errorf("upsert deal: %w", err)
+	}
+	return markClient(tx, row)
+}
+
+func insertDocuments(tx *gorm.DB, v deal.View) error {
+	rows := make([]models.Document, 0, len(v.Documents))
+	for _, d := range v.Documents {
+		rows = append(rows, models.Document{
+			DealID: v.ID, Type: string(d.Type), Version: d.Version, Ref: d.Ref, URL: d.URL, SentAt: utc(d.SentAt),
+		})
+	}
+	if err := insertNew(tx, rows, "deal_id", "type", "version"); err != nil {
+		return fmt.Errorf("insert documents: %w", err)
+	}
+	return nil
+}
