@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -48,17 +47,11 @@ func (s *server) createClient(c echo.Context) error {
 	if _, err := decode(c, &in); err != nil {
 		return err
 	}
-	in.Name = strings.TrimSpace(in.Name)
 	p := problems{}
-	if in.Name == "" {
-		p.add("name", "must not be empty")
-	}
-	p.maxLen("name", in.Name, 300)
+	p.name("name", &in.Name, 300)
 	p.maxLen("segment", in.Segment, 100)
 	p.maxLen("email", in.Email, 200)
-	if in.Email != "" && !strings.Contains(in.Email, "@") {
-		p.add("email", "must be an email address")
-	}
+	p.email("email", in.Email)
 	p.maxLen("phone", in.Phone, 50)
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || in.TimeZone == "Local" {
 		p.add("time_zone", "must be an IANA time zone such as Europe/Moscow")

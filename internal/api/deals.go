@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,12 +31,8 @@ type createDealInput struct {
 // the deal runs with the current policy document's deal policy merged with
 // the input's override, and with the document's calendar and version.
 func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealParams, error) {
-	in.Title = strings.TrimSpace(in.Title)
 	p := problems{}
-	if in.Title == "" {
-		p.add("title", "must not be empty")
-	}
-	p.maxLen("title", in.Title, 300)
+	p.name("title", &in.Title, 300)
 	p.maxLen("product", in.Product, 100)
 	if in.Amount <= 0 {
 		p.add("amount", "must be greater than 0")

@@ -80,6 +80,23 @@ func (p problems) maxLen(field, value string, n int) {
 	}
 }
 
+// name trims *value and records a problem when it is then empty or longer
+// than n characters: the title or name of something new.
+func (p problems) name(field string, value *string, n int) {
+	*value = strings.TrimSpace(*value)
+	if *value == "" {
+		p.add(field, "must not be empty")
+	}
+	p.maxLen(field, *value, n)
+}
+
+// email records a problem when value is given and is not an address.
+func (p problems) email(field, value string) {
+	if value != "" && !strings.Contains(value, "@") {
+		p.add(field, "must be an email address")
+	}
+}
+
 // err is the 422 for the collected problems, or nil.
 func (p problems) err() error {
 	if len(p) == 0 {

@@ -69,8 +69,8 @@ func checkStaffFields(p problems, name, role, email *string) {
 	if role != nil && !slices.Contains(roles, *role) {
 		p.add("role", "must be one of "+strings.Join(roles, ", "))
 	}
-	if email != nil && *email != "" && !strings.Contains(*email, "@") {
-		p.add("email", "must be an email address")
+	if email != nil {
+		p.email("email", *email)
 	}
 }
 
