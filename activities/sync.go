@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -14,22 +15,31 @@ import (
 // batch bounds the rows per INSERT, far below PostgreSQL's parameter limit.
 const batch = 100
 
-// caseTables says how one type of case (deals, complaints) is mirrored. E
-// is the row type of its history events.
-type caseTables[E any] struct {
+// caseTables says how one type of case (deals, complaints) is mirrored: V
+// is its view, E the row type of its history events.
+type caseTables[V, E any] struct {
 	subject  string   // models.SubjectDeal or models.SubjectComplaint
 	eventKey []string // the key columns of the event table
 	// event is the row of a history event of case id.
 	event func(id string, e casework.HistoryEvent) E
+	// head is the view's ID, sequence number and control points, and what
+	// it lacks to be stored ("" when nothing).
+	head func(V) (id string, seq int, points []casework.ControlPoint, missing string)
+	// upsert writes the case's own rows, each only over an older copy.
+	upsert func(tx *gorm.DB, v V) error
 }
 
-// sync writes one sync of case id as of sequence number seq into the read
-// model in a single transaction: the history events not stored yet, the
-// case's own rows (upsert, each only over an older copy) and its control
-// points (see upsertControlPoints). The events come first: the case's rows
-// may be derived from its stored history.
-func (c caseTables[E]) sync(ctx context.Context, db *gorm.DB, id string, seq int, events []casework.HistoryEvent,
-	points []casework.ControlPoint, upsert func(tx *gorm.DB) error) error {
+// sync writes one sync of a case — its view v and the history events
+// that led to it — into the read model in a single transaction: the
+// events not stored yet, the case's own rows and its control points (see
+// upsertControlPoints). The events come first: the case's rows may be
+// derived from its stored history. A view lacking what head names fails
+// with a non-retryable ErrTypeInvalidInput error.
+func (c caseTables[V, E]) sync(ctx context.Context, db *gorm.DB, v V, events []casework.HistoryEvent) error {
+	id, seq, points, missing := c.head(v)
+	if missing != "" {
+		return temporal.NewNonRetryableApplicationError("sync without "+missing, ErrTypeInvalidInput, nil)
+	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rows := make([]E, 0, len(events))
 		for _, e := range events {
@@ -38,7 +48,7 @@ func (c caseTables[E]) sync(ctx context.Context, db *gorm.DB, id string, seq int
 		if err := insertNew(tx, rows, c.eventKey...); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
-		if err := upsert(tx); err != nil {
+		if err := c.upsert(tx, v); err != nil {
 			return err
 		}
 		return upsertControlPoints(tx, c.subject, id, seq, points)
@@ -48,6 +58,14 @@ func (c caseTables[E]) sync(ctx context.Context, db *gorm.DB, id string, seq int
 	}
 	logger(ctx).Debug(c.subject+" synced", c.subject+"_id", id, "seq", seq, "events", len(events))
 	return nil
+}
+
+// missing is what, when lacking is set.
+func missing(lacking bool, what string) string {
+	if lacking {
+		return what
+	}
+	return ""
 }
 
 // insertNew inserts the rows that do not exist yet, keyed by the given

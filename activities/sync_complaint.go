@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/casework"
@@ -19,21 +18,20 @@ import (
 // (older) sync changes nothing. A view without an ID or a number fails with
 // a non-retryable ErrTypeInvalidInput error.
 func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error {
-	v := s.View
-	if v.ID == "" || v.Number == "" {
-		return temporal.NewNonRetryableApplicationError("sync without a complaint ID or number", ErrTypeInvalidInput, nil)
-	}
-	return complaints.sync(ctx, a.DB, v.ID, v.Seq, s.Events, v.ControlPoints, func(tx *gorm.DB) error {
-		return upsertComplaint(tx, v)
-	})
+	return complaints.sync(ctx, a.DB, s.View, s.Events)
 }
 
 // complaints are mirrored into complaints, complaint_events and the
-// control points.
-var complaints = caseTables[models.ComplaintEvent]{subject: models.SubjectComplaint, eventKey: []string{"complaint_id", "seq"},
+// control points; a complaint's view needs its ID and number.
+var complaints = caseTables[complaint.View, models.ComplaintEvent]{subject: models.SubjectComplaint, eventKey: []string{"complaint_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.ComplaintEvent {
 		return models.ComplaintEvent{ComplaintID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Step: e.Stage, At: utc(e.At), Data: string(e.Data)}
-	}}
+	},
+	head: func(v complaint.View) (string, int, []casework.ControlPoint, string) {
+		return v.ID, v.Seq, v.ControlPoints, missing(v.ID == "" || v.Number == "", "a complaint ID or number")
+	},
+	upsert: upsertComplaint,
+}
 
 func upsertComplaint(tx *gorm.DB, v complaint.View) error {
 	row := models.Complaint{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/casework"
@@ -18,11 +17,19 @@ import (
 // older sequence number, so a repeated or late (older) sync changes nothing.
 // Documents are added once per (type, version).
 func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
-	v := s.View
-	if v.ID == "" {
-		return temporal.NewNonRetryableApplicationError("sync without a deal ID", ErrTypeInvalidInput, nil)
-	}
-	return deals.sync(ctx, a.DB, v.ID, v.Seq, s.Events, v.ControlPoints, func(tx *gorm.DB) error {
+	return deals.sync(ctx, a.DB, s.View, s.Events)
+}
+
+// deals are mirrored into deals, deal_events, payments, documents and the
+// control points; a deal's view needs its ID.
+var deals = caseTables[deal.View, models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
+	event: func(id string, e casework.HistoryEvent) models.DealEvent {
+		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+	},
+	head: func(v deal.View) (string, int, []casework.ControlPoint, string) {
+		return v.ID, v.Seq, v.ControlPoints, missing(v.ID == "", "a deal ID")
+	},
+	upsert: func(tx *gorm.DB, v deal.View) error {
 		if err := upsertDeal(tx, v); err != nil {
 			return err
 		}
@@ -30,14 +37,8 @@ func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
 			return err
 		}
 		return insertDocuments(tx, v)
-	})
+	},
 }
-
-// deals are mirrored into deals, deal_events and the control points.
-var deals = caseTables[models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
-	event: func(id string, e casework.HistoryEvent) models.DealEvent {
-		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
-	}}
 
 func upsertDeal(tx *gorm.DB, v deal.View) error {
 	row := models.Deal{
