@@ -10,8 +10,8 @@ import (
 )
 
 // Policy holds every deadline and catalogue a deal runs with. Defaults come
-// from docs/process.md; a deployment may replace them and a deal may override any
-// field at creation.
+// from docs/process.md; a deployment may replace them and a deal may
+// override any field at creation.
 type Policy struct {
 	PresentationMaxAttempts int                                         `json:"presentation_max_attempts"`
 	ProtocolDelay           casework.Duration                           `json:"protocol_delay"`
