@@ -98,7 +98,7 @@ func complaintRegistry() *engine.Registry[*complaintRun] {
 }
 
 func (c *complaintRun) register(ctx workflow.Context) error {
-	if err := registerOpen(ctx, func() complaint.View { return c.v }, func() bool { return c.opened }); err != nil {
+	if err := engine.RegisterView(ctx, func() complaint.View { return c.v }, func() bool { return c.opened }); err != nil {
 		return err
 	}
 	return engine.Register(ctx, c, c.actions)

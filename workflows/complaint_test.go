@@ -11,6 +11,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -30,7 +31,7 @@ func (h *harness) runComplaint(sev complaint.Severity, policy string) complaint.
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("complaint workflow did not complete")
 	}
-	res, err := h.env.QueryWorkflow(QueryView)
+	res, err := h.env.QueryWorkflow(engine.QueryView)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -292,7 +293,7 @@ func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 	h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 2}})
 	var got complaint.View
 	h.env.RegisterDelayedCallback(func() {
-		res, err := h.env.QueryWorkflowByID("cmp-"+dealID, QueryView)
+		res, err := h.env.QueryWorkflowByID("cmp-"+dealID, engine.QueryView)
 		if err != nil {
 			t.Error(err)
 			return

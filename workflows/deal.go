@@ -54,22 +54,10 @@ func Deal(ctx workflow.Context, p DealParams) (deal.View, error) {
 // register installs the view query, the open update and one update per
 // action, each with its validator.
 func (r *run) register(ctx workflow.Context) error {
-	if err := registerOpen(ctx, func() deal.View { return r.v }, func() bool { return r.opened }); err != nil {
+	if err := engine.RegisterView(ctx, func() deal.View { return r.v }, func() bool { return r.opened }); err != nil {
 		return err
 	}
 	return engine.Register(ctx, r, r.actions)
-}
-
-// registerOpen installs the view query and the open update of a case
-// workflow: the update returns the view once opened reports true.
-func registerOpen[V any](ctx workflow.Context, view func() V, opened func() bool) error {
-	if err := workflow.SetQueryHandler(ctx, QueryView, func() (V, error) { return view(), nil }); err != nil {
-		return err
-	}
-	return workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (V, error) {
-		err := workflow.Await(ctx, opened)
-		return view(), err
-	})
 }
 
 // followUpDone completes a won deal's follow-up because a new deal followed.

@@ -155,7 +155,7 @@ func buildComplaintFixtures(t *testing.T) []fixture[*complaintRun] {
 	for _, s := range stops {
 		h.env.RegisterDelayedCallback(func() {
 			var v complaint.View
-			res, err := h.env.QueryWorkflow(QueryView)
+			res, err := h.env.QueryWorkflow(engine.QueryView)
 			if err == nil {
 				err = res.Get(&v)
 			}

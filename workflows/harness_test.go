@@ -25,6 +25,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -157,7 +158,7 @@ func jsonCopy[V any](t *testing.T, v V) V {
 
 func (h *harness) query() deal.View {
 	h.t.Helper()
-	res, err := h.env.QueryWorkflow(QueryView)
+	res, err := h.env.QueryWorkflow(engine.QueryView)
 	if err != nil {
 		h.t.Fatal(err)
 	}

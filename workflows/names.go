@@ -10,18 +10,8 @@ package workflows
 // TaskQueue is the default task queue of the workflows and their activities.
 const TaskQueue = "salesflow"
 
-// Names a client uses to talk to a running case (a deal, a complaint). Every
-// action of the case type's catalogue (deal.Inputs, complaint.Inputs) is
-// also an update of the same name taking a casework.Request and returning
-// the new view.
-const (
-	// QueryView returns the case's view (deal.View, complaint.View).
-	QueryView = "view"
-	// UpdateOpen takes no argument and returns the view once the new case
-	// is in the read model; POST /deals and /complaints send it with
-	// update-with-start.
-	UpdateOpen = "open"
-	// SignalFollowUpDone tells a won deal that its follow-up contact took
-	// place; its argument is the ID of the deal that followed (may be empty).
-	SignalFollowUpDone = "follow_up_done"
-)
+// SignalFollowUpDone tells a won deal that its follow-up contact took
+// place; its argument is the ID of the deal that followed (may be empty).
+// A deal's and a complaint's query and updates are named by the engine
+// (engine.QueryView, engine.UpdateOpen, one update per catalogue action).
+const SignalFollowUpDone = "follow_up_done"

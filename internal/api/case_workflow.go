@@ -14,7 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/salesflow/salesflow/internal/casework"
-	"github.com/salesflow/salesflow/workflows"
+	"github.com/salesflow/salesflow/internal/engine"
 )
 
 // temporalCtx bounds one Temporal call made for the request.
@@ -44,7 +44,7 @@ func (k *CaseType[P, V]) call(c echo.Context, id string, do func(ctx context.Con
 func (k *CaseType[P, V]) query(c echo.Context, t client.Client, id string) (V, error) {
 	return k.call(c, id, func(ctx context.Context, view *V) error {
 		for wait := 20 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-			v, err := t.QueryWorkflow(ctx, id, "", workflows.QueryView)
+			v, err := t.QueryWorkflow(ctx, id, "", engine.QueryView)
 			if err == nil {
 				err = v.Get(view)
 			}
@@ -75,7 +75,7 @@ func (k *CaseType[P, V]) start(c echo.Context, s *server, id string, params P) (
 				WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			}, k.Workflow, params),
 			UpdateOptions: client.UpdateWorkflowOptions{
-				WorkflowID: id, UpdateName: workflows.UpdateOpen, UpdateID: "open",
+				WorkflowID: id, UpdateName: engine.UpdateOpen, UpdateID: "open",
 				WaitForStage: client.WorkflowUpdateStageCompleted,
 			},
 		})

@@ -16,8 +16,8 @@ import (
 // CaseType is one kind of case the API drives through the generic case
 // routes under /api/v1/{Path}: create, list, get, actions, act and
 // history. P are the workflow's start parameters and V its view. The
-// workflow answers the query workflows.QueryView and the update
-// workflows.UpdateOpen with its view, and has one update per action of
+// workflow answers the query engine.QueryView and the update
+// engine.UpdateOpen with its view, and has one update per action of
 // Catalog taking a casework.Request and returning the new view (the
 // engine's Register installs them). Deals and complaints are case types;
 // a new one is a value of this type passed in Deps.Cases.

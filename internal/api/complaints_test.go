@@ -16,8 +16,8 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/workflows"
 )
 
 var complaintID = regexp.MustCompile(`^cmp-[0-9a-f]{16}$`)
@@ -58,7 +58,7 @@ func TestCreateComplaint(t *testing.T) {
 		start.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE {
 		t.Errorf("start options = %+v", start)
 	}
-	if upd.WorkflowID != v.ID || upd.UpdateName != workflows.UpdateOpen || upd.UpdateID != "open" ||
+	if upd.WorkflowID != v.ID || upd.UpdateName != engine.UpdateOpen || upd.UpdateID != "open" ||
 		upd.WaitForStage != client.WorkflowUpdateStageCompleted {
 		t.Errorf("update options = %+v", upd)
 	}
@@ -126,7 +126,7 @@ func TestGetComplaintAndActions(t *testing.T) {
 	a.seedComplaint("cmp-gone", "bob")
 	var v complaint.View
 	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1", "dev-bob", nil), http.StatusOK, &v)
-	if v.Number != "C-2025-000042" || f.queries[0] != "cmp-1 "+workflows.QueryView {
+	if v.Number != "C-2025-000042" || f.queries[0] != "cmp-1 "+engine.QueryView {
 		t.Errorf("view %+v after queries %v", v, f.queries)
 	}
 	var acts complaintActions

@@ -17,6 +17,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/workflows"
 )
 
@@ -71,7 +72,7 @@ func TestCreateDeal(t *testing.T) {
 		start.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING {
 		t.Errorf("start options = %+v", start)
 	}
-	if upd.WorkflowID != p.ID || upd.UpdateName != workflows.UpdateOpen || upd.UpdateID != "open" ||
+	if upd.WorkflowID != p.ID || upd.UpdateName != engine.UpdateOpen || upd.UpdateID != "open" ||
 		upd.WaitForStage != client.WorkflowUpdateStageCompleted {
 		t.Errorf("update options = %+v", upd)
 	}
@@ -157,7 +158,7 @@ func TestCreateDealAfterFinish(t *testing.T) {
 	body := map[string]any{"client_id": a.newClient("dev-alice"), "title": "T", "amount": "10", "currency": "RUB"}
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k"), http.StatusCreated, &v)
-	if want := newID("deal-", "alice", "k") + " " + workflows.QueryView; len(f.queries) != 1 || f.queries[0] != want {
+	if want := newID("deal-", "alice", "k") + " " + engine.QueryView; len(f.queries) != 1 || f.queries[0] != want {
 		t.Errorf("queries = %v, want [%s]", f.queries, want)
 	}
 	if v.Seq != fullView().Seq {
@@ -172,7 +173,7 @@ func TestGetDealAndActions(t *testing.T) {
 	a.seedDeal("deal-gone", "bob", "cl-1")
 	var v deal.View
 	expect(t, a.do(http.MethodGet, "/api/v1/deals/deal-1", "dev-bob", nil), http.StatusOK, &v)
-	if v.Title != fullView().Title || f.queries[0] != "deal-1 "+workflows.QueryView {
+	if v.Title != fullView().Title || f.queries[0] != "deal-1 "+engine.QueryView {
 		t.Errorf("view %+v after queries %v", v, f.queries)
 	}
 	var acts dealActions

@@ -20,7 +20,6 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/engine"
 	"github.com/salesflow/salesflow/models"
-	"github.com/salesflow/salesflow/workflows"
 )
 
 // A toy third case type, defined only here: a client visit with two actions
@@ -124,12 +123,7 @@ func visitWorkflow(ctx workflow.Context, p visitParams) (visitView, error) {
 	r.v = visitView{ID: p.ID, Owner: p.Owner, Title: p.Title, Status: "new", ControlPoints: []casework.ControlPoint{}}
 	r.Journal = engine.NewJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() string { return r.v.Status })
 	r.cps = engine.NewSchedule(&r.v.ControlPoints, r.policy, engine.Subject{ID: p.ID, Title: p.Title}, r.Record, engine.Hooks{})
-	if err := workflow.SetQueryHandler(ctx, workflows.QueryView, func() (visitView, error) { return r.v, nil }); err != nil {
-		return r.v, err
-	}
-	err := workflow.SetUpdateHandler(ctx, workflows.UpdateOpen, func(ctx workflow.Context) (visitView, error) {
-		return r.v, workflow.Await(ctx, func() bool { return r.opened })
-	})
+	err := engine.RegisterView(ctx, func() visitView { return r.v }, func() bool { return r.opened })
 	if err == nil {
 		err = engine.Register(ctx, r, r.actions)
 	}

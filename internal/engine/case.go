@@ -26,6 +26,29 @@ type Case[V any] interface {
 	Where(ref *casework.Refusal)
 }
 
+// Names a client uses to talk to a running case. Every action of the case
+// type's catalogue is also an update of the same name taking a
+// casework.Request and returning the new view.
+const (
+	// QueryView returns the case's view.
+	QueryView = "view"
+	// UpdateOpen takes no argument and returns the view once the case is
+	// opened (in the read model); the API sends it with update-with-start.
+	UpdateOpen = "open"
+)
+
+// RegisterView installs a case workflow's QueryView query and UpdateOpen
+// update: the update returns the view once opened reports true.
+func RegisterView[V any](ctx workflow.Context, view func() V, opened func() bool) error {
+	if err := workflow.SetQueryHandler(ctx, QueryView, func() (V, error) { return view(), nil }); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandler(ctx, UpdateOpen, func(ctx workflow.Context) (V, error) {
+		err := workflow.Await(ctx, opened)
+		return view(), err
+	})
+}
+
 // Register installs one update per action of the registry. Its validator
 // refuses an action the state does not allow or whose input does not fit,
 // so a refused action never reaches the history; its handler applies the
