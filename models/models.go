@@ -143,6 +143,16 @@ type Deal struct {
 	// before. Set by SyncDeal when the deal is won; "" for other deals.
 	SaleKind   string `gorm:"size:8;not null;default:''"`
 	NewProduct bool   `gorm:"not null;default:false"`
+
+	// Follow-up of a won deal (docs/process.md §1, stage 6): the outcome
+	// of the last completed follow-up (next_deal, later, not_interested;
+	// "" while none), and the next contact with the client it planned:
+	// when, what for and about which product. The clients directory reads
+	// a client's next contact from here. Kept by SyncDeal.
+	FollowUpOutcome    string `gorm:"size:16;not null;default:''"`
+	NextContactAt      *time.Time
+	NextContactPurpose string `gorm:"size:300;not null;default:''"`
+	NextContactProduct string `gorm:"size:100;not null;default:''"`
 }
 
 // Sale kinds of won deals, the values of Deal.SaleKind.
