@@ -73,8 +73,9 @@ func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 }
 
 // migrateOn creates or updates the tables, then the parts AutoMigrate
-// does not know: the audit table's append-only triggers and the public IDs
-// of tokens stored before tokens had them.
+// does not know: the audit table's append-only triggers, the clients'
+// search text and its trigram index, and the public IDs of tokens stored
+// before tokens had them.
 func migrateOn(db *gorm.DB) error {
 	if err := db.AutoMigrate(All...); err != nil {
 		return err
@@ -84,6 +85,10 @@ func migrateOn(db *gorm.DB) error {
 			return fmt.Errorf("audit triggers: %w", err)
 		}
 	}
+	if err := backfillClientSearch(db); err != nil {
+		return err
+	}
+	ensureClientSearchIndexes(db)
 	return backfillTokenIDs(db)
 }
 

@@ -75,7 +75,7 @@ type Token struct {
 
 // Client is a company the team sells to.
 type Client struct {
-	ID      string `gorm:"primaryKey;size:64"`
+	ID      string `gorm:"primaryKey;size:64;index:idx_clients_created_id,priority:2"`
 	Name    string `gorm:"size:300;not null"`
 	Segment string `gorm:"size:100;index"`
 	Email   string `gorm:"size:200"`
@@ -83,7 +83,12 @@ type Client struct {
 	// TimeZone is the client's own IANA time zone ("" = the company's).
 	TimeZone  string `gorm:"size:64"`
 	CreatedBy string `gorm:"size:64"`
-	CreatedAt time.Time
+	// CreatedAt and ID together order the clients directory (newest
+	// first) and carry its keyset cursor.
+	CreatedAt time.Time `gorm:"index:idx_clients_created_id,priority:1"`
+	// SearchText is what the directory's search matches
+	// (ClientSearchText), kept by CreateClient.
+	SearchText string `gorm:"type:text;not null;default:''"`
 	// FirstDealID and FirstDealAt name the client's first deal (earliest
 	// created, ties by ID) and FirstWonAt when its first deal was won: the
 	// KPI report's prospects and their conversion. Kept by SyncDeal.
@@ -95,8 +100,10 @@ type Client struct {
 // Deal is one row per deal, the latest state the workflow reported.
 // Amounts are minor units (see package money).
 type Deal struct {
-	ID             string `gorm:"primaryKey;size:64;index:idx_deals_created_id,priority:2"`
-	ClientID       string `gorm:"size:64;not null;index"`
+	// ClientID, CreatedAt and ID also find a client's latest deals (the
+	// clients directory).
+	ID             string `gorm:"primaryKey;size:64;index:idx_deals_created_id,priority:2;index:idx_deals_client_created,priority:3"`
+	ClientID       string `gorm:"size:64;not null;index;index:idx_deals_client_created,priority:1"`
 	Owner          string `gorm:"size:64;not null;index"`
 	Title          string `gorm:"size:300;not null"`
 	Product        string `gorm:"size:100;index"`
@@ -113,7 +120,7 @@ type Deal struct {
 	PreviousDealID string `gorm:"size:64"`
 	// CreatedAt and ID together order deal lists (newest first) and carry
 	// their keyset cursor.
-	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1"`
+	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1;index:idx_deals_client_created,priority:2"`
 	UpdatedAt time.Time
 	// ClosedAt is when the deal was won or lost; for won deals it selects
 	// the closed deals of the complaint report.
@@ -320,5 +327,5 @@ type Digest struct {
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
-	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{},
+	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{},
 }

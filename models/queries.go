@@ -65,17 +65,6 @@ func findAll[T any](ctx context.Context, db *gorm.DB, col, value string, order .
 	return out, err
 }
 
-// CreateClient inserts a client. An existing ID yields an error matching
-// gorm.ErrDuplicatedKey.
-func CreateClient(ctx context.Context, db *gorm.DB, c *Client) error {
-	return db.WithContext(ctx).Create(c).Error
-}
-
-// GetClient returns one client by ID, or ErrNotFound.
-func GetClient(ctx context.Context, db *gorm.DB, id string) (*Client, error) {
-	return get[Client](ctx, db, "id = ?", id)
-}
-
 // GetDeal returns one deal row by ID, or ErrNotFound.
 func GetDeal(ctx context.Context, db *gorm.DB, id string) (*Deal, error) {
 	return get[Deal](ctx, db, "id = ?", id)

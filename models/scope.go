@@ -91,13 +91,8 @@ func (s Scope) restrict(q *gorm.DB, columns ...string) *gorm.DB {
 // ClientInScope reports whether a client is seen by the scope: created by
 // a member in scope, or with a deal owned by one.
 func ClientInScope(ctx context.Context, db *gorm.DB, clientID string, scope Scope) (bool, error) {
-	if scope.all {
-		return true, nil
-	}
 	var n int64
-	err := db.WithContext(ctx).Model(&Client{}).Where("id = ?", clientID).
-		Where(db.Where("created_by IN ?", scope.staff).
-			Or("EXISTS (SELECT 1 FROM deals WHERE deals.client_id = clients.id AND deals.owner IN ?)", scope.staff)).
-		Count(&n).Error
+	err := db.WithContext(ctx).Table("clients AS c").Where("c.id = ?", clientID).
+		Where(clientScope(db, scope, "c")).Count(&n).Error
 	return n > 0, err
 }
