@@ -48,6 +48,9 @@ type Complaint struct {
 	// Seq is the history sequence number this row reflects; a row is only
 	// ever replaced by a newer one.
 	Seq int `gorm:"not null"`
+	// ClientName is the client's name, filled by ListComplaints only
+	// (names.go).
+	ClientName string `gorm:"->;-:migration"`
 }
 
 // ComplaintEvent is one append-only history entry of a complaint. Step is
@@ -107,7 +110,8 @@ type ComplaintFilter struct {
 // which is "" on the last page. A cursor it did not issue yields an error
 // wrapping ErrBadCursor.
 func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items []Complaint, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}), "assignee"),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}).
+		Select("complaints.*, "+clientNameOf("complaints.client_id")+" AS client_name"), "assignee"),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
 		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category})
 	return keysetPage("complaints", q, newestFirst("registered_at"), f.Limit, f.Cursor,

@@ -42,7 +42,8 @@ var controlPointOrder = keyset{timeCol: "due_at", keyCols: []string{"subject_typ
 // is "" on the last page. A cursor it did not issue yields an error
 // wrapping ErrBadCursor.
 func ListControlPoints(ctx context.Context, db *gorm.DB, f ControlPointFilter) (items []ControlPoint, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&ControlPoint{}), "owner"),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&ControlPoint{}).
+		Select("control_points.*, "+pointClient+" AS client_id, "+clientNameOf(pointClient)+" AS client_name"), "owner"),
 		[2]string{"owner", f.Owner}, [2]string{"subject_type", f.SubjectType})
 	statuses := f.Statuses
 	if len(statuses) == 0 {

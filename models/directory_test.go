@@ -148,3 +148,47 @@ func TestClientDirectoryStates(t *testing.T) {
 		}
 	})
 }
+
+func TestListsCarryClientNames(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		if err := models.CreateClient(ctx, db, &models.Client{ID: "k1", Name: "Romashka", CreatedBy: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+		insertDeals(t, db, []models.Deal{{ID: "d1", ClientID: "k1", Owner: "alice", Stage: "offer", Status: "open", CreatedAt: t0}})
+		insertComplaints(t, db, []models.Complaint{{ID: "m1", ClientID: "k1", DealID: "d1", Assignee: "alice", RegisteredAt: t0}})
+		rows := []any{
+			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "p", Kind: "protocol", Owner: "alice", Status: models.PointOpen, DueAt: t0},
+			&models.ControlPoint{SubjectType: models.SubjectComplaint, SubjectID: "m1", ID: "p", Kind: "ack", Owner: "alice", Status: models.PointOpen, DueAt: t0},
+			&models.Notification{ID: "n1", Recipient: "alice", Kind: "reminder", DealID: "d1", CreatedAt: t0},
+			&models.Notification{ID: "n2", Recipient: "alice", Kind: "reminder", ComplaintID: "m1", CreatedAt: t0.Add(time.Second)},
+		}
+		for _, r := range rows {
+			if err := db.Create(r).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		all := models.Everyone()
+		deals, _, err := models.ListDeals(ctx, db, models.DealFilter{Scope: all})
+		if err != nil || len(deals) != 1 || deals[0].ClientName != "Romashka" {
+			t.Errorf("deals %+v, %v", deals, err)
+		}
+		complaints, _, err := models.ListComplaints(ctx, db, models.ComplaintFilter{Scope: all})
+		if err != nil || len(complaints) != 1 || complaints[0].ClientName != "Romashka" {
+			t.Errorf("complaints %+v, %v", complaints, err)
+		}
+		points, _, err := models.ListControlPoints(ctx, db, models.ControlPointFilter{Scope: all})
+		if err != nil || len(points) != 2 {
+			t.Fatalf("points %+v, %v", points, err)
+		}
+		notes, err := models.Notifications(ctx, db, "alice", 0)
+		if err != nil || len(notes) != 2 {
+			t.Fatalf("notifications %+v, %v", notes, err)
+		}
+		for _, got := range [][2]string{{points[0].ClientID, points[0].ClientName}, {points[1].ClientID, points[1].ClientName},
+			{notes[0].ClientID, notes[0].ClientName}, {notes[1].ClientID, notes[1].ClientName}} {
+			if got != [2]string{"k1", "Romashka"} {
+				t.Errorf("client %v, want k1 Romashka", got)
+			}
+		}
+	})
+}

@@ -128,6 +128,8 @@ type Deal struct {
 	// Seq is the history sequence number this row reflects; a row is only
 	// ever replaced by a newer one.
 	Seq int `gorm:"not null"`
+	// ClientName is the client's name, filled by ListDeals only (names.go).
+	ClientName string `gorm:"->;-:migration"`
 
 	// Stages: when the deal entered each stage (nil: not reached), for the
 	// funnel. Set once, when the read model first sees the stage.
@@ -227,6 +229,10 @@ type ControlPoint struct {
 	OverdueAt   time.Time
 	DoneAt      *time.Time
 	Seq         int `gorm:"not null"`
+	// ClientID and ClientName are the client of the point's deal or
+	// complaint, filled by ListControlPoints only (names.go).
+	ClientID   string `gorm:"->;-:migration"`
+	ClientName string `gorm:"->;-:migration"`
 }
 
 // Document is one entry of a deal's document register.
@@ -253,6 +259,10 @@ type Notification struct {
 	DueAt          time.Time
 	CreatedAt      time.Time `gorm:"index:idx_notifications_inbox,priority:2"`
 	ReadAt         *time.Time
+	// ClientID and ClientName are the client of the notification's
+	// complaint or deal, filled by Notifications only (names.go).
+	ClientID   string `gorm:"->;-:migration"`
+	ClientName string `gorm:"->;-:migration"`
 }
 
 // Delivery channels of notifications besides the in-app inbox: the value

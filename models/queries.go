@@ -216,7 +216,8 @@ func keysetPage[T any](what string, q *gorm.DB, k keyset, limit int, cur string,
 // on the last page. A cursor it did not issue yields an error wrapping
 // ErrBadCursor.
 func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}), "owner"),
+	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}).
+		Select("deals.*, "+clientNameOf("deals.client_id")+" AS client_name"), "owner"),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
 		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
 	return keysetPage("deals", q, newestFirst("created_at"), f.Limit, f.Cursor,
@@ -262,7 +263,9 @@ func DealDocuments(ctx context.Context, db *gorm.DB, dealID string) ([]Document,
 // MaxLimit) notifications of one recipient, newest first, ties by ID.
 func Notifications(ctx context.Context, db *gorm.DB, recipient string, limit int) ([]Notification, error) {
 	var out []Notification
-	err := db.WithContext(ctx).Where("recipient = ?", recipient).
+	err := db.WithContext(ctx).Model(&Notification{}).
+		Select("notifications.*, "+notificationClient+" AS client_id, "+clientNameOf(notificationClient)+" AS client_name").
+		Where("recipient = ?", recipient).
 		Order("created_at DESC").Order("id").Limit(pageSize(limit)).Find(&out).Error
 	return out, err
 }

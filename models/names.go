@@ -1,0 +1,35 @@
+package models
+
+// List rows carry the name of their client next to its ID: the list
+// queries select it (and, for control points and notifications, the
+// client's ID) with scalar subqueries on the clients' primary key, so
+// their keyset order and indexes stay as they are. The fields that hold
+// them (ClientName, and ClientID of ControlPoint and Notification) are
+// read-only and not columns of the tables: only the list queries fill
+// them.
+
+// clientNameOf is the SQL selecting the name of the client whose ID the
+// SQL expression id yields (” when there is none).
+func clientNameOf(id string) string {
+	return "COALESCE((SELECT cn.name FROM clients cn WHERE cn.id = " + id + "), '')"
+}
+
+// dealClient and complaintClient select the client of the deal or
+// complaint whose ID the SQL expression id yields.
+func dealClient(id string) string {
+	return "(SELECT dc.client_id FROM deals dc WHERE dc.id = " + id + ")"
+}
+
+func complaintClient(id string) string {
+	return "(SELECT mc.client_id FROM complaints mc WHERE mc.id = " + id + ")"
+}
+
+// pointClient is the SQL selecting the client of a control point's deal
+// or complaint.
+var pointClient = "COALESCE(CASE control_points.subject_type WHEN 'deal' THEN " + dealClient("control_points.subject_id") +
+	" ELSE " + complaintClient("control_points.subject_id") + " END, '')"
+
+// notificationClient is the SQL selecting the client of a notification's
+// complaint, or else of its deal.
+var notificationClient = "COALESCE(CASE WHEN notifications.complaint_id <> '' THEN " +
+	complaintClient("notifications.complaint_id") + " ELSE " + dealClient("notifications.deal_id") + " END, '')"
