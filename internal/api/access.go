@@ -35,6 +35,7 @@ type objectType string
 // Object types, also the audit entries' object types.
 const (
 	objClient       objectType = "client"
+	objContact      objectType = "contact"
 	objStaff        objectType = "staff"
 	objToken        objectType = "token"
 	objPolicy       objectType = "policy"

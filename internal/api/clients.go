@@ -70,12 +70,28 @@ func (s *server) createClient(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toClientJSON(cl))
 }
 
+// clientDetail is the answer of GET /clients/{id}: the client and its
+// contact persons.
+type clientDetail struct {
+	clientJSON
+	Contacts []contactJSON `json:"contacts"`
+}
+
 func (s *server) getClient(c echo.Context) error {
-	cl, err := models.GetClient(c.Request().Context(), s.DB, c.Param("id"))
+	ctx := c.Request().Context()
+	cl, err := models.GetClient(ctx, s.DB, c.Param("id"))
 	if err != nil {
 		return notFoundOr(err, objClient)
 	}
-	return c.JSON(http.StatusOK, toClientJSON(cl))
+	contacts, err := models.ClientContacts(ctx, s.DB, cl.ID)
+	if err != nil {
+		return err
+	}
+	out := clientDetail{clientJSON: toClientJSON(cl), Contacts: make([]contactJSON, 0, len(contacts))}
+	for i := range contacts {
+		out.Contacts = append(out.Contacts, toContactJSON(&contacts[i]))
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // visibleClient returns the client with the given ID when the caller may

@@ -94,6 +94,7 @@ type complaintItem struct {
 	Status       complaint.Status   `json:"status"`
 	Severity     complaint.Severity `json:"severity"`
 	ClientID     string             `json:"client_id"`
+	ClientName   string             `json:"client_name"`
 	DealID       string             `json:"deal_id,omitempty"`
 	Channel      string             `json:"channel"`
 	Category     string             `json:"category"`
@@ -113,7 +114,7 @@ type complaintItem struct {
 
 func toComplaintItem(m models.Complaint) complaintItem {
 	return complaintItem{
-		ID: m.ID, Number: m.Number, ClientID: m.ClientID, DealID: m.DealID, Channel: m.Channel,
+		ID: m.ID, Number: m.Number, ClientID: m.ClientID, ClientName: m.ClientName, DealID: m.DealID, Channel: m.Channel,
 		Category: m.Category, Severity: complaint.Severity(m.Severity), Step: complaint.Step(m.Step),
 		Status: complaint.Status(m.Status), Assignee: m.Assignee, RegisteredBy: m.RegisteredBy,
 		ProcessStep: m.ProcessStep, Recurrence: m.Recurrence, RecurrenceOf: m.RecurrenceOf,

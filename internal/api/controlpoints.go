@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"slices"
 	"time"
 
@@ -11,22 +12,30 @@ import (
 	"github.com/salesflow/salesflow/models"
 )
 
-// controlPointList is the answer of GET /control-points.
-type controlPointList = page[controlPointItem]
+// controlPointList is the answer of GET /control-points. Its first page
+// also counts the clients in the caller's scope without a planned next
+// contact (GET /reports/clients-without-next-contact lists them).
+type controlPointList struct {
+	page[controlPointItem]
+	ClientsWithoutNextContact *int64 `json:"clients_without_next_contact,omitempty"`
+}
 
 // controlPointItem is a control point of a deal or a complaint as the read
 // model last saw it. Stage is empty for a complaint's.
 type controlPointItem struct {
-	SubjectType string               `json:"subject_type"`
-	SubjectID   string               `json:"subject_id"`
-	ID          string               `json:"id"`
-	Kind        casework.PointKind   `json:"kind"`
-	Stage       deal.Stage           `json:"stage"`
-	Owner       string               `json:"owner"`
-	Subject     string               `json:"subject"`
-	Status      casework.PointStatus `json:"status"`
-	DueAt       time.Time            `json:"due_at"`
-	OverdueAt   time.Time            `json:"overdue_at"`
+	SubjectType string `json:"subject_type"`
+	SubjectID   string `json:"subject_id"`
+	// ClientID and ClientName are the client of the deal or complaint.
+	ClientID   string               `json:"client_id"`
+	ClientName string               `json:"client_name"`
+	ID         string               `json:"id"`
+	Kind       casework.PointKind   `json:"kind"`
+	Stage      deal.Stage           `json:"stage"`
+	Owner      string               `json:"owner"`
+	Subject    string               `json:"subject"`
+	Status     casework.PointStatus `json:"status"`
+	DueAt      time.Time            `json:"due_at"`
+	OverdueAt  time.Time            `json:"overdue_at"`
 }
 
 var (
@@ -56,14 +65,23 @@ func (s *server) listControlPoints(c echo.Context) error {
 		f.DueBefore = t
 	}
 	f.Limit = limitParam(c, p)
-	return answerPage(c, p, func() ([]models.ControlPoint, string, error) {
+	var out controlPointList
+	var err error
+	out.page, err = readPage(p, func() ([]models.ControlPoint, string, error) {
 		return models.ListControlPoints(c.Request().Context(), s.DB, f)
 	}, toControlPointItem)
+	if err == nil && f.Cursor == "" {
+		out.ClientsWithoutNextContact, err = s.clientsWithoutNextContactCount(c)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func toControlPointItem(r models.ControlPoint) controlPointItem {
 	return controlPointItem{
-		SubjectType: r.SubjectType, SubjectID: r.SubjectID, ID: r.ID, Kind: casework.PointKind(r.Kind),
+		SubjectType: r.SubjectType, SubjectID: r.SubjectID, ClientID: r.ClientID, ClientName: r.ClientName, ID: r.ID, Kind: casework.PointKind(r.Kind),
 		Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
 		DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
 	}

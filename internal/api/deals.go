@@ -109,6 +109,8 @@ type dealList = page[dealItem]
 // dealItem is a deal as the read model last saw it.
 type dealItem struct {
 	deal.Header
+	// ClientName is the name of the client (ClientID).
+	ClientName     string         `json:"client_name"`
 	PaidAmount     money.Amount   `json:"paid_amount"`
 	RefundedAmount money.Amount   `json:"refunded_amount"`
 	Stage          deal.Stage     `json:"stage"`
@@ -137,7 +139,7 @@ func toDealItem(d models.Deal) dealItem {
 			ID: d.ID, ClientID: d.ClientID, Owner: d.Owner, Title: d.Title, Product: d.Product,
 			Amount: money.Amount(d.Amount), Currency: d.Currency, PreviousDealID: d.PreviousDealID,
 		},
-		PaidAmount: money.Amount(d.PaidAmount), RefundedAmount: money.Amount(d.RefundedAmount),
+		ClientName: d.ClientName, PaidAmount: money.Amount(d.PaidAmount), RefundedAmount: money.Amount(d.RefundedAmount),
 		Stage: deal.Stage(d.Stage), Status: deal.Status(d.Status),
 		WaitingOn: deal.WaitingOn(d.WaitingOn), WaitingSince: utc(&d.WaitingSince),
 		LostStage: deal.Stage(d.LostStage), LostReason: d.LostReason,

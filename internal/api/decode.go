@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/mail"
 	"reflect"
 	"slices"
 	"strconv"
@@ -90,10 +91,14 @@ func (p problems) name(field string, value *string, n int) {
 	p.maxLen(field, *value, n)
 }
 
-// email records a problem when value is given and is not an address.
+// email records a problem when value is given and is not a plain e-mail
+// address (name@domain, no display name or angle brackets).
 func (p problems) email(field, value string) {
-	if value != "" && !strings.Contains(value, "@") {
-		p.add(field, "must be an email address")
+	if value == "" {
+		return
+	}
+	if a, err := mail.ParseAddress(value); err != nil || a.Address != value {
+		p.add(field, "must be an email address such as name@example.com")
 	}
 }
 

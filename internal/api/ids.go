@@ -25,6 +25,9 @@ func randomHex(n int) string {
 // newClientID returns a fresh client ID.
 func newClientID() string { return "cl-" + randomHex(8) }
 
+// newContactID returns a fresh ID of a client's contact person.
+func newContactID() string { return "ct-" + randomHex(8) }
+
 // newID returns the ID of a deal ("deal-") or complaint ("cmp-") a staff
 // member creates: prefix and 16 hex digits. With an idempotency key they
 // are derived from staff member and key, so a retried request reaches the

@@ -30,6 +30,9 @@ type notificationJSON struct {
 	DealID         string `json:"deal_id"`
 	ComplaintID    string `json:"complaint_id,omitempty"`
 	ControlPointID string `json:"control_point_id"`
+	// ClientID and ClientName are the client of the deal or complaint.
+	ClientID   string `json:"client_id"`
+	ClientName string `json:"client_name"`
 }
 
 func (s *server) notifications(c echo.Context) error {
@@ -45,6 +48,7 @@ func (s *server) notifications(c echo.Context) error {
 func toNotificationJSON(n *models.Notification) notificationJSON {
 	return notificationJSON{
 		ID: n.ID, Kind: casework.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
+		ClientID: n.ClientID, ClientName: n.ClientName,
 		Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
 		ReadAt: utc(n.ReadAt),
 	}

@@ -395,13 +395,13 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"PolicyDocumentInput", savedDocument()},
 		{"Calendar", calendar.Calendar{}},
 		{"Preferences", models.Preferences{Language: models.LangEnglish, Email: true}},
-		{"ControlPointList", controlPointList{Items: []controlPointItem{}}},
-		{"ControlPointList", controlPointList{NextCursor: "abc", Items: []controlPointItem{
+		{"ControlPointList", controlPointList{page: page[controlPointItem]{Items: []controlPointItem{}}}},
+		{"ControlPointList", controlPointList{ClientsWithoutNextContact: new(int64), page: page[controlPointItem]{NextCursor: "abc", Items: []controlPointItem{
 			{SubjectType: models.SubjectDeal, SubjectID: "deal-1", ID: "offer-v1", Kind: deal.PointOfferValidity,
 				Stage: deal.StageOffer, Owner: "alice", Subject: "Offer v1 valid", Status: casework.PointOverdue},
 			{SubjectType: models.SubjectComplaint, SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
 				Owner: "bob", Subject: "Acknowledge", Status: casework.PointOpen},
-		}}},
+		}}}},
 		{"IssueOfferInput", deal.IssueOfferInput{Amount: 15000}},
 		{"PrepareContractInput", deal.PrepareContractInput{Approvers: []string{"cfo"},
 			PaymentPlan: []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}}},

@@ -22,18 +22,27 @@ type page[T any] struct {
 // (p): list reads one page of rows from the read model, item turns each
 // into what the API shows.
 func answerPage[R, T any](c echo.Context, p problems, list func() ([]R, string, error), item func(R) T) error {
-	if err := p.err(); err != nil {
+	out, err := readPage(p, list, item)
+	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// readPage is answerPage's page, for a route that answers more.
+func readPage[R, T any](p problems, list func() ([]R, string, error), item func(R) T) (page[T], error) {
+	if err := p.err(); err != nil {
+		return page[T]{}, err
 	}
 	rows, next, err := list()
 	if err != nil {
-		return listError(err)
+		return page[T]{}, listError(err)
 	}
 	out := page[T]{Items: make([]T, 0, len(rows)), NextCursor: next}
 	for _, r := range rows {
 		out.Items = append(out.Items, item(r))
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // list is the answer of a list route that is not paged: its items.

@@ -94,7 +94,10 @@ func New(d Deps) *echo.Echo {
 		v1.Add(method, path, h, mw...)
 	}
 	r("POST", "/clients", s.createClient, rule{audit: "client.create"})
+	r("GET", "/clients", s.listClients, rule{})
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
+	r("POST", "/clients/:id/contacts", s.createContact, rule{object: objClient, audit: "contact.create"})
+	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
 	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
@@ -107,6 +110,8 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/reports/roadmap", s.roadmapReport, rule{})
 	r("GET", "/reports/clients", s.clientsReport, rule{})
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
+	r("GET", "/reports/clients-without-next-contact", s.clientsWithoutNextContact, rule{})
+	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
 	r("GET", "/notifications", s.notifications, rule{})
 	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})
 	r("GET", "/me/preferences", s.preferences, rule{})

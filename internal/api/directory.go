@@ -1,0 +1,118 @@
+package api
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
+)
+
+// clientList is the answer of GET /clients and of GET
+// /reports/clients-without-next-contact.
+type clientList = page[clientItem]
+
+// clientItem is a client as the directory shows it: where the client
+// stands in the process (docs/reports.md, "Clients directory").
+type clientItem struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Owner     string    `json:"owner"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	// State is in_deal, between_sales, no_next_contact or lost; Stage and
+	// OpenDealID name the newest open deal of a client in a deal.
+	State      string     `json:"state"`
+	Stage      deal.Stage `json:"stage,omitempty"`
+	OpenDealID string     `json:"open_deal_id,omitempty"`
+	OpenDeals  int        `json:"open_deals"`
+	// NextContact is the planned next contact of a client between sales.
+	NextContact   *nextContact `json:"next_contact,omitempty"`
+	LastContactAt *time.Time   `json:"last_contact_at,omitempty"`
+}
+
+// nextContact is a planned contact with a client between sales.
+type nextContact struct {
+	At      time.Time `json:"at"`
+	Purpose string    `json:"purpose,omitempty"`
+	Product string    `json:"product,omitempty"`
+}
+
+func toClientItem(r models.ClientRow) clientItem {
+	it := clientItem{
+		ID: r.ID, Name: r.Name, Segment: r.Segment, Email: r.Email, Owner: r.Owner, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(), State: r.State, Stage: deal.Stage(r.Stage), OpenDealID: r.OpenDealID,
+		OpenDeals: r.OpenDeals, LastContactAt: utc(r.LastContactAt),
+	}
+	if r.NextContactAt != nil {
+		it.NextContact = &nextContact{At: r.NextContactAt.UTC(), Purpose: r.NextContactPurpose, Product: r.NextContactProduct}
+	}
+	return it
+}
+
+// contactEvents are the deal history events that are contacts with the
+// client (docs/process.md §3): the client-facing steps whose latest time
+// the directory shows as a client's last contact. Internal steps
+// (reassign, revise_contract, approvals) are not.
+var contactEvents = []string{
+	deal.ActSchedulePresentation, deal.ActHoldPresentation, deal.ActSendProtocol, deal.ActDeclinePresentation,
+	deal.ActIssueOffer, deal.ActRequestOfferChanges, deal.ActAcceptOffer, deal.ActPrepareContract,
+	deal.ActRequestContractChanges, deal.ActRecordPayment, deal.ActPlanEvent, deal.ActRescheduleEvent,
+	deal.ActHoldEvent, deal.ActSignClosingDocuments, deal.ActSubmitSurvey, deal.ActScheduleFollowUp,
+	deal.ActLogContact,
+}
+
+// noNextContact are the states of the clients without a planned next
+// contact: the clients GET /reports/clients-without-next-contact lists.
+var noNextContact = []string{models.StateNoNextContact, models.StateLost}
+
+// listClients answers GET /clients?q=&segment=&owner=&state=: one page of
+// the clients directory, newest first, within the caller's scope.
+func (s *server) listClients(c echo.Context) error {
+	p := problems{}
+	var states []string
+	if st := c.QueryParam("state"); st != "" {
+		p.oneOf("state", st, models.ClientStates)
+		states = []string{st}
+	}
+	return s.answerClients(c, p, states)
+}
+
+// clientsWithoutNextContact answers GET
+// /reports/clients-without-next-contact: the directory's clients in the
+// states no_next_contact and lost.
+func (s *server) clientsWithoutNextContact(c echo.Context) error {
+	return s.answerClients(c, problems{}, noNextContact)
+}
+
+// answerClients reads the directory's other parameters and answers the
+// page of clients in states (any state when empty).
+func (s *server) answerClients(c echo.Context, p problems, states []string) error {
+	f := models.ClientFilter{
+		Scope: scopeOf(c), Query: strings.TrimSpace(c.QueryParam("q")), Segment: c.QueryParam("segment"),
+		Owner: c.QueryParam("owner"), States: states, ContactEvents: contactEvents, Cursor: c.QueryParam("cursor"),
+	}
+	p.maxLen("q", f.Query, 200)
+	p.maxLen("segment", f.Segment, 100)
+	p.maxLen("owner", f.Owner, 64)
+	f.Limit = limitParam(c, p)
+	return answerPage(c, p, func() ([]models.ClientRow, string, error) {
+		return models.ListClients(c.Request().Context(), s.DB, f)
+	}, toClientItem)
+}
+
+// clientsWithoutNextContactCount counts the clients in the caller's scope
+// without a planned next contact (noNextContact), for the first page of
+// the control-point list.
+func (s *server) clientsWithoutNextContactCount(c echo.Context) (*int64, error) {
+	n, err := models.CountClients(c.Request().Context(), s.DB, models.ClientFilter{Scope: scopeOf(c), States: slices.Clone(noNextContact)})
+	if err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
