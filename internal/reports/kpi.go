@@ -241,15 +241,22 @@ func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	return q.Group("d.owner")
 }
 
-// kpiClientChanges counts the classification's history entries of the
-// period that found a client lost or restored, by the rep they name.
+// kpiClientChanges counts the clients that became lost or restored in the
+// period, by the rep the classification's history entry names: the
+// transitions, not the entries. An entry is appended whenever a client's
+// category or ABC or XYZ class changes, so a client who stays lost while
+// its classes move has several entries in category lost; only the entry
+// whose client's previous entry (by as_of, the primary key's order) has
+// another category, or that has none before it, is a transition.
 func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 	q := f.people(db.Table("client_class_changes AS c"), "c.owner").
 		Select("c.owner, SUM(CASE WHEN c.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
 			"SUM(CASE WHEN c.category = 'restored' THEN 1 ELSE 0 END) AS restored").
 		// Literals (models.CategoryLost, models.CategoryRestored), so the
 		// partial index on these entries serves.
-		Where("c.category IN ('lost', 'restored') AND c.as_of >= ? AND c.as_of < ?", from, to)
+		Where("c.category IN ('lost', 'restored') AND c.as_of >= ? AND c.as_of < ?", from, to).
+		Where("COALESCE((SELECT b.category FROM client_class_changes AS b WHERE b.client_id = c.client_id AND b.as_of < c.as_of " +
+			"ORDER BY b.as_of DESC LIMIT 1), '') <> c.category")
 	if f.Segment != "" {
 		q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
 	}

@@ -241,3 +241,39 @@ func TestKPI(t *testing.T) {
 		}
 	})
 }
+
+// A client who lapsed once is one lost client, however many history
+// entries the classification appended while it stayed lost (its ABC and XYZ
+// classes moved): the KPI counts transitions. Here cL lapses once
+// (permanent → lost, then 3 more lost entries: 4 entries, 1 transition),
+// is restored twice with a lost spell between (2 restorations, and the
+// second lapse counts), and cM was already lost before the period (its
+// entries in the period are no transition).
+func TestKPICountsTransitions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		change := func(client, asOf, category, abc string) *models.ClientClassChange {
+			return &models.ClientClassChange{ClientID: client, AsOf: at(asOf), Owner: "alice", Category: category, ABC: abc}
+		}
+		setup(t, db, client("cL", "Client cL", "retail"), client("cM", "Client cM", "retail"),
+			change("cL", "2025-12-01T00:00:00Z", models.CategoryPermanent, "A"),
+			change("cL", "2026-01-02T00:00:00Z", models.CategoryLost, "A"),
+			change("cL", "2026-01-09T00:00:00Z", models.CategoryLost, "B"),
+			change("cL", "2026-01-16T00:00:00Z", models.CategoryLost, "C"),
+			change("cL", "2026-01-23T00:00:00Z", models.CategoryLost, ""),
+			change("cL", "2026-02-01T00:00:00Z", models.CategoryRestored, "C"),
+			change("cL", "2026-02-08T00:00:00Z", models.CategoryRestored, "B"),
+			change("cL", "2026-03-01T00:00:00Z", models.CategoryLost, "B"),
+			change("cL", "2026-03-08T00:00:00Z", models.CategoryRestored, "B"),
+			change("cM", "2025-11-01T00:00:00Z", models.CategoryLost, "C"),
+			change("cM", "2026-01-05T00:00:00Z", models.CategoryLost, ""),
+		)
+		admin, _, _ := scopes(t, db)
+		r, err := reports.KPI(context.Background(), db, reports.Filter{Scope: admin, From: at("2026-01-01T00:00:00Z"), To: at("2026-04-01T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Reps) != 1 || r.Reps[0].LostClients != 2 || r.Reps[0].RestoredClients != 2 {
+			t.Fatalf("reps %+v, want alice with 2 lapses (not 6 lost entries) and 2 restorations (not 3)", r.Reps)
+		}
+	})
+}
