@@ -304,6 +304,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"FunnelReport": reports.FunnelReport{}, "LossesReport": reports.LossesReport{}, "KPIReport": reports.KPIReport{},
 		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
+		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
+		"ClassificationRun": classificationRun{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
@@ -312,7 +314,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 	requests := map[string]any{"CreateClientRequest": clientInput{}, "CreateDealRequest": createDealInput{},
 		"CreateComplaintRequest": createComplaintInput{}, "PolicyDocumentInput": policyInput{},
 		"Preferences": models.Preferences{}, "CreateStaffRequest": createStaffInput{},
-		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{}}
+		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{},
+		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)
