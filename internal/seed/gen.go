@@ -146,6 +146,7 @@ func (g *generator) newClient(r *rand.Rand, i int, p *clientPlan) models.Client 
 	if r.Float64() < 0.15 {
 		c.TimeZone = timeZones[r.IntN(len(timeZones))]
 	}
+	c.SearchText = models.ClientSearchText(c.Name, c.Email)
 	return c
 }
 
