@@ -119,6 +119,13 @@ func onStaff(suffix string, body any) func(*world, string) (string, any) {
 var matrix = []access{
 	{"POST", "/api/v1/clients", at("/api/v1/clients", map[string]any{}), same(422, 422, 422)},
 	{"GET", "/api/v1/clients/:id", func(w *world, o string) (string, any) { return "/api/v1/clients/" + w.clients[o], nil }, scoped(200)},
+	{"GET", "/api/v1/clients", at("/api/v1/clients", nil), same(200, 200, 200)},
+	{"POST", "/api/v1/clients/:id/contacts", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/contacts", map[string]any{}
+	}, scoped(422)},
+	{"PATCH", "/api/v1/clients/:id/contacts/:contact_id", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/contacts/ct-none", map[string]any{}
+	}, same(404, 404, 404)},
 	{"POST", "/api/v1/deals", at("/api/v1/deals", map[string]any{}), same(422, 422, 422)},
 	{"GET", "/api/v1/deals", at("/api/v1/deals", nil), same(200, 200, 200)},
 	{"GET", "/api/v1/deals/:id", onDeal("", nil), scoped(200)},
@@ -145,6 +152,8 @@ var matrix = []access{
 	{"GET", "/api/v1/reports/clients/:id/history", func(w *world, o string) (string, any) {
 		return "/api/v1/reports/clients/" + w.clients[o] + "/history", nil
 	}, scoped(200)},
+	{"GET", "/api/v1/reports/clients-without-next-contact", at("/api/v1/reports/clients-without-next-contact", nil), same(200, 200, 200)},
+	{"POST", "/api/v1/classification/run", at("/api/v1/classification/run", nil), same(403, 403, 202)},
 	{"GET", "/api/v1/notifications", at("/api/v1/notifications", nil), same(200, 200, 200)},
 	{"POST", "/api/v1/notifications/:id/read", at("/api/v1/notifications/nope/read", nil), same(404, 404, 404)},
 	{"GET", "/api/v1/me/preferences", at("/api/v1/me/preferences", nil), same(200, 200, 200)},
