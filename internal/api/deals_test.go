@@ -17,8 +17,8 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
-	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/internal/engine"
+	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
 
