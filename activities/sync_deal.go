@@ -60,6 +60,7 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 		}
 	}
 	setContext(&row, v)
+	setFollowUp(&row, v)
 	if err := setStageTimes(tx, &row, v); err != nil {
 		return err
 	}
@@ -74,11 +75,33 @@ func upsertDeal(tx *gorm.DB, v deal.View) error {
 		"presentation_at", "offer_at", "contract_at", "payment_at", "event_at", "close_at",
 		"offer_versions", "presentation_declines", "contract_changes", "overdue_points",
 		"sale_kind", "new_product",
+		"follow_up_outcome", "next_contact_at", "next_contact_purpose", "next_contact_product",
 	})
 	if err != nil {
 		return fmt.Errorf("upsert deal: %w", err)
 	}
 	return markClient(tx, row)
+}
+
+// setFollowUp fills the follow-up columns of a won deal: the outcome of the
+// last follow-up completed, and while its follow-up point waits (open or
+// overdue) the next contact it plans — when (the point's due time), what
+// for (deal.FollowUpPurpose when none was given) and about which product.
+func setFollowUp(row *models.Deal, v deal.View) {
+	f := v.FollowUp
+	if v.Status != deal.StatusWon || f == nil {
+		return
+	}
+	row.FollowUpOutcome = string(f.Outcome)
+	for _, cp := range v.ControlPoints {
+		if cp.Kind == deal.PointFollowUp && cp.Active() {
+			due := utc(cp.DueAt)
+			row.NextContactAt, row.NextContactPurpose, row.NextContactProduct = &due, f.Purpose, f.Product
+			if row.NextContactPurpose == "" {
+				row.NextContactPurpose = deal.FollowUpPurpose
+			}
+		}
+	}
 }
 
 func insertDocuments(tx *gorm.DB, v deal.View) error {

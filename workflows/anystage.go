@@ -3,6 +3,7 @@ package workflows
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
@@ -43,14 +44,23 @@ var logContact = engine.Handle(deal.ActLogContact,
 		}
 		return r.isOpen()
 	},
-	func(_ *run, in *deal.LogContactInput, st engine.Step) error {
+	func(r *run, in *deal.LogContactInput, st engine.Step) error {
 		if err := engine.Required("channel", in.Channel); err != nil {
 			return err
 		}
-		return engine.NotFuture("at", in.At, st.Now)
+		if err := engine.NotFuture("at", in.At, st.Now); err != nil {
+			return err
+		}
+		if last := r.v.LastContactAt; in.At != nil && last != nil && in.At.Before(*last) {
+			return engine.Invalid("at", "is before the last contact with the client (%s)", last.UTC().Format(time.RFC3339))
+		}
+		return nil
 	},
 	func(r *run, in *deal.LogContactInput, s engine.Step) {
-		if r.v.Status == deal.StatusWon {
+		switch {
+		case r.rules:
+			r.contacted(s.Now, engine.OrNow(in.At, s.Now))
+		case r.v.Status == deal.StatusWon:
 			r.cps.Done(s.Now, pointFollowUp)
 		}
 	})

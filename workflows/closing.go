@@ -85,6 +85,11 @@ func (r *run) openComplaint(s engine.Step) {
 	}}
 	if r.complaintPolicy != nil {
 		p.Policy = *r.complaintPolicy
+		if !r.cps.Units() {
+			// The deal's policy was written when whole days were business
+			// days; the complaint counts units, so it gets that meaning.
+			p.Policy = p.Policy.Legacy()
+		}
 	}
 	cctx := workflow.WithChildOptions(s.Ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
@@ -130,6 +135,46 @@ func (r *run) armFollowUp(now time.Time) {
 	}
 	r.arm(now, pointFollowUp, deal.PointFollowUp, r.v.FollowUp.At, subject)
 }
+
+var completeFollowUp = engine.Handle(deal.ActCompleteFollowUp,
+	func(r *run) error {
+		if r.followUpPending() {
+			return nil
+		}
+		return engine.NotAllowed("only a won deal awaiting its follow-up records the follow-up's outcome")
+	},
+	func(_ *run, in *deal.CompleteFollowUpInput, st engine.Step) error {
+		outcomes := []string{string(deal.OutcomeNextDeal), string(deal.OutcomeLater), string(deal.OutcomeNotInterested)}
+		if err := engine.OneOf("outcome", string(in.Outcome), outcomes, "an outcome", "outcomes"); err != nil {
+			return err
+		}
+		if in.Outcome == deal.OutcomeLater {
+			if in.NextAt == nil {
+				return engine.Invalid("next_at", "is required when the outcome is later")
+			}
+			return engine.Future("next_at", *in.NextAt, st.Now)
+		}
+		if in.NextAt != nil {
+			return engine.Invalid("next_at", "is only for the outcome later")
+		}
+		return nil
+	},
+	func(r *run, in *deal.CompleteFollowUpInput, s engine.Step) {
+		f := r.v.FollowUp
+		f.Outcome, f.Note, f.CompletedAt = in.Outcome, in.Note, &s.Now
+		if in.Purpose != "" || in.Product != "" {
+			f.Purpose, f.Product = in.Purpose, in.Product
+		}
+		switch in.Outcome {
+		case deal.OutcomeLater:
+			f.At = *in.NextAt
+			r.armFollowUp(s.Now)
+		case deal.OutcomeNotInterested:
+			r.cps.Done(s.Now, pointFollowUp)
+		}
+		// next_deal: the point stays open until the next deal names this one
+		// (followUpDone), and escalates if none does.
+	})
 
 var closeDeal = engine.Handle(deal.ActCloseDeal,
 	inStageIf(deal.StageClose, func(r *run) string {

@@ -42,6 +42,7 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 	}
 	c := newComplaintRun(ctx, p)
 	c.cps.UseCalendarAndChannels(ctx, p.Calendar)
+	c.cps.UseUnits(ctx)
 	if err := c.register(ctx); err != nil {
 		return complaint.View{}, err
 	}
@@ -49,7 +50,7 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 	var reg complaint.Registration
 	in := complaint.RegisterInput{
 		ID: p.ID, ClientID: p.Form.ClientID, Category: p.Form.Category,
-		RegisteredAt: now, Since: now.Add(-p.Policy.RecurrenceWindow.D()),
+		RegisteredAt: now, Since: c.since(now, p.Policy.RecurrenceWindow),
 	}
 	actx := workflow.WithActivityOptions(ctx, engine.ActivityOptions)
 	if err := workflow.ExecuteActivity(actx, acts.RegisterComplaint, in).Get(ctx, &reg); err != nil {
@@ -70,6 +71,16 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		return c.cancelled(ctx)
 	}
 	return c.v, nil
+}
+
+// since is the start of the recurrence window ending at now: calendar
+// days (or the window's units) before it; elapsed time for complaints
+// started before durations carried units.
+func (c *complaintRun) since(now time.Time, window casework.Duration) time.Time {
+	if c.cps.Units() {
+		return c.cps.After(now, window.Neg())
+	}
+	return now.Add(-window.Span())
 }
 
 func newComplaintRun(ctx workflow.Context, p complaint.Params) *complaintRun {

@@ -305,7 +305,7 @@ func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 	h.act("lose", day(7), deal.ActLose, deal.LoseInput{Reason: "other", Comment: "test ends"})
 	h.run(`{}`)
 	h.mustApplyAll()
-	if got.Policy.RecurrenceWindow.D() != 7*24*time.Hour {
+	if got.Policy.RecurrenceWindow != casework.Days(7) {
 		t.Fatalf("survey complaint recurrence window %s, want 7d", got.Policy.RecurrenceWindow)
 	}
 }

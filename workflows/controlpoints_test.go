@@ -148,17 +148,19 @@ func pointCases() []pointCase {
 				h.toEvent()
 				h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(20))})
 			},
-			first: plan{due: day(20), overdue: day(20), remind: []time.Duration{day(19)}},
+			// Due on the event's day (day 20 is 21 December, 09:00), overdue
+			// at the end of the next business day: 23 December, 00:00.
+			first: plan{due: day(20), overdue: day(21) + 15*time.Hour, remind: []time.Duration{day(19)}},
 			done: func(h *harness, at time.Duration) {
 				h.act("done", at, deal.ActHoldEvent, nil)
 			},
-			doneAt: day(18),
+			doneAt: day(20) + 3*time.Hour,
 			// Moved after its reminder: the old date must not turn it overdue.
 			rearm: func(h *harness, at time.Duration) {
 				h.act("rearm", at, deal.ActRescheduleEvent, deal.RescheduleEventInput{Date: h.at(day(25))})
 			},
 			rearmAt: day(19.5),
-			second:  plan{due: day(25), overdue: day(25), remind: []time.Duration{day(24)}},
+			second:  plan{due: day(25), overdue: day(26) + 15*time.Hour, remind: []time.Duration{day(24)}},
 		},
 		{
 			name: "event_items", kind: deal.PointEventItems, id: pointEventItems,
@@ -180,8 +182,8 @@ func pointCases() []pointCase {
 		},
 		{
 			name: "survey", kind: deal.PointSurvey, id: pointSurvey,
-			arm:   func(h *harness) { h.toClose() }, // event held at day 4.5
-			first: plan{due: day(7.5), overdue: day(7.5), remind: []time.Duration{day(6.5)}},
+			arm:   func(h *harness) { h.toClose() }, // closing documents signed at day 5
+			first: plan{due: day(8), overdue: day(8), remind: []time.Duration{day(7)}},
 			done: func(h *harness, at time.Duration) {
 				h.act("done", at, deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
 			},
@@ -199,18 +201,19 @@ func pointCases() []pointCase {
 			second:  plan{due: day(27), overdue: day(27), remind: []time.Duration{day(25)}},
 		},
 		{
-			// Not scheduled before the close: 60 days after it.
+			// Not scheduled before the close: two calendar months after it,
+			// closed on 7 December 09:00, due on 7 February 09:00 (day 68).
 			name: "follow_up", kind: deal.PointFollowUp, id: pointFollowUp, won: true,
 			arm: func(h *harness) {
 				h.toClose()
 				h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
 				h.act("close", day(6), deal.ActCloseDeal, nil)
 			},
-			first: plan{due: day(66), overdue: day(69), remind: []time.Duration{day(66)}},
+			first: plan{due: day(68), overdue: day(71), remind: []time.Duration{day(68)}},
 			done: func(h *harness, at time.Duration) {
-				h.act("done", at, deal.ActLogContact, deal.LogContactInput{Channel: "meeting"})
+				h.act("done", at, deal.ActCompleteFollowUp, deal.CompleteFollowUpInput{Outcome: deal.OutcomeNotInterested})
 			},
-			doneAt: day(67),
+			doneAt: day(69),
 			rearm: func(h *harness, at time.Duration) {
 				h.act("rearm", at, deal.ActScheduleFollowUp, deal.ScheduleFollowUpInput{At: h.at(day(40)), Purpose: "training"})
 			},

@@ -26,12 +26,14 @@ type DealParams struct {
 func Deal(ctx workflow.Context, p DealParams) (deal.View, error) {
 	r := newRun(ctx, p)
 	r.cps.UseCalendarAndChannels(ctx, p.Calendar)
+	r.cps.UseUnits(ctx)
+	r.rules = workflow.GetVersion(ctx, versionProcessRules, workflow.DefaultVersion, 1) == 1
 	if err := r.register(ctx); err != nil {
 		return deal.View{}, err
 	}
 	now := workflow.Now(ctx)
 	r.Record(now, p.Owner, "deal_opened", p)
-	r.arm(now, pointContact, deal.PointContactInterval, r.cps.After(now, p.Policy.ContactInterval), "Contact the client")
+	r.armContact(now, now)
 	r.Settle(now)
 	if err := r.Sync(ctx); err != nil {
 		return deal.View{}, err
@@ -60,6 +62,15 @@ func (r *run) register(ctx workflow.Context) error {
 	return engine.Register(ctx, r, r.actions)
 }
 
+// versionProcessRules marks the change that made the deal follow the
+// process's rules of docs/process.md §1–§3: the event-date point overdue
+// only after the event's day and a grace, the survey point armed by the
+// closing documents, only client-facing actions restarting the contact
+// interval (log_contact from its own time), and a follow-up completed with
+// an outcome instead of by any log_contact. Deals started before it keep
+// the old rules.
+const versionProcessRules = "process-rules-contacts-follow-up"
+
 // followUpDone completes a won deal's follow-up because a new deal followed.
 func (r *run) followUpDone(ctx workflow.Context, next string) {
 	if !r.followUpPending() {
@@ -67,6 +78,10 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 	}
 	now := workflow.Now(ctx)
 	r.cps.Done(now, pointFollowUp)
+	if r.rules {
+		f := r.v.FollowUp
+		f.Outcome, f.CompletedAt, f.NextDealID = deal.OutcomeNextDeal, &now, next
+	}
 	r.Record(now, engine.SystemActor, "follow_up_done", map[string]string{"next_deal_id": next})
 	r.Settle(now)
 	_ = r.Sync(ctx)

@@ -276,7 +276,7 @@ func TestPaymentInPartsAndPostpayment(t *testing.T) {
 	h.act("part", day(6), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 20000_00})
 	h.act("too-much", day(7.5), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 40000_00})
 	h.act("rest", day(8), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 30000_00})
-	h.act("plan", day(8.5), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(12))})
+	h.act("plan", day(8.5), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(11.4))}) // held that evening
 	h.snapshot("before-event", day(11.25))
 	h.act("held", day(11.5), deal.ActHoldEvent, nil)
 	h.act("sign", day(11.75), deal.ActSignClosingDocuments, nil)
@@ -436,12 +436,14 @@ func TestEventItemsAndReschedule(t *testing.T) {
 	h.act("hold-unapproved", day(22.5), deal.ActHoldEvent, nil)
 	h.act("venue", day(23), deal.ActApproveEventItem, deal.ApproveEventItemInput{Item: "venue"})
 	h.act("menu", day(23.25), deal.ActApproveEventItem, deal.ApproveEventItemInput{Item: "menu"})
-	h.act("held", day(24.5), deal.ActHoldEvent, nil)
-	h.act("end", day(24.75), deal.ActLose, deal.LoseInput{Reason: "timing"})
+	h.act("hold-early", day(24.5), deal.ActHoldEvent, nil) // the evening before the event's day
+	h.act("held", day(25.125), deal.ActHoldEvent, nil)
+	h.act("end", day(25.25), deal.ActLose, deal.LoseInput{Reason: "timing"})
 	h.run(`{}`)
 	h.mustApply("plan", "program", "move", "venue", "menu", "held", "end")
 	h.mustRefuse("unknown-item", casework.CodeInvalidInput)
 	h.mustRefuse("hold-unapproved", casework.CodeActionNotAllowed)
+	h.mustRefuse("hold-early", casework.CodeActionNotAllowed)
 
 	for _, c := range []struct {
 		label, id   string

@@ -38,13 +38,33 @@ func (r *run) pendingItems() []string {
 }
 
 // armEvent (re-)arms the event date and, while items wait for approval, the
-// escalation of unapproved items ahead of the date.
+// escalation of unapproved items ahead of the date. The event date is met
+// by holding the event on its day: the point turns overdue only at the end
+// of that day plus its grace (docs/process.md §3), for deals started with
+// versionProcessRules; before, at the date's instant plus the grace.
 func (r *run) armEvent(now time.Time) {
 	date := r.v.Event.Date
-	r.arm(now, pointEventDate, deal.PointEventDate, date, "Hold the event on "+date.Format(time.DateOnly))
-	if len(r.pendingItems()) > 0 {
-		r.arm(now, pointEventItems, deal.PointEventItems, r.cps.After(date, -r.v.Policy.EventItemsLead), "Get the client's approval of every event item")
+	cp := r.arm(now, pointEventDate, deal.PointEventDate, date, "Hold the event on "+date.In(r.cps.Calendar().Location()).Format(time.DateOnly))
+	if r.rules {
+		cp.OverdueAt = r.cps.DayEnd(date, r.v.Policy.Point(deal.PointEventDate).Grace)
 	}
+	if len(r.pendingItems()) > 0 {
+		r.arm(now, pointEventItems, deal.PointEventItems, r.cps.After(date, r.v.Policy.EventItemsLead.Neg()), "Get the client's approval of every event item")
+	}
+}
+
+// beforeEventDay refuses holding the event before its day in the deal's
+// calendar: the date is moved with reschedule_event first.
+func (r *run) beforeEventDay(t time.Time, field string) error {
+	cal := r.cps.Calendar()
+	day := r.v.Event.Date.In(cal.Location()).Format(time.DateOnly)
+	if !t.Before(cal.StartOfDay(r.v.Event.Date)) {
+		return nil
+	}
+	if field == "" {
+		return engine.NotAllowed("the event is planned for %s; to hold it earlier, move the date with reschedule_event first", day)
+	}
+	return engine.Invalid(field, "is before the event's day %s; move the date with reschedule_event first", day)
 }
 
 var planEvent = engine.Handle(deal.ActPlanEvent,
@@ -112,16 +132,31 @@ var holdEvent = engine.Handle(deal.ActHoldEvent,
 		}
 		return nil
 	},
-	func(_ *run, in *deal.HoldEventInput, st engine.Step) error {
-		return engine.NotFuture("held_at", in.HeldAt, st.Now)
+	func(r *run, in *deal.HoldEventInput, st engine.Step) error {
+		if err := r.beforeEventDay(st.Now, ""); err != nil {
+			return err
+		}
+		if err := engine.NotFuture("held_at", in.HeldAt, st.Now); err != nil || in.HeldAt == nil {
+			return err
+		}
+		return r.beforeEventDay(*in.HeldAt, "held_at")
 	},
 	func(r *run, in *deal.HoldEventInput, s engine.Step) {
 		held := engine.OrNow(in.HeldAt, s.Now)
 		r.v.Event.HeldAt = &held
 		r.cps.Done(s.Now, pointEventDate)
 		r.issueInvoices(s.Now, deal.DueAfterEvent)
-		r.arm(s.Now, pointSurvey, deal.PointSurvey, r.cps.After(held, r.v.Policy.SurveyDelay), "Assess the client's satisfaction").Stage = string(deal.StageClose)
+		if !r.rules {
+			r.armSurvey(s.Now, held)
+		}
 	})
+
+// armSurvey arms the satisfaction survey, due survey_delay after from: the
+// closing documents signed (docs/process.md §3), since submit_survey waits
+// for them; for deals started before versionProcessRules, the event held.
+func (r *run) armSurvey(now, from time.Time) {
+	r.arm(now, pointSurvey, deal.PointSurvey, r.cps.After(from, r.v.Policy.SurveyDelay), "Assess the client's satisfaction").Stage = string(deal.StageClose)
+}
 
 var signClosingDocuments = engine.Handle(deal.ActSignClosingDocuments,
 	inStageIf(deal.StageEvent, func(r *run) string {
@@ -134,4 +169,7 @@ var signClosingDocuments = engine.Handle(deal.ActSignClosingDocuments,
 		r.v.Event.ClosingSignedAt = &s.Now
 		r.document(s.Now, deal.DocAct, 1, fmt.Sprintf("act-%s", r.v.ID), "")
 		r.enter(s.Now, deal.StageClose)
+		if r.rules {
+			r.armSurvey(s.Now, s.Now)
+		}
 	})

@@ -119,7 +119,7 @@ func buildDealFixtures(t *testing.T) []fixture[*run] {
 	h.toPayment() // an offer at 0.3, a contract at 1.5, signed at 2
 	h.act("pay-part", day(2.2), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 30000_00})
 	h.act("pay-rest", day(2.5), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 70000_00})
-	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(20)), Items: []string{"menu", "music"}})
+	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(3.35)), Items: []string{"menu", "music"}})
 	h.act("menu", day(3.2), deal.ActApproveEventItem, deal.ApproveEventItemInput{Item: "menu"})
 	h.act("music", day(3.3), deal.ActApproveEventItem, deal.ApproveEventItemInput{Item: "music"})
 	h.act("held", day(3.4), deal.ActHoldEvent, nil)

@@ -295,11 +295,11 @@ func (h *harness) toEvent() {
 }
 
 // toClose continues to the close stage by day 5: an event without items,
-// dated day 4.75, is held at day 4.5 (so the survey is due at day 7.5) and
-// the closing documents are signed at day 5.
+// dated day 4.25 (15:00), is held that day at day 4.5 (21:00) and the
+// closing documents are signed at day 5 (so the survey is due at day 8).
 func (h *harness) toClose() {
 	h.toEvent()
-	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(4.75))})
+	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(4.25))})
 	h.act("held", day(4.5), deal.ActHoldEvent, nil)
 	h.act("sign", day(5), deal.ActSignClosingDocuments, nil)
 }

@@ -25,6 +25,8 @@ type run struct {
 	// complaintPolicy is the complaint policy for a complaint the survey
 	// opens; nil for deals started before it was passed.
 	complaintPolicy *complaint.Policy
+	// rules is set for deals started with versionProcessRules.
+	rules bool
 }
 
 func newRun(ctx workflow.Context, p DealParams) *run {
@@ -53,7 +55,7 @@ func dealRegistry() *engine.Registry[*run] {
 		prepareContract, approveContract, requestContractChanges, reviseContract,
 		recordPayment, cancelWithRefund,
 		planEvent, approveEventItem, rescheduleEvent, holdEvent, signClosingDocuments,
-		submitSurvey, scheduleFollowUp, closeDeal, lose, logContact,
+		submitSurvey, scheduleFollowUp, closeDeal, completeFollowUp, lose, logContact,
 		reassign,
 	)
 }
@@ -69,12 +71,35 @@ func (r *run) document(now time.Time, t deal.DocType, version int, ref, url stri
 	r.v.Documents = append(r.v.Documents, deal.Document{Type: t, Version: version, Ref: ref, URL: url, SentAt: now})
 }
 
-// AfterAction counts every action on an open deal as a contact with the
-// client, re-arming the contact interval.
+// AfterAction restarts the contact interval after a contact with the
+// client: a client-facing action (deal.ClientContacts) taken now;
+// log_contact restarts it from its own time when applied. Deals started
+// before versionProcessRules count every action on an open deal.
 func (r *run) AfterAction(s engine.Step) {
-	if r.v.Status == deal.StatusOpen {
-		r.arm(s.Now, pointContact, deal.PointContactInterval, r.cps.After(s.Now, r.v.Policy.ContactInterval), "Contact the client")
+	switch {
+	case !r.rules:
+		if r.v.Status == deal.StatusOpen {
+			r.armContact(s.Now, s.Now)
+		}
+	case deal.IsClientContact(s.Action) && s.Action != deal.ActLogContact:
+		r.contacted(s.Now, s.Now)
 	}
+}
+
+// contacted records a contact with the client at, restarting the contact
+// interval from it while the deal is open.
+func (r *run) contacted(now, at time.Time) {
+	if last := r.v.LastContactAt; last == nil || at.After(*last) {
+		r.v.LastContactAt = &at
+	}
+	if r.v.Status == deal.StatusOpen {
+		r.armContact(now, at)
+	}
+}
+
+// armContact (re-)arms the contact interval from the contact at.
+func (r *run) armContact(now, at time.Time) {
+	r.arm(now, pointContact, deal.PointContactInterval, r.cps.After(at, r.v.Policy.ContactInterval), "Contact the client")
 }
 
 // View is the deal's view.

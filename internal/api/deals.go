@@ -44,6 +44,9 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if err != nil {
 		return workflows.DealParams{}, err
 	}
+	if in.Product == "" && in.PreviousDealID != "" {
+		in.Product = s.followUpProduct(c, in.PreviousDealID)
+	}
 	doc, err := s.currentPolicy(c)
 	if err != nil {
 		return workflows.DealParams{}, err
@@ -86,6 +89,18 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 		History: caseHistory(models.DealHistory),
 		Where:   "stage",
 	}
+}
+
+// followUpProduct is the product the follow-up of the previous deal
+// planned to talk about (docs/process.md §1), which a next deal created
+// without a product takes; "" when none or the deal is not readable
+// (checkClientDeal has refused that already).
+func (s *server) followUpProduct(c echo.Context, previousID string) string {
+	d, err := models.GetDeal(c.Request().Context(), s.DB, previousID)
+	if err != nil {
+		return ""
+	}
+	return d.NextContactProduct
 }
 
 // followUpDone tells the previous deal that its follow-up led to this one.

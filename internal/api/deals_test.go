@@ -18,6 +18,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
+	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
 
@@ -138,6 +139,11 @@ func TestCreateFollowUpDeal(t *testing.T) {
 			t.Errorf("previous deal %s: %+v, want %q", prev, e.Error.Details, problem)
 		}
 	}
+	// The follow-up of deal-prev planned to talk about training: a next deal
+	// created without a product takes it, one with a product keeps its own.
+	if err := a.db.Model(&models.Deal{}).Where("id = ?", "deal-prev").Update("next_contact_product", "training").Error; err != nil {
+		t.Fatal(err)
+	}
 	body := map[string]any{"client_id": cl, "title": "Training", "amount": "10", "currency": "RUB",
 		"previous_deal_id": "deal-prev"}
 	var v deal.View
@@ -145,8 +151,13 @@ func TestCreateFollowUpDeal(t *testing.T) {
 	if len(f.signals) != 1 || f.signals[0] != [3]any{"deal-prev", workflows.SignalFollowUpDone, v.ID} {
 		t.Errorf("signals = %v", f.signals)
 	}
-	if f.params[0].PreviousDealID != "deal-prev" {
+	if f.params[0].PreviousDealID != "deal-prev" || f.params[0].Product != "training" {
 		t.Errorf("params = %+v", f.params[0])
+	}
+	body["product"] = "consulting"
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body), http.StatusCreated, &v)
+	if f.params[1].Product != "consulting" {
+		t.Errorf("params with a product = %+v", f.params[1])
 	}
 }
 

@@ -27,7 +27,7 @@ func (a *testAPI) getPolicy(token string) policy.Document {
 func TestPutPolicyIsForAdminsOnly(t *testing.T) {
 	a := newTestAPI(t, nil)
 	doc := a.getPolicy("dev-alice")
-	doc.Deal.OfferValidity = 20 * casework.Duration(24*time.Hour)
+	doc.Deal.OfferValidity = casework.Days(20)
 	for _, token := range []string{"dev-alice", "dev-maria"} {
 		expectError(t, a.do(http.MethodPut, "/api/v1/policy", token, doc), http.StatusForbidden, casework.CodeForbidden)
 		// Refused before the body is read: a broken body changes nothing.
@@ -128,7 +128,7 @@ func TestPutPolicyVersionsAndNewSubjects(t *testing.T) {
 		t.Fatalf("default document = %+v", doc)
 	}
 	doc.Version, doc.UpdatedBy = 42, "mallory" // ignored
-	doc.Deal.OfferValidity = 20 * casework.Duration(24*time.Hour)
+	doc.Deal.OfferValidity = casework.Days(20)
 	doc.Complaint.Categories = append(doc.Complaint.Categories, "noise")
 	doc.Calendar = calendar.Calendar{TimeZone: "Europe/Moscow", Holidays: []string{"2027-01-04", "2027-01-01", "2027-01-01"}}
 	start := time.Now().Add(-time.Second)

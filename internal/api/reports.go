@@ -170,13 +170,16 @@ func (s *server) kpiReport(c echo.Context, f reports.Filter) (*reports.KPIReport
 }
 
 // stuckReport lists the open deals idle for longer than the current
-// policy's contact interval.
+// policy's contact interval, counted back from now in its units on the
+// policy's calendar.
 func (s *server) stuckReport(c echo.Context, f reports.Filter) (*reports.StuckReport, error) {
 	doc, err := s.currentPolicy(c)
 	if err != nil {
 		return nil, err
 	}
-	return reports.Stuck(c.Request().Context(), s.DB, f, time.Now().UTC(), time.Duration(doc.Deal.ContactInterval))
+	now := time.Now().UTC()
+	idle := now.Sub(doc.Deal.ContactInterval.Neg().AddTo(now, doc.Calendar))
+	return reports.Stuck(c.Request().Context(), s.DB, f, now, idle)
 }
 
 // pageFilter reads the shared filter and the page size of a paged report.

@@ -67,3 +67,22 @@ func (c Calendar) move(t time.Time, n uint, forward bool) time.Time {
 	}
 	return r.at(d, wall)
 }
+
+// StartOfDay is midnight at the start of t's date in the calendar's zone.
+func (c Calendar) StartOfDay(t time.Time) time.Time {
+	r := c.rules()
+	return r.at(r.dayOfTime(t), clock{})
+}
+
+// EndOfWorkingDays is the end (the next midnight) of the n-th working day
+// after t's date in the calendar's zone; for n = 0, the end of t's date,
+// working or not. So with Saturday and Sunday off, one working day after a
+// Friday or a Saturday ends at midnight between Monday and Tuesday.
+func (c Calendar) EndOfWorkingDays(t time.Time, n int) time.Time {
+	r := c.rules()
+	d := r.dayOfTime(t)
+	for ; n > 0; n-- {
+		d = r.next(d)
+	}
+	return r.at(d+1, clock{})
+}

@@ -166,3 +166,26 @@ func TestGapAcrossMidnightStaysOnTheDate(t *testing.T) {
 	}
 	sameInstant(t, "SubBusinessDays into the gap", c.SubBusinessDays(time.Date(2009, 6, 22, 23, 30, 0, 0, dhaka), 1), want)
 }
+
+func TestStartOfDayAndEndOfWorkingDays(t *testing.T) {
+	c := loadExample(t)
+	msk := mustLoc(t, "Europe/Moscow")
+	cases := []struct {
+		name, from string
+		n          int
+		want       string
+	}{
+		{"end of the day itself", "2027-02-24 10:00", 0, "2027-02-25 00:00"},
+		{"end of a Sunday itself", "2027-02-21 15:00", 0, "2027-02-22 00:00"},
+		{"one after a Wednesday", "2027-03-03 19:00", 1, "2027-03-05 00:00"},
+		{"one after a Friday: Monday", "2027-03-12 19:00", 1, "2027-03-16 00:00"},
+		{"one after a Saturday: Monday", "2027-03-13 19:00", 1, "2027-03-16 00:00"},
+		{"one over two holidays", "2027-02-20 10:00", 1, "2027-02-25 00:00"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sameInstant(t, "end", c.EndOfWorkingDays(at(t, msk, tc.from), tc.n), at(t, msk, tc.want))
+		})
+	}
+	sameInstant(t, "start", c.StartOfDay(at(t, msk, "2027-02-24 00:30")), at(t, msk, "2027-02-24 00:00"))
+}

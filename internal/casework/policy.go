@@ -42,6 +42,18 @@ func ClonePoints(points map[PointKind]PointPolicy) map[PointKind]PointPolicy {
 	return c
 }
 
+// LegacyPoints rewrites, in place, every reminder and grace of points to
+// what it meant before durations carried units (Duration.Legacy).
+func LegacyPoints(points map[PointKind]PointPolicy) {
+	for k, pp := range points {
+		rem := make([]Duration, len(pp.Reminders))
+		for i, r := range pp.Reminders {
+			rem[i] = r.Legacy()
+		}
+		points[k] = PointPolicy{Reminders: rem, Grace: pp.Grace.Legacy()}
+	}
+}
+
 // CheckPoints reports every kind missing from points and every negative
 // duration, naming the field as control_points.<kind>.
 func CheckPoints(points map[PointKind]PointPolicy, kinds []PointKind) error {
@@ -52,7 +64,7 @@ func CheckPoints(points map[PointKind]PointPolicy, kinds []PointKind) error {
 			errs = append(errs, fmt.Errorf("control_points.%s is missing", k))
 			continue
 		}
-		if pp.Grace < 0 || slices.ContainsFunc(pp.Reminders, func(d Duration) bool { return d < 0 }) {
+		if pp.Grace.Negative() || slices.ContainsFunc(pp.Reminders, Duration.Negative) {
 			errs = append(errs, fmt.Errorf("control_points.%s: durations must not be negative", k))
 		}
 	}

@@ -30,33 +30,48 @@ type Policy struct {
 	RecurrenceWindow casework.Duration                           `json:"recurrence_window"`
 }
 
-const (
-	hour = casework.Duration(time.Hour)
-	day  = 24 * hour
-)
+// bd is n business days; step deadlines are the staff's working time
+// (docs/process.md §4).
+var bd = casework.BusinessDays
 
 // DefaultPolicy returns the defaults (a fresh copy each call): the client is
-// acknowledged within a day (4 hours when critical), and a complaint of the
-// same client and category within 90 days is a recurrence.
+// acknowledged within a business day (4 hours when critical), every step
+// deadline counts business days, and a complaint of the same client and
+// category within 90 calendar days is a recurrence.
 func DefaultPolicy() Policy {
+	hours := func(n int) casework.Duration { return casework.Exact(time.Duration(n) * time.Hour) }
 	return Policy{
 		Categories: []string{"quality", "timing", "billing", "staff", "documents", "other"},
 		Deadlines: map[Severity]Deadlines{
-			SeverityLow:      {Acknowledge: day, Investigate: 10 * day, Resolve: 10 * day, Confirm: 5 * day, Correct: 30 * day},
-			SeverityNormal:   {Acknowledge: day, Investigate: 5 * day, Resolve: 5 * day, Confirm: 5 * day, Correct: 30 * day},
-			SeverityHigh:     {Acknowledge: day, Investigate: 3 * day, Resolve: 3 * day, Confirm: 3 * day, Correct: 14 * day},
-			SeverityCritical: {Acknowledge: 4 * hour, Investigate: day, Resolve: 2 * day, Confirm: 2 * day, Correct: 7 * day},
+			SeverityLow:      {Acknowledge: bd(1), Investigate: bd(10), Resolve: bd(10), Confirm: bd(5), Correct: bd(30)},
+			SeverityNormal:   {Acknowledge: bd(1), Investigate: bd(5), Resolve: bd(5), Confirm: bd(5), Correct: bd(30)},
+			SeverityHigh:     {Acknowledge: bd(1), Investigate: bd(3), Resolve: bd(3), Confirm: bd(3), Correct: bd(14)},
+			SeverityCritical: {Acknowledge: hours(4), Investigate: bd(1), Resolve: bd(2), Confirm: bd(2), Correct: bd(7)},
 		},
 		Points: map[casework.PointKind]casework.PointPolicy{
-			PointAcknowledge:      {Reminders: []casework.Duration{2 * hour}},
-			PointInvestigate:      {Reminders: []casework.Duration{day}},
-			PointResolve:          {Reminders: []casework.Duration{day}},
-			PointConfirm:          {Reminders: []casework.Duration{day}},
-			PointCorrect:          {Reminders: []casework.Duration{2 * day}},
-			PointCorrectiveAction: {Reminders: []casework.Duration{day}},
+			PointAcknowledge:      {Reminders: []casework.Duration{hours(2)}},
+			PointInvestigate:      {Reminders: []casework.Duration{bd(1)}},
+			PointResolve:          {Reminders: []casework.Duration{bd(1)}},
+			PointConfirm:          {Reminders: []casework.Duration{bd(1)}},
+			PointCorrect:          {Reminders: []casework.Duration{bd(2)}},
+			PointCorrectiveAction: {Reminders: []casework.Duration{bd(1)}},
 		},
-		RecurrenceWindow: 90 * day,
+		RecurrenceWindow: casework.Days(90),
 	}
+}
+
+// Legacy is the policy as it was meant before durations carried units:
+// whole days of the deadlines and control points were business days
+// (casework.Duration.Legacy); the recurrence window always counted
+// elapsed days, so it stays as it is.
+func (p Policy) Legacy() Policy {
+	c := p.Clone()
+	for s, d := range c.Deadlines {
+		c.Deadlines[s] = Deadlines{Acknowledge: d.Acknowledge.Legacy(), Investigate: d.Investigate.Legacy(),
+			Resolve: d.Resolve.Legacy(), Confirm: d.Confirm.Legacy(), Correct: d.Correct.Legacy()}
+	}
+	casework.LegacyPoints(c.Points)
+	return c
 }
 
 // Clone returns a deep copy, so a merge never changes the original.
@@ -77,12 +92,12 @@ func (p Policy) Validate() error {
 	}
 	for _, s := range Severities {
 		d, ok := p.Deadlines[s]
-		if !ok || d.Acknowledge <= 0 || d.Investigate <= 0 || d.Resolve <= 0 || d.Confirm <= 0 || d.Correct <= 0 {
+		if !ok || !d.Acknowledge.Positive() || !d.Investigate.Positive() || !d.Resolve.Positive() || !d.Confirm.Positive() || !d.Correct.Positive() {
 			errs = append(errs, fmt.Errorf("deadlines.%s: every step needs a positive deadline", s))
 		}
 	}
 	errs = append(errs, casework.CheckPoints(p.Points, PointKinds))
-	if p.RecurrenceWindow < 0 {
+	if p.RecurrenceWindow.Negative() {
 		errs = append(errs, errors.New("recurrence_window must not be negative"))
 	}
 	return errors.Join(errs...)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
+
 	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
@@ -189,8 +191,8 @@ func TestPolicyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Version != 0 || p.Deal.OfferValidity.D() != 30*time.Second || p.Deal.PresentationMaxAttempts != 5 ||
-		p.Complaint.RecurrenceWindow.D() != 30*24*time.Hour {
+	if p.Version != 0 || p.Deal.OfferValidity != casework.Exact(30*time.Second) || p.Deal.PresentationMaxAttempts != 5 ||
+		p.Complaint.RecurrenceWindow != casework.Days(30) {
 		t.Errorf("override not applied: %+v", p)
 	}
 	if p.Deal.InvoiceDue != deal.DefaultPolicy().InvoiceDue || !reflect.DeepEqual(p.Complaint.Deadlines, complaint.DefaultPolicy().Deadlines) {

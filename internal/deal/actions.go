@@ -121,6 +121,16 @@ type (
 		Owner  string `json:"owner" maxlen:"64"`
 		Reason string `json:"reason,omitempty"`
 	}
+	// CompleteFollowUpInput records the outcome of a won deal's follow-up
+	// contact (docs/process.md §1): a next deal, a later contact (NextAt,
+	// with its purpose and product), or no interest.
+	CompleteFollowUpInput struct {
+		Outcome FollowUpOutcome `json:"outcome" enum:"next_deal|later|not_interested"`
+		Note    string          `json:"note,omitempty"`
+		NextAt  *time.Time      `json:"next_at,omitempty"`
+		Purpose string          `json:"purpose,omitempty" maxlen:"250"`
+		Product string          `json:"product,omitempty" maxlen:"100"`
+	}
 	// LogContactInput records a contact with the client.
 	LogContactInput struct {
 		Channel string     `json:"channel" maxlen:"64"`
@@ -153,6 +163,7 @@ const (
 	ActSubmitSurvey           = "submit_survey"
 	ActScheduleFollowUp       = "schedule_follow_up"
 	ActCloseDeal              = "close_deal"
+	ActCompleteFollowUp       = "complete_follow_up"
 	ActLose                   = "lose"
 	ActLogContact             = "log_contact"
 	ActReassign               = "reassign"
@@ -186,7 +197,8 @@ var Inputs = casework.Catalog{
 	{Name: ActSubmitSurvey, Input: SubmitSurveyInput{}, Summary: "Record the satisfaction questionnaire; a 2 or 3 opens a complaint", When: "close stage, once"},
 	{Name: ActScheduleFollowUp, Input: ScheduleFollowUpInput{}, Summary: "Set the next contact after the deal", When: "close stage, or a won deal awaiting its follow-up"},
 	{Name: ActCloseDeal, Input: CloseDealInput{}, Summary: "Close the deal as won", When: "close stage, once the survey is in and everything is paid"},
+	{Name: ActCompleteFollowUp, Input: CompleteFollowUpInput{}, Summary: "Record the follow-up's outcome: a next deal, a later contact, or no interest", When: "a won deal awaiting its follow-up"},
 	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason", When: "any stage of an open deal"},
-	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
+	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client; on an open deal the contact interval restarts from its time", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
 	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: managers},
 }

@@ -160,14 +160,18 @@ type View struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 	ClosedAt  *time.Time `json:"closed_at,omitempty"`
 
-	Presentation  Presentation            `json:"presentation"`
-	Offers        []Offer                 `json:"offers"`
-	Contract      *Contract               `json:"contract"`
-	Invoices      []Invoice               `json:"invoices"`
-	Payments      []Payment               `json:"payments"`
-	Event         *Event                  `json:"event"`
-	Survey        *Survey                 `json:"survey"`
-	FollowUp      *FollowUp               `json:"follow_up"`
+	Presentation Presentation `json:"presentation"`
+	Offers       []Offer      `json:"offers"`
+	Contract     *Contract    `json:"contract"`
+	Invoices     []Invoice    `json:"invoices"`
+	Payments     []Payment    `json:"payments"`
+	Event        *Event       `json:"event"`
+	Survey       *Survey      `json:"survey"`
+	FollowUp     *FollowUp    `json:"follow_up"`
+	// LastContactAt is the last contact with the client: the time of the
+	// last client-facing action or logged contact (ClientContacts); nil
+	// while none.
+	LastContactAt *time.Time              `json:"last_contact_at,omitempty"`
 	ControlPoints []casework.ControlPoint `json:"control_points"`
 	Documents     []Document              `json:"documents"`
 
@@ -301,11 +305,20 @@ type Survey struct {
 	Dissatisfied bool `json:"dissatisfied"`
 }
 
-// FollowUp is the next contact after the deal.
+// FollowUp is the next contact after the deal: when, what for, about
+// which product, and the outcome of the last follow-up completed
+// (complete_follow_up, or a next deal naming this one).
 type FollowUp struct {
 	At      time.Time `json:"at"`
 	Purpose string    `json:"purpose,omitempty"`
 	Product string    `json:"product,omitempty"`
+	// Outcome is the last outcome recorded; "" while none.
+	Outcome FollowUpOutcome `json:"outcome,omitempty"`
+	Note    string          `json:"note,omitempty"`
+	// CompletedAt is when the outcome was recorded.
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// NextDealID is the deal that followed this one.
+	NextDealID string `json:"next_deal_id,omitempty"`
 }
 
 // Document is one entry of the deal's document register.

@@ -30,35 +30,58 @@ type Policy struct {
 	SurveyQuestionsByProduct map[string][]string `json:"survey_questions_by_product,omitempty"`
 }
 
-const day = casework.Day
+// The units of the defaults (docs/process.md §3): what the process states
+// in business days (the rep's working time: protocol, invoice, survey) is in
+// business days; what it states as calendar time (the contact interval, the
+// follow-up two months after close) or promises the client as a date (the
+// offer's validity) is in calendar days or months. Reminders and graces are
+// business days, so a rep always gets a working day to act.
+var (
+	bd    = casework.BusinessDays
+	days  = casework.Days
+	hours = func(n int) casework.Duration { return casework.Exact(time.Duration(n) * time.Hour) }
+)
 
 // DefaultPolicy returns the process's defaults (docs/process.md §3) (a fresh copy each call).
 func DefaultPolicy() Policy {
 	return Policy{
 		PresentationMaxAttempts: 3,
-		ProtocolDelay:           1 * day,
-		OfferValidity:           10 * day,
-		CorrectionsDelay:        2 * day,
-		InvoiceDue:              5 * day,
-		EventItemsLead:          3 * day,
-		SurveyDelay:             3 * day,
-		ContactInterval:         14 * day,
-		FollowUpDelay:           60 * day,
+		ProtocolDelay:           bd(1),
+		OfferValidity:           days(10),
+		CorrectionsDelay:        bd(2),
+		InvoiceDue:              bd(5),
+		EventItemsLead:          bd(3),
+		SurveyDelay:             bd(3),
+		ContactInterval:         days(14),
+		FollowUpDelay:           casework.Months(2),
 		Points: map[casework.PointKind]casework.PointPolicy{
-			PointProtocol:          {Reminders: []casework.Duration{casework.Duration(4 * time.Hour)}},
-			PointPresentationRetry: {Reminders: []casework.Duration{0}, Grace: 1 * day},
-			PointOfferValidity:     {Reminders: []casework.Duration{3 * day, 1 * day}},
-			PointCorrections:       {Reminders: []casework.Duration{1 * day}},
-			PointPaymentDue:        {Reminders: []casework.Duration{2 * day}},
-			PointEventItems:        {Reminders: []casework.Duration{1 * day}},
-			PointEventDate:         {Reminders: []casework.Duration{1 * day}},
-			PointSurvey:            {Reminders: []casework.Duration{1 * day}},
-			PointContactInterval:   {Reminders: []casework.Duration{2 * day}},
-			PointFollowUp:          {Reminders: []casework.Duration{0}, Grace: 3 * day},
+			PointProtocol:          {Reminders: []casework.Duration{hours(4)}},
+			PointPresentationRetry: {Reminders: []casework.Duration{{}}, Grace: bd(1)},
+			PointOfferValidity:     {Reminders: []casework.Duration{bd(3), bd(1)}},
+			PointCorrections:       {Reminders: []casework.Duration{bd(1)}},
+			PointPaymentDue:        {Reminders: []casework.Duration{bd(2)}},
+			PointEventItems:        {Reminders: []casework.Duration{bd(1)}},
+			PointEventDate:         {Reminders: []casework.Duration{bd(1)}, Grace: bd(1)},
+			PointSurvey:            {Reminders: []casework.Duration{bd(1)}},
+			PointContactInterval:   {Reminders: []casework.Duration{bd(2)}},
+			PointFollowUp:          {Reminders: []casework.Duration{{}}, Grace: bd(3)},
 		},
 		LossReasons:     []string{"price", "competitor", "no_budget", "no_response", "timing", "other"},
 		SurveyQuestions: []string{"quality", "speed", "payment_convenience"},
 	}
+}
+
+// Legacy is the policy as it was meant before durations carried units,
+// when every whole number of days counted business days
+// (casework.Duration.Legacy): how a policy document saved then is read.
+func (p Policy) Legacy() Policy {
+	c := p.Clone()
+	for _, d := range []*casework.Duration{&c.ProtocolDelay, &c.OfferValidity, &c.CorrectionsDelay, &c.InvoiceDue,
+		&c.EventItemsLead, &c.SurveyDelay, &c.ContactInterval, &c.FollowUpDelay} {
+		*d = d.Legacy()
+	}
+	casework.LegacyPoints(c.Points)
+	return c
 }
 
 // Clone returns a deep copy, so a merge never changes the original.
@@ -87,7 +110,7 @@ func (p Policy) Validate() error {
 		{"event_items_lead", p.EventItemsLead}, {"survey_delay", p.SurveyDelay},
 		{"contact_interval", p.ContactInterval}, {"follow_up_delay", p.FollowUpDelay},
 	} {
-		if f.d <= 0 {
+		if !f.d.Positive() {
 			errs = append(errs, fmt.Errorf("%s must be positive", f.name))
 		}
 	}

@@ -14,13 +14,13 @@ func TestMergeOverridesOnlyWhatIsGiven(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.OfferValidity.D() != 5*24*time.Hour || p.InvoiceDue != base.InvoiceDue {
+	if p.OfferValidity != casework.Days(5) || p.InvoiceDue != base.InvoiceDue {
 		t.Fatalf("merged offer_validity %s invoice_due %s", p.OfferValidity, p.InvoiceDue)
 	}
-	if got := p.Point(PointProtocol).Reminders; len(got) != 1 || got[0].D() != time.Hour {
+	if got := p.Point(PointProtocol).Reminders; len(got) != 1 || got[0] != casework.Exact(time.Hour) {
 		t.Fatalf("protocol reminders %v", got)
 	}
-	if base.Point(PointProtocol).Reminders[0].D() != 4*time.Hour {
+	if base.Point(PointProtocol).Reminders[0] != casework.Exact(4*time.Hour) {
 		t.Fatal("merge changed the base policy")
 	}
 	if _, err := casework.MergeJSON(base, json.RawMessage(`{"presentation_max_attempts": 0}`)); err == nil {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,18 @@ import (
 const alice, maria = "dev-alice", "dev-maria"
 
 func future(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
+
+// eventToday is an event date a minute from now on today's date (UTC, the
+// test calendar's zone), so that the event may be held now: hold_event is
+// refused before the event's day. In the last minute of a day it waits for
+// the next one.
+func eventToday() string {
+	now := time.Now().UTC()
+	if d := now.Add(time.Minute); d.Day() != now.Day() {
+		time.Sleep(d.Truncate(24*time.Hour).Sub(now) + time.Second)
+	}
+	return future(time.Minute)
+}
 
 // toContract drives a deal through presentation and offer to the contract stage.
 func (s *stack) toContract(id string) {
@@ -49,6 +62,13 @@ func TestAPIHappyPathToWon(t *testing.T) {
 	for _, item := range []string{"program", "venue", "menu"} {
 		s.act(alice, d.ID, "approve_event_item", map[string]any{"item": item})
 	}
+	// Held before its day the event is refused; moved to today, it is held.
+	var early apiError
+	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/hold_event", alice, map[string]any{}).decode(t, 409, &early)
+	if !strings.Contains(early.Error.Message, "reschedule_event") {
+		t.Fatalf("hold_event before the event's day: %+v", early)
+	}
+	s.act(alice, d.ID, "reschedule_event", map[string]any{"date": eventToday(), "reason": "the client moved it forward"})
 	s.act(alice, d.ID, "hold_event", map[string]any{})
 	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
 	s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5, "payment_convenience": 5}})
@@ -68,8 +88,20 @@ func TestAPIHappyPathToWon(t *testing.T) {
 		Actions []struct{ Name string } `json:"actions"`
 	}
 	s.call("GET", "/api/v1/deals/"+d.ID+"/actions", alice, nil).decode(t, 200, &acts)
-	if len(acts.Actions) != 2 || acts.Actions[0].Name != "schedule_follow_up" || acts.Actions[1].Name != "log_contact" {
+	if len(acts.Actions) != 3 || acts.Actions[0].Name != "schedule_follow_up" || acts.Actions[1].Name != "complete_follow_up" ||
+		acts.Actions[2].Name != "log_contact" {
 		t.Fatalf("actions of a won deal: %+v", acts.Actions)
+	}
+	// A contact on the won deal is only a contact; the follow-up ends with
+	// its outcome: later (re-armed), then not interested.
+	s.act(alice, d.ID, "log_contact", map[string]any{"channel": "phone"})
+	v = s.act(alice, d.ID, "complete_follow_up", map[string]any{"outcome": "later", "next_at": future(30 * 24 * time.Hour), "product": "training"})
+	if v.FollowUp.Outcome != deal.OutcomeLater || v.FollowUp.Product != "training" {
+		t.Fatalf("follow-up after later: %+v", v.FollowUp)
+	}
+	v = s.act(alice, d.ID, "complete_follow_up", map[string]any{"outcome": "not_interested", "note": "no budget this year"})
+	if v.FollowUp.Outcome != deal.OutcomeNotInterested {
+		t.Fatalf("follow-up after not_interested: %+v", v.FollowUp)
 	}
 }
 
@@ -107,7 +139,7 @@ func TestAPIPaymentPlanFiftyFifty(t *testing.T) {
 	if v.Stage != deal.StageEvent {
 		t.Fatalf("after prepayment: %s", v.Stage)
 	}
-	s.act(alice, d.ID, "plan_event", map[string]any{"date": future(7 * 24 * time.Hour), "items": []string{}})
+	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	v = s.act(alice, d.ID, "hold_event", map[string]any{})
 	if len(v.Invoices) != 2 || v.Invoices[1].Due != deal.DueAfterEvent || v.Invoices[1].Status != deal.InvoiceIssued {
 		t.Fatalf("postpayment invoice: %+v", v.Invoices)

@@ -267,7 +267,7 @@ func TestSurveyOpensComplaintAndReport(t *testing.T) {
 	s.toContract(d.ID)
 	s.signContract(d.ID, nil)
 	s.act(alice, d.ID, "record_payment", map[string]any{"amount": "150000.00"})
-	s.act(alice, d.ID, "plan_event", map[string]any{"date": future(30 * 24 * time.Hour), "items": []string{}})
+	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, d.ID, "hold_event", map[string]any{})
 	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
 	v := s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 3, "speed": 5}})

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"testing"
-	"time"
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/policy"
@@ -24,7 +23,7 @@ func TestPolicyVersionForNewDeals(t *testing.T) {
 	if doc.Version != 0 {
 		t.Fatalf("default document has version %d", doc.Version)
 	}
-	doc.Deal.OfferValidity = casework.Duration(20 * 24 * time.Hour)
+	doc.Deal.OfferValidity = casework.Days(20)
 	var refusal apiError
 	s.call("PUT", "/api/v1/policy", alice, doc).decode(t, 403, &refusal)
 	if refusal.Error.Code != "forbidden" {

@@ -26,7 +26,7 @@ func TestReportsFromRealDeals(t *testing.T) {
 	s.signContract(won.ID, nil)
 	yesterday := time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)
 	s.act(alice, won.ID, "record_payment", map[string]any{"amount": "150000.00", "paid_at": yesterday})
-	s.act(alice, won.ID, "plan_event", map[string]any{"date": future(30 * 24 * time.Hour), "items": []string{}})
+	s.act(alice, won.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, won.ID, "hold_event", map[string]any{})
 	s.act(alice, won.ID, "sign_closing_documents", map[string]any{})
 	s.act(alice, won.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5}})

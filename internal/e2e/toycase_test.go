@@ -199,7 +199,7 @@ func visitCase(st *visitStore) *api.CaseType[visitParams, visitView] {
 			}
 			err := api.DecodeBody(c, &in)
 			me, _ := api.Caller(c)
-			return visitParams{Owner: me, Title: in.Title, Remind: casework.Duration(2 * time.Second)}, me, err
+			return visitParams{Owner: me, Title: in.Title, Remind: casework.Exact(2 * time.Second)}, me, err
 		},
 		SetID:  func(p *visitParams, id string) { p.ID = id },
 		Stored: st.owner,
@@ -250,7 +250,7 @@ func TestToyCaseInWorkflowEnvironment(t *testing.T) {
 	env.RegisterDelayedCallback(func() { update("early", "report_visit", reportVisitInput{Notes: "too early"}, true) }, time.Minute)
 	env.RegisterDelayedCallback(func() { update("plan", "plan_visit", planVisitInput{At: start.Add(24 * time.Hour)}, false) }, time.Hour)
 	env.RegisterDelayedCallback(func() { update("report", "report_visit", reportVisitInput{Notes: "met the director"}, false) }, 30*time.Hour)
-	env.ExecuteWorkflow(visitWorkflow, visitParams{ID: "visit-1", Owner: "alice", Title: "Visit Romashka", Remind: casework.Duration(2 * time.Hour)})
+	env.ExecuteWorkflow(visitWorkflow, visitParams{ID: "visit-1", Owner: "alice", Title: "Visit Romashka", Remind: casework.Exact(2 * time.Hour)})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,15 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 )
 
-// Step is the context of one action: when, by whom, in which role. Ctx is
-// the update's workflow context, for actions that start a child workflow.
+// Step is the context of one action: which, when, by whom, in which role.
+// Ctx is the update's workflow context, for actions that start a child
+// workflow.
 type Step struct {
-	Ctx   workflow.Context
-	Now   time.Time
-	Actor string
-	Role  string
+	Ctx    workflow.Context
+	Now    time.Time
+	Action string
+	Actor  string
+	Role   string
 }
 
 // Handler is one action over the state S of a case: when it is allowed,

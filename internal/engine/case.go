@@ -57,7 +57,7 @@ func RegisterView[V any](ctx workflow.Context, view func() V, opened func() bool
 func Register[S Case[V], V any](ctx workflow.Context, st S, reg *Registry[S]) error {
 	for _, h := range reg.handlers {
 		handler := func(ctx workflow.Context, req casework.Request) (V, error) {
-			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Actor: req.Actor, Role: req.Role}
+			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Action: h.name, Actor: req.Actor, Role: req.Role}
 			st.Record(s.Now, s.Actor, h.name, req.Input)
 			h.apply(st, req.Input, s)
 			st.AfterAction(s)
@@ -69,7 +69,7 @@ func Register[S Case[V], V any](ctx workflow.Context, st S, reg *Registry[S]) er
 			return st.View(), nil
 		}
 		validator := func(ctx workflow.Context, req casework.Request) error {
-			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Actor: req.Actor, Role: req.Role}
+			s := Step{Ctx: ctx, Now: workflow.Now(ctx), Action: h.name, Actor: req.Actor, Role: req.Role}
 			return refuse(st, reg, reg.Validate(st, h.name, req, s))
 		}
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, handler, workflow.UpdateHandlerOptions{Validator: validator}); err != nil {

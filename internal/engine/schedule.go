@@ -30,6 +30,9 @@ type Schedule struct {
 	// channels, when set, delivers every notification by e-mail and webhook
 	// too, not only to the inbox.
 	channels bool
+	// units, when set, counts each duration in its own unit; otherwise a
+	// whole number of days counts business days (with a calendar).
+	units bool
 }
 
 // Subject identifies the case a schedule's notifications are about: ID
@@ -78,25 +81,59 @@ func (s *Schedule) Calendar() calendar.Calendar {
 	return calendar.Default()
 }
 
-// After is t moved by d: a whole number of days counts business days of
-// the calendar, anything else elapsed time.
+// versionDurationUnits marks the change that counted each policy duration
+// in its own unit (docs/process.md §3): "14d" calendar days, "5bd" business
+// days, "2mo" months. Workflows started before it keep counting a whole
+// number of days as business days, as their policies meant.
+const versionDurationUnits = "duration-units"
+
+// UseUnits counts durations in their units for workflows started with the
+// change; it must run before the workflow's first command.
+func (s *Schedule) UseUnits(ctx workflow.Context) {
+	s.units = workflow.GetVersion(ctx, versionDurationUnits, workflow.DefaultVersion, 1) == 1
+}
+
+// Units reports whether durations count in their own units; false for
+// workflows started before, whose whole days are business days.
+func (s *Schedule) Units() bool { return s.units }
+
+// After is t moved by d. With units, d counts in its own units on the
+// calendar (casework.Duration.AddTo). Before them, a whole number of days
+// counts business days of the calendar and anything else elapsed time;
+// before calendars, everything is elapsed time.
 func (s *Schedule) After(t time.Time, d casework.Duration) time.Time {
-	const day = 24 * time.Hour
-	if s.cal == nil || d == 0 || d.D()%day != 0 {
-		return t.Add(d.D())
+	if s.units {
+		return d.AddTo(t, s.Calendar())
 	}
-	if n := int(d.D() / day); n > 0 {
+	const day = 24 * time.Hour
+	span := d.Span()
+	if s.cal == nil || span == 0 || span%day != 0 {
+		return t.Add(span)
+	}
+	if n := int(span / day); n > 0 {
 		return s.cal.AddBusinessDays(t, n)
 	} else {
 		return s.cal.SubBusinessDays(t, -n)
 	}
 }
 
+// DayEnd is the end of t's day in the calendar's zone moved by grace: a
+// grace of business days ends with the last of that many working days
+// after t's day (1bd after a Friday is the end of Monday), the rest of it
+// counts from there. It is when a point due on a day, not at an instant,
+// turns overdue.
+func (s *Schedule) DayEnd(t time.Time, grace casework.Duration) time.Time {
+	cal := s.Calendar()
+	end := cal.EndOfWorkingDays(t, grace.BusinessDays)
+	grace.BusinessDays = 0
+	return grace.AddTo(end, cal)
+}
+
 // remindAt is when a reminder offset before due fires: a reminder that
 // would fall on a non-working day moves to the previous working day at the
 // start of business hours.
 func (s *Schedule) remindAt(due time.Time, offset casework.Duration) time.Time {
-	t := s.After(due, -offset)
+	t := s.After(due, offset.Neg())
 	if s.cal != nil {
 		t = s.cal.PreviousWorkingStart(t)
 	}

@@ -50,11 +50,19 @@ type Document struct {
 
 // content is what a saved version stores: the document without its
 // version and saving metadata, which are columns of models.PolicyVersion.
+// Units is unitsFormat for versions saved since durations carry units;
+// versions saved before (0) read each whole number of days as business
+// days, as they were meant (deal.Policy.Legacy, complaint.Policy.Legacy).
 type content struct {
 	Deal      deal.Policy       `json:"deal"`
 	Complaint complaint.Policy  `json:"complaint"`
 	Calendar  calendar.Calendar `json:"calendar"`
+	Units     int               `json:"duration_units,omitempty"`
 }
+
+// unitsFormat marks a saved version whose durations carry units
+// (casework.Duration): "14d" calendar days, "5bd" business days.
+const unitsFormat = 1
 
 // Default returns the process's defaults (docs/process.md) as version 0: deal.DefaultPolicy,
 // complaint.DefaultPolicy and calendar.Default.
@@ -220,11 +228,67 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
 		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 	}
+	if c.Units < unitsFormat {
+		if err := c.readLegacy(row.Document, def); err != nil {
+			return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
+		}
+	}
 	at := row.CreatedAt.UTC()
 	return Document{
 		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar,
 		UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
+}
+
+// readLegacy reads the deal and complaint parts of a version saved before
+// durations carried units: the fields it holds in their old meaning, the
+// fields it lacks with the defaults of def.
+func (c *content) readLegacy(doc string, def Document) error {
+	var parts struct{ Deal, Complaint json.RawMessage }
+	if err := json.Unmarshal([]byte(doc), &parts); err != nil {
+		return err
+	}
+	var err error
+	if c.Deal, err = legacyPart(parts.Deal, def.Deal, deal.Policy.Legacy); err != nil {
+		return err
+	}
+	c.Complaint, err = legacyPart(parts.Complaint, def.Complaint, complaint.Policy.Legacy)
+	return err
+}
+
+// legacyPart decodes raw, a policy part saved before durations carried
+// units, over def: the fields raw holds are converted by legacy, the others
+// keep def's values.
+func legacyPart[P any](raw json.RawMessage, def P, legacy func(P) P) (P, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return def, nil
+	}
+	var held map[string]json.RawMessage
+	var stored P
+	if err := json.Unmarshal(raw, &held); err != nil {
+		return def, err
+	}
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		return def, err
+	}
+	conv, err := json.Marshal(legacy(stored))
+	if err != nil {
+		return def, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(conv, &fields); err != nil {
+		return def, err
+	}
+	for k := range fields {
+		if _, ok := held[k]; !ok {
+			delete(fields, k)
+		}
+	}
+	if conv, err = json.Marshal(fields); err != nil {
+		return def, err
+	}
+	err = json.Unmarshal(conv, &def)
+	return def, err
 }
 
 // Save stores doc as a new version saved by staff member by and returns
@@ -236,7 +300,7 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 	if err != nil {
 		return Document{}, err
 	}
-	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar})
+	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Units: unitsFormat})
 	if err != nil {
 		return Document{}, err
 	}

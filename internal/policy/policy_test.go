@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,7 +49,7 @@ func TestDefaultIsValidVersionZero(t *testing.T) {
 
 func TestProblems(t *testing.T) {
 	d := Default()
-	d.Deal.OfferValidity = 0
+	d.Deal.OfferValidity = casework.Duration{}
 	d.Deal.Points["nonsense"] = casework.PointPolicy{}
 	d.Complaint.Deadlines["urgent"] = d.Complaint.Deadlines[complaint.SeverityLow]
 	d.Calendar.TimeZone = "Local"
@@ -97,7 +98,7 @@ func TestDeployment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Version != 0 || d.Deal.OfferValidity.String() != "20d" || d.Deal.InvoiceDue.String() != "5d" ||
+	if d.Version != 0 || d.Deal.OfferValidity.String() != "20d" || d.Deal.InvoiceDue.String() != "5bd" ||
 		!reflect.DeepEqual(d.Complaint.Categories, []string{"quality", "other"}) ||
 		d.Calendar.TimeZone != "Europe/Moscow" || !reflect.DeepEqual(d.Calendar.Holidays, []string{"2027-01-01"}) {
 		t.Errorf("deployment = %+v", d)
@@ -120,7 +121,7 @@ func TestSaveAndCurrent(t *testing.T) {
 	ctx := context.Background()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		fallback := Default()
-		fallback.Deal.OfferValidity = casework.Duration(time.Hour)
+		fallback.Deal.OfferValidity = casework.Exact(time.Hour)
 		cur, err := Current(ctx, db, fallback)
 		if err != nil || !reflect.DeepEqual(cur, fallback) {
 			t.Fatalf("Current without versions = %+v, %v; want the fallback", cur, err)
@@ -128,7 +129,7 @@ func TestSaveAndCurrent(t *testing.T) {
 
 		doc := Default()
 		doc.Version, doc.UpdatedBy = 7, "mallory"
-		doc.Deal.OfferValidity = casework.Duration(20 * 24 * time.Hour)
+		doc.Deal.OfferValidity = casework.Days(20)
 		doc.Calendar = calendar.Calendar{Holidays: []string{"2027-01-02", "2027-01-01"}}
 		saved, err := Save(ctx, db, doc, "admin")
 		if err != nil {
@@ -153,20 +154,34 @@ func TestSaveAndCurrent(t *testing.T) {
 	})
 }
 
-// A version saved before a policy field existed reads with its default.
+// A version saved before a policy field existed reads with its default; a
+// version saved before durations carried units reads its whole days as
+// business days, as they were meant then (docs/process.md §3), and the
+// fields it lacks with today's defaults.
 func TestCurrentFillsFieldsMissingFromAnOldVersion(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.SQLite(t)
-	if _, err := models.SavePolicy(ctx, db, []byte(`{"deal": {"offer_validity": "20d"}}`), "admin"); err != nil {
+	old := `{"deal": {"offer_validity": "20d", "survey_delay": "1d12h", "control_points": {"protocol": {"reminders": ["1d", "4h"], "grace": "0s"}}},
+		"complaint": {"recurrence_window": "30d"}}`
+	if _, err := models.SavePolicy(ctx, db, []byte(old), "admin"); err != nil {
 		t.Fatal(err)
 	}
 	cur, err := Current(ctx, db, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur.Version != 1 || cur.Deal.OfferValidity.String() != "20d" || cur.Deal.InvoiceDue.String() != "5d" ||
-		!reflect.DeepEqual(cur.Complaint, complaint.DefaultPolicy()) || !reflect.DeepEqual(cur.Calendar, calendar.Default()) {
+	wantComplaint := complaint.DefaultPolicy()
+	wantComplaint.RecurrenceWindow = casework.Days(30)
+	if cur.Version != 1 || cur.Deal.OfferValidity.String() != "20bd" || cur.Deal.SurveyDelay.String() != "36h" ||
+		cur.Deal.InvoiceDue.String() != "5bd" || cur.Deal.ContactInterval.String() != "14d" ||
+		fmt.Sprint(cur.Deal.Point(deal.PointProtocol).Reminders) != "[1bd 4h]" ||
+		!reflect.DeepEqual(cur.Complaint, wantComplaint) || !reflect.DeepEqual(cur.Calendar, calendar.Default()) {
 		t.Errorf("current = %+v", cur)
+	}
+	// Saved again, it keeps that meaning in units.
+	again, err := Save(ctx, db, cur, "admin")
+	if err != nil || again.Deal.OfferValidity.String() != "20bd" || again.Deal.ContactInterval.String() != "14d" {
+		t.Errorf("saved again = %+v, %v", again.Deal, err)
 	}
 	if _, err := models.SavePolicy(ctx, db, []byte(`not json`), "admin"); err != nil {
 		t.Fatal(err)

@@ -346,7 +346,7 @@ func (g *generator) complaint(r *rand.Rand, d *models.Deal, earlier []models.Com
 		Assignee: d.Owner, RegisteredBy: d.Owner, RegisteredAt: reg,
 	}
 	for _, e := range slices.Backward(earlier) {
-		if e.Category == cat && !reg.After(e.RegisteredAt.Add(g.cPolicy.RecurrenceWindow.D())) {
+		if e.Category == cat && !reg.After(e.RegisteredAt.Add(g.cPolicy.RecurrenceWindow.Span())) {
 			c.Recurrence, c.RecurrenceOf = true, e.ID
 			break
 		}

@@ -79,7 +79,7 @@ func (s *dealSim) arm(id string, kind casework.PointKind, subject string, due ti
 	due = due.Truncate(time.Second)
 	cp := models.ControlPoint{
 		SubjectType: models.SubjectDeal, SubjectID: s.d.ID, ID: id, Kind: string(kind), Stage: s.d.Stage,
-		Owner: s.d.Owner, Subject: subject, DueAt: due, OverdueAt: due.Add(s.g.policy.Point(kind).Grace.D()),
+		Owner: s.d.Owner, Subject: subject, DueAt: due, OverdueAt: due.Add(s.g.policy.Point(kind).Grace.Span()),
 	}
 	for i := range s.points {
 		if s.points[i].ID == id {
@@ -199,7 +199,7 @@ func (s *dealSim) meet(i int, from time.Time, pLate, lateMax float64) (time.Time
 // control point id, due after the policy's delay, that the deal waits on
 // internally until it is met.
 func (s *dealSim) revise(id, subject string, from time.Time, pLate, lateMax float64) (time.Time, bool) {
-	corr := s.arm(id, deal.PointCorrections, subject, from.Add(s.g.policy.CorrectionsDelay.D()))
+	corr := s.arm(id, deal.PointCorrections, subject, from.Add(s.g.policy.CorrectionsDelay.Span()))
 	s.wait(deal.WaitingInternal, from)
 	return s.meet(corr, from, pLate, lateMax)
 }
@@ -224,7 +224,7 @@ func (s *dealSim) presentation(t0 time.Time) (time.Time, bool) {
 	if !s.happens(held) {
 		return held, false
 	}
-	protocol := s.arm("protocol", deal.PointProtocol, "Send the meeting protocol", held.Add(s.g.policy.ProtocolDelay.D()))
+	protocol := s.arm("protocol", deal.PointProtocol, "Send the meeting protocol", held.Add(s.g.policy.ProtocolDelay.Span()))
 	s.wait(deal.WaitingInternal, held)
 	sent, ok := s.meet(protocol, held, 0.08, 4)
 	if !ok {
@@ -300,7 +300,7 @@ func (s *dealSim) offerVersion(v int, t time.Time, lost bool) (time.Time, bool) 
 	}
 	s.d.OfferVersions++
 	s.wait(deal.WaitingClient, issued)
-	cp := s.arm(fmt.Sprintf("offer-v%d", v), deal.PointOfferValidity, fmt.Sprintf("Offer v%d validity ends", v), issued.Add(s.g.policy.OfferValidity.D()))
+	cp := s.arm(fmt.Sprintf("offer-v%d", v), deal.PointOfferValidity, fmt.Sprintf("Offer v%d validity ends", v), issued.Add(s.g.policy.OfferValidity.Span()))
 	answer := s.after(issued, 1, 9.5)
 	if s.r.Float64() < 0.12 {
 		answer = s.after(issued, 10.5, 20) // expired first
@@ -420,7 +420,7 @@ func (s *dealSim) invoice(from time.Time, n int) (time.Time, int, bool) {
 		return issued, -1, false
 	}
 	s.wait(deal.WaitingPayment, issued)
-	due := issued.Add(s.g.policy.InvoiceDue.D())
+	due := issued.Add(s.g.policy.InvoiceDue.Span())
 	return issued, s.arm(fmt.Sprintf("invoice-%d", n+1), deal.PointPaymentDue, fmt.Sprintf("Invoice %d due", n+1), due), true
 }
 
@@ -432,7 +432,7 @@ func (s *dealSim) event(t time.Time) (time.Time, bool) {
 	}
 	date := s.after(t, 7, 60)
 	eventDate := s.arm("event-date", deal.PointEventDate, "Hold the event on "+date.Format(time.DateOnly), date)
-	items := s.arm("event-items", deal.PointEventItems, "Get the client's approval of every event item", date.Add(-s.g.policy.EventItemsLead.D()))
+	items := s.arm("event-items", deal.PointEventItems, "Get the client's approval of every event item", date.Add(-s.g.policy.EventItemsLead.Span()))
 	if s.r.Float64() < 0.5 {
 		s.wait(deal.WaitingClient, t)
 	} else {
@@ -469,7 +469,7 @@ func (s *dealSim) closing(held time.Time) {
 	if !s.enter(deal.StageClose, held) {
 		return
 	}
-	survey := s.arm("survey", deal.PointSurvey, "Assess the client's satisfaction", held.Add(s.g.policy.SurveyDelay.D()))
+	survey := s.arm("survey", deal.PointSurvey, "Assess the client's satisfaction", held.Add(s.g.policy.SurveyDelay.Span()))
 	s.wait(deal.WaitingClient, held)
 	t, ok := s.meet(survey, held, 0.1, 10)
 	if !ok {
@@ -507,7 +507,7 @@ func (s *dealSim) win(t time.Time) {
 	s.d.Status, s.d.ClosedAt = string(deal.StatusWon), &closed
 	s.d.WaitingOn, s.d.WaitingSince = string(deal.WaitingNone), closed
 	s.cut = s.end // a won deal no longer stalls
-	due := closed.Add(s.g.policy.FollowUpDelay.D())
+	due := closed.Add(s.g.policy.FollowUpDelay.Span())
 	follow := s.arm("follow-up", deal.PointFollowUp, "Follow-up contact", due)
 	contact := s.after(due, -5, 4)
 	if s.next.After(closed) && s.next.Before(contact) {
@@ -542,7 +542,7 @@ func (s *dealSim) finish() {
 	open := d.Status == string(deal.StatusOpen)
 	if open {
 		// The contact interval runs while a deal is open.
-		due := s.last.Add(s.g.policy.ContactInterval.D())
+		due := s.last.Add(s.g.policy.ContactInterval.Span())
 		s.arm("contact", deal.PointContactInterval, "Contact the client", due)
 	}
 	overdue := s.escal
