@@ -55,18 +55,6 @@ func toClientItem(r models.ClientRow) clientItem {
 	return it
 }
 
-// contactEvents are the deal history events that are contacts with the
-// client (docs/process.md §3): the client-facing steps whose latest time
-// the directory shows as a client's last contact. Internal steps
-// (reassign, revise_contract, approvals) are not.
-var contactEvents = []string{
-	deal.ActSchedulePresentation, deal.ActHoldPresentation, deal.ActSendProtocol, deal.ActDeclinePresentation,
-	deal.ActIssueOffer, deal.ActRequestOfferChanges, deal.ActAcceptOffer, deal.ActPrepareContract,
-	deal.ActRequestContractChanges, deal.ActRecordPayment, deal.ActPlanEvent, deal.ActRescheduleEvent,
-	deal.ActHoldEvent, deal.ActSignClosingDocuments, deal.ActSubmitSurvey, deal.ActScheduleFollowUp,
-	deal.ActLogContact,
-}
-
 // noNextContact are the states of the clients without a planned next
 // contact: the clients GET /reports/clients-without-next-contact lists.
 var noNextContact = []string{models.StateNoNextContact, models.StateLost}
@@ -95,7 +83,7 @@ func (s *server) clientsWithoutNextContact(c echo.Context) error {
 func (s *server) answerClients(c echo.Context, p problems, states []string) error {
 	f := models.ClientFilter{
 		Scope: scopeOf(c), Query: strings.TrimSpace(c.QueryParam("q")), Segment: c.QueryParam("segment"),
-		Owner: c.QueryParam("owner"), States: states, ContactEvents: contactEvents, Cursor: c.QueryParam("cursor"),
+		Owner: c.QueryParam("owner"), States: states, ContactEvents: deal.ClientContacts, Cursor: c.QueryParam("cursor"),
 	}
 	p.maxLen("q", f.Query, 200)
 	p.maxLen("segment", f.Segment, 100)
