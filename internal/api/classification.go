@@ -28,9 +28,11 @@ type classificationRun struct {
 }
 
 // classificationRunID is the workflow ID of the run an admin starts on
-// day: one per day, so a second call the same day finds the first run.
-func classificationRunID(day time.Time) string {
-	return workflows.ClassificationScheduleID + "-run-" + day.Format(time.DateOnly)
+// day: one per day and task queue (deployments sharing a Temporal
+// namespace run on task queues of their own), so a second call the same
+// day finds the first run.
+func classificationRunID(taskQueue string, day time.Time) string {
+	return workflows.ClassificationScheduleID + "-" + taskQueue + "-run-" + day.Format(time.DateOnly)
 }
 
 // runClassification starts the client classification (workflows.Classification)
@@ -41,7 +43,7 @@ func classificationRunID(day time.Time) string {
 // and a scheduled run of the same day store one result.
 func (s *server) runClassification(c echo.Context) error {
 	day := classify.Day(time.Now())
-	out := classificationRun{WorkflowID: classificationRunID(day), Date: day.Format(time.DateOnly)}
+	out := classificationRun{WorkflowID: classificationRunID(s.TaskQueue, day), Date: day.Format(time.DateOnly)}
 	ctx, cancel := temporalCtx(c)
 	defer cancel()
 	run, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
