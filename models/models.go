@@ -320,5 +320,5 @@ type Digest struct {
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
-	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{},
+	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &IdempotencyKey{},
 }

@@ -154,7 +154,7 @@ func TestPutPolicyVersionsAndNewSubjects(t *testing.T) {
 		t.Errorf("deal after save: view version %d, params %+v", v.PolicyVersion, p)
 	}
 	dealBody["policy"] = map[string]any{"invoice_due": "1d"}
-	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", dealBody), http.StatusCreated, &v)
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-admin", dealBody), http.StatusCreated, &v)
 	if p := f.params[2]; p.Policy.InvoiceDue.String() != "1d" || p.Policy.OfferValidity.String() != "20d" || p.PolicyVersion != 1 {
 		t.Errorf("override merged over the saved document: %+v", p.Policy)
 	}

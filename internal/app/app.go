@@ -186,7 +186,7 @@ func API(env Env) (*echo.Echo, error) {
 	}
 	return api.New(api.Deps{
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
-		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
+		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
 	}), nil
 }
 

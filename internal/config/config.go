@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/classify"
@@ -82,6 +83,9 @@ type Config struct {
 	// RateBurst (RATE_BURST); 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// IdempotencyTTL (IDEMPOTENCY_TTL) is how long the API remembers the
+	// Idempotency-Key of a creating request.
+	IdempotencyTTL time.Duration
 	// Classify (CLASSIFY_WINDOW_MONTHS, CLASSIFY_XYZ_MONTHS) are the
 	// parameters of the nightly client classification, run on ClassifyCron
 	// (CLASSIFY_CRON, UTC).
@@ -179,6 +183,14 @@ func atLeast[T int | float64](lowest T, words string) func(T) error {
 	}
 }
 
+// positive checks that a duration is greater than zero.
+func positive(d time.Duration) error {
+	if d <= 0 {
+		return errors.New("must be greater than 0")
+	}
+	return nil
+}
+
 // parseFloat reads a decimal number.
 func parseFloat(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
 
@@ -243,6 +255,8 @@ var settings = []setting{
 		field(func(c *Config) *float64 { return &c.RateLimit }, parseFloat, atLeast(0.0, "must not be negative"))},
 	{Var{"RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies"},
 		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
+	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
+		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
 	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
 		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
 	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},

@@ -49,6 +49,7 @@ func TestLoadDefaults(t *testing.T) {
 		JWT:               jwtauth.Config{StaffClaim: "sub"},
 		RateLimit:         20,
 		RateBurst:         40,
+		IdempotencyTTL:    24 * time.Hour,
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
 	}
@@ -97,6 +98,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"JWT_ROLE_CLAIM":         "salesflow_role",
 		"RATE_LIMIT":             "5.5",
 		"RATE_BURST":             "7",
+		"IDEMPOTENCY_TTL":        "1h30m",
 		"CLASSIFY_WINDOW_MONTHS": "2",
 		"CLASSIFY_XYZ_MONTHS":    "12",
 		"CLASSIFY_CRON":          "30 1 * * *",
@@ -163,6 +165,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 	for name, val := range map[string]string{
 		"LOG_LEVEL": "loud", "SEED_DEMO": "maybe", "SMTP_ADDR": "mail.example.com",
 		"SMTP_FROM": "not an address", "WEBHOOK_URL": "ftp://example.com/x",
+		"IDEMPOTENCY_TTL": "0s",
 	} {
 		clearEnv(t)
 		t.Setenv(name, val)
