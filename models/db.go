@@ -74,7 +74,7 @@ func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 
 // migrateOn creates or updates the tables, then the parts AutoMigrate
 // does not know: the audit table's append-only triggers and the public IDs
-// of tokens stored before tokens had them.
+// of tokens and notifications stored before they had them.
 func migrateOn(db *gorm.DB) error {
 	if err := db.AutoMigrate(All...); err != nil {
 		return err
@@ -84,7 +84,10 @@ func migrateOn(db *gorm.DB) error {
 			return fmt.Errorf("audit triggers: %w", err)
 		}
 	}
-	return backfillTokenIDs(db)
+	if err := backfillTokenIDs(db); err != nil {
+		return err
+	}
+	return backfillNotificationIDs(db)
 }
 
 func sqliteOptions(path string) string {

@@ -117,6 +117,7 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
 	r("GET", "/notifications", s.notifications, rule{})
 	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})
+	r("POST", "/notifications/read-all", s.readAllNotifications, rule{audit: "notification.read_all"})
 	r("GET", "/me/preferences", s.preferences, rule{})
 	r("PUT", "/me/preferences", s.setPreferences, rule{audit: "preferences.update"})
 	r("GET", "/control-points", s.listControlPoints, rule{})

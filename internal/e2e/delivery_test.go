@@ -79,6 +79,7 @@ func (s *stack) expiringOffer() deal.View {
 // inboxNotice is an item of GET /api/v1/notifications.
 type inboxNotice struct {
 	ID     string `json:"id"`
+	Key    string `json:"key"`
 	Kind   string `json:"kind"`
 	DealID string `json:"deal_id"`
 }
@@ -100,7 +101,7 @@ func (s *stack) notices(dealID string) map[string]string {
 			if _, dup := out[k]; dup {
 				s.t.Fatalf("two %s notifications in the inbox of %s", n.Kind, staff)
 			}
-			out[k] = n.ID
+			out[k] = n.Key
 		}
 	}
 	want := []string{"alice/overdue", "alice/reminder", "maria/escalation"}
