@@ -45,7 +45,7 @@ type keys struct {
 type replayOf func(status int, body []byte) (int, []byte)
 
 // idempotent makes the creating handler h honour the Idempotency-Key
-// header (docs/design.md, "Idempotency"): the first request with a key runs
+// header (README, "Idempotency"): the first request with a key runs
 // h and its success answer is kept (through replay, when given, e.g. to
 // drop a secret); the same key with the same body answers it again; with a
 // different body it is refused with 422 idempotency_key_reused; while the

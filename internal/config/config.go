@@ -13,13 +13,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/models"
 )
 
 // Config is the process configuration. Each field is read from the
@@ -53,6 +56,11 @@ type Config struct {
 	LogLevel slog.Level
 	// SeedDemo (SEED_DEMO) seeds the demo staff and tokens on start.
 	SeedDemo bool
+	// BootstrapAdmin (BOOTSTRAP_ADMIN) is the ID of an admin created on
+	// start unless it exists, with a token whose secret is read from
+	// BootstrapTokenFile (BOOTSTRAP_ADMIN_TOKEN_FILE), when set.
+	BootstrapAdmin     string
+	BootstrapTokenFile []byte
 	// TemporalCLI (TEMPORAL_CLI) is the path of the pinned temporal CLI the
 	// dev runner starts its Temporal dev server with; `make run` sets it.
 	TemporalCLI string
@@ -223,6 +231,10 @@ var settings = []setting{
 		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
 		field(func(c *Config) *bool { return &c.SeedDemo }, strconv.ParseBool)},
+	{Var{"BOOTSTRAP_ADMIN", "", "ID of the first admin, created on start unless a staff member with that ID exists (a deployment without demo staff)"},
+		str(func(c *Config) *string { return &c.BootstrapAdmin }, unlessEmpty(staffID))},
+	{Var{"BOOTSTRAP_ADMIN_TOKEN_FILE", "", "file holding the secret (32 characters or more) of a non-expiring API token of BOOTSTRAP_ADMIN, stored hashed; revoke it once the admin has their own"},
+		field(func(c *Config) *[]byte { return &c.BootstrapTokenFile }, readFile)},
 	{Var{"TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)"},
 		str(func(c *Config) *string { return &c.TemporalCLI })},
 	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
@@ -287,6 +299,12 @@ func Load() (Config, error) {
 			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
 		}
 	}
+	if c.BootstrapTokenFile != nil && c.BootstrapAdmin == "" {
+		return Config{}, errors.New("BOOTSTRAP_ADMIN must be set when BOOTSTRAP_ADMIN_TOKEN_FILE is")
+	}
+	if n := len(c.BootstrapToken()); c.BootstrapTokenFile != nil && n < models.MinBootstrapTokenLen {
+		return Config{}, fmt.Errorf("BOOTSTRAP_ADMIN_TOKEN_FILE: the secret must have at least %d characters", models.MinBootstrapTokenLen)
+	}
 	if c.WebhookURL != "" && c.WebhookSecret == "" {
 		return Config{}, errors.New("WEBHOOK_SECRET must be set when WEBHOOK_URL is")
 	}
@@ -298,6 +316,21 @@ func Load() (Config, error) {
 	}
 	return c, nil
 }
+
+// BootstrapToken is the secret of BOOTSTRAP_ADMIN_TOKEN_FILE without
+// surrounding white space, "" when no file is set.
+func (c Config) BootstrapToken() string { return strings.TrimSpace(string(c.BootstrapTokenFile)) }
+
+// staffID checks a staff member's ID: what POST /api/v1/staff accepts.
+func staffID(v string) error {
+	if !staffIDPattern.MatchString(v) {
+		return errors.New("1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	return nil
+}
+
+// staffIDPattern is the shape of a staff member's ID.
+var staffIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // Verifier returns the JWT verifier of the configuration, or nil when JWT
 // sign-in is off (neither JWT_JWKS_URL nor JWT_PUBLIC_KEY_FILE is set).
