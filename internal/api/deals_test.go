@@ -38,7 +38,11 @@ func TestCreateDeal(t *testing.T) {
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &v)
 	var again deal.View
-	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &again)
+	rec := a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1")
+	expect(t, rec, http.StatusCreated, &again)
+	if rec.Header().Get("Idempotent-Replayed") != "true" || len(f.starts) != 1 {
+		t.Errorf("retry: replayed %q, %d starts", rec.Header().Get("Idempotent-Replayed"), len(f.starts))
+	}
 	// Bob may not open a deal of alice's client, which he cannot see
 	// (access control); with the same key on a client of his own he gets a
 	// deal of his own.
