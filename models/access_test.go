@@ -218,3 +218,37 @@ func TestAuditIsAppendOnlyAndScoped(t *testing.T) {
 		}
 	})
 }
+
+// The first admin of a deployment without demo staff: created once with a
+// token stored hashed; a short secret is refused; an existing member is
+// left as they are.
+func TestEnsureAdmin(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		secret := "bootstrap-secret-of-forty-characters-xx"
+		for range 2 {
+			if err := models.EnsureAdmin(ctx, db, "ops", secret); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := models.StaffByToken(ctx, db, secret, time.Now())
+		if err != nil || st.ID != "ops" || st.Role != models.RoleAdmin || !st.Active {
+			t.Fatalf("bootstrap token signs in %+v, %v", st, err)
+		}
+		if toks, _ := models.Tokens(ctx, db, "ops"); len(toks) != 1 || toks[0].Name != "bootstrap" || toks[0].ExpiresAt != nil {
+			t.Errorf("tokens of ops: %+v", toks)
+		}
+		testdb.Nowhere(t, db, secret, "the bootstrap secret")
+		if err := models.EnsureAdmin(ctx, db, "ops2", "short"); err == nil {
+			t.Error("a short bootstrap secret was accepted")
+		}
+		if err := models.SeedDemo(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if err := models.EnsureAdmin(ctx, db, "alice", ""); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := models.GetStaff(ctx, db, "alice"); a.Role != models.RoleSales {
+			t.Errorf("an existing member was changed: %+v", a)
+		}
+	})
+}

@@ -74,8 +74,8 @@ func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 
 // migrateOn creates or updates the tables, then the parts AutoMigrate
 // does not know: the audit table's append-only triggers, the clients'
-// search text and its trigram index, and the public IDs of tokens stored
-// before tokens had them.
+// search text and its trigram index, and the public IDs of tokens and
+// notifications stored before they had them.
 func migrateOn(db *gorm.DB) error {
 	if err := db.AutoMigrate(All...); err != nil {
 		return err
@@ -89,7 +89,10 @@ func migrateOn(db *gorm.DB) error {
 		return err
 	}
 	ensureClientSearchIndexes(db)
-	return backfillTokenIDs(db)
+	if err := backfillTokenIDs(db); err != nil {
+		return err
+	}
+	return backfillNotificationIDs(db)
 }
 
 func sqliteOptions(path string) string {

@@ -180,7 +180,7 @@ func TestListsCarryClientNames(t *testing.T) {
 		if err != nil || len(points) != 2 {
 			t.Fatalf("points %+v, %v", points, err)
 		}
-		notes, err := models.Notifications(ctx, db, "alice", 0)
+		notes, err := models.Notifications(ctx, db, "alice", false, 0)
 		if err != nil || len(notes) != 2 {
 			t.Fatalf("notifications %+v, %v", notes, err)
 		}

@@ -246,9 +246,11 @@ type Document struct {
 }
 
 // Notification is a reminder or escalation in a staff member's inbox. ID is
-// the notification's idempotency key.
+// the notification's idempotency key (deliveries and webhooks name it);
+// PublicID is its opaque, URL-safe ID, by which the API names it.
 type Notification struct {
 	ID             string `gorm:"primaryKey;size:200"`
+	PublicID       string `gorm:"size:24;uniqueIndex"`
 	Recipient      string `gorm:"size:64;not null;index:idx_notifications_inbox,priority:1"`
 	Kind           string `gorm:"size:16;not null"`
 	DealID         string `gorm:"size:64;index"`
@@ -337,5 +339,5 @@ type Digest struct {
 var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
-	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{},
+	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{}, &IdempotencyKey{},
 }

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -9,14 +11,34 @@ import (
 	"gorm.io/gorm"
 )
 
-// MarkNotificationRead marks notification id of recipient as read now. It
-// is idempotent: marking a read notification again keeps the first read
-// time. A notification that does not exist or belongs to someone else
-// yields ErrNotFound.
+// NotificationID is the public ID of the notification with the given key:
+// "ntf_" and 20 hex digits of the key's SHA-256, URL-safe whatever the key
+// holds, and the same on every server and in every migration.
+func NotificationID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "ntf_" + hex.EncodeToString(sum[:])[:20]
+}
+
+// BeforeCreate gives a new notification its public ID.
+func (n *Notification) BeforeCreate(*gorm.DB) error {
+	if n.PublicID == "" {
+		n.PublicID = NotificationID(n.ID)
+	}
+	return nil
+}
+
+// byNotificationID selects a notification by its public ID or, as before
+// notifications had one, by its key.
+const byNotificationID = "(public_id = ? OR id = ?)"
+
+// MarkNotificationRead marks notification id (its public ID or key) of
+// recipient as read now. It is idempotent: marking a read notification
+// again keeps the first read time. A notification that does not exist or
+// belongs to someone else yields ErrNotFound.
 func MarkNotificationRead(ctx context.Context, db *gorm.DB, recipient, id string) error {
 	now := time.Now().UTC()
 	res := db.WithContext(ctx).Model(&Notification{}).
-		Where("id = ? AND recipient = ? AND read_at IS NULL", id, recipient).
+		Where(byNotificationID+" AND recipient = ? AND read_at IS NULL", id, id, recipient).
 		Update("read_at", now)
 	if res.Error != nil {
 		return fmt.Errorf("mark notification %s read: %w", id, res.Error)
@@ -25,7 +47,7 @@ func MarkNotificationRead(ctx context.Context, db *gorm.DB, recipient, id string
 		return nil
 	}
 	var n int64
-	if err := db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND recipient = ?", id, recipient).Count(&n).Error; err != nil {
+	if err := db.WithContext(ctx).Model(&Notification{}).Where(byNotificationID+" AND recipient = ?", id, id, recipient).Count(&n).Error; err != nil {
 		return fmt.Errorf("mark notification %s read: %w", id, err)
 	}
 	if n == 0 {
@@ -34,10 +56,42 @@ func MarkNotificationRead(ctx context.Context, db *gorm.DB, recipient, id string
 	return nil
 }
 
-// GetNotification returns one notification by ID (its idempotency key), or
+// MarkAllNotificationsRead marks every unread notification of recipient
+// read at now and returns how many it marked.
+func MarkAllNotificationsRead(ctx context.Context, db *gorm.DB, recipient string, now time.Time) (int64, error) {
+	res := db.WithContext(ctx).Model(&Notification{}).
+		Where("recipient = ? AND read_at IS NULL", recipient).
+		Update("read_at", now.UTC())
+	if res.Error != nil {
+		return 0, fmt.Errorf("mark notifications of %s read: %w", recipient, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// GetNotification returns one notification by its public ID or its key, or
 // ErrNotFound.
 func GetNotification(ctx context.Context, db *gorm.DB, id string) (*Notification, error) {
-	return get[Notification](ctx, db, "id = ?", id)
+	return get[Notification](ctx, db, byNotificationID, id, id)
+}
+
+// backfillNotificationIDs gives notifications stored before notifications
+// had public IDs their ID.
+func backfillNotificationIDs(db *gorm.DB) error {
+	db = db.Session(&gorm.Session{NewDB: true}) // no conditions of earlier steps
+	for {
+		var keys []string
+		if err := db.Model(&Notification{}).Where("public_id IS NULL OR public_id = ''").Limit(1000).Pluck("id", &keys).Error; err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		for _, k := range keys {
+			if err := db.Model(&Notification{}).Where("id = ?", k).Update("public_id", NotificationID(k)).Error; err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // NotificationDeliveries returns the channel deliveries of one

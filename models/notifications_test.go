@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"regexp"
 	"testing"
 	"time"
 
@@ -128,4 +129,77 @@ func TestMarkNotificationRead(t *testing.T) {
 			t.Errorf("bob's notification marked read: %+v", n2)
 		}
 	})
+}
+
+// Notifications get opaque, URL-safe IDs; a notification is found by its ID
+// or its key; the inbox can be read unread only and marked read at once.
+func TestNotificationIDsAndReadAll(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		at := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+		key := "deal-1/offer-v1/reminder/2025-11-03T09:00:00Z/2025-11-02T09:00:00Z"
+		rows := []models.Notification{
+			{ID: key, Recipient: "alice", Kind: "reminder", CreatedAt: at},
+			{ID: "n2", Recipient: "alice", Kind: "overdue", CreatedAt: at.Add(time.Minute)},
+			{ID: "n3", Recipient: "bob", Kind: "reminder", CreatedAt: at},
+		}
+		if err := db.Create(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		id := models.NotificationID(key)
+		if !regexp.MustCompile(`^ntf_[0-9a-f]{20}$`).MatchString(id) || rows[0].PublicID != id {
+			t.Fatalf("public ID %q, row %q", id, rows[0].PublicID)
+		}
+		for _, by := range []string{id, key} {
+			if n, err := models.GetNotification(ctx, db, by); err != nil || n.ID != key || n.PublicID != id {
+				t.Errorf("get by %s: %+v %v", by, n, err)
+			}
+		}
+		if err := models.MarkNotificationRead(ctx, db, "alice", id); err != nil {
+			t.Fatal(err)
+		}
+		unread, err := models.Notifications(ctx, db, "alice", true, 0)
+		if err != nil || len(unread) != 1 || unread[0].ID != "n2" {
+			t.Fatalf("unread = %+v, %v", unread, err)
+		}
+		if n, err := models.MarkAllNotificationsRead(ctx, db, "alice", at.Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("read all: %d, %v", n, err)
+		}
+		if n, err := models.MarkAllNotificationsRead(ctx, db, "alice", at.Add(2*time.Hour)); err != nil || n != 0 {
+			t.Errorf("read all again: %d, %v", n, err)
+		}
+		if unread, _ := models.Notifications(ctx, db, "bob", true, 0); len(unread) != 1 {
+			t.Errorf("bob's inbox changed: %+v", unread)
+		}
+	})
+}
+
+// Notifications stored before they had public IDs get theirs when the
+// read model is migrated.
+func TestNotificationIDsMigrate(t *testing.T) {
+	url := testdb.EmptyPostgres(t)
+	open := func() *gorm.DB {
+		db, err := models.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sqlDB, _ := db.DB()
+		t.Cleanup(func() { _ = sqlDB.Close() })
+		return db
+	}
+	db := open()
+	for _, key := range []string{"a/b:c", "n2"} {
+		if err := db.Exec("INSERT INTO notifications (id, recipient, kind, created_at) VALUES (?, 'alice', 'reminder', now())", key).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Exec("UPDATE notifications SET public_id = NULL").Error; err != nil {
+		t.Fatal(err)
+	}
+	db = open()
+	for _, key := range []string{"a/b:c", "n2"} {
+		n, err := models.GetNotification(ctx, db, models.NotificationID(key))
+		if err != nil || n.ID != key {
+			t.Errorf("%s after migration: %+v %v", key, n, err)
+		}
+	}
 }

@@ -260,12 +260,16 @@ func DealDocuments(ctx context.Context, db *gorm.DB, dealID string) ([]Document,
 }
 
 // Notifications returns up to limit (DefaultLimit when not positive, at most
-// MaxLimit) notifications of one recipient, newest first, ties by ID.
-func Notifications(ctx context.Context, db *gorm.DB, recipient string, limit int) ([]Notification, error) {
+// MaxLimit) notifications of one recipient, only the unread ones when
+// unread is set, newest first, ties by ID.
+func Notifications(ctx context.Context, db *gorm.DB, recipient string, unread bool, limit int) ([]Notification, error) {
 	var out []Notification
-	err := db.WithContext(ctx).Model(&Notification{}).
+	q := db.WithContext(ctx).Model(&Notification{}).
 		Select("notifications.*, "+notificationClient+" AS client_id, "+clientNameOf(notificationClient)+" AS client_name").
-		Where("recipient = ?", recipient).
-		Order("created_at DESC").Order("id").Limit(pageSize(limit)).Find(&out).Error
+		Where("recipient = ?", recipient)
+	if unread {
+		q = q.Where("read_at IS NULL")
+	}
+	err := q.Order("created_at DESC").Order("id").Limit(pageSize(limit)).Find(&out).Error
 	return out, err
 }

@@ -236,11 +236,11 @@ func TestNotificationsNewestFirst(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		all, err := models.Notifications(ctx, db, "alice", 0)
+		all, err := models.Notifications(ctx, db, "alice", false, 0)
 		if got := fmt.Sprint(keys(all, func(n models.Notification) string { return n.ID })); err != nil || got != "[n2 n3 n5 n1]" {
 			t.Errorf("alice's notifications = %s, %v", got, err)
 		}
-		two, err := models.Notifications(ctx, db, "alice", 2)
+		two, err := models.Notifications(ctx, db, "alice", false, 2)
 		if got := fmt.Sprint(keys(two, func(n models.Notification) string { return n.ID })); err != nil || got != "[n2 n3]" {
 			t.Errorf("alice's latest two = %s, %v", got, err)
 		}

@@ -144,6 +144,38 @@ func checkNoTeam(ctx context.Context, tx *gorm.DB, id, role string) error {
 	return nil
 }
 
+// MinBootstrapTokenLen is the shortest secret EnsureAdmin accepts.
+const MinBootstrapTokenLen = 32
+
+// EnsureAdmin creates the first admin of a deployment without demo staff:
+// staff member id with the role admin unless a member with that ID exists,
+// and, when secret is given (at least MinBootstrapTokenLen characters,
+// chosen by the operator), a non-expiring API token with that secret,
+// stored hashed, unless it is stored already. Existing rows are left as
+// they are, so it is safe on every start; the admin revokes the token
+// (named "bootstrap") once they have issued their own.
+func EnsureAdmin(ctx context.Context, db *gorm.DB, id, secret string) error {
+	if secret != "" && len(secret) < MinBootstrapTokenLen {
+		return fmt.Errorf("bootstrap token: at least %d characters", MinBootstrapTokenLen)
+	}
+	st := Staff{ID: id, Name: id, Role: RoleAdmin, Language: DefaultLanguage, Active: true,
+		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoNothing: true}).Create(&st).Error; err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+		if secret == "" {
+			return nil
+		}
+		h := HashToken(secret)
+		tok := Token{Hash: h, ID: tokenID(h), StaffID: id, Name: "bootstrap", CreatedBy: "bootstrap", CreatedAt: st.CreatedAt}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "hash"}}, DoNothing: true}).Create(&tok).Error; err != nil {
+			return fmt.Errorf("bootstrap token: %w", err)
+		}
+		return nil
+	})
+}
+
 // demoStaff is the team SeedDemo creates; each member's token is "dev-" + ID.
 var demoStaff = []Staff{
 	{ID: "maria", Name: "Maria", Role: RoleManager, Email: "maria@example.com", Language: LangRussian},

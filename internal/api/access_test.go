@@ -132,6 +132,7 @@ func TestComplaintScope(t *testing.T) {
 // admins (to anyone active), checked before the workflow is asked.
 func TestHandover(t *testing.T) {
 	f := &fakeTemporal{view: fullView(), complaint: fullComplaintView()}
+	f.view.AllowedActions = append(f.view.AllowedActions, deal.ActReassign)
 	a := newTestAPI(t, f)
 	a.seedDeal("deal-a", "alice", "cl-1")
 	a.seedComplaint("cmp-a", "alice")

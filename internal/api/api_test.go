@@ -245,7 +245,7 @@ func TestNotifications(t *testing.T) {
 	}
 	var l notificationList
 	expect(t, a.do(http.MethodGet, "/api/v1/notifications", "dev-alice", nil), http.StatusOK, &l)
-	if len(l.Items) != 2 || l.Items[0].ID != "n2" || l.Items[1].ID != "n1" {
+	if len(l.Items) != 2 || l.Items[0].Key != "n2" || l.Items[1].Key != "n1" || l.Items[0].ID != models.NotificationID("n2") {
 		t.Errorf("alice's notifications = %+v", l.Items)
 	}
 	expect(t, a.do(http.MethodGet, "/api/v1/notifications?limit=1", "dev-maria", nil), http.StatusOK, &l)

@@ -2,8 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +53,7 @@ func createCase[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 		if k.Created != nil {
 			k.Created(c, params)
 		}
-		return c.JSON(http.StatusCreated, view)
+		return c.JSON(http.StatusCreated, k.forCaller(c, view))
 	}
 }
 
@@ -60,8 +64,40 @@ func getView[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, view)
+		return c.JSON(http.StatusOK, k.forCaller(c, view))
 	}
+}
+
+// offered returns the actions the view allows now that a member of role
+// may take (the catalogue's Roles, narrowed by MayTake), in catalogue
+// order: what the caller is offered.
+func (k *CaseType[P, V]) offered(v V, role string) []string {
+	names := k.forRole(k.Allowed(v), role)
+	if k.MayTake != nil {
+		names = slices.DeleteFunc(names, func(name string) bool { return !k.MayTake(v, name, role) })
+	}
+	return names
+}
+
+// forRole keeps those of the named actions that the catalogue lets a
+// member of role take.
+func (k *CaseType[P, V]) forRole(names []string, role string) []string {
+	out := []string{}
+	for _, name := range names {
+		if a, ok := k.Catalog.Lookup(name); ok && a.Permits(role) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// forCaller returns the view as the caller sees it: its allowed actions
+// are those the caller's role may take.
+func (k *CaseType[P, V]) forCaller(c echo.Context, v V) V {
+	if k.SetAllowed != nil {
+		k.SetAllowed(&v, k.offered(v, staffOf(c).Role))
+	}
+	return v
 }
 
 // actionJSON is one action allowed now, with its input fields.
@@ -71,7 +107,8 @@ type actionJSON struct {
 }
 
 // listActions answers GET …/{id}/actions with where the case stands and
-// the actions it allows now, in catalogue order, with their input fields.
+// the actions it allows now that the caller's role may take, in catalogue
+// order, with their input fields.
 func listActions[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		view, err := k.query(c, s.Temporal, c.Param("id"))
@@ -79,7 +116,7 @@ func listActions[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 			return err
 		}
 		acts := []actionJSON{}
-		for _, name := range k.Allowed(view) {
+		for _, name := range k.offered(view, staffOf(c).Role) {
 			if fields := k.Catalog.Fields(name); fields != nil {
 				acts = append(acts, actionJSON{Name: name, Fields: fields})
 			}
@@ -93,40 +130,42 @@ func listActions[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 // doAction answers POST …/{id}/actions/{action}: the body, strictly
 // decoded into the action's input type, goes to the workflow's update of
 // that name as the caller's casework.Request; an Idempotency-Key becomes
-// the update ID.
+// the update ID. The checks come in the workflow validator's order: who
+// may take the action (403), whether the case allows it now (409), then
+// the input (422).
 func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		action, ok := k.Catalog.Lookup(c.Param("action"))
 		if !ok {
 			return notFound("action " + c.Param("action"))
 		}
+		me := staffOf(c)
+		if !action.Permits(me.Role) {
+			return fail(http.StatusForbidden, casework.CodeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))
+		}
 		key, err := idempotencyKey(c)
 		if err != nil {
 			return err
 		}
 		body, err := decode(c, reflect.New(reflect.TypeOf(action.Input)).Interface())
+		if err == nil {
+			err = checkHandover(c, s, k, action, body)
+		}
 		if err != nil {
-			return err
+			return k.precondition(c, s, action.Name, err)
 		}
-		if err := checkAction(c, s, k, action, body); err != nil {
-			return err
-		}
-		me := staffOf(c)
 		req := casework.Request{Actor: me.ID, Role: me.Role, Input: body}
 		view, err := k.update(c, s.Temporal, c.Param("id"), action.Name, key, req)
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, view)
+		return c.JSON(http.StatusOK, k.forCaller(c, view))
 	}
 }
 
-// checkAction refuses an action the caller's role may not take and, for
-// the handover action, a target outside the caller's team.
-func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
-	if !action.Permits(staffOf(c).Role) {
-		return fail(http.StatusForbidden, casework.CodeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))
-	}
+// checkHandover refuses, for the handover action, a target outside the
+// caller's team.
+func checkHandover[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
 	if action.Name != k.Handover {
 		return nil
 	}
@@ -134,6 +173,40 @@ func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action 
 	_ = json.Unmarshal(body, &in) // decode has checked it
 	target, _ := in[k.HandoverField].(string)
 	return s.checkHandover(c, k.HandoverField, target)
+}
+
+// precondition answers an action whose input the API refused with
+// inputErr: when the input is invalid (400, 422) but the case does not
+// allow the action now, that comes first (409 action_not_allowed, saying
+// where the case stands and what the caller may do instead), as in the
+// workflow's validator. Other refusals (415, 413) stand.
+func (k *CaseType[P, V]) precondition(c echo.Context, s *server, action string, inputErr error) error {
+	var ae *apiError
+	if !errors.As(inputErr, &ae) || ae.Code != casework.CodeInvalidInput {
+		return inputErr
+	}
+	view, err := k.query(c, s.Temporal, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if slices.Contains(k.Allowed(view), action) {
+		return inputErr
+	}
+	pos := k.Position(view)
+	where := make([]string, 0, len(pos))
+	for _, name := range slices.Sorted(maps.Keys(pos)) {
+		where = append(where, fmt.Sprint(name, " ", pos[name]))
+	}
+	e := fail(http.StatusConflict, casework.CodeActionNotAllowed,
+		"the "+k.Noun+" does not allow "+action+" now ("+strings.Join(where, ", ")+")")
+	e.Details = &details{AllowedActions: k.offered(view, staffOf(c).Role)}
+	if stage, ok := pos["stage"]; ok {
+		e.Details.Stage = fmt.Sprint(stage)
+	}
+	if step, ok := pos["step"]; ok {
+		e.Details.Step = fmt.Sprint(step)
+	}
+	return e
 }
 
 // historyList is the answer of GET …/{id}/history.

@@ -113,7 +113,11 @@ func (k *CaseType[P, V]) update(c echo.Context, t client.Client, id, action, upd
 func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && (appErr.Type() == casework.CodeInvalidInput || appErr.Type() == casework.CodeActionNotAllowed) {
-		return refusal(c, appErr)
+		e := refusal(c, appErr)
+		if e.Details != nil && e.Details.AllowedActions != nil {
+			e.Details.AllowedActions = k.forRole(e.Details.AllowedActions, staffOf(c).Role)
+		}
+		return e
 	}
 	if strings.Contains(err.Error(), "workflow execution already completed") {
 		return fail(http.StatusConflict, casework.CodeActionNotAllowed, "the "+k.Noun+" is closed")
@@ -134,7 +138,7 @@ func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 
 // refusal is the API error for an action the workflow refused, with the
 // casework.Refusal the validator attached (a complaint's carries no stage).
-func refusal(c echo.Context, appErr *temporal.ApplicationError) error {
+func refusal(c echo.Context, appErr *temporal.ApplicationError) *apiError {
 	var r casework.Refusal
 	if appErr.HasDetails() {
 		if err := appErr.Details(&r); err != nil {

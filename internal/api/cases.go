@@ -34,8 +34,16 @@ type CaseType[P, V any] struct {
 	Workflow func(workflow.Context, P) (V, error)
 	// Catalog is the case type's action catalogue.
 	Catalog casework.Catalog
-	// Allowed returns the actions the view allows now.
-	Allowed func(V) []string
+	// Allowed returns the actions the view allows now, whoever asks;
+	// SetAllowed, when set, replaces them in a view shown to a caller with
+	// those the caller's role may take (see offered).
+	Allowed    func(V) []string
+	SetAllowed func(*V, []string)
+	// MayTake, when set, narrows who may take an action on the case as it
+	// stands, beyond the catalogue's Roles (a complaint's close without
+	// corrective actions is a manager's decision). Nil: the catalogue
+	// decides.
+	MayTake func(v V, action, role string) bool
 	// Position is where the case stands, as GET …/actions shows it above
 	// the actions (for example the stage and the status).
 	Position func(V) map[string]any
@@ -83,7 +91,7 @@ func (k *CaseType[P, V]) object() objectType { return objectType(k.Noun) }
 // mount registers the six case routes of k.
 func (k *CaseType[P, V]) mount(s *server, route routeFunc) {
 	obj, base := k.object(), "/"+k.Path
-	route("POST", base, createCase(s, k), rule{audit: k.Noun + ".create"})
+	route("POST", base, s.idempotent(createCase(s, k)), rule{audit: k.Noun + ".create"})
 	route("GET", base, k.List, rule{})
 	route("GET", base+"/:id", getView(s, k), rule{object: obj})
 	route("GET", base+"/:id/actions", listActions(s, k), rule{object: obj})

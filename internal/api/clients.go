@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/policy"
@@ -60,11 +61,17 @@ func (s *server) createClient(c echo.Context) error {
 		return err
 	}
 	cl := &models.Client{
-		ID: newClientID(), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone, TimeZone: in.TimeZone,
+		ID: newID("cl-", staffOf(c).ID, c.Request().Header.Get(headerIdempotencyKey)), Name: in.Name, Segment: in.Segment, Email: in.Email, Phone: in.Phone, TimeZone: in.TimeZone,
 		CreatedBy: staffOf(c).ID, CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
 	auditObject(c, objClient, cl.ID, cl.CreatedBy)
-	if err := models.CreateClient(c.Request().Context(), s.DB, cl); err != nil {
+	err := models.CreateClient(c.Request().Context(), s.DB, cl)
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// The ID comes from the Idempotency-Key: a retry taking over from a
+		// server that died, or one after the key expired, finds its client.
+		cl, err = models.GetClient(c.Request().Context(), s.DB, cl.ID)
+	}
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toClientJSON(cl))

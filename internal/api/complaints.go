@@ -32,6 +32,9 @@ type createComplaintInput struct {
 // model, naming every failing field, and returns the workflow's parameters
 // (with the document's calendar and version).
 func (s *server) complaintParams(c echo.Context, in createComplaintInput) (complaint.Params, error) {
+	if err := checkOverride(c, "complaint", in.Policy); err != nil {
+		return complaint.Params{}, err
+	}
 	form := complaint.Form{
 		ClientID: in.ClientID, DealID: in.DealID, Channel: in.Channel, Category: in.Category,
 		Severity: in.Severity, Description: strings.TrimSpace(in.Description), RemedySought: strings.TrimSpace(in.RemedySought),
@@ -67,15 +70,17 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 	return &CaseType[complaint.Params, complaint.View]{
 		Noun: "complaint", Path: "complaints", Prefix: "cmp-",
-		Workflow: workflows.Complaint,
-		Catalog:  complaint.Inputs,
-		Allowed:  func(v complaint.View) []string { return v.AllowedActions },
-		Position: func(v complaint.View) map[string]any { return map[string]any{"step": v.Step, "status": v.Status} },
-		Owner:    func(v complaint.View) string { return v.Assignee },
-		Opened:   func(v complaint.View) bool { return v.Seq > 0 },
-		Create:   creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
-		SetID:    func(p *complaint.Params, id string) { p.ID = id },
-		Handover: complaint.ActAssign, HandoverField: "assignee",
+		Workflow:   workflows.Complaint,
+		Catalog:    complaint.Inputs,
+		Allowed:    func(v complaint.View) []string { return v.AllowedActions },
+		SetAllowed: func(v *complaint.View, names []string) { v.AllowedActions = names },
+		MayTake:    complaint.MayTake,
+		Position:   func(v complaint.View) map[string]any { return map[string]any{"step": v.Step, "status": v.Status} },
+		Owner:      func(v complaint.View) string { return v.Assignee },
+		Opened:     func(v complaint.View) bool { return v.Seq > 0 },
+		Create:     creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
+		SetID:      func(p *complaint.Params, id string) { p.ID = id },
+		Handover:   complaint.ActAssign, HandoverField: "assignee",
 		Stored:  storedOwner(models.GetComplaint, func(m *models.Complaint) string { return m.Assignee }),
 		List:    s.listComplaints,
 		History: caseHistory(models.ComplaintHistory),

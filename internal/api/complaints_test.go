@@ -28,8 +28,7 @@ func TestCreateComplaint(t *testing.T) {
 	cl := a.newClient("dev-alice")
 	a.seedDeal("deal-1", "alice", cl)
 	body := map[string]any{"client_id": cl, "deal_id": "deal-1", "channel": "phone", "category": "quality",
-		"severity": "high", "description": " cold food ", "remedy_sought": " a discount ",
-		"policy": map[string]any{"recurrence_window": "30d"}}
+		"severity": "high", "description": " cold food ", "remedy_sought": " a discount "}
 
 	var v, again, fresh complaint.View
 	expect(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &v)
@@ -46,8 +45,8 @@ func TestCreateComplaint(t *testing.T) {
 		t.Errorf("params = %+v", p)
 	}
 	def := complaint.DefaultPolicy()
-	if p.Policy.RecurrenceWindow.String() != "30d" || p.Policy.Deadlines[complaint.SeverityCritical] != def.Deadlines[complaint.SeverityCritical] {
-		t.Errorf("merged policy = %+v", p.Policy)
+	if !reflect.DeepEqual(p.Policy, def) {
+		t.Errorf("policy = %+v, want the default", p.Policy)
 	}
 	if v.RegisteredBy != "alice" || v.Description != "cold food" || v.Number != fullComplaintView().Number {
 		t.Errorf("view = %+v", v)
@@ -98,7 +97,11 @@ func TestCreateComplaintRefusals(t *testing.T) {
 		{"too long", form(map[string]any{"description": strings.Repeat("x", 5001)}), []string{"description"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
+			token := "dev-alice"
+			if _, override := c.body.(map[string]any)["policy"]; override {
+				token = "dev-admin" // only an admin may override the policy
+			}
+			e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints", token, c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 			for _, field := range c.fields {
 				if e.Error.Details.Fields[field] == "" {
 					t.Errorf("%s not named in %v", field, e.Error.Details.Fields)
@@ -109,11 +112,16 @@ func TestCreateComplaintRefusals(t *testing.T) {
 			}
 		})
 	}
-	// A category the override adds is accepted.
-	expect(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-alice", form(map[string]any{"category": "hygiene",
-		"policy": map[string]any{"categories": []string{"hygiene"}}})), http.StatusCreated, nil)
+	// A category an admin's override adds is accepted; the override is
+	// merged over the current policy.
+	expect(t, a.do(http.MethodPost, "/api/v1/complaints", "dev-admin", form(map[string]any{"category": "hygiene",
+		"policy": map[string]any{"categories": []string{"hygiene"}, "recurrence_window": "30d"}})), http.StatusCreated, nil)
 	if len(f.starts) != 1 {
-		t.Errorf("%d complaints reached Temporal, want only the valid one", len(f.starts))
+		t.Fatalf("%d complaints reached Temporal, want only the valid one", len(f.starts))
+	}
+	def := complaint.DefaultPolicy()
+	if p := f.complaintParams[0].Policy; p.RecurrenceWindow.String() != "30d" || p.Deadlines[complaint.SeverityCritical] != def.Deadlines[complaint.SeverityCritical] {
+		t.Errorf("merged policy = %+v", p)
 	}
 }
 
@@ -130,12 +138,38 @@ func TestGetComplaintAndActions(t *testing.T) {
 		t.Errorf("view %+v after queries %v", v, f.queries)
 	}
 	var acts complaintActions
-	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-bob", nil), http.StatusOK, &acts)
+	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-maria", nil), http.StatusOK, &acts)
 	if acts.Step != complaint.StepCorrection || acts.Status != complaint.StatusOpen || len(acts.Actions) != 3 ||
 		acts.Actions[1].Name != complaint.ActAddCorrectiveAction || len(acts.Actions[1].Fields) != 3 ||
 		!reflect.DeepEqual(acts.Actions[1].Fields[2], casework.Field{Name: "due", Type: "datetime", Required: true}) ||
 		!reflect.DeepEqual(acts.Actions[2].Fields[0], casework.Field{Name: "no_process_change_reason", Type: "string"}) {
 		t.Errorf("actions = %+v", acts)
+	}
+	// The actions offered are those the caller's role may take: a rep is
+	// not offered assign, nor, while no corrective action was taken, the
+	// manager's close; the view's allowed_actions say the same.
+	names := func(acts complaintActions) (out []string) {
+		for _, a := range acts.Actions {
+			out = append(out, a.Name)
+		}
+		return out
+	}
+	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-bob", nil), http.StatusOK, &acts)
+	if got := strings.Join(names(acts), ","); got != "add_corrective_action,close" {
+		t.Errorf("bob is offered %s", got)
+	}
+	f.complaint.CorrectiveActions = nil
+	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1/actions", "dev-bob", nil), http.StatusOK, &acts)
+	if got := strings.Join(names(acts), ","); got != "add_corrective_action" {
+		t.Errorf("bob is offered %s without corrective actions", got)
+	}
+	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1", "dev-bob", nil), http.StatusOK, &v)
+	if got := strings.Join(v.AllowedActions, ","); got != "add_corrective_action" {
+		t.Errorf("bob's view allows %s", got)
+	}
+	expect(t, a.do(http.MethodGet, "/api/v1/complaints/cmp-1", "dev-maria", nil), http.StatusOK, &v)
+	if got := strings.Join(v.AllowedActions, ","); got != "assign,add_corrective_action,close" {
+		t.Errorf("maria's view allows %s", got)
 	}
 	// A complaint in the read model whose workflow Temporal does not know.
 	f.err = serviceerror.NewNotFound("workflow not found")
@@ -166,6 +200,7 @@ func TestGetComplaintAndActions(t *testing.T) {
 
 func TestComplaintAction(t *testing.T) {
 	f := &fakeTemporal{complaint: fullComplaintView()}
+	f.complaint.AllowedActions = []string{complaint.ActConfirmByClient, complaint.ActClose}
 	a := newTestAPI(t, f)
 	a.seedComplaint("cmp-1", "alice") // in maria's team
 	a.seedDeal("deal-1", "alice", "cl-1")
@@ -201,6 +236,13 @@ func TestComplaintAction(t *testing.T) {
 			t.Errorf("%s: %s not named in %v", body, field, e.Error.Details.Fields)
 		}
 	}
+	// An action the complaint does not allow now is refused as such, before
+	// its input is looked at.
+	e := expectError(t, a.do(http.MethodPost, "/api/v1/complaints/cmp-1/actions/acknowledge", "dev-alice", `{"x":1}`),
+		http.StatusConflict, casework.CodeActionNotAllowed)
+	if e.Error.Details.Step != string(complaint.StepClosed) || strings.Join(e.Error.Details.AllowedActions, ",") != "confirm_by_client,close" {
+		t.Errorf("refusal details = %+v", e.Error.Details)
+	}
 	if len(f.updates) != 2 {
 		t.Errorf("%d updates reached Temporal, want 2", len(f.updates))
 	}
@@ -221,7 +263,8 @@ func TestComplaintActionErrors(t *testing.T) {
 			temporal.ApplicationErrorOptions{Details: []any{refused}}), http.StatusConflict,
 			func(t *testing.T, e errResponse) {
 				d := e.Error.Details
-				if e.Error.Message != refused.Message || d.Stage != "" || strings.Join(d.AllowedActions, ",") != "acknowledge,assign" {
+				// assign is a manager's: alice is not offered it.
+				if e.Error.Message != refused.Message || d.Stage != "" || strings.Join(d.AllowedActions, ",") != "acknowledge" {
 					t.Errorf("error = %+v", e.Error)
 				}
 			}},

@@ -31,6 +31,9 @@ type createDealInput struct {
 // the deal runs with the current policy document's deal policy merged with
 // the input's override, and with the document's calendar and version.
 func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealParams, error) {
+	if err := checkOverride(c, "deal", in.Policy); err != nil {
+		return workflows.DealParams{}, err
+	}
 	p := problems{}
 	p.name("title", &in.Title, 300)
 	p.maxLen("product", in.Product, 100)
@@ -70,14 +73,15 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 	return &CaseType[workflows.DealParams, deal.View]{
 		Noun: "deal", Path: "deals", Prefix: "deal-",
-		Workflow: workflows.Deal,
-		Catalog:  deal.Inputs,
-		Allowed:  func(v deal.View) []string { return v.AllowedActions },
-		Position: func(v deal.View) map[string]any { return map[string]any{"stage": v.Stage, "status": v.Status} },
-		Owner:    func(v deal.View) string { return v.Owner },
-		Opened:   func(v deal.View) bool { return v.Seq > 0 },
-		Create:   creates(s.dealParams, func(p workflows.DealParams) string { return p.Owner }),
-		SetID:    func(p *workflows.DealParams, id string) { p.ID = id },
+		Workflow:   workflows.Deal,
+		Catalog:    deal.Inputs,
+		Allowed:    func(v deal.View) []string { return v.AllowedActions },
+		SetAllowed: func(v *deal.View, names []string) { v.AllowedActions = names },
+		Position:   func(v deal.View) map[string]any { return map[string]any{"stage": v.Stage, "status": v.Status} },
+		Owner:      func(v deal.View) string { return v.Owner },
+		Opened:     func(v deal.View) bool { return v.Seq > 0 },
+		Create:     creates(s.dealParams, func(p workflows.DealParams) string { return p.Owner }),
+		SetID:      func(p *workflows.DealParams, id string) { p.ID = id },
 		Created: func(c echo.Context, p workflows.DealParams) {
 			if p.PreviousDealID != "" {
 				s.followUpDone(c, p.PreviousDealID, p.ID)

@@ -34,13 +34,16 @@ func TestCreateDeal(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
 	a := newTestAPI(t, f)
 	cl := a.newClient("dev-alice")
-	body := map[string]any{"client_id": cl, "title": " Party ", "amount": 1500.5, "currency": "RUB",
-		"policy": map[string]any{"offer_validity": "30s"}}
+	body := map[string]any{"client_id": cl, "title": " Party ", "amount": 1500.5, "currency": "RUB"}
 
 	var v deal.View
 	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &v)
 	var again deal.View
-	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1"), http.StatusCreated, &again)
+	rec := a.do(http.MethodPost, "/api/v1/deals", "dev-alice", body, "Idempotency-Key", "k1")
+	expect(t, rec, http.StatusCreated, &again)
+	if rec.Header().Get("Idempotent-Replayed") != "true" || len(f.starts) != 1 {
+		t.Errorf("retry: replayed %q, %d starts", rec.Header().Get("Idempotent-Replayed"), len(f.starts))
+	}
 	// Bob may not open a deal of alice's client, which he cannot see
 	// (access control); with the same key on a client of his own he gets a
 	// deal of his own.
@@ -62,7 +65,7 @@ func TestCreateDeal(t *testing.T) {
 	}
 	p := f.params[0]
 	if p.Owner != "alice" || p.Title != "Party" || p.Amount.String() != "1500.50" || p.ClientID != cl ||
-		p.Policy.OfferValidity.String() != "30s" || p.Policy.InvoiceDue != deal.DefaultPolicy().InvoiceDue {
+		p.Policy.OfferValidity != deal.DefaultPolicy().OfferValidity || p.Policy.InvoiceDue != deal.DefaultPolicy().InvoiceDue {
 		t.Errorf("params = %+v", p)
 	}
 	if v.Owner != "alice" || v.ID != p.ID {
@@ -87,21 +90,23 @@ func TestCreateDealRefusals(t *testing.T) {
 	a := newTestAPI(t, f)
 	cl := a.newClient("dev-alice")
 	for _, c := range []struct {
+		token  string
 		body   map[string]any
 		fields []string
 	}{
-		{map[string]any{"client_id": "cl-none", "title": "", "amount": 0, "currency": "rub"},
+		{"dev-alice", map[string]any{"client_id": "cl-none", "title": "", "amount": 0, "currency": "rub"},
 			[]string{"client_id", "title", "amount", "currency"}},
 		// A negative amount is refused by the decoder alone, before these
 		// checks; 0 passes the decoder and fails here with the currency.
-		{map[string]any{"client_id": cl, "title": "T", "amount": "0", "currency": "RUBL"}, []string{"amount", "currency"}},
-		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"offer_validity": "-1s"}},
+		{"dev-alice", map[string]any{"client_id": cl, "title": "T", "amount": "0", "currency": "RUBL"}, []string{"amount", "currency"}},
+		// Only an admin may override the policy: an admin's bad override.
+		{"dev-admin", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"offer_validity": "-1s"}},
 			[]string{"policy"}},
-		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
+		{"dev-admin", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
 			[]string{"policy"}},
-		{map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
+		{"dev-alice", map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
 	} {
-		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
+		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", c.token, c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		for _, field := range c.fields {
 			if e.Error.Details.Fields[field] == "" {
 				t.Errorf("%v: %s not named in %v", c.body, field, e.Error.Details.Fields)

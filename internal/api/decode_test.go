@@ -161,6 +161,7 @@ func TestDecodeAccepts(t *testing.T) {
 // over 1 MB is refused, and the refusals name the field.
 func TestDecodeOverHTTP(t *testing.T) {
 	f := &fakeTemporal{view: fullView()}
+	f.view.AllowedActions = []string{deal.ActHoldEvent, deal.ActRecordPayment}
 	a := newTestAPI(t, f)
 	a.seedDeal("deal-1", "alice", "cl-1")
 	path := "/api/v1/deals/deal-1/actions/" + deal.ActHoldEvent

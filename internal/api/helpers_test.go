@@ -175,6 +175,7 @@ type errResponse struct {
 		Details struct {
 			Fields         map[string]string `json:"fields"`
 			Stage          string            `json:"stage"`
+			Step           string            `json:"step"`
 			AllowedActions []string          `json:"allowed_actions"`
 			Dependencies   []string          `json:"dependencies"`
 		} `json:"details"`

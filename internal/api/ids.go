@@ -22,14 +22,11 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// newClientID returns a fresh client ID.
-func newClientID() string { return "cl-" + randomHex(8) }
-
 // newContactID returns a fresh ID of a client's contact person.
 func newContactID() string { return "ct-" + randomHex(8) }
 
-// newID returns the ID of a deal ("deal-") or complaint ("cmp-") a staff
-// member creates: prefix and 16 hex digits. With an idempotency key they
+// newID returns the ID of a deal ("deal-"), complaint ("cmp-") or client
+// ("cl-") a staff member creates: prefix and 16 hex digits. With an idempotency key they
 // are derived from staff member and key, so a retried request reaches the
 // same workflow; without one they are random.
 func newID(prefix, staffID, key string) string {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,10 @@ type notificationList = list[notificationJSON]
 
 // notificationJSON is a reminder or escalation in the caller's inbox.
 type notificationJSON struct {
+	// ID is the notification's opaque, URL-safe ID; Key is its idempotency
+	// key, which e-mails and webhook deliveries (X-Salesflow-Delivery) carry.
 	ID        string                    `json:"id"`
+	Key       string                    `json:"key"`
 	Kind      casework.NotificationKind `json:"kind"`
 	CreatedAt time.Time                 `json:"created_at"`
 	ReadAt    *time.Time                `json:"read_at,omitempty"`
@@ -35,28 +39,38 @@ type notificationJSON struct {
 	ClientName string `json:"client_name"`
 }
 
+// notifications answers GET /notifications: the caller's inbox, newest
+// first; ?unread=true keeps the unread ones.
 func (s *server) notifications(c echo.Context) error {
 	p := problems{}
 	limit := limitParam(c, p)
+	unread := false
+	if v := c.QueryParam("unread"); v != "" {
+		var err error
+		if unread, err = strconv.ParseBool(v); err != nil {
+			p.add("unread", "must be true or false")
+		}
+	}
 	if err := p.err(); err != nil {
 		return err
 	}
-	rows, err := models.Notifications(c.Request().Context(), s.DB, staffOf(c).ID, limit)
+	rows, err := models.Notifications(c.Request().Context(), s.DB, staffOf(c).ID, unread, limit)
 	return answerList(c, rows, err, toNotificationJSON)
 }
 
 func toNotificationJSON(n *models.Notification) notificationJSON {
 	return notificationJSON{
-		ID: n.ID, Kind: casework.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
+		ID: n.PublicID, Key: n.ID, Kind: casework.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 		ClientID: n.ClientID, ClientName: n.ClientName,
 		Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),
 		ReadAt: utc(n.ReadAt),
 	}
 }
 
-// pathID returns the path parameter id decoded: a notification's ID holds
-// slashes, which the caller sends as %2F, and echo routes such a request on
-// the escaped path and leaves the parameter escaped.
+// pathID returns the path parameter id decoded: a notification's key,
+// still accepted for its ID, holds slashes, which the caller sends as %2F,
+// and echo routes such a request on the escaped path and leaves the
+// parameter escaped.
 func pathID(c echo.Context) (string, bool) {
 	id := c.Param("id")
 	if c.Request().URL.RawPath == "" {
@@ -66,8 +80,9 @@ func pathID(c echo.Context) (string, bool) {
 	return id, err == nil
 }
 
-// readNotification marks one of the caller's notifications read (again:
-// the first read time stays) and returns it; someone else's is a 404.
+// readNotification marks one of the caller's notifications, named by its
+// ID (or, as before notifications had IDs, its key), read (again: the
+// first read time stays) and returns it; someone else's is a 404.
 func (s *server) readNotification(c echo.Context) error {
 	id, ok := pathID(c)
 	if !ok {
@@ -86,6 +101,24 @@ func (s *server) readNotification(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, toNotificationJSON(n))
+}
+
+// readAllJSON is the answer of POST /notifications/read-all.
+type readAllJSON struct {
+	// Read is how many notifications were unread and are read now.
+	Read int64 `json:"read"`
+}
+
+// readAllNotifications marks every unread notification of the caller read
+// and answers how many.
+func (s *server) readAllNotifications(c echo.Context) error {
+	me := staffOf(c).ID
+	auditObject(c, objStaff, me, me)
+	n, err := models.MarkAllNotificationsRead(c.Request().Context(), s.DB, me, time.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, readAllJSON{Read: n})
 }
 
 // preferences answers GET /me/preferences with the caller's notification

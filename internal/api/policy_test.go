@@ -154,7 +154,7 @@ func TestPutPolicyVersionsAndNewSubjects(t *testing.T) {
 		t.Errorf("deal after save: view version %d, params %+v", v.PolicyVersion, p)
 	}
 	dealBody["policy"] = map[string]any{"invoice_due": "1d"}
-	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", dealBody), http.StatusCreated, &v)
+	expect(t, a.do(http.MethodPost, "/api/v1/deals", "dev-admin", dealBody), http.StatusCreated, &v)
 	if p := f.params[2]; p.Policy.InvoiceDue.String() != "1d" || p.Policy.OfferValidity.String() != "20d" || p.PolicyVersion != 1 {
 		t.Errorf("override merged over the saved document: %+v", p.Policy)
 	}
@@ -238,9 +238,11 @@ func TestReadNotification(t *testing.T) {
 		t.Error("alice marked bob's notification read")
 	}
 
+	// A notification is named by its URL-safe ID; its key, which older
+	// clients used as its ID, still finds it.
 	var n notificationJSON
-	expect(t, a.do(http.MethodPost, path(mine), "dev-alice", nil), http.StatusOK, &n)
-	if n.ID != mine || n.ReadAt == nil || n.DealID != "deal-1" {
+	expect(t, a.do(http.MethodPost, path(models.NotificationID(mine)), "dev-alice", nil), http.StatusOK, &n)
+	if n.ID != models.NotificationID(mine) || n.Key != mine || n.ReadAt == nil || n.DealID != "deal-1" {
 		t.Fatalf("read notification = %+v", n)
 	}
 	first := *n.ReadAt
@@ -248,13 +250,25 @@ func TestReadNotification(t *testing.T) {
 	if n.ReadAt == nil || !n.ReadAt.Equal(first) {
 		t.Errorf("read again: read_at %v, want the first %v", n.ReadAt, first)
 	}
-	expect(t, a.do(http.MethodPost, path("plain"), "dev-alice", nil), http.StatusOK, &n)
 	var l notificationList
+	expect(t, a.do(http.MethodGet, "/api/v1/notifications?unread=true", "dev-alice", nil), http.StatusOK, &l)
+	if len(l.Items) != 1 || l.Items[0].Key != "plain" {
+		t.Errorf("unread = %+v", l.Items)
+	}
+	expectError(t, a.do(http.MethodGet, "/api/v1/notifications?unread=maybe", "dev-alice", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
+	var all readAllJSON
+	expect(t, a.do(http.MethodPost, "/api/v1/notifications/read-all", "dev-alice", nil), http.StatusOK, &all)
+	if all.Read != 1 {
+		t.Errorf("read-all marked %d, want 1", all.Read)
+	}
 	expect(t, a.do(http.MethodGet, "/api/v1/notifications", "dev-alice", nil), http.StatusOK, &l)
 	for _, it := range l.Items {
 		if it.ReadAt == nil {
 			t.Errorf("%s is not read in the inbox", it.ID)
 		}
+	}
+	if n, _ := models.GetNotification(t.Context(), a.db, bobs); n.ReadAt != nil {
+		t.Error("alice's read-all marked bob's notification read")
 	}
 }
 

@@ -44,6 +44,9 @@ type Deps struct {
 	// make on average, in bursts of up to RateBurst; 0 means no limit.
 	RateLimit float64
 	RateBurst int
+	// IdempotencyTTL is how long an Idempotency-Key of a creating request
+	// is remembered; 0 means DefaultIdempotencyTTL.
+	IdempotencyTTL time.Duration
 }
 
 // bodyLimit caps every request body.
@@ -58,6 +61,8 @@ type server struct {
 	spec []byte // the OpenAPI document as JSON
 	// cases are the case types served, by object type.
 	cases map[objectType]Case
+	// keys are the Idempotency-Keys of creating requests (idempotent).
+	keys *keys
 }
 
 // New builds the API. It panics if the embedded OpenAPI document does not
@@ -73,7 +78,10 @@ func New(d Deps) *echo.Echo {
 	if err != nil {
 		panic(fmt.Sprintf("api: embedded OpenAPI document: %v", err))
 	}
-	s := &server{Deps: d, spec: spec, cases: map[objectType]Case{}}
+	if d.IdempotencyTTL <= 0 {
+		d.IdempotencyTTL = DefaultIdempotencyTTL
+	}
+	s := &server{Deps: d, spec: spec, cases: map[objectType]Case{}, keys: &keys{ttl: d.IdempotencyTTL}}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -93,10 +101,10 @@ func New(d Deps) *echo.Echo {
 		}
 		v1.Add(method, path, h, mw...)
 	}
-	r("POST", "/clients", s.createClient, rule{audit: "client.create"})
+	r("POST", "/clients", s.idempotent(s.createClient), rule{audit: "client.create"})
 	r("GET", "/clients", s.listClients, rule{})
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
-	r("POST", "/clients/:id/contacts", s.createContact, rule{object: objClient, audit: "contact.create"})
+	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
 	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
 		s.cases[k.object()] = k
@@ -114,17 +122,18 @@ func New(d Deps) *echo.Echo {
 	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
 	r("GET", "/notifications", s.notifications, rule{})
 	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})
+	r("POST", "/notifications/read-all", s.readAllNotifications, rule{audit: "notification.read_all"})
 	r("GET", "/me/preferences", s.preferences, rule{})
 	r("PUT", "/me/preferences", s.setPreferences, rule{audit: "preferences.update"})
 	r("GET", "/control-points", s.listControlPoints, rule{})
 	r("GET", "/policy", s.policy, rule{})
 	r("PUT", "/policy", s.putPolicy, rule{roles: adminsOnly, audit: "policy.update"})
 	r("GET", "/staff", s.listStaff, rule{roles: managersAdmins})
-	r("POST", "/staff", s.createStaff, rule{roles: adminsOnly, audit: "staff.create"})
+	r("POST", "/staff", s.idempotent(s.createStaff), rule{roles: adminsOnly, audit: "staff.create"})
 	r("GET", "/staff/:id", s.getStaff, rule{roles: managersAdmins, object: objStaff})
 	r("PATCH", "/staff/:id", s.updateStaff, rule{roles: adminsOnly, object: objStaff, audit: "staff.update"})
 	r("GET", "/staff/:id/tokens", s.listTokens, rule{roles: adminsOnly, object: objStaff})
-	r("POST", "/staff/:id/tokens", s.issueToken, rule{roles: adminsOnly, object: objStaff, audit: "token.issue"})
+	r("POST", "/staff/:id/tokens", s.idempotent(s.issueToken, withoutSecret), rule{roles: adminsOnly, object: objStaff, audit: "token.issue"})
 	r("DELETE", "/staff/:id/tokens/:token", s.revokeToken, rule{roles: adminsOnly, object: objStaff, audit: "token.revoke"})
 	r("GET", "/audit", s.listAudit, rule{roles: managersAdmins})
 	return e

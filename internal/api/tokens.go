@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -81,6 +82,17 @@ func (s *server) issueToken(c echo.Context) error {
 	auditObject(c, objToken, tok.ID, st.ID)
 	logger(c).Info("token issued", "token", tok.ID, "staff", st.ID)
 	return c.JSON(http.StatusCreated, issuedTokenJSON{tokenJSON: toTokenJSON(tok), Token: secret})
+}
+
+// withoutSecret is the replay of a token issue (see idempotent): the
+// secret is stored nowhere, so a repeat of the request answers 409 naming
+// the token it issued, to be revoked if its secret was lost.
+func withoutSecret(_ int, body []byte) (int, []byte) {
+	var tok issuedTokenJSON
+	_ = json.Unmarshal(body, &tok) // the handler wrote it
+	out, _ := json.Marshal(errorBody{Error: fail(http.StatusConflict, casework.CodeConflict,
+		"this request already issued token "+tok.ID+"; its secret is shown only once: if it was lost, revoke the token and issue a new one")})
+	return http.StatusConflict, out
 }
 
 func (s *server) listTokens(c echo.Context) error {

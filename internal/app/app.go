@@ -93,7 +93,8 @@ func closeStore(db *gorm.DB) {
 }
 
 // Store opens (and migrates) the read model, creates the indexes the
-// reports need, and seeds the demo staff when configured to.
+// reports need, and seeds the demo staff or the first admin when
+// configured to.
 func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	db, err := models.Open(cfg.StoreURL())
 	if err != nil {
@@ -105,6 +106,11 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 	if cfg.SeedDemo {
 		if err := models.SeedDemo(ctx, db); err != nil {
 			return nil, fmt.Errorf("seed demo staff: %w", err)
+		}
+	}
+	if cfg.BootstrapAdmin != "" {
+		if err := models.EnsureAdmin(ctx, db, cfg.BootstrapAdmin, cfg.BootstrapToken()); err != nil {
+			return nil, err
 		}
 	}
 	return db, nil
@@ -186,7 +192,7 @@ func API(env Env) (*echo.Echo, error) {
 	}
 	return api.New(api.Deps{
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
-		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
+		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
 	}), nil
 }
 

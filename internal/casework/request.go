@@ -22,19 +22,22 @@ const (
 // Error codes: the type of a validator's refusal and the machine-readable
 // code of every API error (docs/security.md lists when each is answered).
 const (
-	CodeInvalidInput        = "invalid_input"
-	CodeActionNotAllowed    = "action_not_allowed"
-	CodeNotFound            = "not_found"
-	CodeUnauthorized        = "unauthorized"
-	CodeForbidden           = "forbidden"
-	CodeConflict            = "conflict"
-	CodeRateLimited         = "rate_limited"
-	CodeMethodNotAllowed    = "method_not_allowed"
-	CodePayloadTooLarge     = "payload_too_large"
-	CodeUnsupportedMedia    = "unsupported_media_type"
-	CodeTemporalUnavailable = "temporal_unavailable"
-	CodeUnavailable         = "unavailable"
-	CodeInternal            = "internal"
+	CodeInvalidInput     = "invalid_input"
+	CodeActionNotAllowed = "action_not_allowed"
+	CodeNotFound         = "not_found"
+	CodeUnauthorized     = "unauthorized"
+	CodeForbidden        = "forbidden"
+	CodeConflict         = "conflict"
+	// CodeIdempotencyKeyReused refuses a request whose Idempotency-Key was
+	// sent before with another body.
+	CodeIdempotencyKeyReused = "idempotency_key_reused"
+	CodeRateLimited          = "rate_limited"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodePayloadTooLarge      = "payload_too_large"
+	CodeUnsupportedMedia     = "unsupported_media_type"
+	CodeTemporalUnavailable  = "temporal_unavailable"
+	CodeUnavailable          = "unavailable"
+	CodeInternal             = "internal"
 )
 
 // Refusal explains why an action was refused; it travels as the details of

@@ -6,6 +6,7 @@
 package complaint
 
 import (
+	"slices"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/calendar"
@@ -268,6 +269,18 @@ const (
 
 // managers may hand a complaint over.
 var managers = []string{casework.RoleManager, casework.RoleAdmin}
+
+// MayTake reports whether a member of role may take the action on the
+// complaint as it stands, beyond the catalogue's Roles: closing it without
+// any corrective action is a manager's (or admin's) reasoned decision that
+// no process change is needed (docs/process.md §4), so a sales rep is not
+// offered close then.
+func MayTake(v View, action, role string) bool {
+	if action == ActClose && len(v.CorrectiveActions) == 0 {
+		return slices.Contains(managers, role)
+	}
+	return true
+}
 
 // Inputs is the catalogue of complaint actions, in the order of the
 // procedure (docs/process.md §4).

@@ -13,12 +13,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/models"
 )
 
 // Config is the process configuration. Each field is read from the
@@ -52,6 +56,11 @@ type Config struct {
 	LogLevel slog.Level
 	// SeedDemo (SEED_DEMO) seeds the demo staff and tokens on start.
 	SeedDemo bool
+	// BootstrapAdmin (BOOTSTRAP_ADMIN) is the ID of an admin created on
+	// start unless it exists, with a token whose secret is read from
+	// BootstrapTokenFile (BOOTSTRAP_ADMIN_TOKEN_FILE), when set.
+	BootstrapAdmin     string
+	BootstrapTokenFile []byte
 	// TemporalCLI (TEMPORAL_CLI) is the path of the pinned temporal CLI the
 	// dev runner starts its Temporal dev server with; `make run` sets it.
 	TemporalCLI string
@@ -82,6 +91,9 @@ type Config struct {
 	// RateBurst (RATE_BURST); 0 turns the limit off.
 	RateLimit float64
 	RateBurst int
+	// IdempotencyTTL (IDEMPOTENCY_TTL) is how long the API remembers the
+	// Idempotency-Key of a creating request.
+	IdempotencyTTL time.Duration
 	// Classify (CLASSIFY_WINDOW_MONTHS, CLASSIFY_XYZ_MONTHS) are the
 	// parameters of the nightly client classification, run on ClassifyCron
 	// (CLASSIFY_CRON, UTC).
@@ -179,6 +191,14 @@ func atLeast[T int | float64](lowest T, words string) func(T) error {
 	}
 }
 
+// positive checks that a duration is greater than zero.
+func positive(d time.Duration) error {
+	if d <= 0 {
+		return errors.New("must be greater than 0")
+	}
+	return nil
+}
+
 // parseFloat reads a decimal number.
 func parseFloat(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
 
@@ -211,6 +231,10 @@ var settings = []setting{
 		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
 		field(func(c *Config) *bool { return &c.SeedDemo }, strconv.ParseBool)},
+	{Var{"BOOTSTRAP_ADMIN", "", "ID of the first admin, created on start unless a staff member with that ID exists (a deployment without demo staff)"},
+		str(func(c *Config) *string { return &c.BootstrapAdmin }, unlessEmpty(staffID))},
+	{Var{"BOOTSTRAP_ADMIN_TOKEN_FILE", "", "file holding the secret (32 characters or more) of a non-expiring API token of BOOTSTRAP_ADMIN, stored hashed; revoke it once the admin has their own"},
+		field(func(c *Config) *[]byte { return &c.BootstrapTokenFile }, readFile)},
 	{Var{"TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)"},
 		str(func(c *Config) *string { return &c.TemporalCLI })},
 	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
@@ -243,6 +267,8 @@ var settings = []setting{
 		field(func(c *Config) *float64 { return &c.RateLimit }, parseFloat, atLeast(0.0, "must not be negative"))},
 	{Var{"RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies"},
 		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
+	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
+		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
 	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
 		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
 	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},
@@ -273,6 +299,12 @@ func Load() (Config, error) {
 			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
 		}
 	}
+	if c.BootstrapTokenFile != nil && c.BootstrapAdmin == "" {
+		return Config{}, errors.New("BOOTSTRAP_ADMIN must be set when BOOTSTRAP_ADMIN_TOKEN_FILE is")
+	}
+	if n := len(c.BootstrapToken()); c.BootstrapTokenFile != nil && n < models.MinBootstrapTokenLen {
+		return Config{}, fmt.Errorf("BOOTSTRAP_ADMIN_TOKEN_FILE: the secret must have at least %d characters", models.MinBootstrapTokenLen)
+	}
 	if c.WebhookURL != "" && c.WebhookSecret == "" {
 		return Config{}, errors.New("WEBHOOK_SECRET must be set when WEBHOOK_URL is")
 	}
@@ -284,6 +316,21 @@ func Load() (Config, error) {
 	}
 	return c, nil
 }
+
+// BootstrapToken is the secret of BOOTSTRAP_ADMIN_TOKEN_FILE without
+// surrounding white space, "" when no file is set.
+func (c Config) BootstrapToken() string { return strings.TrimSpace(string(c.BootstrapTokenFile)) }
+
+// staffID checks a staff member's ID: what POST /api/v1/staff accepts.
+func staffID(v string) error {
+	if !staffIDPattern.MatchString(v) {
+		return errors.New("1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	return nil
+}
+
+// staffIDPattern is the shape of a staff member's ID.
+var staffIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // Verifier returns the JWT verifier of the configuration, or nil when JWT
 // sign-in is off (neither JWT_JWKS_URL nor JWT_PUBLIC_KEY_FILE is set).

@@ -51,6 +51,7 @@ func TestLoadDefaults(t *testing.T) {
 		JWT:               jwtauth.Config{StaffClaim: "sub"},
 		RateLimit:         20,
 		RateBurst:         40,
+		IdempotencyTTL:    24 * time.Hour,
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
 	}
@@ -73,39 +74,43 @@ func TestLoadDefaults(t *testing.T) {
 // variable that Load ignores.
 func TestEveryVarIsRead(t *testing.T) {
 	values := map[string]string{
-		"TEMPORAL_ADDRESS":       "temporal:7233",
-		"TEMPORAL_NAMESPACE":     "sales",
-		"TASK_QUEUE":             "q",
-		"DATABASE_URL":           "postgres://db/x",
-		"DATA_DIR":               "/var/lib/sf",
-		"HTTP_ADDR":              ":9090",
-		"POLICY_FILE":            "/etc/policy.json",
-		"CALENDAR_FILE":          "/etc/calendar.ics",
-		"LOG_LEVEL":              "debug",
-		"SEED_DEMO":              "true",
-		"TEMPORAL_CLI":           "/opt/temporal",
-		"TEMPORAL_UI_PORT":       "9233",
-		"SMTP_ADDR":              "mail.example.com:587",
-		"SMTP_FROM":              "Salesflow <sf@example.com>",
-		"SMTP_USERNAME":          "sf",
-		"SMTP_PASSWORD":          "pw",
-		"WEBHOOK_URL":            "https://hooks.example.com/salesflow",
-		"WEBHOOK_SECRET":         "s3cret",
-		"JWT_JWKS_URL":           "https://idp.example.com/.well-known/jwks.json",
-		"JWT_PUBLIC_KEY_FILE":    publicKeyFile(t),
-		"JWT_ISSUER":             "https://idp.example.com/",
-		"JWT_AUDIENCE":           "salesflow",
-		"JWT_STAFF_CLAIM":        "preferred_username",
-		"JWT_ROLE_CLAIM":         "salesflow_role",
-		"RATE_LIMIT":             "5.5",
-		"RATE_BURST":             "7",
-		"CLASSIFY_WINDOW_MONTHS": "2",
-		"CLASSIFY_XYZ_MONTHS":    "12",
-		"CLASSIFY_CRON":          "30 1 * * *",
+		"TEMPORAL_ADDRESS":           "temporal:7233",
+		"TEMPORAL_NAMESPACE":         "sales",
+		"TASK_QUEUE":                 "q",
+		"DATABASE_URL":               "postgres://db/x",
+		"DATA_DIR":                   "/var/lib/sf",
+		"HTTP_ADDR":                  ":9090",
+		"POLICY_FILE":                "/etc/policy.json",
+		"CALENDAR_FILE":              "/etc/calendar.ics",
+		"LOG_LEVEL":                  "debug",
+		"SEED_DEMO":                  "true",
+		"BOOTSTRAP_ADMIN":            "ops",
+		"BOOTSTRAP_ADMIN_TOKEN_FILE": secretFile(t, strings.Repeat("s", 40)),
+		"TEMPORAL_CLI":               "/opt/temporal",
+		"TEMPORAL_UI_PORT":           "9233",
+		"SMTP_ADDR":                  "mail.example.com:587",
+		"SMTP_FROM":                  "Salesflow <sf@example.com>",
+		"SMTP_USERNAME":              "sf",
+		"SMTP_PASSWORD":              "pw",
+		"WEBHOOK_URL":                "https://hooks.example.com/salesflow",
+		"WEBHOOK_SECRET":             "s3cret",
+		"JWT_JWKS_URL":               "https://idp.example.com/.well-known/jwks.json",
+		"JWT_PUBLIC_KEY_FILE":        publicKeyFile(t),
+		"JWT_ISSUER":                 "https://idp.example.com/",
+		"JWT_AUDIENCE":               "salesflow",
+		"JWT_STAFF_CLAIM":            "preferred_username",
+		"JWT_ROLE_CLAIM":             "salesflow_role",
+		"RATE_LIMIT":                 "5.5",
+		"RATE_BURST":                 "7",
+		"IDEMPOTENCY_TTL":            "1h30m",
+		"CLASSIFY_WINDOW_MONTHS":     "2",
+		"CLASSIFY_XYZ_MONTHS":        "12",
+		"CLASSIFY_CRON":              "30 1 * * *",
 	}
 	// Variables that are only valid together with others.
 	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}
-	companion := map[string][]string{"WEBHOOK_URL": {"WEBHOOK_SECRET"}, "JWT_JWKS_URL": jwt, "JWT_PUBLIC_KEY_FILE": jwt}
+	companion := map[string][]string{"WEBHOOK_URL": {"WEBHOOK_SECRET"}, "JWT_JWKS_URL": jwt, "JWT_PUBLIC_KEY_FILE": jwt,
+		"BOOTSTRAP_ADMIN_TOKEN_FILE": {"BOOTSTRAP_ADMIN"}}
 	if len(values) != len(Vars()) {
 		t.Fatalf("test covers %d variables, Vars lists %d", len(values), len(Vars()))
 	}
@@ -165,6 +170,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 	for name, val := range map[string]string{
 		"LOG_LEVEL": "loud", "SEED_DEMO": "maybe", "SMTP_ADDR": "mail.example.com",
 		"SMTP_FROM": "not an address", "WEBHOOK_URL": "ftp://example.com/x",
+		"IDEMPOTENCY_TTL": "0s", "BOOTSTRAP_ADMIN": "Ops Team",
 	} {
 		clearEnv(t)
 		t.Setenv(name, val)
@@ -271,6 +277,36 @@ func TestReadmeDocumentsEveryVariable(t *testing.T) {
 			t.Errorf("README.md does not document %s", v.Name)
 		}
 	}
+}
+
+// The bootstrap token belongs to the bootstrap admin and is long enough;
+// surrounding white space (a file's newline) is not part of it.
+func TestBootstrapAdmin(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("BOOTSTRAP_ADMIN_TOKEN_FILE", secretFile(t, strings.Repeat("s", 40)))
+	if _, err := Load(); err == nil || !strings.Contains(err.Error(), "BOOTSTRAP_ADMIN must be set") {
+		t.Errorf("token file without admin: %v", err)
+	}
+	t.Setenv("BOOTSTRAP_ADMIN", "ops")
+	t.Setenv("BOOTSTRAP_ADMIN_TOKEN_FILE", secretFile(t, "short\n"))
+	if _, err := Load(); err == nil || !strings.Contains(err.Error(), "at least 32") {
+		t.Errorf("short token: %v", err)
+	}
+	t.Setenv("BOOTSTRAP_ADMIN_TOKEN_FILE", secretFile(t, strings.Repeat("s", 40)+"\n"))
+	c, err := Load()
+	if err != nil || c.BootstrapAdmin != "ops" || c.BootstrapToken() != strings.Repeat("s", 40) {
+		t.Errorf("bootstrap admin %q token %q: %v", c.BootstrapAdmin, c.BootstrapToken(), err)
+	}
+}
+
+// secretFile writes secret into a fresh file and returns its path.
+func secretFile(t *testing.T, secret string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func TestWebhookURLNeedsSecret(t *testing.T) {

@@ -156,6 +156,7 @@ var matrix = []access{
 	{"POST", "/api/v1/classification/run", at("/api/v1/classification/run", nil), same(403, 403, 202)},
 	{"GET", "/api/v1/notifications", at("/api/v1/notifications", nil), same(200, 200, 200)},
 	{"POST", "/api/v1/notifications/:id/read", at("/api/v1/notifications/nope/read", nil), same(404, 404, 404)},
+	{"POST", "/api/v1/notifications/read-all", at("/api/v1/notifications/read-all", nil), same(200, 200, 200)},
 	{"GET", "/api/v1/me/preferences", at("/api/v1/me/preferences", nil), same(200, 200, 200)},
 	{"PUT", "/api/v1/me/preferences", at("/api/v1/me/preferences", map[string]any{}), same(422, 422, 422)},
 	{"GET", "/api/v1/control-points", at("/api/v1/control-points", nil), same(200, 200, 200)},

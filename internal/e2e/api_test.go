@@ -231,13 +231,7 @@ func TestAPIRetriedCreateReturnsSameDeal(t *testing.T) {
 
 func TestAPIOfferExpiryNotifies(t *testing.T) {
 	s := newStack(t)
-	d := s.newDeal(alice, map[string]any{"policy": map[string]any{
-		"offer_validity": "3s",
-		"control_points": map[string]any{"offer_validity": map[string]any{"reminders": []string{"2s"}, "grace": "0s"}},
-	}})
-	s.act(alice, d.ID, "hold_presentation", map[string]any{})
-	s.act(alice, d.ID, "send_protocol", map[string]any{})
-	s.act(alice, d.ID, "issue_offer", map[string]any{"amount": 99000})
+	d := s.expiringOffer()
 	type notice struct {
 		Kind   string `json:"kind"`
 		DealID string `json:"deal_id"`

@@ -51,14 +51,25 @@ import (
 
 const hookSecret = "e2e-webhook-secret"
 
+// fastOffers saves, as the admin, a policy version whose offers expire 3 s
+// after they are issued (reminder 2 s before, no grace): only an admin may
+// bend the rules, so a rep's deal gets them from the current policy.
+func (s *stack) fastOffers() {
+	s.t.Helper()
+	var doc map[string]any
+	s.call("GET", "/api/v1/policy", admin, nil).decode(s.t, 200, &doc)
+	dp := doc["deal"].(map[string]any)
+	dp["offer_validity"] = "3s"
+	dp["control_points"].(map[string]any)["offer_validity"] = map[string]any{"reminders": []string{"2s"}, "grace": "0s"}
+	s.call("PUT", "/api/v1/policy", admin, doc).decode(s.t, 200, nil)
+}
+
 // expiringOffer opens a deal for alice whose offer expires 3 s after it is
 // issued (reminder 2 s before, no grace) and issues the offer.
 func (s *stack) expiringOffer() deal.View {
 	s.t.Helper()
-	d := s.newDeal(alice, map[string]any{"policy": map[string]any{
-		"offer_validity": "3s",
-		"control_points": map[string]any{"offer_validity": map[string]any{"reminders": []string{"2s"}, "grace": "0s"}},
-	}})
+	s.fastOffers()
+	d := s.newDeal(alice, nil)
 	s.act(alice, d.ID, "hold_presentation", map[string]any{})
 	s.act(alice, d.ID, "send_protocol", map[string]any{})
 	s.act(alice, d.ID, "issue_offer", map[string]any{"amount": 99000})
@@ -68,6 +79,7 @@ func (s *stack) expiringOffer() deal.View {
 // inboxNotice is an item of GET /api/v1/notifications.
 type inboxNotice struct {
 	ID     string `json:"id"`
+	Key    string `json:"key"`
 	Kind   string `json:"kind"`
 	DealID string `json:"deal_id"`
 }
@@ -89,7 +101,7 @@ func (s *stack) notices(dealID string) map[string]string {
 			if _, dup := out[k]; dup {
 				s.t.Fatalf("two %s notifications in the inbox of %s", n.Kind, staff)
 			}
-			out[k] = n.ID
+			out[k] = n.Key
 		}
 	}
 	want := []string{"alice/overdue", "alice/reminder", "maria/escalation"}

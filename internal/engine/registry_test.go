@@ -77,6 +77,9 @@ func TestValidateIsTheValidatorsDecision(t *testing.T) {
 	}{
 		{open, "note", req("alice", `{"text":"hi"}`), ""},
 		{closed, "note", req("alice", `{"text":"hi"}`), casework.CodeActionNotAllowed},
+		// The precondition comes before the actor and the input.
+		{closed, "note", req("", `{"text":"","extra":1}`), casework.CodeActionNotAllowed},
+		{closed, "note", req("alice", `not json`), casework.CodeActionNotAllowed},
 		{open, "note", req("", `{"text":"hi"}`), casework.CodeInvalidInput},
 		{open, "note", req("alice", `{"text":""}`), casework.CodeInvalidInput},
 		{open, "note", req("alice", `{"text":"hi","extra":1}`), casework.CodeInvalidInput},
