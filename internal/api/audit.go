@@ -56,7 +56,7 @@ func (s *server) audit(action string) echo.MiddlewareFunc {
 				ObjectID: truncate(c.Param("id"), 200),
 				Input:    redact(body),
 			}
-			if err := models.BeginAudit(context.WithoutCancel(c.Request().Context()), s.DB, e); err != nil {
+			if err := s.beginAudit(c, e); err != nil {
 				logger(c).Warn("request refused: its audit entry cannot be written", "error", err, "action", e.Action)
 				if ae, _ := asAPIError(err); ae.Status == http.StatusServiceUnavailable {
 					return unavailable("the audit trail")
@@ -88,7 +88,7 @@ func requestKey(c echo.Context, actor string, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Completing an audit entry: each attempt is bounded by auditWriteTimeout;
+// Writing an audit entry: each attempt is bounded by auditWriteTimeout;
 // failed attempts are retried in the background, waiting from
 // auditRetryMin, doubling up to auditRetryMax, for up to auditRetryFor.
 const (
@@ -97,6 +97,13 @@ const (
 	auditRetryMax     = 15 * time.Second
 	auditRetryFor     = 24 * time.Hour
 )
+
+// beginAudit makes one bounded attempt at BeginAudit.
+func (s *server) beginAudit(c echo.Context, e *models.AuditEntry) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), auditWriteTimeout)
+	defer cancel()
+	return models.BeginAudit(ctx, s.DB, e)
+}
 
 // finishAudit completes the request's pending entry e with its outcome
 // (handler error herr). When the database does not take it now (it went
