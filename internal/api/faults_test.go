@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
@@ -123,5 +124,35 @@ func TestGate(t *testing.T) {
 	g.Open(a.e)
 	if rec := get("/readyz"); rec.Code != http.StatusOK {
 		t.Errorf("/readyz once open: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// An entry whose outcome is not recorded yet is listed as pending; once
+// completed with a success it is final.
+func TestAuditListShowsPending(t *testing.T) {
+	a := newTestAPI(t, nil)
+	ctx := context.Background()
+	e := models.AuditEntry{At: time.Now().UTC(), RequestID: "rq-p", RequestKey: "key-p", Actor: "admin", Role: models.RoleAdmin, Action: "staff.update"}
+	if err := models.BeginAudit(ctx, a.db, &e); err != nil {
+		t.Fatal(err)
+	}
+	first := func() auditJSON {
+		var p auditPage
+		expect(t, a.do(http.MethodGet, "/api/v1/audit?actor=admin", "dev-admin", nil), http.StatusOK, &p)
+		if len(p.Items) == 0 || p.Items[len(p.Items)-1].RequestID != "rq-p" {
+			t.Fatalf("audit list %+v", p.Items)
+		}
+		return p.Items[len(p.Items)-1]
+	}
+	if got := first(); !got.Pending || got.Status != models.AuditPending {
+		t.Errorf("pending entry listed as %+v", got)
+	}
+	for _, status := range []int{http.StatusOK, http.StatusUnprocessableEntity} {
+		if err := models.CompleteAudit(ctx, a.db, "key-p", models.AuditOutcome{Status: status, RequestID: "rq-p"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := first(); got.Pending || got.Status != http.StatusOK {
+		t.Errorf("completed entry listed as %+v", got)
 	}
 }
