@@ -84,8 +84,25 @@ func requestKey(c echo.Context, actor string, body []byte) string {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	h.Write(body)
+	h.Write(canonicalJSON(body))
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// canonicalJSON returns a JSON body compact with its object keys sorted,
+// so a retry that spaces or orders the same body differently is the same
+// request; a body that is not JSON is returned as it is.
+func canonicalJSON(body []byte) []byte {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil || d.More() {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // Writing an audit entry: each attempt is bounded by auditWriteTimeout;

@@ -154,10 +154,11 @@ func handleError(err error, c echo.Context) {
 		return
 	}
 	ae, unexpected := asAPIError(err)
+	var answered *apiError
 	switch {
 	case unexpected:
 		logger(c).Error("request failed", "error", err)
-	case ae.Code == casework.CodeUnavailable:
+	case ae.Code == casework.CodeUnavailable && !errors.As(err, &answered):
 		logger(c).Warn("dependency unavailable", "error", err)
 	}
 	if ae.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {

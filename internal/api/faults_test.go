@@ -92,6 +92,13 @@ func TestAuditRetriesShareOneEntry(t *testing.T) {
 	if e.Status != http.StatusOK || e.RequestID != "rq-2" || e.ObjectID != "deal-a" || e.Owner != "alice" {
 		t.Errorf("entry after the retries: %+v, want the success of rq-2", e)
 	}
+	// The same body spaced and ordered otherwise is the same request.
+	rec := a.do(http.MethodPost, "/api/v1/deals/deal-a/actions/"+deal.ActLogContact, "dev-alice",
+		"{ \"channel\" :  \"phone\" }", "Idempotency-Key", "k-1", "X-Request-ID", "rq-5")
+	expect(t, rec, http.StatusOK, nil)
+	if got := a.auditCount(); got != n {
+		t.Fatalf("a respaced retry added %d entries", got-n)
+	}
 	expect(t, send("rq-4", "email"), http.StatusOK, nil)
 	if got := a.auditCount(); got != n+1 {
 		t.Errorf("another body under the same key added %d entries, want 1", got-n)
