@@ -6,18 +6,26 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // AuditEntry is one state-changing request of the API: who did what to
 // which object, with the input as sent (secrets redacted) and the answer's
-// status. The table is append-only: the database refuses updates and
-// deletes (see auditTriggers).
+// status. The API writes it before it applies the request, as pending
+// (Status AuditPending), and completes it with the outcome afterwards (see
+// BeginAudit and CompleteAudit). The table is otherwise append-only: the
+// database refuses deletes, and updates other than completing an entry
+// that is pending or records a failure (see auditTriggers).
 type AuditEntry struct {
 	ID        int64     `gorm:"primaryKey;autoIncrement"`
 	At        time.Time `gorm:"not null;index"`
 	RequestID string    `gorm:"size:128;not null;index"`
-	Actor     string    `gorm:"size:64;not null;index"`
-	Role      string    `gorm:"size:16;not null"`
+	// RequestKey names the request once: retries of it (same caller, route,
+	// body and Idempotency-Key) share it, and so share the entry. It is
+	// NULL on entries written before entries had it.
+	RequestKey string `gorm:"size:64;uniqueIndex;default:null"`
+	Actor      string `gorm:"size:64;not null;index"`
+	Role       string `gorm:"size:16;not null"`
 	// Action names what was done, e.g. deal.create, deal.issue_offer,
 	// staff.update, token.revoke, policy.update.
 	Action     string `gorm:"size:100;not null"`
@@ -26,9 +34,51 @@ type AuditEntry struct {
 	// Owner is the staff member the object belongs to (a deal's owner, a
 	// complaint's assignee, a token's or staff record's member), which puts
 	// the entry in their managers' scope.
-	Owner  string `gorm:"size:64;index"`
-	Input  string `gorm:"type:text"`
-	Status int    `gorm:"not null"`
+	Owner string `gorm:"size:64;index"`
+	Input string `gorm:"type:text"`
+	// Status is the HTTP status answered, AuditPending until it is known.
+	Status int `gorm:"not null"`
+}
+
+// AuditPending is the Status of an entry whose request has not finished,
+// or whose outcome could not be recorded yet.
+const AuditPending = 0
+
+// AuditOutcome is what CompleteAudit records on a pending entry: the
+// status answered, the request that answered it and the object it named.
+type AuditOutcome struct {
+	Status                      int
+	RequestID                   string
+	ObjectType, ObjectID, Owner string
+}
+
+// BeginAudit stores the pending entry e of a request before the request is
+// applied, unless an entry with its RequestKey exists already (a retry of
+// the same request), which the request then completes instead.
+func BeginAudit(ctx context.Context, db *gorm.DB, e *AuditEntry) error {
+	e.Status = AuditPending
+	err := db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "request_key"}}, DoNothing: true}).Create(e).Error
+	if err != nil {
+		return fmt.Errorf("begin audit entry: %w", err)
+	}
+	return nil
+}
+
+// CompleteAudit records the outcome o on the entry of the request key. An
+// entry that records a success (a status below 400) is final: only a
+// pending entry, or one whose earlier attempt failed, takes the outcome, so
+// a retry never overwrites the success of the request it repeats.
+func CompleteAudit(ctx context.Context, db *gorm.DB, key string, o AuditOutcome) error {
+	err := db.WithContext(ctx).Model(&AuditEntry{}).
+		Where("request_key = ? AND (status = ? OR status >= 400)", key, AuditPending).
+		Updates(map[string]any{
+			"status": o.Status, "request_id": o.RequestID,
+			"object_type": o.ObjectType, "object_id": o.ObjectID, "owner": o.Owner,
+		}).Error
+	if err != nil {
+		return fmt.Errorf("complete audit entry: %w", err)
+	}
+	return nil
 }
 
 // AppendAudit stores an audit entry.
@@ -81,17 +131,36 @@ func ListAudit(ctx context.Context, db *gorm.DB, f AuditFilter) ([]AuditEntry, i
 }
 
 // auditTriggers make the audit table append-only in the database itself,
-// per dialect.
+// per dialect: no entry is deleted, and an update may only complete an
+// entry that is pending or records a failure (status 0 or at least 400)
+// with a final status, changing nothing but the status, the request ID and
+// the object named (see CompleteAudit).
 var auditTriggers = map[string][]string{
 	"postgres": {
 		`CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
 BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$ LANGUAGE plpgsql`,
+		`CREATE OR REPLACE FUNCTION audit_entries_complete_only() RETURNS trigger AS $$
+BEGIN
+	IF (OLD.status = 0 OR OLD.status >= 400) AND NEW.status <> 0 AND
+		(NEW.id, NEW.at, NEW.request_key, NEW.actor, NEW.role, NEW.action, NEW.input) IS NOT DISTINCT FROM
+		(OLD.id, OLD.at, OLD.request_key, OLD.actor, OLD.role, OLD.action, OLD.input) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION 'audit entries are append-only';
+END $$ LANGUAGE plpgsql`,
 		`DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries`,
-		`CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entries
+		`CREATE TRIGGER audit_entries_append_only BEFORE DELETE OR TRUNCATE ON audit_entries
 FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()`,
+		`DROP TRIGGER IF EXISTS audit_entries_complete_only ON audit_entries`,
+		`CREATE TRIGGER audit_entries_complete_only BEFORE UPDATE ON audit_entries
+FOR EACH ROW EXECUTE FUNCTION audit_entries_complete_only()`,
 	},
 	"sqlite": {
-		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+		`DROP TRIGGER IF EXISTS audit_entries_no_update`,
+		`CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+WHEN NOT (OLD.status = 0 OR OLD.status >= 400) OR NEW.status = 0 OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at
+	OR NEW.request_key IS NOT OLD.request_key OR NEW.actor IS NOT OLD.actor OR NEW.role IS NOT OLD.role
+	OR NEW.action IS NOT OLD.action OR NEW.input IS NOT OLD.input
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
 		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,

@@ -44,6 +44,9 @@ func Open(url string) (*gorm.DB, error) {
 		sqlDB.SetMaxOpenConns(1)
 	}
 	if err := migrate(db); err != nil {
+		if sqlDB, derr := db.DB(); derr == nil {
+			_ = sqlDB.Close()
+		}
 		return nil, fmt.Errorf("migrate read model: %w", err)
 	}
 	return db, nil

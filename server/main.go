@@ -5,4 +5,4 @@ package main
 
 import "github.com/salesflow/salesflow/internal/app"
 
-func main() { app.Run("server", app.Serve) }
+func main() { app.Main("server", app.Serve) }

@@ -3,9 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -26,11 +28,15 @@ const redacted = "[redacted]"
 // trail never keeps.
 var secretField = regexp.MustCompile(`(?i)(token|secret|password|passwd|authorization|api_?key|private)`)
 
-// audit records the request in the audit trail after the handler (and the
-// authorization before it) has run, whatever the outcome: the actor and
-// role, the request ID, the action, the object and its owner, the input
-// with secrets redacted, and the status answered. Failing to write the
-// entry is logged; the answer already given stands.
+// audit records the request in the audit trail, whatever its outcome:
+// the actor and role, the request ID, the action, the object and its
+// owner, the input with secrets redacted, and the status answered. The
+// entry is written, pending, before the authorization and the handler run,
+// so nothing is applied without it: when it cannot be written the request
+// is refused (503 while the database is unreachable) and nothing is done.
+// Afterwards the entry is completed with the outcome (see finishAudit).
+// Retries of a request with the same Idempotency-Key and body share one
+// entry (see requestKey).
 func (s *server) audit(action string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -39,23 +45,125 @@ func (s *server) audit(action string) echo.MiddlewareFunc {
 				return err // the body limit's 413 or a broken connection
 			}
 			c.Request().Body = io.NopCloser(bytes.NewReader(body))
-			herr := next(c)
 			me := staffOf(c)
 			e := &models.AuditEntry{
-				At:        time.Now().UTC().Truncate(time.Microsecond),
-				RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
-				Actor:     me.ID, Role: me.Role,
-				Action: strings.ReplaceAll(action, "{action}", c.Param("action")),
-				Input:  redact(body), Status: statusOf(c, herr),
+				At:         time.Now().UTC().Truncate(time.Microsecond),
+				RequestID:  c.Response().Header().Get(echo.HeaderXRequestID),
+				RequestKey: requestKey(c, me.ID, body),
+				Actor:      me.ID, Role: me.Role,
+				// A probing request's path may be longer than the columns.
+				Action:   truncate(strings.ReplaceAll(action, "{action}", c.Param("action")), 100),
+				ObjectID: truncate(c.Param("id"), 200),
+				Input:    redact(body),
 			}
-			e.ObjectType, e.ObjectID, e.Owner = auditObjectOf(c)
-			// A probing request's path may be longer than the columns.
-			e.Action, e.ObjectID = truncate(e.Action, 100), truncate(e.ObjectID, 200)
-			ctx := context.WithoutCancel(c.Request().Context())
-			if err := models.AppendAudit(ctx, s.DB, e); err != nil {
-				logger(c).Error("audit entry lost", "error", err, "action", e.Action, "object", e.ObjectID)
+			if err := s.beginAudit(c, e); err != nil {
+				logger(c).Warn("request refused: its audit entry cannot be written", "error", err, "action", e.Action)
+				if ae, _ := asAPIError(err); ae.Status == http.StatusServiceUnavailable {
+					return unavailable("the audit trail")
+				}
+				return err
 			}
+			herr := next(c)
+			s.finishAudit(c, e, herr)
 			return herr
+		}
+	}
+}
+
+// requestKey is the RequestKey of the request's audit entry: with an
+// Idempotency-Key, a hash of the caller, method, path, key and body, so a
+// retry of the same request finds the entry of the first attempt (and a
+// different body under the same key gets its own); without one, random.
+func requestKey(c echo.Context, actor string, body []byte) string {
+	key := c.Request().Header.Get(headerIdempotencyKey)
+	if key == "" {
+		return randomHex(32)
+	}
+	h := sha256.New()
+	for _, part := range []string{actor, c.Request().Method, c.Request().URL.Path, key} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	h.Write(canonicalJSON(body))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// canonicalJSON returns a JSON body compact with its object keys sorted,
+// so a retry that spaces or orders the same body differently is the same
+// request; a body that is not JSON is returned as it is.
+func canonicalJSON(body []byte) []byte {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil || d.More() {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// Writing an audit entry: each attempt is bounded by auditWriteTimeout;
+// failed attempts are retried in the background, waiting from
+// auditRetryMin, doubling up to auditRetryMax, for up to auditRetryFor.
+const (
+	auditWriteTimeout = 5 * time.Second
+	auditRetryMin     = 250 * time.Millisecond
+	auditRetryMax     = 15 * time.Second
+	auditRetryFor     = 24 * time.Hour
+)
+
+// beginAudit makes one bounded attempt at BeginAudit.
+func (s *server) beginAudit(c echo.Context, e *models.AuditEntry) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), auditWriteTimeout)
+	defer cancel()
+	return models.BeginAudit(ctx, s.DB, e)
+}
+
+// finishAudit completes the request's pending entry e with its outcome
+// (handler error herr). When the database does not take it now (it went
+// away while the request was applied) the answer is not held back: the
+// entry stays pending, which the audit list shows, and is completed in the
+// background as soon as the database is back.
+func (s *server) finishAudit(c echo.Context, e *models.AuditEntry, herr error) {
+	o := models.AuditOutcome{Status: statusOf(c, herr), RequestID: e.RequestID}
+	o.ObjectType, o.ObjectID, o.Owner = auditObjectOf(c)
+	// A probing request's path may be longer than the columns.
+	o.ObjectID = truncate(o.ObjectID, 200)
+	if o.ObjectID == "" {
+		o.ObjectID = e.ObjectID
+	}
+	log := logger(c).With("action", e.Action, "object", o.ObjectID)
+	ctx := context.WithoutCancel(c.Request().Context())
+	if err := s.completeAudit(ctx, e.RequestKey, o); err != nil {
+		log.Warn("audit entry left pending; completing it in the background", "error", err)
+		go s.retryAudit(ctx, log, e.RequestKey, o)
+	}
+}
+
+// completeAudit makes one bounded attempt at CompleteAudit.
+func (s *server) completeAudit(ctx context.Context, key string, o models.AuditOutcome) error {
+	ctx, cancel := context.WithTimeout(ctx, auditWriteTimeout)
+	defer cancel()
+	return models.CompleteAudit(ctx, s.DB, key, o)
+}
+
+// retryAudit completes an audit entry with backoff until it succeeds or
+// auditRetryFor has passed; an entry given up on stays pending.
+func (s *server) retryAudit(ctx context.Context, log *slog.Logger, key string, o models.AuditOutcome) {
+	deadline := time.Now().Add(auditRetryFor)
+	for wait := auditRetryMin; ; wait = min(2*wait, auditRetryMax) {
+		time.Sleep(wait)
+		err := s.completeAudit(ctx, key, o)
+		if err == nil {
+			log.Info("audit entry completed", "status", o.Status)
+			return
+		}
+		if time.Now().After(deadline) {
+			log.Error("audit entry left pending", "error", err)
+			return
 		}
 	}
 }
@@ -84,15 +192,8 @@ func statusOf(c echo.Context, err error) int {
 	if err == nil {
 		return c.Response().Status
 	}
-	var ae *apiError
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &ae):
-		return ae.Status
-	case errors.As(err, &he):
-		return he.Code
-	}
-	return http.StatusInternalServerError
+	ae, _ := asAPIError(err)
+	return ae.Status
 }
 
 // redact returns the JSON body with the value of every secret-looking

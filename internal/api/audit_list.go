@@ -31,6 +31,8 @@ type auditJSON struct {
 	Owner      string          `json:"owner,omitempty"`
 	Input      json.RawMessage `json:"input"`
 	Status     int             `json:"status"`
+	// Pending is true while the outcome is not recorded (Status 0).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // listAudit answers GET /audit?actor=&object=&from=&to=&limit=&cursor=
@@ -64,6 +66,7 @@ func (s *server) listAudit(c echo.Context) error {
 		out.Items = append(out.Items, auditJSON{
 			ID: e.ID, At: e.At.UTC(), RequestID: e.RequestID, Actor: e.Actor, Role: e.Role, Action: e.Action,
 			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: models.RawJSON(e.Input), Status: e.Status,
+			Pending: e.Status == models.AuditPending,
 		})
 	}
 	return c.JSON(http.StatusOK, out)

@@ -46,10 +46,10 @@ func (a *testAPI) auditOf(rec *httptest.ResponseRecorder) models.AuditEntry {
 }
 
 // checkEntry fails unless e records what want says (its ID, time, input
-// and request ID aside).
+// request ID and key aside).
 func checkEntry(t *testing.T, e, want models.AuditEntry) {
 	t.Helper()
-	e.ID, e.At, e.Input, e.RequestID = 0, time.Time{}, "", ""
+	e.ID, e.At, e.Input, e.RequestID, e.RequestKey = 0, time.Time{}, "", "", ""
 	if e != want {
 		t.Errorf("audit entry\n got %+v\nwant %+v", e, want)
 	}

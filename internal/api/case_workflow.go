@@ -108,8 +108,9 @@ func (k *CaseType[P, V]) update(c echo.Context, t client.Client, id, action, upd
 
 // fail turns the error of a call on a case's workflow into the API
 // error: a validator's refusal keeps its code and details, an unknown
-// workflow is a 404, a finished one refuses every action, and anything else
-// is logged and reported as the workflow service being unavailable.
+// workflow is a 404, a finished one refuses every action, an unreachable
+// workflow service is a 503 unavailable (see Unavailable), and anything
+// else is logged and reported as a 502 temporal_unavailable.
 func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && (appErr.Type() == casework.CodeInvalidInput || appErr.Type() == casework.CodeActionNotAllowed) {
@@ -127,13 +128,10 @@ func (k *CaseType[P, V]) fail(c echo.Context, err error) error {
 		return notFound(k.Noun)
 	}
 	logger(c).Error("temporal call failed", "error", err)
-	status := http.StatusBadGateway
-	var unavailable *serviceerror.Unavailable
-	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	if errors.As(err, &unavailable) || errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded) {
-		status = http.StatusServiceUnavailable
+	if Unavailable(err) {
+		return unavailable("the workflow service")
 	}
-	return fail(status, casework.CodeTemporalUnavailable, "the workflow service is not available; try again")
+	return fail(http.StatusBadGateway, casework.CodeTemporalUnavailable, "the workflow service failed; try again")
 }
 
 // refusal is the API error for an action the workflow refused, with the

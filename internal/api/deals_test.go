@@ -284,8 +284,8 @@ func TestActionErrors(t *testing.T) {
 					t.Errorf("message %q", e.Error.Message)
 				}
 			}},
-		{"temporal down", serviceerror.NewUnavailable("connection refused 10.0.0.7"), http.StatusServiceUnavailable, casework.CodeTemporalUnavailable, nil},
-		{"timed out", context.DeadlineExceeded, http.StatusServiceUnavailable, casework.CodeTemporalUnavailable, nil},
+		{"temporal down", serviceerror.NewUnavailable("connection refused 10.0.0.7"), http.StatusServiceUnavailable, casework.CodeUnavailable, nil},
+		{"timed out", context.DeadlineExceeded, http.StatusServiceUnavailable, casework.CodeUnavailable, nil},
 		{"workflow bug", temporal.NewApplicationError("nil pointer in handler", "PanicError"), http.StatusBadGateway, casework.CodeTemporalUnavailable, nil},
 		{"other", errors.New("internal server detail"), http.StatusBadGateway, casework.CodeTemporalUnavailable, nil},
 	}

@@ -1,10 +1,22 @@
 package api
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"github.com/salesflow/salesflow/internal/casework"
 )
@@ -60,6 +72,49 @@ func internalError() *apiError {
 	return fail(http.StatusInternalServerError, casework.CodeInternal, "internal error")
 }
 
+// RetryAfter is how long, in whole seconds, the Retry-After header of
+// every 503 asks a client to wait before it tries again.
+const RetryAfter = 5
+
+// unavailable is the 503 of a request that could not be served because a
+// dependency (the database, the workflow service) is not reachable: nothing
+// was changed, or the change was recorded and its retry is safe.
+func unavailable(what string) *apiError {
+	return fail(http.StatusServiceUnavailable, casework.CodeUnavailable, what+" is not available; try again")
+}
+
+// pgOutage are the SQLSTATEs, besides class 08 (connection exception), of
+// a PostgreSQL server that is going away or not there yet: admin, crash
+// and immediate shutdown, starting up, too many connections.
+var pgOutage = []string{"57P01", "57P02", "57P03", "53300"}
+
+// Unavailable reports whether err means a dependency is unreachable rather
+// than that the request or the code is wrong: a connection refused, reset
+// or cut, a timeout, a PostgreSQL error of class 08 or a server shutting
+// down, Temporal's Unavailable or DeadlineExceeded. The API answers such
+// errors 503 unavailable with Retry-After (see handleError), and the
+// processes wait at start while their dependencies answer so (see
+// internal/app). This is the one place errors are classified.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || slices.Contains(pgOutage, pg.Code)
+	}
+	var netErr net.Error
+	var connect *pgconn.ConnectError
+	var tUnavailable *serviceerror.Unavailable
+	var tDeadline *serviceerror.DeadlineExceeded
+	var tUpdate *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	return errors.As(err, &connect) || errors.As(err, &netErr) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.As(err, &tUnavailable) || errors.As(err, &tDeadline) || errors.As(err, &tUpdate) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
 // echoCodes translates the errors echo itself raises (unknown route, body
 // too large, ...) into API error codes.
 var echoCodes = map[int]string{
@@ -73,21 +128,41 @@ var echoCodes = map[int]string{
 	http.StatusTooManyRequests:       casework.CodeRateLimited,
 }
 
-// handleError is the echo HTTPErrorHandler: it writes every error as an
-// errorBody and logs what the user must not see.
-func handleError(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
+// asAPIError returns the API error err is answered with, and whether err
+// is unexpected (the server logs it as an error; the user sees only
+// "internal error"). An error of an unreachable dependency is a 503
+// unavailable.
+func asAPIError(err error) (*apiError, bool) {
 	var ae *apiError
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ae):
+		return ae, false
 	case errors.As(err, &he) && echoCodes[he.Code] != "":
-		ae = fail(he.Code, echoCodes[he.Code], http.StatusText(he.Code))
-	default:
+		return fail(he.Code, echoCodes[he.Code], http.StatusText(he.Code)), false
+	case Unavailable(err):
+		return unavailable("a service the request needs"), false
+	}
+	return internalError(), true
+}
+
+// handleError is the echo HTTPErrorHandler: it writes every error as an
+// errorBody (see asAPIError) and logs what the user must not see; every 503
+// carries Retry-After.
+func handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae, unexpected := asAPIError(err)
+	var answered *apiError
+	switch {
+	case unexpected:
 		logger(c).Error("request failed", "error", err)
-		ae = internalError()
+	case ae.Code == casework.CodeUnavailable && !errors.As(err, &answered):
+		logger(c).Warn("dependency unavailable", "error", err)
+	}
+	if ae.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	}
 	ae.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
 	var werr error

@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/labstack/echo/v4"
 )
 
 // Timeouts of the HTTP server. Writes outlast temporalTimeout so a slow
@@ -21,16 +19,17 @@ const (
 	shutdownTimeout   = 15 * time.Second
 )
 
-// Serve listens on addr and serves e until ctx is done, then shuts down
+// Serve listens on addr and serves h (the API, or a Gate in front of it)
+// until ctx is done, then shuts down
 // gracefully, letting requests in flight finish (for up to 15 s). It
 // returns nil after a clean shutdown.
-func Serve(ctx context.Context, e *echo.Echo, addr string, logger *slog.Logger) error {
+func Serve(ctx context.Context, h http.Handler, addr string, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           e,
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

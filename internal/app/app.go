@@ -64,25 +64,14 @@ type Env struct {
 	DB       *gorm.DB
 }
 
-// Close closes the Temporal client and the read model.
+// Close closes the Temporal client and the read model, those opened.
 func (e Env) Close() {
-	e.Temporal.Close()
-	closeStore(e.DB)
-}
-
-// Connect opens the read model and connects to Temporal: what the worker
-// and the API server both need. The caller closes the Env.
-func Connect(ctx context.Context, cfg config.Config, logger *slog.Logger) (Env, error) {
-	db, err := Store(ctx, cfg)
-	if err != nil {
-		return Env{}, err
+	if e.Temporal != nil {
+		e.Temporal.Close()
 	}
-	c, err := Dial(cfg, logger)
-	if err != nil {
-		closeStore(db)
-		return Env{}, err
+	if e.DB != nil {
+		closeStore(e.DB)
 	}
-	return Env{Config: cfg, Logger: logger, Temporal: c, DB: db}, nil
 }
 
 // closeStore closes the read model's connections.
@@ -196,14 +185,44 @@ func API(env Env) (*echo.Echo, error) {
 	}), nil
 }
 
-// Serve runs the HTTP API of env (see API) on the configured address until
-// ctx is done.
-func Serve(ctx context.Context, env Env) error {
-	e, err := API(env)
-	if err != nil {
-		return err
+// Serve runs the HTTP API (see API) on the configured address until ctx is
+// done. It listens at once and, while it waits for PostgreSQL and Temporal
+// (see Connect), answers through an api.Gate: /healthz 200, /readyz and
+// everything else 503.
+func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	gate := &api.Gate{}
+	type started struct {
+		env Env
+		err error
 	}
-	return api.Serve(ctx, e, env.Config.HTTPAddr, env.Logger)
+	done := make(chan started, 1)
+	go func() {
+		env, err := connect(ctx, cfg, logger, gate.Waiting)
+		if err == nil {
+			var e *echo.Echo
+			if e, err = API(env); err == nil {
+				gate.Open(e)
+				logger.Info("API ready")
+			} else {
+				env.Close()
+			}
+		}
+		if err != nil {
+			cancel()
+		}
+		done <- started{env, err}
+	}()
+	err := api.Serve(ctx, gate, cfg.HTTPAddr, logger)
+	cancel()
+	s := <-done
+	if s.err == nil {
+		s.env.Close()
+	} else if !errors.Is(s.err, context.Canceled) {
+		err = errors.Join(err, s.err)
+	}
+	return err
 }
 
 // Work runs a worker on env (see StartWorker) until ctx is done.
@@ -217,9 +236,9 @@ func Work(ctx context.Context, env Env) error {
 	return nil
 }
 
-// Run is the body of the worker and API server commands: Main with the
-// read model and Temporal connected (see Connect), closed again when run
-// returns.
+// Run is the body of the worker command: Main with the read model and
+// Temporal connected (see Connect, which waits for them), closed again when
+// run returns.
 func Run(name string, run func(ctx context.Context, env Env) error) {
 	Main(name, func(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		env, err := Connect(ctx, cfg, logger)

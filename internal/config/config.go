@@ -99,6 +99,10 @@ type Config struct {
 	// (CLASSIFY_CRON, UTC).
 	Classify     classify.Params
 	ClassifyCron string
+	// StartupTimeout (STARTUP_TIMEOUT) bounds how long the worker and the
+	// API server wait at start for PostgreSQL and Temporal to be reachable;
+	// 0 waits as long as it takes.
+	StartupTimeout time.Duration
 }
 
 // Var describes one environment variable.
@@ -182,7 +186,7 @@ func httpURL(v string) error {
 
 // atLeast checks that a number is at least lowest; else the error says so
 // in words.
-func atLeast[T int | float64](lowest T, words string) func(T) error {
+func atLeast[T int | float64 | time.Duration](lowest T, words string) func(T) error {
 	return func(x T) error {
 		if x < lowest {
 			return errors.New(words)
@@ -275,6 +279,8 @@ var settings = []setting{
 		months(func(c *Config) *int { return &c.Classify.XYZMonths })},
 	{Var{"CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created"},
 		str(func(c *Config) *string { return &c.ClassifyCron })},
+	{Var{"STARTUP_TIMEOUT", "0s", "how long the worker and the API server wait at start for PostgreSQL and Temporal to be reachable before they exit; 0s waits as long as it takes"},
+		field(func(c *Config) *time.Duration { return &c.StartupTimeout }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
 }
 
 // Vars lists every environment variable with its default and meaning, in

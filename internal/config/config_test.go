@@ -106,6 +106,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"CLASSIFY_WINDOW_MONTHS":     "2",
 		"CLASSIFY_XYZ_MONTHS":        "12",
 		"CLASSIFY_CRON":              "30 1 * * *",
+		"STARTUP_TIMEOUT":            "2m",
 	}
 	// Variables that are only valid together with others.
 	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}
@@ -170,7 +171,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 	for name, val := range map[string]string{
 		"LOG_LEVEL": "loud", "SEED_DEMO": "maybe", "SMTP_ADDR": "mail.example.com",
 		"SMTP_FROM": "not an address", "WEBHOOK_URL": "ftp://example.com/x",
-		"IDEMPOTENCY_TTL": "0s", "BOOTSTRAP_ADMIN": "Ops Team",
+		"IDEMPOTENCY_TTL": "0s", "BOOTSTRAP_ADMIN": "Ops Team", "STARTUP_TIMEOUT": "-1s",
 	} {
 		clearEnv(t)
 		t.Setenv(name, val)

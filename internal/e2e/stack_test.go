@@ -67,10 +67,13 @@ func TestMain(m *testing.M) {
 // stack is one test's salesflow: its own PostgreSQL database, task queue,
 // worker and API server, sharing the package's Temporal dev server.
 type stack struct {
-	t      *testing.T
-	url    string
-	db     *gorm.DB
-	router routers.Router
+	t   *testing.T
+	url string
+	// db is the read model as the test reaches it, dbURL its URL; appDB is
+	// the worker's and the API's (through the proxy of stackOptions.dbVia).
+	db, appDB *gorm.DB
+	dbURL     string
+	router    routers.Router
 	// cfg is the worker's configuration and worker the worker running it.
 	cfg    config.Config
 	worker worker.Worker
@@ -83,11 +86,11 @@ type stack struct {
 	undocumented string
 }
 
-// change is one state-changing request: its request ID, method, path and
-// the status it got.
+// change is one state-changing request: its request ID, method, path,
+// Idempotency-Key and the status it got.
 type change struct {
-	requestID, method, path string
-	status                  int
+	requestID, method, path, key string
+	status                       int
 }
 
 // stackOptions vary a test's stack: configure adjusts the worker's
@@ -102,6 +105,9 @@ type stackOptions struct {
 	cases        []api.Case
 	register     func(worker.Worker)
 	undocumented string
+	// dbVia, when set, rewrites the read model's URL for the worker and
+	// the API (to reach it through a testdb.Proxy).
+	dbVia func(url string) string
 }
 
 var nonWord = regexp.MustCompile(`\W+`)
@@ -116,10 +122,12 @@ func everyDayWorks() *policy.Document {
 
 func newStack(t *testing.T, opts ...stackOptions) *stack {
 	t.Helper()
-	db := testdb.Postgres(t)
+	dbURL := testdb.EmptyPostgres(t)
+	db := testdb.Open(t, dbURL)
 	if err := models.SeedDemo(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
+	appDB := db
 	cfg := config.Config{TaskQueue: "e2e-" + nonWord.ReplaceAllString(t.Name(), "-")}
 	// Tests run on any day of the week with policies of seconds: a calendar
 	// without weekends keeps a weekend run from moving reminders to Friday.
@@ -137,9 +145,12 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 		if o.policy != nil {
 			pol = *o.policy
 		}
+		if o.dbVia != nil {
+			appDB = testdb.Open(t, o.dbVia(dbURL))
+		}
 	}
 	c := devServer.Client()
-	w := app.NewWorker(c, cfg, db)
+	w := app.NewWorker(c, cfg, appDB)
 	for _, o := range opts {
 		if o.register != nil {
 			o.register(w)
@@ -151,7 +162,7 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ts := httptest.NewServer(api.New(api.Deps{
-		Temporal: c, DB: db, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger, Cases: cases,
+		Temporal: c, DB: appDB, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger, Cases: cases,
 	}))
 	t.Cleanup(ts.Close)
 
@@ -164,14 +175,15 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{t: t, url: ts.URL, db: db, router: router, cfg: cfg, worker: w, tokens: map[string]bool{}, undocumented: undocumented}
+	s := &stack{t: t, url: ts.URL, db: db, appDB: appDB, dbURL: dbURL, router: router, cfg: cfg, worker: w, tokens: map[string]bool{}, undocumented: undocumented}
 	t.Cleanup(s.checkAudit)
 	return s
 }
 
 // checkAudit fails the test unless every state-changing request it made
 // with a token has its audit entry (same request ID, method's action,
-// status) and no audit entry holds any bearer token the test used.
+// status), or is a retry (same method, path and Idempotency-Key) of one
+// that has, and no audit entry holds any bearer token the test used.
 func (s *stack) checkAudit() {
 	var entries []models.AuditEntry
 	if err := s.db.Find(&entries).Error; err != nil {
@@ -186,8 +198,17 @@ func (s *stack) checkAudit() {
 			}
 		}
 	}
+	first := map[[3]string]string{} // method, path, key → first request ID
 	for _, c := range s.changes {
 		e, ok := byRequest[c.requestID]
+		if c.key != "" {
+			k := [3]string{c.method, c.path, c.key}
+			if id, seen := first[k]; seen && !ok {
+				e, ok = byRequest[id]
+			} else if !seen {
+				first[k] = c.requestID
+			}
+		}
 		switch {
 		case !ok:
 			s.t.Errorf("no audit entry for %s %s (%d, request %s)", c.method, c.path, c.status, c.requestID)
@@ -241,7 +262,7 @@ func (s *stack) call(method, path, token string, body any, headers ...string) re
 	if token != "" {
 		s.tokens[token] = true
 		if method != http.MethodGet && res.StatusCode != http.StatusUnauthorized {
-			s.changes = append(s.changes, change{requestID, method, path, res.StatusCode})
+			s.changes = append(s.changes, change{requestID, method, path, req.Header.Get("Idempotency-Key"), res.StatusCode})
 		}
 	}
 	return response{status: res.StatusCode, body: out}

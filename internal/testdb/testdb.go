@@ -35,7 +35,13 @@ func URL() string {
 // (see EmptyPostgres) through models.Open.
 func Postgres(t testing.TB) *gorm.DB {
 	t.Helper()
-	url := EmptyPostgres(t)
+	return Open(t, EmptyPostgres(t))
+}
+
+// Open opens (and migrates) the read model at url through models.Open and
+// closes it when the test ends.
+func Open(t testing.TB, url string) *gorm.DB {
+	t.Helper()
 	db, err := models.Open(url)
 	if err != nil {
 		t.Fatalf("testdb: open %s: %v", url, err)
