@@ -41,7 +41,7 @@ var submitSurvey = engine.Handle(deal.ActSubmitSurvey,
 				return engine.Invalid("scores", "score of %q must be 1..5", q)
 			}
 		}
-		return nil
+		return unanswered(questions, in.Scores)
 	},
 	func(r *run, in *deal.SubmitSurveyInput, s engine.Step) {
 		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.Now, LowScores: []string{}}
@@ -78,9 +78,13 @@ func (r *run) openComplaint(s engine.Step) {
 		}
 		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
 	}
+	category := "quality"
+	if workflow.GetVersion(s.Ctx, versionSurveyCategory, workflow.DefaultVersion, 1) == 1 {
+		category = r.v.Policy.ComplaintCategory(lowestScored(sv))
+	}
 	id := "cmp-" + r.v.ID
 	p := complaint.Params{ID: id, RegisteredBy: s.Actor, Calendar: r.cps.Calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
-		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
+		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: category, Severity: severity,
 		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
 	}}
 	if r.complaintPolicy != nil {
@@ -95,6 +99,38 @@ func (r *run) openComplaint(s engine.Step) {
 	}
 	r.v.ComplaintID = id
 	r.Record(s.Now, engine.SystemActor, "complaint_opened", map[string]string{"complaint_id": id})
+}
+
+// versionSurveyCategory marks the change that took a survey complaint's
+// category from its lowest-scored question (the policy's
+// survey_complaint_categories); complaints opened before it are quality.
+const versionSurveyCategory = "survey-complaint-category"
+
+// lowestScored is the low-scored question with the lowest score, the first
+// by name among equals.
+func lowestScored(sv *deal.Survey) string {
+	low := sv.LowScores[0]
+	for _, q := range sv.LowScores {
+		if sv.Scores[q] < sv.Scores[low] {
+			low = q
+		}
+	}
+	return low
+}
+
+// unanswered refuses a survey that leaves a question of its questionnaire
+// unscored (docs/process.md §2.6).
+func unanswered(questions []string, scores map[string]int) error {
+	var missing []string
+	for _, q := range questions {
+		if _, ok := scores[q]; !ok {
+			missing = append(missing, q)
+		}
+	}
+	if len(missing) > 0 {
+		return engine.Invalid("scores", "every question must be answered; missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -136,13 +136,28 @@ var cancelWithRefund = engine.Handle(deal.ActCancelWithRefund,
 		}
 		return nil
 	},
-	func(r *run, in *deal.CancelWithRefundInput, _ engine.Step) error {
-		if err := r.upTo("refund_amount", in.RefundAmount, r.netPaid(), "the %s %s paid"); err != nil {
+	func(r *run, in *deal.CancelWithRefundInput, st engine.Step) error {
+		if err := r.checkRefund(in.RefundAmount, in.RefundedAt, st.Now); err != nil {
 			return err
 		}
 		return r.checkReason(in.Reason, in.Comment)
 	},
 	func(r *run, in *deal.CancelWithRefundInput, s engine.Step) {
-		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: in.RefundAmount, At: s.Now, Reason: in.Reason})
+		r.refund(in.RefundAmount, engine.OrNow(in.RefundedAt, s.Now), in.Reason)
 		r.lose(s.Now, in.Reason, in.Comment)
 	})
+
+// checkRefund checks a refund: up to the net amount paid, refunded_at
+// (when given) not in the future.
+func (r *run) checkRefund(amount money.Amount, at *time.Time, now time.Time) error {
+	if err := r.upTo("refund_amount", amount, r.netPaid(), "the %s %s paid"); err != nil {
+		return err
+	}
+	return engine.NotFuture("refunded_at", at, now)
+}
+
+// refund records money returned to the client on the date it was
+// returned (docs/process.md §2.4).
+func (r *run) refund(amount money.Amount, at time.Time, reason string) {
+	r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: amount, At: at, Reason: reason})
+}
