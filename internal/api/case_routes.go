@@ -121,11 +121,17 @@ func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	}
 }
 
-// checkAction refuses an action the caller's role may not take and, for
-// the handover action, a target outside the caller's team.
+// checkAction refuses an action the caller's role may not take, an input
+// the case type's Check refuses and, for the handover action, a target
+// outside the caller's team.
 func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
 	if !action.Permits(staffOf(c).Role) {
 		return fail(http.StatusForbidden, casework.CodeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))
+	}
+	if k.Check != nil {
+		if err := k.Check(c, action.Name, body); err != nil {
+			return err
+		}
 	}
 	if action.Name != k.Handover {
 		return nil

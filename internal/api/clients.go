@@ -49,7 +49,11 @@ func (s *server) createClient(c echo.Context) error {
 	}
 	p := problems{}
 	p.name("name", &in.Name, 300)
-	p.maxLen("segment", in.Segment, 100)
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return err
+	}
+	p.inCatalog("segment", in.Segment, doc.Catalogs.Segments)
 	p.maxLen("email", in.Email, 200)
 	p.email("email", in.Email)
 	p.maxLen("phone", in.Phone, 50)

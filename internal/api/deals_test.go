@@ -98,7 +98,8 @@ func TestCreateDealRefusals(t *testing.T) {
 			[]string{"policy"}},
 		{map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
 			[]string{"policy"}},
-		{map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
+		{map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id"}}, // the offer sets the amount
+		{map[string]any{"client_id": cl, "title": "T", "currency": "RUB", "product": "pigeons"}, []string{"product"}},
 	} {
 		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", "dev-alice", c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		for _, field := range c.fields {

@@ -212,8 +212,9 @@ type Presentation struct {
 // Decline is one refused presentation.
 type Decline struct {
 	At time.Time `json:"at"`
-	// RetryAt is zero for the decline that used up the last attempt.
-	RetryAt time.Time `json:"retry_at,omitzero"`
+	// RetryAt is zero, and left out of the JSON, for the decline that used
+	// up the last attempt (omitempty alone never leaves out a time).
+	RetryAt time.Time `json:"retry_at,omitempty,omitzero"`
 	Reason  string    `json:"reason,omitempty"`
 }
 

@@ -60,15 +60,6 @@ func (c Catalogs) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Check reports a problem when value is not one of the catalogue's values
-// ("" is fine: the field is optional), naming them.
-func Check(value string, catalogue []string) string {
-	if value == "" || slices.Contains(catalogue, value) {
-		return ""
-	}
-	return "must be one of " + strings.Join(catalogue, ", ")
-}
-
 // CheckDeal reports what a deal policy names that the rest of the document
 // does not know: a survey question's complaint category that is not a
 // complaint category, and survey questions of a product that is not in the

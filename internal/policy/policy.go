@@ -100,8 +100,11 @@ func (d Document) Problems() map[string]string {
 			out[part] = strings.Join(msgs, "; ")
 		}
 	}
-	add("deal", d.Deal.Validate(), unknownKeys("control_points", d.Deal.Points, deal.PointKinds),
-		CheckDeal(d.Deal, d.Catalogs, d.Complaint))
+	dealErrs := []error{d.Deal.Validate(), unknownKeys("control_points", d.Deal.Points, deal.PointKinds)}
+	if d.Complaint.Validate() == nil && d.Catalogs.Validate() == nil { // else they are the problem
+		dealErrs = append(dealErrs, CheckDeal(d.Deal, d.Catalogs, d.Complaint))
+	}
+	add("deal", dealErrs...)
 	add("complaint", d.Complaint.Validate(),
 		unknownKeys("deadlines", d.Complaint.Deadlines, complaint.Severities),
 		unknownKeys("control_points", d.Complaint.Points, complaint.PointKinds))

@@ -91,7 +91,7 @@ func TestDeployment(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(d, Default()) {
 		t.Fatalf("without files: %+v, %v", d, err)
 	}
-	pf := write(t, "policy.json", `{"deal": {"offer_validity": "20d"}, "complaint": {"categories": ["quality", "other"]}}`)
+	pf := write(t, "policy.json", `{"deal": {"offer_validity": "20d", "survey_complaint_categories": {"speed": "other", "payment_convenience": "other"}}, "complaint": {"categories": ["quality", "other"]}}`)
 	cf := write(t, "cal.json", `{"time_zone": "Europe/Moscow", "holidays": ["2027-01-01"]}`)
 	d, err = Deployment(pf, cf)
 	if err != nil {
