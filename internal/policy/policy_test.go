@@ -175,3 +175,28 @@ func TestCurrentFillsFieldsMissingFromAnOldVersion(t *testing.T) {
 		t.Errorf("a corrupt version: err = %v", err)
 	}
 }
+
+// A version saved before the catalogues existed reads with the default
+// ones; the catalogues saved with a version come back as saved.
+func TestCatalogsOfSavedVersions(t *testing.T) {
+	ctx := context.Background()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		old := Default()
+		raw, err := json.Marshal(map[string]any{"deal": old.Deal, "complaint": old.Complaint, "calendar": old.Calendar})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.SavePolicy(ctx, db, raw, "admin"); err != nil {
+			t.Fatal(err)
+		}
+		cur, err := Current(ctx, db, Default())
+		if err != nil || !reflect.DeepEqual(cur.Catalogs, DefaultCatalogs()) {
+			t.Fatalf("catalogues of an old version = %+v, %v", cur.Catalogs, err)
+		}
+		cur.Catalogs.Segments = []string{"restaurants"}
+		saved, err := Save(ctx, db, cur, "admin")
+		if err != nil || !reflect.DeepEqual(saved.Catalogs.Segments, []string{"restaurants"}) {
+			t.Fatalf("saved catalogues = %+v, %v", saved.Catalogs, err)
+		}
+	})
+}
