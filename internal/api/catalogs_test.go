@@ -56,12 +56,15 @@ func TestCatalogues(t *testing.T) {
 func TestPutPolicyRefusesBadCatalogues(t *testing.T) {
 	a := newTestAPI(t, nil)
 	for name, change := range map[string]func(*policy.Document) string{
-		"empty segments":       func(d *policy.Document) string { d.Catalogs.Segments = []string{}; return "catalogs" },
-		"duplicate product":    func(d *policy.Document) string { d.Catalogs.Products = []string{"a", "a"}; return "catalogs" },
-		"no survey channel":    func(d *policy.Document) string { d.Catalogs.ContactChannels = []string{"phone"}; return "catalogs" },
-		"unknown category":     func(d *policy.Document) string { d.Deal.SurveyComplaintCategories["speed"] = "weather"; return "deal" },
-		"unknown question":     func(d *policy.Document) string { d.Deal.SurveyComplaintCategories["mood"] = "staff"; return "deal" },
-		"questions of nothing": func(d *policy.Document) string { d.Deal.SurveyQuestionsByProduct = map[string][]string{"kites": {"q"}}; return "deal" },
+		"empty segments":    func(d *policy.Document) string { d.Catalogs.Segments = []string{}; return "catalogs" },
+		"duplicate product": func(d *policy.Document) string { d.Catalogs.Products = []string{"a", "a"}; return "catalogs" },
+		"no survey channel": func(d *policy.Document) string { d.Catalogs.ContactChannels = []string{"phone"}; return "catalogs" },
+		"unknown category":  func(d *policy.Document) string { d.Deal.SurveyComplaintCategories["speed"] = "weather"; return "deal" },
+		"unknown question":  func(d *policy.Document) string { d.Deal.SurveyComplaintCategories["mood"] = "staff"; return "deal" },
+		"questions of nothing": func(d *policy.Document) string {
+			d.Deal.SurveyQuestionsByProduct = map[string][]string{"kites": {"q"}}
+			return "deal"
+		},
 	} {
 		doc := policy.Default()
 		field := change(&doc)
