@@ -48,6 +48,7 @@ func TestCatalogues(t *testing.T) {
 		t.Error("a refused contact reached the workflow")
 	}
 	expect(t, a.do(http.MethodPost, "/api/v1/deals/deal-a/actions/"+deal.ActLogContact, "dev-alice", map[string]any{"channel": "telegram"}), http.StatusOK, nil)
+	refused("/api/v1/deals/deal-a/actions/"+deal.ActScheduleFollowUp, map[string]any{"at": "2030-01-01T09:00:00Z", "product": "kites"}, "product", "banquets")
 }
 
 // A catalogue must list unique, non-empty values (contact channels with

@@ -99,19 +99,22 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 }
 
 // checkDealAction checks what a deal action names against the policy
-// document: a logged contact's channel is one of the catalogue's.
+// document's catalogues: a logged contact's channel, a follow-up's product.
 func (s *server) checkDealAction(c echo.Context, action string, body json.RawMessage) error {
-	if action != deal.ActLogContact {
+	if action != deal.ActLogContact && action != deal.ActScheduleFollowUp {
 		return nil
 	}
-	var in deal.LogContactInput
+	var in struct{ Channel, Product string }
 	_ = json.Unmarshal(body, &in) // decode has checked it
 	doc, err := s.currentPolicy(c)
 	if err != nil {
 		return err
 	}
 	p := problems{}
-	p.oneOf("channel", in.Channel, doc.Catalogs.ContactChannels)
+	if action == deal.ActLogContact {
+		p.oneOf("channel", in.Channel, doc.Catalogs.ContactChannels)
+	}
+	p.inCatalog("product", in.Product, doc.Catalogs.Products)
 	return p.err()
 }
 
