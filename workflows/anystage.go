@@ -3,7 +3,6 @@ package workflows
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
@@ -39,32 +38,6 @@ var lose = engine.Handle(deal.ActLose, (*run).isOpen,
 		}
 		r.lose(s.Now, in.Reason, in.Comment)
 	})
-
-// checkRefundDecision checks what a lost deal does with the money received
-// (docs/process.md §2.7): with nothing paid (net of refunds) there is
-// nothing to decide; otherwise either a refund (refund_amount, refunded_at)
-// or keep_payment with its reason.
-func (r *run) checkRefundDecision(in *deal.LoseInput, now time.Time) error {
-	refund, keep := in.RefundAmount != nil, in.KeepPayment
-	paid := r.netPaid()
-	switch {
-	case paid <= 0 && refund:
-		return engine.Invalid("refund_amount", "nothing has been paid, so there is nothing to refund")
-	case paid <= 0 && keep:
-		return engine.Invalid("keep_payment", "nothing has been paid, so there is nothing to keep")
-	case refund && keep:
-		return engine.Invalid("keep_payment", "give either refund_amount or keep_payment, not both")
-	case in.RefundedAt != nil && !refund:
-		return engine.Invalid("refunded_at", "is the date of a refund: give refund_amount too")
-	case refund:
-		return r.checkRefund(*in.RefundAmount, in.RefundedAt, now)
-	case keep:
-		return engine.Required("keep_payment_reason", strings.TrimSpace(in.KeepPaymentReason))
-	case paid > 0:
-		return engine.Invalid("refund_amount", "%s %s has been received: give refund_amount (and refunded_at), or keep_payment with keep_payment_reason", paid, r.v.Currency)
-	}
-	return nil
-}
 
 // reassign hands the deal to another owner; the API allows it to managers
 // and admins, within their team.
