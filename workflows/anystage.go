@@ -23,8 +23,22 @@ func (r *run) checkReason(reason, comment string) error {
 }
 
 var lose = engine.Handle(deal.ActLose, (*run).isOpen,
-	func(r *run, in *deal.LoseInput, _ engine.Step) error { return r.checkReason(in.Reason, in.Comment) },
-	func(r *run, in *deal.LoseInput, s engine.Step) { r.lose(s.Now, in.Reason, in.Comment) })
+	func(r *run, in *deal.LoseInput, st engine.Step) error {
+		if err := r.checkReason(in.Reason, in.Comment); err != nil {
+			return err
+		}
+		return r.checkRefundDecision(in, st.Now)
+	},
+	func(r *run, in *deal.LoseInput, s engine.Step) {
+		switch {
+		case in.RefundAmount != nil:
+			r.refund(*in.RefundAmount, engine.OrNow(in.RefundedAt, s.Now), in.Reason)
+		case in.KeepPayment:
+			r.v.KeptPayment = &deal.KeptPayment{Amount: r.netPaid(), Reason: in.KeepPaymentReason}
+			r.Record(s.Now, engine.SystemActor, "payment_kept", r.v.KeptPayment)
+		}
+		r.lose(s.Now, in.Reason, in.Comment)
+	})
 
 // reassign hands the deal to another owner; the API allows it to managers
 // and admins, within their team.

@@ -41,7 +41,7 @@ var submitSurvey = engine.Handle(deal.ActSubmitSurvey,
 				return engine.Invalid("scores", "score of %q must be 1..5", q)
 			}
 		}
-		return nil
+		return unanswered(questions, in.Scores)
 	},
 	func(r *run, in *deal.SubmitSurveyInput, s engine.Step) {
 		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.Now, LowScores: []string{}}
@@ -78,9 +78,13 @@ func (r *run) openComplaint(s engine.Step) {
 		}
 		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
 	}
+	category := "quality"
+	if workflow.GetVersion(s.Ctx, versionSurveyCategory, workflow.DefaultVersion, 1) == 1 {
+		category = r.v.Policy.ComplaintCategory(lowestScored(sv))
+	}
 	id := "cmp-" + r.v.ID
 	p := complaint.Params{ID: id, RegisteredBy: s.Actor, Calendar: r.cps.Calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
-		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: "quality", Severity: severity,
+		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: category, Severity: severity,
 		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
 	}}
 	if r.complaintPolicy != nil {

@@ -251,7 +251,7 @@ func TestSurveyOpensComplaint(t *testing.T) {
 		t.Run(string(rune('0'+c.score)), func(t *testing.T) {
 			h := newHarness(t)
 			h.toClose()
-			h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": c.score, "speed": 5}})
+			h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": c.score, "speed": 5, "payment_convenience": 5}})
 			h.act("close", day(6.1), deal.ActCloseDeal, nil)
 			h.act("contact", day(6.2), deal.ActLogContact, deal.LogContactInput{Channel: "phone"})
 			v := h.run(`{}`)
@@ -290,7 +290,7 @@ func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 	}
 	h.complaintPolicy = &pol
 	h.toClose()
-	h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 2}})
+	h.act("survey", day(6), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 2, "speed": 5, "payment_convenience": 5}})
 	var got complaint.View
 	h.env.RegisterDelayedCallback(func() {
 		res, err := h.env.QueryWorkflowByID("cmp-"+dealID, engine.QueryView)
@@ -302,7 +302,7 @@ func TestSurveyComplaintTakesTheDealsComplaintPolicy(t *testing.T) {
 			t.Error(err)
 		}
 	}, day(6.5))
-	h.act("lose", day(7), deal.ActLose, deal.LoseInput{Reason: "other", Comment: "test ends"})
+	h.end("lose", day(7), "timing")
 	h.run(`{}`)
 	h.mustApplyAll()
 	if got.Policy.RecurrenceWindow != casework.Days(7) {

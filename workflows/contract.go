@@ -21,9 +21,11 @@ func contractIn(status deal.ContractStatus) func(*run) error {
 	})
 }
 
+// approver finds the approver of the contract an approval names by name
+// or by contact ID.
 func (r *run) approver(field, name string) (*deal.Approver, error) {
 	for i := range r.v.Contract.Approvers {
-		if a := &r.v.Contract.Approvers[i]; a.Name == name {
+		if a := &r.v.Contract.Approvers[i]; a.Name == name || (a.ContactID != "" && a.ContactID == name) {
 			return a, nil
 		}
 	}
@@ -35,15 +37,12 @@ func (r *run) approver(field, name string) (*deal.Approver, error) {
 }
 
 var prepareContract = engine.Handle(deal.ActPrepareContract,
-	onceIn(deal.StageContract, func(r *run) bool { return r.v.Contract != nil }, "the contract is already prepared"),
+	onceIn(deal.StageContract, func(r *run) bool {
+		return r.v.Contract != nil && r.v.Contract.Status != deal.ContractSuperseded
+	}, "the contract is already prepared"),
 	func(_ *run, in *deal.PrepareContractInput, _ engine.Step) error {
-		if len(in.Approvers) == 0 {
-			return engine.Invalid("approvers", "name at least one approver")
-		}
-		for i, a := range in.Approvers {
-			if strings.TrimSpace(a) == "" || slices.Index(in.Approvers, a) != i {
-				return engine.Invalid("approvers", "names must be non-empty and unique")
-			}
+		if err := checkApprovers(in.Approvers); err != nil {
+			return err
 		}
 		return checkPlan(in.PaymentPlan)
 	},
@@ -52,13 +51,46 @@ var prepareContract = engine.Handle(deal.ActPrepareContract,
 		if len(plan) == 0 {
 			plan = []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}
 		}
-		c := &deal.Contract{Revision: 1, Status: deal.ContractAwaitingApproval, PaymentPlan: plan, ChangeRequests: []deal.ChangeRequest{}}
+		rev := 1
+		if prev := r.v.Contract; prev != nil { // set aside for a revised offer
+			rev = prev.Revision + 1
+		}
+		c := &deal.Contract{Revision: rev, Status: deal.ContractAwaitingApproval, PaymentPlan: plan, ChangeRequests: []deal.ChangeRequest{}}
 		for _, a := range in.Approvers {
-			c.Approvers = append(c.Approvers, deal.Approver{Name: a})
+			c.Approvers = append(c.Approvers, deal.Approver{ContactID: a.ContactID, Role: a.Role, Name: a.Name})
 		}
 		r.v.Contract = c
-		r.document(s.Now, deal.DocContract, 1, "contract-r1", "")
+		r.document(s.Now, deal.DocContract, rev, fmt.Sprintf("contract-r%d", rev), "")
 	})
+
+// checkApprovers checks the contract's approvers (docs/process.md §2.3):
+// at least one; each with a name and either one of the client's contact
+// persons (contact_id) or the role the person holds; names and contact
+// persons unique.
+func checkApprovers(approvers []deal.ApproverInput) error {
+	if len(approvers) == 0 {
+		return engine.Invalid("approvers", "name at least one approver")
+	}
+	names, contacts := map[string]bool{}, map[string]bool{}
+	for i, a := range approvers {
+		field := fmt.Sprintf("approvers[%d]", i)
+		name := strings.TrimSpace(a.Name)
+		switch {
+		case a.Legacy():
+			return engine.Invalid(field, "must be an object: {contact_id, name} of a contact person of the client, or {role, name}")
+		case name == "":
+			return engine.Invalid(field+".name", "is required: the name of the person who approves")
+		case a.ContactID == "" && strings.TrimSpace(a.Role) == "":
+			return engine.Invalid(field, "%q needs a contact_id (a contact person of the client) or the role the person holds", name)
+		case names[name]:
+			return engine.Invalid(field+".name", "%q is named twice", name)
+		case a.ContactID != "" && contacts[a.ContactID]:
+			return engine.Invalid(field+".contact_id", "%q is named twice", a.ContactID)
+		}
+		names[name], contacts[a.ContactID] = true, true
+	}
+	return nil
+}
 
 func checkPlan(plan []deal.Installment) error {
 	if len(plan) == 0 {
@@ -123,7 +155,11 @@ var requestContractChanges = engine.Handle(deal.ActRequestContractChanges,
 
 var reviseContract = engine.Handle(deal.ActReviseContract,
 	contractIn(deal.ContractChangesRequested), nil,
-	func(r *run, _ *deal.ReviseContractInput, s engine.Step) {
+	func(r *run, in *deal.ReviseContractInput, s engine.Step) {
+		if in.BackToOffer {
+			r.backToOffer(s, in.Comment)
+			return
+		}
 		c := r.v.Contract
 		c.Revision++
 		c.Status = deal.ContractAwaitingApproval
@@ -133,3 +169,26 @@ var reviseContract = engine.Handle(deal.ActReviseContract,
 		r.cps.Done(s.Now, pointContractCorrections)
 		r.document(s.Now, deal.DocContract, c.Revision, fmt.Sprintf("contract-r%d", c.Revision), "")
 	})
+
+// backToOffer sets the contract aside and returns the deal to the offer
+// stage, its accepted offer marked for changes: the contract's corrections
+// become the offer's, due when they were committed to, and the next
+// issue_offer completes them (docs/process.md §2.3). The next accepted
+// offer leads to a new contract.
+func (r *run) backToOffer(s engine.Step, comment string) {
+	c := r.v.Contract
+	c.Status = deal.ContractSuperseded
+	if comment == "" {
+		comment = c.ChangeRequests[len(c.ChangeRequests)-1].Comment
+	}
+	due := r.cps.After(s.Now, r.v.Policy.CorrectionsDelay)
+	if cp := r.cps.Get(pointContractCorrections); cp != nil {
+		due = cp.DueAt
+	}
+	r.cps.Done(s.Now, pointContractCorrections)
+	o := r.currentOffer()
+	o.Status, o.Comment = deal.OfferChangesRequested, comment
+	r.Record(s.Now, engine.SystemActor, "contract_superseded", map[string]any{"revision": c.Revision, "offer_version": o.Version})
+	r.enter(s.Now, deal.StageOffer)
+	r.arm(s.Now, pointOfferCorrections, deal.PointCorrections, due, fmt.Sprintf("Revise offer v%d", o.Version))
+}

@@ -123,7 +123,7 @@ func pointCases() []pointCase {
 			name: "corrections_contract", kind: deal.PointCorrections, id: pointContractCorrections,
 			arm: func(h *harness) {
 				h.toContract()
-				h.act("contract", day(1.5), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: []string{"director", "lawyer"}})
+				h.act("contract", day(1.5), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: approvers("director", "lawyer")})
 				// No date given: the default corrections delay of 2 days.
 				h.act("changes", day(1.75), deal.ActRequestContractChanges, deal.RequestContractChangesInput{Approver: "lawyer", Comment: "liability clause"})
 			},
@@ -185,7 +185,7 @@ func pointCases() []pointCase {
 			arm:   func(h *harness) { h.toClose() }, // closing documents signed at day 5
 			first: plan{due: day(8), overdue: day(8), remind: []time.Duration{day(7)}},
 			done: func(h *harness, at time.Duration) {
-				h.act("done", at, deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
+				h.act("done", at, deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: allScored(5)})
 			},
 			doneAt: day(6),
 		},
@@ -206,7 +206,7 @@ func pointCases() []pointCase {
 			name: "follow_up", kind: deal.PointFollowUp, id: pointFollowUp, won: true,
 			arm: func(h *harness) {
 				h.toClose()
-				h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
+				h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: allScored(5)})
 				h.act("close", day(6), deal.ActCloseDeal, nil)
 			},
 			first: plan{due: day(68), overdue: day(71), remind: []time.Duration{day(68)}},
@@ -235,7 +235,7 @@ func offs(ds []time.Duration) []string {
 // still planned up to then would have fired.
 func (h *harness) endAfter(c pointCase, t time.Duration) {
 	if !c.won {
-		h.act("end", t+day(1), deal.ActLose, deal.LoseInput{Reason: "timing"})
+		h.end("end", t+day(1), "timing")
 	}
 }
 
@@ -320,7 +320,7 @@ func TestControlPoints(t *testing.T) {
 func TestFollowUpDoneByNextDeal(t *testing.T) {
 	h := newHarness(t)
 	h.toClose()
-	h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
+	h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: allScored(5)})
 	h.act("followup", day(5.75), deal.ActScheduleFollowUp, deal.ScheduleFollowUpInput{At: h.at(day(40)), Purpose: "team-building training", Product: "training"})
 	h.act("close", day(6), deal.ActCloseDeal, nil)
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalFollowUpDone, "deal-2") }, day(30))

@@ -12,7 +12,7 @@ func TestHappyPathToWonAndFollowUp(t *testing.T) {
 	h := newHarness(t)
 	h.act("schedule", day(0.05), deal.ActSchedulePresentation, deal.SchedulePresentationInput{At: h.at(day(0.1))})
 	h.toContract()
-	h.act("contract", day(1.1), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: []string{"director"}})
+	h.act("contract", day(1.1), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: approvers("director")})
 	h.act("approve", day(2), deal.ActApproveContract, deal.ApproveContractInput{Approver: "director"})
 	h.act("pay", day(3), deal.ActRecordPayment, map[string]any{"amount": 100000})
 	h.act("plan", day(3.1), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(30)), Items: []string{"program", "venue"}})

@@ -199,7 +199,7 @@ func approvals(c *deal.Contract) []string {
 func TestContractApprovalsRestartOnRevision(t *testing.T) {
 	h := newHarness(t)
 	h.toContract()
-	h.act("prepare", day(1.25), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: []string{"director", "accountant", "lawyer"}})
+	h.act("prepare", day(1.25), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: approvers("director", "accountant", "lawyer")})
 	h.act("director", day(1.5), deal.ActApproveContract, deal.ApproveContractInput{Approver: "director"})
 	h.act("accountant", day(1.75), deal.ActApproveContract, deal.ApproveContractInput{Approver: "accountant"})
 	h.act("stranger", day(2), deal.ActApproveContract, deal.ApproveContractInput{Approver: "cfo"})
@@ -280,7 +280,7 @@ func TestPaymentInPartsAndPostpayment(t *testing.T) {
 	h.snapshot("before-event", day(11.25))
 	h.act("held", day(11.5), deal.ActHoldEvent, nil)
 	h.act("sign", day(11.75), deal.ActSignClosingDocuments, nil)
-	h.act("survey", day(12), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
+	h.act("survey", day(12), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: allScored(5)})
 	h.act("close-unpaid", day(12.25), deal.ActCloseDeal, nil)
 	h.act("postpay", day(12.5), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 50000_00})
 	h.act("close", day(12.75), deal.ActCloseDeal, nil)
@@ -438,7 +438,7 @@ func TestEventItemsAndReschedule(t *testing.T) {
 	h.act("menu", day(23.25), deal.ActApproveEventItem, deal.ApproveEventItemInput{Item: "menu"})
 	h.act("hold-early", day(24.5), deal.ActHoldEvent, nil) // the evening before the event's day
 	h.act("held", day(25.125), deal.ActHoldEvent, nil)
-	h.act("end", day(25.25), deal.ActLose, deal.LoseInput{Reason: "timing"})
+	h.end("end", day(25.25), "timing")
 	h.run(`{}`)
 	h.mustApply("plan", "program", "move", "venue", "menu", "held", "end")
 	h.mustRefuse("unknown-item", casework.CodeInvalidInput)
@@ -486,9 +486,10 @@ func TestSurveyDissatisfaction(t *testing.T) {
 		low     []string
 	}{
 		{"satisfied", map[string]int{"quality": 5, "speed": 4, "payment_convenience": 5}, false, []string{}},
-		{"hidden dissatisfaction", map[string]int{"quality": 5, "speed": 3}, false, []string{"speed"}},
+		{"hidden dissatisfaction", map[string]int{"quality": 5, "speed": 3, "payment_convenience": 5}, false, []string{"speed"}},
 		{"explicit and hidden", map[string]int{"quality": 2, "speed": 3, "payment_convenience": 4}, false, []string{"quality", "speed"}},
-		{"unknown question", map[string]int{"quality": 5, "mood": 5}, true, nil},
+		{"unknown question", map[string]int{"quality": 5, "speed": 5, "payment_convenience": 5, "mood": 5}, true, nil},
+		{"a question unanswered", map[string]int{"quality": 5, "speed": 4}, true, nil},
 		{"score above the scale", map[string]int{"quality": 6}, true, nil},
 		{"score below the scale", map[string]int{"quality": 0}, true, nil},
 	} {
@@ -496,7 +497,7 @@ func TestSurveyDissatisfaction(t *testing.T) {
 			h := newHarness(t)
 			h.toClose()
 			h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: c.scores})
-			h.act("end", day(6), deal.ActLose, deal.LoseInput{Reason: "timing"})
+			h.end("end", day(6), "timing")
 			v := h.run(`{}`)
 			var detected []string
 			for _, e := range h.events() {
@@ -550,7 +551,11 @@ func TestLostAtEveryStage(t *testing.T) {
 			c.prep(h)
 			h.act("bad-reason", c.at-day(0.125), deal.ActLose, deal.LoseInput{Reason: "weather"})
 			h.act("other-without-comment", c.at-day(0.0625), deal.ActLose, deal.LoseInput{Reason: "other", Comment: "  "})
-			h.act("lose", c.at, deal.ActLose, deal.LoseInput{Reason: c.reason, Comment: c.comment})
+			in := deal.LoseInput{Reason: c.reason, Comment: c.comment}
+			if c.stage.Index() >= deal.StageEvent.Index() { // paid in full by toEvent
+				in.KeepPayment, in.KeepPaymentReason = true, "kept for the work done"
+			}
+			h.act("lose", c.at, deal.ActLose, in)
 			v := h.run(`{}`)
 			h.mustRefuse("bad-reason", casework.CodeInvalidInput)
 			h.mustRefuse("other-without-comment", casework.CodeInvalidInput)

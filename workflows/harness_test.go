@@ -26,6 +26,7 @@ import (
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
+	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -104,12 +105,38 @@ func (h *harness) act(label string, d time.Duration, action string, input any) {
 
 // actAs schedules an action taken by actor in role.
 func (h *harness) actAs(label string, d time.Duration, actor, role, action string, input any) {
-	raw, err := json.Marshal(input)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	h.actLater(label, d, actor, role, action, func() any { return input })
+}
+
+// end schedules the lose that ends a scenario at offset d, taken by alice:
+// once money was received it is kept, the refund decision a paid deal
+// needs (docs/process.md §2.7).
+func (h *harness) end(label string, d time.Duration, reason string) {
+	h.actLater(label, d, "alice", casework.RoleSales, deal.ActLose, func() any {
+		in := deal.LoseInput{Reason: reason}
+		var net money.Amount
+		for _, p := range h.query().Payments {
+			if p.Kind == deal.KindRefund {
+				net -= p.Amount
+			} else {
+				net += p.Amount
+			}
+		}
+		if net > 0 {
+			in.KeepPayment, in.KeepPaymentReason = true, "the scenario ends"
+		}
+		return in
+	})
+}
+
+// actLater is actAs with the input made when the action is taken.
+func (h *harness) actLater(label string, d time.Duration, actor, role, action string, input func() any) {
 	h.labels = append(h.labels, label)
 	h.env.RegisterDelayedCallback(func() {
+		raw, err := json.Marshal(input())
+		if err != nil {
+			h.t.Fatal(err)
+		}
 		h.env.UpdateWorkflow(action, label, &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { h.outcomes[label] = code(err) },
 			OnAccept: func() {},
@@ -284,7 +311,7 @@ func (h *harness) toContract() {
 // none) is signed at day 2, which issues the first invoice due at day 7.
 func (h *harness) toPayment(plan ...deal.Installment) {
 	h.toContract()
-	h.act("contract", day(1.5), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: []string{"director"}, PaymentPlan: plan})
+	h.act("contract", day(1.5), deal.ActPrepareContract, deal.PrepareContractInput{Approvers: approvers("director"), PaymentPlan: plan})
 	h.act("approve", day(2), deal.ActApproveContract, deal.ApproveContractInput{Approver: "director"})
 }
 
@@ -407,4 +434,23 @@ func ptr[T any](v T) *T { return &v }
 // equalTimes compares instants regardless of their location.
 func equalTimes(a, b []time.Time) bool {
 	return slices.EqualFunc(a, b, time.Time.Equal)
+}
+
+// approvers are contract approvers holding the named roles, each with a
+// person's name ("Ivan director").
+func approvers(roles ...string) []deal.ApproverInput {
+	out := make([]deal.ApproverInput, len(roles))
+	for i, r := range roles {
+		out[i] = deal.ApproverInput{Role: r, Name: r}
+	}
+	return out
+}
+
+// allScored answers every default survey question with score.
+func allScored(score int) map[string]int {
+	out := map[string]int{}
+	for _, q := range deal.DefaultPolicy().SurveyQuestions {
+		out[q] = score
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/deal"
@@ -136,13 +137,54 @@ var cancelWithRefund = engine.Handle(deal.ActCancelWithRefund,
 		}
 		return nil
 	},
-	func(r *run, in *deal.CancelWithRefundInput, _ engine.Step) error {
-		if err := r.upTo("refund_amount", in.RefundAmount, r.netPaid(), "the %s %s paid"); err != nil {
+	func(r *run, in *deal.CancelWithRefundInput, st engine.Step) error {
+		if err := r.checkRefund(in.RefundAmount, in.RefundedAt, st.Now); err != nil {
 			return err
 		}
 		return r.checkReason(in.Reason, in.Comment)
 	},
 	func(r *run, in *deal.CancelWithRefundInput, s engine.Step) {
-		r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: in.RefundAmount, At: s.Now, Reason: in.Reason})
+		r.refund(in.RefundAmount, engine.OrNow(in.RefundedAt, s.Now), in.Reason)
 		r.lose(s.Now, in.Reason, in.Comment)
 	})
+
+// checkRefund checks a refund: up to the net amount paid, refunded_at
+// (when given) not in the future.
+func (r *run) checkRefund(amount money.Amount, at *time.Time, now time.Time) error {
+	if err := r.upTo("refund_amount", amount, r.netPaid(), "the %s %s paid"); err != nil {
+		return err
+	}
+	return engine.NotFuture("refunded_at", at, now)
+}
+
+// refund records money returned to the client on the date it was
+// returned (docs/process.md §2.4).
+func (r *run) refund(amount money.Amount, at time.Time, reason string) {
+	r.v.Payments = append(r.v.Payments, deal.Payment{Seq: len(r.v.Payments) + 1, Kind: deal.KindRefund, Amount: amount, At: at, Reason: reason})
+}
+
+// checkRefundDecision checks what a lost deal does with the money received
+// (docs/process.md §2.7): with nothing paid (net of refunds) there is
+// nothing to decide; otherwise either a refund (refund_amount, refunded_at)
+// or keep_payment with its reason.
+func (r *run) checkRefundDecision(in *deal.LoseInput, now time.Time) error {
+	refund, keep := in.RefundAmount != nil, in.KeepPayment
+	paid := r.netPaid()
+	switch {
+	case paid <= 0 && refund:
+		return engine.Invalid("refund_amount", "nothing has been paid, so there is nothing to refund")
+	case paid <= 0 && keep:
+		return engine.Invalid("keep_payment", "nothing has been paid, so there is nothing to keep")
+	case refund && keep:
+		return engine.Invalid("keep_payment", "give either refund_amount or keep_payment, not both")
+	case in.RefundedAt != nil && !refund:
+		return engine.Invalid("refunded_at", "is the date of a refund: give refund_amount too")
+	case refund:
+		return r.checkRefund(*in.RefundAmount, in.RefundedAt, now)
+	case keep:
+		return engine.Required("keep_payment_reason", strings.TrimSpace(in.KeepPaymentReason))
+	case paid > 0:
+		return engine.Invalid("refund_amount", "%s %s has been received: give refund_amount (and refunded_at), or keep_payment with keep_payment_reason", paid, r.v.Currency)
+	}
+	return nil
+}

@@ -30,7 +30,10 @@ var schedulePresentation = engine.Handle(deal.ActSchedulePresentation, presentat
 	})
 
 var declinePresentation = engine.Handle(deal.ActDeclinePresentation, presentationPending,
-	func(_ *run, in *deal.DeclinePresentationInput, st engine.Step) error {
+	func(r *run, in *deal.DeclinePresentationInput, st engine.Step) error {
+		if r.lastAttempt() && in.RetryAt.IsZero() {
+			return nil // this decline loses the deal: there is no retry
+		}
 		return engine.Future("retry_at", in.RetryAt, st.Now)
 	},
 	func(r *run, in *deal.DeclinePresentationInput, s engine.Step) {
@@ -43,6 +46,12 @@ var declinePresentation = engine.Handle(deal.ActDeclinePresentation, presentatio
 		}
 		r.arm(s.Now, pointRetry, deal.PointPresentationRetry, in.RetryAt, "Retry the declined presentation")
 	})
+
+// lastAttempt reports whether the next decline uses up the last attempt
+// the policy allows, and so loses the deal (docs/process.md §2.1).
+func (r *run) lastAttempt() bool {
+	return len(r.v.Presentation.Declines)+1 >= r.v.Policy.PresentationMaxAttempts
+}
 
 var holdPresentation = engine.Handle(deal.ActHoldPresentation, presentationPending,
 	func(_ *run, in *deal.HoldPresentationInput, st engine.Step) error {

@@ -149,7 +149,7 @@ func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 		}
 		body, err := decode(c, reflect.New(reflect.TypeOf(action.Input)).Interface())
 		if err == nil {
-			err = checkHandover(c, s, k, action, body)
+			err = checkAction(c, s, k, action, body)
 		}
 		if err != nil {
 			return k.precondition(c, s, action.Name, err)
@@ -163,9 +163,14 @@ func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	}
 }
 
-// checkHandover refuses, for the handover action, a target outside the
-// caller's team.
-func checkHandover[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
+// checkAction refuses an input the case type's Check refuses and, for the
+// handover action, a target outside the caller's team.
+func checkAction[P, V any](c echo.Context, s *server, k *CaseType[P, V], action casework.Action, body json.RawMessage) error {
+	if k.Check != nil {
+		if err := k.Check(c, action.Name, body); err != nil {
+			return err
+		}
+	}
 	if action.Name != k.Handover {
 		return nil
 	}
@@ -182,7 +187,7 @@ func checkHandover[P, V any](c echo.Context, s *server, k *CaseType[P, V], actio
 // workflow's validator. Other refusals (415, 413) stand.
 func (k *CaseType[P, V]) precondition(c echo.Context, s *server, action string, inputErr error) error {
 	var ae *apiError
-	if !errors.As(inputErr, &ae) || ae.Code != casework.CodeInvalidInput {
+	if !errors.As(inputErr, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusUnprocessableEntity) {
 		return inputErr
 	}
 	view, err := k.query(c, s.Temporal, c.Param("id"))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -61,6 +62,10 @@ type CaseType[P, V any] struct {
 	// Handover names the action that hands the case to another member and
 	// its input field naming that member ("" when there is none).
 	Handover, HandoverField string
+	// Check, when set, checks an action's input against what only the API
+	// knows — the policy document's catalogues, the staff directory —
+	// before the workflow sees it; it gets the action's name and body.
+	Check func(c echo.Context, action string, body json.RawMessage) error
 	// Stored reads the case's owner from the read model, models.ErrNotFound
 	// when it has no row yet (the workflow is asked then).
 	Stored func(ctx context.Context, db *gorm.DB, id string) (string, error)

@@ -50,7 +50,11 @@ func (s *server) createClient(c echo.Context) error {
 	}
 	p := problems{}
 	p.name("name", &in.Name, 300)
-	p.maxLen("segment", in.Segment, 100)
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return err
+	}
+	p.inCatalog("segment", in.Segment, doc.Catalogs.Segments)
 	p.maxLen("email", in.Email, 200)
 	p.email("email", in.Email)
 	p.maxLen("phone", in.Phone, 50)
@@ -65,7 +69,7 @@ func (s *server) createClient(c echo.Context) error {
 		CreatedBy: staffOf(c).ID, CreatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
 	auditObject(c, objClient, cl.ID, cl.CreatedBy)
-	err := models.CreateClient(c.Request().Context(), s.DB, cl)
+	err = models.CreateClient(c.Request().Context(), s.DB, cl)
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		// The ID comes from the Idempotency-Key: a retry taking over from a
 		// server that died, or one after the key expired, finds its client.

@@ -2,6 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +52,7 @@ func (s *server) complaintParams(c echo.Context, in createComplaintInput) (compl
 		p.add("policy", err.Error())
 		pol = doc.Complaint
 	}
-	for field, problem := range pol.Check(form) {
+	for field, problem := range pol.Check(form, doc.Catalogs.ContactChannels) {
 		p.add(field, problem)
 	}
 	p.maxLen("description", form.Description, 5000)
@@ -81,11 +84,33 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 		Create:     creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
 		SetID:      func(p *complaint.Params, id string) { p.ID = id },
 		Handover:   complaint.ActAssign, HandoverField: "assignee",
+		Check:   s.checkComplaintAction,
 		Stored:  storedOwner(models.GetComplaint, func(m *models.Complaint) string { return m.Assignee }),
 		List:    s.listComplaints,
 		History: caseHistory(models.ComplaintHistory),
 		Where:   "step",
 	}
+}
+
+// checkComplaintAction checks what a complaint action names against the
+// staff directory: a corrective action's owner is an active staff member
+// (docs/process.md §4), whom the workflow cannot know.
+func (s *server) checkComplaintAction(c echo.Context, action string, body json.RawMessage) error {
+	if action != complaint.ActAddCorrectiveAction {
+		return nil
+	}
+	var in complaint.AddCorrectiveActionInput
+	_ = json.Unmarshal(body, &in) // decode has checked it
+	st, err := models.GetStaff(c.Request().Context(), s.DB, in.Owner)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if err != nil || !st.Active {
+		e := fail(http.StatusUnprocessableEntity, casework.CodeNotActiveStaff, fmt.Sprintf("owner: %q is not an active staff member", in.Owner))
+		e.Details = &details{Fields: map[string]string{"owner": "must be the ID of an active staff member"}}
+		return e
+	}
+	return nil
 }
 
 // complaintList is the answer of GET /complaints.

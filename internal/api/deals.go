@@ -12,16 +12,18 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
 
-// createDealInput is the body of POST /deals.
+// createDealInput is the body of POST /deals. The amount is optional: the
+// accepted offer sets it (docs/process.md §2.2).
 type createDealInput struct {
 	ClientID       string          `json:"client_id"`
 	Title          string          `json:"title"`
 	Product        string          `json:"product,omitempty"`
-	Amount         money.Amount    `json:"amount"`
+	Amount         *money.Amount   `json:"amount,omitempty"`
 	Currency       string          `json:"currency"`
 	PreviousDealID string          `json:"previous_deal_id,omitempty"`
 	Policy         json.RawMessage `json:"policy,omitempty"`
@@ -29,16 +31,16 @@ type createDealInput struct {
 
 // dealParams validates the input and returns the workflow's parameters:
 // the deal runs with the current policy document's deal policy merged with
-// the input's override, and with the document's calendar and version.
+// the input's override, and with the document's calendar and version. The
+// product must be one of the document's catalogue.
 func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealParams, error) {
 	if err := checkOverride(c, "deal", in.Policy); err != nil {
 		return workflows.DealParams{}, err
 	}
 	p := problems{}
 	p.name("title", &in.Title, 300)
-	p.maxLen("product", in.Product, 100)
-	if in.Amount <= 0 {
-		p.add("amount", "must be greater than 0")
+	if in.Amount != nil && *in.Amount <= 0 {
+		p.add("amount", "must be greater than 0 when given")
 	}
 	if !money.IsCurrency(in.Currency) {
 		p.add("currency", "must be an ISO 4217 currency code such as RUB or EUR")
@@ -54,13 +56,20 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if err != nil {
 		return workflows.DealParams{}, err
 	}
+	p.inCatalog("product", in.Product, doc.Catalogs.Products)
 	pol, err := casework.MergeJSON(doc.Deal, in.Policy)
+	if err == nil {
+		err = policy.CheckDeal(pol, doc.Catalogs, doc.Complaint)
+	}
 	if err != nil {
 		p.add("policy", err.Error())
 	}
 	head := deal.Header{
 		ClientID: in.ClientID, Owner: staffOf(c).ID, Title: in.Title, Product: in.Product,
-		Amount: in.Amount, Currency: in.Currency, PreviousDealID: in.PreviousDealID,
+		Currency: in.Currency, PreviousDealID: in.PreviousDealID,
+	}
+	if in.Amount != nil {
+		head.Amount = *in.Amount
 	}
 	return workflows.DealParams{
 		Params:          deal.Params{Header: head, Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client)},
@@ -88,6 +97,7 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 			}
 		},
 		Handover: deal.ActReassign, HandoverField: "owner",
+		Check:   s.checkDealAction,
 		Stored:  storedOwner(models.GetDeal, func(d *models.Deal) string { return d.Owner }),
 		List:    s.listDeals,
 		History: caseHistory(models.DealHistory),
@@ -105,6 +115,26 @@ func (s *server) followUpProduct(c echo.Context, previousID string) string {
 		return ""
 	}
 	return d.NextContactProduct
+}
+
+// checkDealAction checks what a deal action names against the policy
+// document's catalogues: a logged contact's channel, a follow-up's product.
+func (s *server) checkDealAction(c echo.Context, action string, body json.RawMessage) error {
+	if action != deal.ActLogContact && action != deal.ActScheduleFollowUp {
+		return nil
+	}
+	var in struct{ Channel, Product string }
+	_ = json.Unmarshal(body, &in) // decode has checked it
+	doc, err := s.currentPolicy(c)
+	if err != nil {
+		return err
+	}
+	p := problems{}
+	if action == deal.ActLogContact {
+		p.oneOf("channel", in.Channel, doc.Catalogs.ContactChannels)
+	}
+	p.inCatalog("product", in.Product, doc.Catalogs.Products)
+	return p.err()
 }
 
 // followUpDone tells the previous deal that its follow-up led to this one.

@@ -104,7 +104,8 @@ func TestCreateDealRefusals(t *testing.T) {
 			[]string{"policy"}},
 		{"dev-admin", map[string]any{"client_id": cl, "title": "T", "amount": 1, "currency": "RUB", "policy": map[string]any{"nope": 1}},
 			[]string{"policy"}},
-		{"dev-alice", map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id", "amount"}},
+		{"dev-alice", map[string]any{"title": "T", "currency": "RUB"}, []string{"client_id"}}, // the offer sets the amount
+		{"dev-alice", map[string]any{"client_id": cl, "title": "T", "currency": "RUB", "product": "pigeons"}, []string{"product"}},
 	} {
 		e := expectError(t, a.do(http.MethodPost, "/api/v1/deals", c.token, c.body), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		for _, field := range c.fields {

@@ -114,7 +114,20 @@ var (
 	rawType     = reflect.TypeFor[json.RawMessage]()
 	timeType    = reflect.TypeFor[time.Time]()
 	unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	legacy      = reflect.TypeFor[legacyShape]()
 )
+
+// legacyShape is an input struct type whose JSON once had another shape
+// (deal.ApproverInput, once a plain name): its UnmarshalJSON still reads
+// the old shape from recorded workflow histories, while the API decodes
+// and describes it as the struct it is, refusing the old shape.
+type legacyShape interface{ LegacyJSON() }
+
+// decodesItself reports whether values of type t are read by their own
+// UnmarshalJSON (times, money amounts), not field by field.
+func decodesItself(t reflect.Type) bool {
+	return reflect.PointerTo(t).Implements(unmarshaler) && !t.Implements(legacy)
+}
 
 // defaultMaxLen bounds every string of an input whose field has no maxlen
 // tag.
@@ -165,7 +178,7 @@ func (p problems) checkIn(t reflect.Type, raw json.RawMessage, path string, b bo
 		return
 	}
 	switch {
-	case reflect.PointerTo(t).Implements(unmarshaler):
+	case decodesItself(t):
 		v := reflect.New(t)
 		if err := json.Unmarshal(raw, v.Interface()); err != nil {
 			msg := err.Error()
@@ -217,6 +230,14 @@ func (p problems) checkIn(t reflect.Type, raw json.RawMessage, path string, b bo
 func (p problems) oneOf(field, value string, enum []string) {
 	if enum != nil && !slices.Contains(enum, value) {
 		p.add(field, "must be one of "+strings.Join(enum, ", "))
+	}
+}
+
+// inCatalog records a problem when value is given and is not one of the
+// policy catalogue's values, naming them.
+func (p problems) inCatalog(field, value string, catalogue []string) {
+	if value != "" {
+		p.oneOf(field, value, catalogue)
 	}
 }
 

@@ -52,7 +52,7 @@ func TestDecodeRefuses(t *testing.T) {
 			map[string]string{"colour": "unknown field"}},
 		{"field name in other case", createDealInput{}, `{"client_id":"c","Title":"t","title":"t","amount":1,"currency":"RUB"}`, 422,
 			map[string]string{"Title": "unknown field"}},
-		{"nested unknown field", deal.PrepareContractInput{}, `{"approvers":["a"],"payment_plan":[{"percent":50,"due":"before_event","when":1}]}`, 422,
+		{"nested unknown field", deal.PrepareContractInput{}, `{"approvers":[{"role":"cfo","name":"a"}],"payment_plan":[{"percent":50,"due":"before_event","when":1}]}`, 422,
 			map[string]string{"payment_plan[0].when": "unknown field"}},
 		{"money with 3 decimals", deal.RecordPaymentInput{}, `{"amount":"10.005"}`, 422,
 			map[string]string{"amount": `"10.005": not a decimal amount with at most 2 decimals`}},
@@ -76,8 +76,12 @@ func TestDecodeRefuses(t *testing.T) {
 			map[string]string{"notes": "must be at most 2000 characters"}},
 		{"string over its tag", deal.ApproveContractInput{}, `{"approver":"` + strings.Repeat("я", 101) + `"}`, 422,
 			map[string]string{"approver": "must be at most 100 characters"}},
-		{"slice item over its tag", deal.PrepareContractInput{}, `{"approvers":["director","` + strings.Repeat("x", 101) + `"]}`, 422,
-			map[string]string{"approvers[1]": "must be at most 100 characters"}},
+		{"slice item over its tag", deal.PrepareContractInput{}, `{"approvers":[{"role":"director","name":"a"},{"role":"cfo","name":"` + strings.Repeat("x", 101) + `"}]}`, 422,
+			map[string]string{"approvers[1].name": "must be at most 100 characters"}},
+		{"approvers as plain names", deal.PrepareContractInput{}, `{"approvers":["director"]}`, 422,
+			map[string]string{"approvers[0]": "must be an object"}},
+		{"approver without a name", deal.PrepareContractInput{}, `{"approvers":[{"role":"kitchen chief"}]}`, 422,
+			map[string]string{"approvers[0].name": "is required"}},
 		{"map key over its tag", deal.SubmitSurveyInput{}, `{"scores":{"` + strings.Repeat("q", 201) + `":5}}`, 422,
 			map[string]string{"scores": "keys must be at most 200 characters"}},
 		{"map value and pointer over their tags", boundedInput{}, `{"m":{"k":"long"},"p":"long"}`, 422,
@@ -125,6 +129,7 @@ func TestDecodeAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tenRoubles := money.Amount(1000)
 	cases := []struct {
 		input any
 		body  string
@@ -140,10 +145,12 @@ func TestDecodeAccepts(t *testing.T) {
 		{deal.HoldEventInput{}, `{}`, deal.HoldEventInput{}},
 		{deal.HoldEventInput{}, `{"held_at": null}`, deal.HoldEventInput{}},
 		{deal.ReviseContractInput{}, `{}`, deal.ReviseContractInput{}},
-		{deal.PrepareContractInput{}, `{"approvers": ["director", "lawyer"], "payment_plan": [{"percent": 100, "due": "before_event"}]}`,
-			deal.PrepareContractInput{Approvers: []string{"director", "lawyer"}, PaymentPlan: []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}}},
+		{deal.PrepareContractInput{}, `{"approvers": [{"role": "director", "name": "Irina"}, {"contact_id": "ct-1", "name": "Oleg"}], "payment_plan": [{"percent": 100, "due": "before_event"}]}`,
+			deal.PrepareContractInput{Approvers: []deal.ApproverInput{{Role: "director", Name: "Irina"}, {ContactID: "ct-1", Name: "Oleg"}}, PaymentPlan: []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}}},
 		{createDealInput{}, `{"client_id": "c", "title": "t", "amount": 10, "currency": "RUB", "policy": {"offer_validity": "30s"}}`,
-			createDealInput{ClientID: "c", Title: "t", Amount: 1000, Currency: "RUB", Policy: []byte(`{"offer_validity": "30s"}`)}},
+			createDealInput{ClientID: "c", Title: "t", Amount: &tenRoubles, Currency: "RUB", Policy: []byte(`{"offer_validity": "30s"}`)}},
+		{createDealInput{}, `{"client_id": "c", "title": "t", "currency": "RUB"}`,
+			createDealInput{ClientID: "c", Title: "t", Currency: "RUB"}},
 	}
 	for _, c := range cases {
 		ae, got := decodeErr(t, c.body, c.input)

@@ -76,7 +76,7 @@ func fieldSchema(doc *openapi3.T, t reflect.Type, b bounds) (*openapi3.SchemaRef
 			return nil, errors.New("openapi.yaml has no schema " + name)
 		}
 		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: ref.Value}, nil
-	case reflect.PointerTo(t).Implements(unmarshaler):
+	case decodesItself(t):
 		return nil, fmt.Errorf("no schema rule for %s, which decodes itself", t)
 	case k == reflect.Pointer:
 		return fieldSchema(doc, t.Elem(), b)
@@ -139,5 +139,5 @@ func enumerable(t reflect.Type) bool {
 	case reflect.Pointer, reflect.Slice, reflect.Map:
 		return enumerable(t.Elem())
 	}
-	return t.Kind() == reflect.String && !reflect.PointerTo(t).Implements(unmarshaler)
+	return t.Kind() == reflect.String && !decodesItself(t)
 }

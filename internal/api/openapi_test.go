@@ -270,6 +270,9 @@ func jsonFields(t reflect.Type) []reflect.StructField {
 	var out []reflect.StructField
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue // encoding/json does not see it
+		}
 		if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
 			out = append(out, jsonFields(f.Type)...)
 			continue
@@ -355,7 +358,7 @@ func TestEnumsMatchDeal(t *testing.T) {
 	doc := loadDoc(t)
 	for name, want := range map[string][]string{
 		"Stage": strs(deal.Stages), "PointKind": strs(deal.PointKinds),
-		"Channel": complaint.Channels, "Severity": strs(complaint.Severities), "ComplaintStep": strs(complaint.Steps),
+		"Severity": strs(complaint.Severities), "ComplaintStep": strs(complaint.Steps),
 		"ComplaintStatus": strs(complaintStatuses), "Remedy": complaint.Remedies, "ProcessStep": complaint.ProcessSteps,
 		"ComplaintPointKind": strs(complaint.PointKinds),
 	} {
@@ -406,7 +409,7 @@ func TestSampleBodiesValidate(t *testing.T) {
 				Owner: "bob", Subject: "Acknowledge", Status: casework.PointOpen},
 		}}}},
 		{"IssueOfferInput", deal.IssueOfferInput{Amount: 15000}},
-		{"PrepareContractInput", deal.PrepareContractInput{Approvers: []string{"cfo"},
+		{"PrepareContractInput", deal.PrepareContractInput{Approvers: []deal.ApproverInput{{Role: "cfo", Name: "Anna"}},
 			PaymentPlan: []deal.Installment{{Percent: 100, Due: deal.DueBeforeEvent}}}},
 		{"SubmitSurveyInput", deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}}},
 		{"ComplaintResolveForClientInput", complaint.ResolveForClientInput{Remedy: "refund", Amount: &refund}},

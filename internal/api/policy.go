@@ -49,7 +49,8 @@ func (s *server) policy(c echo.Context) error {
 
 // policyInput is the body of PUT /policy: a whole policy document (every
 // field of the deal and complaint parts; the calendar as in a calendar
-// file, where omitted fields take their defaults). The version and the
+// file, where omitted fields take their defaults; the catalogues, each
+// list whole, or none to keep the current ones). The version and the
 // updated_* fields are ignored, so the body of GET /policy can be sent back
 // changed.
 type policyInput struct {
@@ -57,6 +58,7 @@ type policyInput struct {
 	Deal      json.RawMessage `json:"deal"`
 	Complaint json.RawMessage `json:"complaint"`
 	Calendar  json.RawMessage `json:"calendar"`
+	Catalogs  json.RawMessage `json:"catalogs,omitempty"`
 	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
 	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
 }
@@ -73,6 +75,16 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 		}
 	}
 	return v
+}
+
+// catalogs decodes the catalogues of a PUT /policy body, recording their
+// problems in p; none given are the current document's.
+func (s *server) catalogs(c echo.Context, p problems, raw json.RawMessage) (policy.Catalogs, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		doc, err := s.currentPolicy(c)
+		return doc.Catalogs, err
+	}
+	return part[policy.Catalogs](p, raw, "catalogs"), nil
 }
 
 func (s *server) putPolicy(c echo.Context) error {
@@ -93,6 +105,9 @@ func (s *server) putPolicy(c echo.Context) error {
 		p.add("calendar", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	doc.Calendar = cal
+	if doc.Catalogs, err = s.catalogs(c, p, in.Catalogs); err != nil {
+		return err
+	}
 	// Validate the parts that decoded; one that did not already has its
 	// problems recorded.
 	decoded := func(name string) bool {

@@ -38,6 +38,10 @@ const (
 	CodeTemporalUnavailable  = "temporal_unavailable"
 	CodeUnavailable          = "unavailable"
 	CodeInternal             = "internal"
+	// CodeNotActiveStaff refuses an input naming someone who is not an
+	// active staff member where only one may stand (a corrective action's
+	// owner).
+	CodeNotActiveStaff = "not_active_staff"
 )
 
 // Refusal explains why an action was refused; it travels as the details of

@@ -14,7 +14,8 @@ import (
 	"github.com/salesflow/salesflow/internal/money"
 )
 
-// Channels a complaint can come in by.
+// Channels a complaint can come in by: the default contact channels of the
+// policy document's catalogue.
 var Channels = []string{"phone", "email", "meeting", "survey", "other"}
 
 // ChannelSurvey is the channel of complaints opened by a low survey score.

@@ -106,15 +106,15 @@ func (p Policy) Validate() error {
 // Point returns the settings of one control point kind.
 func (p Policy) Point(k casework.PointKind) casework.PointPolicy { return p.Points[k] }
 
-// Check validates a registration form against the policy, naming each
-// failing field.
-func (p Policy) Check(f Form) map[string]string {
+// Check validates a registration form against the policy and the contact
+// channels of the policy document's catalogue, naming each failing field.
+func (p Policy) Check(f Form, channels []string) map[string]string {
 	bad := map[string]string{}
 	if strings.TrimSpace(f.ClientID) == "" {
 		bad["client_id"] = "is required"
 	}
-	if !slices.Contains(Channels, f.Channel) {
-		bad["channel"] = "must be one of " + strings.Join(Channels, ", ")
+	if !slices.Contains(channels, f.Channel) {
+		bad["channel"] = "must be one of " + strings.Join(channels, ", ")
 	}
 	if !slices.Contains(p.Categories, f.Category) {
 		bad["category"] = "must be one of " + strings.Join(p.Categories, ", ")

@@ -45,8 +45,9 @@ type Config struct {
 	// HTTPAddr (HTTP_ADDR) is the listen address of the API server.
 	HTTPAddr string
 	// PolicyFile (POLICY_FILE) optionally names a JSON file
-	// {"deal": {...}, "complaint": {...}} whose fields override the default
-	// deal and complaint policies of the deployment's policy document.
+	// {"deal": {...}, "complaint": {...}, "catalogs": {...}} whose fields
+	// override the default deal and complaint policies and catalogues of the
+	// deployment's policy document.
 	PolicyFile string
 	// CalendarFile (CALENDAR_FILE) optionally names the business calendar
 	// file (.json or .ics) of the deployment's policy document.
@@ -227,7 +228,7 @@ var settings = []setting{
 		str(func(c *Config) *string { return &c.DataDir })},
 	{Var{"HTTP_ADDR", ":8080", "listen address of the API server"},
 		str(func(c *Config) *string { return &c.HTTPAddr })},
-	{Var{"POLICY_FILE", "", `optional JSON file {"deal": {...}, "complaint": {...}} overriding fields of the default deal and complaint policies (policy version 0)`},
+	{Var{"POLICY_FILE", "", `optional JSON file {"deal": {...}, "complaint": {...}, "catalogs": {...}} overriding fields of the default deal and complaint policies and catalogues (policy version 0)`},
 		str(func(c *Config) *string { return &c.PolicyFile })},
 	{Var{"CALENDAR_FILE", "", "optional business calendar file, .json or .ics (policy version 0); empty: UTC, Saturday and Sunday off, no holidays"},
 		str(func(c *Config) *string { return &c.CalendarFile })},

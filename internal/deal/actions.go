@@ -26,9 +26,11 @@ type (
 	SendProtocolInput struct {
 		URL string `json:"url,omitempty" maxlen:"1000"`
 	}
-	// DeclinePresentationInput records a refused presentation and the retry date.
+	// DeclinePresentationInput records a refused presentation and the retry
+	// date, which the decline that uses up the last allowed attempt does not
+	// need (docs/process.md §2.1).
 	DeclinePresentationInput struct {
-		RetryAt time.Time `json:"retry_at"`
+		RetryAt time.Time `json:"retry_at,omitempty"`
 		Reason  string    `json:"reason,omitempty"`
 	}
 	// IssueOfferInput issues a new offer version.
@@ -52,8 +54,8 @@ type (
 	}
 	// PrepareContractInput drafts the contract with its approvers and plan.
 	PrepareContractInput struct {
-		Approvers   []string      `json:"approvers" maxlen:"100"`
-		PaymentPlan []Installment `json:"payment_plan,omitempty"`
+		Approvers   []ApproverInput `json:"approvers"`
+		PaymentPlan []Installment   `json:"payment_plan,omitempty"`
 	}
 	// ApproveContractInput records one approver's approval.
 	ApproveContractInput struct {
@@ -65,8 +67,13 @@ type (
 		Comment        string     `json:"comment"`
 		CorrectionsDue *time.Time `json:"corrections_due,omitempty"`
 	}
-	// ReviseContractInput issues the next contract revision.
-	ReviseContractInput struct{}
+	// ReviseContractInput issues the next contract revision or, with
+	// back_to_offer, sends the deal back to a revised offer (docs/process.md
+	// §2.3); comment says what the offer must change.
+	ReviseContractInput struct {
+		BackToOffer bool   `json:"back_to_offer,omitempty"`
+		Comment     string `json:"comment,omitempty"`
+	}
 	// RecordPaymentInput records money received.
 	RecordPaymentInput struct {
 		Amount money.Amount `json:"amount" validate:"positive"`
@@ -75,6 +82,7 @@ type (
 	// CancelWithRefundInput records the client's cancellation and refund.
 	CancelWithRefundInput struct {
 		RefundAmount money.Amount `json:"refund_amount" validate:"positive"`
+		RefundedAt   *time.Time   `json:"refunded_at,omitempty"`
 		Reason       string       `json:"reason" maxlen:"64"`
 		Comment      string       `json:"comment,omitempty"`
 	}
@@ -110,10 +118,16 @@ type (
 	}
 	// CloseDealInput closes a deal as won.
 	CloseDealInput struct{}
-	// LoseInput ends the deal as lost.
+	// LoseInput ends the deal as lost. Once money was received (net of
+	// refunds) it needs a refund decision: the amount refunded (and when),
+	// or keep_payment with the reason the money is kept.
 	LoseInput struct {
-		Reason  string `json:"reason" maxlen:"64"`
-		Comment string `json:"comment,omitempty"`
+		Reason            string        `json:"reason" maxlen:"64"`
+		Comment           string        `json:"comment,omitempty"`
+		RefundAmount      *money.Amount `json:"refund_amount,omitempty" validate:"positive"`
+		RefundedAt        *time.Time    `json:"refunded_at,omitempty"`
+		KeepPayment       bool          `json:"keep_payment,omitempty"`
+		KeepPaymentReason string        `json:"keep_payment_reason,omitempty"`
 	}
 	// ReassignInput hands the deal and its open control points to another
 	// member of the team (a manager's or admin's decision).
@@ -178,7 +192,7 @@ var Inputs = casework.Catalog{
 	{Name: ActSchedulePresentation, Input: SchedulePresentationInput{}, Summary: "Schedule the presentation meeting", When: "presentation stage, before it is held"},
 	{Name: ActHoldPresentation, Input: HoldPresentationInput{}, Summary: "Record that the presentation took place", When: "presentation stage, before it is held"},
 	{Name: ActSendProtocol, Input: SendProtocolInput{}, Summary: "Record the meeting protocol sent; the deal moves to the offer", When: "presentation stage, once the presentation is held"},
-	{Name: ActDeclinePresentation, Input: DeclinePresentationInput{}, Summary: "Record a declined presentation and the retry date", When: "presentation stage, before it is held, while attempts remain"},
+	{Name: ActDeclinePresentation, Input: DeclinePresentationInput{}, Summary: "Record a declined presentation and the retry date (not needed on the last allowed attempt, which loses the deal)", When: "presentation stage, before it is held, while attempts remain"},
 	{Name: ActIssueOffer, Input: IssueOfferInput{}, Summary: "Issue a new offer version", When: "offer stage, when no version awaits the client"},
 	{Name: ActRequestOfferChanges, Input: RequestOfferChangesInput{}, Summary: "Record the client's request for a revised offer", When: "offer stage, while a version is sent or expired"},
 	{Name: ActExtendOffer, Input: ExtendOfferInput{}, Summary: "Move the current offer's validity date", When: "offer stage, while the current version is sent or expired"},
@@ -186,7 +200,7 @@ var Inputs = casework.Catalog{
 	{Name: ActPrepareContract, Input: PrepareContractInput{}, Summary: "Draft the contract with its approvers and payment plan", When: "contract stage, before a contract exists"},
 	{Name: ActApproveContract, Input: ApproveContractInput{}, Summary: "Record one approver's approval", When: "contract stage, while the revision awaits approval"},
 	{Name: ActRequestContractChanges, Input: RequestContractChangesInput{}, Summary: "Record an approver's request for corrections", When: "contract stage, while the revision awaits approval"},
-	{Name: ActReviseContract, Input: ReviseContractInput{}, Summary: "Issue the next contract revision; approvals restart", When: "contract stage, after corrections were requested"},
+	{Name: ActReviseContract, Input: ReviseContractInput{}, Summary: "Issue the next contract revision (approvals restart), or with back_to_offer send the deal back to a revised offer", When: "contract stage, after corrections were requested"},
 	{Name: ActRecordPayment, Input: RecordPaymentInput{}, Summary: "Record money received against the open invoices", When: "payment, event or close stage, while an invoice is open"},
 	{Name: ActCancelWithRefund, Input: CancelWithRefundInput{}, Summary: "Record the client's cancellation and the refund; the deal is lost", When: "after a payment, before the event is held"},
 	{Name: ActPlanEvent, Input: PlanEventInput{}, Summary: "Set the event date and its preparatory items", When: "event stage, before the event is planned"},
@@ -198,7 +212,7 @@ var Inputs = casework.Catalog{
 	{Name: ActScheduleFollowUp, Input: ScheduleFollowUpInput{}, Summary: "Set the next contact after the deal", When: "close stage, or a won deal awaiting its follow-up"},
 	{Name: ActCloseDeal, Input: CloseDealInput{}, Summary: "Close the deal as won", When: "close stage, once the survey is in and everything is paid"},
 	{Name: ActCompleteFollowUp, Input: CompleteFollowUpInput{}, Summary: "Record the follow-up's outcome: a next deal, a later contact, or no interest", When: "a won deal awaiting its follow-up"},
-	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason", When: "any stage of an open deal"},
+	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason; once money was received, with a refund or keep_payment and its reason", When: "any stage of an open deal"},
 	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client; on an open deal the contact interval restarts from its time", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
 	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: managers},
 }

@@ -72,6 +72,9 @@ const (
 	ContractAwaitingApproval ContractStatus = "awaiting_approval"
 	ContractChangesRequested ContractStatus = "changes_requested"
 	ContractSigned           ContractStatus = "signed"
+	// ContractSuperseded is a contract set aside when corrections sent the
+	// deal back to a revised offer; the next prepare_contract replaces it.
+	ContractSuperseded ContractStatus = "superseded"
 )
 
 // Due says when an installment is invoiced.
@@ -185,11 +188,20 @@ type View struct {
 	LostStage   Stage  `json:"lost_stage,omitempty"`
 	LostReason  string `json:"lost_reason,omitempty"`
 	LostComment string `json:"lost_comment,omitempty"`
+	// KeptPayment records the decision to keep the money received when the
+	// deal was lost without a refund (docs/process.md §2.7).
+	KeptPayment *KeptPayment `json:"kept_payment,omitempty"`
 
 	Policy        Policy `json:"policy"`
 	PolicyVersion int    `json:"policy_version"`
 	// Seq is the sequence number of the last history event.
 	Seq int `json:"seq"`
+}
+
+// KeptPayment is money received and kept when the deal was lost.
+type KeptPayment struct {
+	Amount money.Amount `json:"amount"`
+	Reason string       `json:"reason"`
 }
 
 // Presentation is stage 1.
@@ -203,8 +215,10 @@ type Presentation struct {
 
 // Decline is one refused presentation.
 type Decline struct {
-	At      time.Time `json:"at"`
-	RetryAt time.Time `json:"retry_at"`
+	At time.Time `json:"at"`
+	// RetryAt is zero, and left out of the JSON, for the decline that used
+	// up the last attempt (omitempty alone never leaves out a time).
+	RetryAt time.Time `json:"retry_at,omitempty,omitzero"`
 	Reason  string    `json:"reason,omitempty"`
 }
 
@@ -229,8 +243,12 @@ type Contract struct {
 	SignedAt       *time.Time      `json:"signed_at,omitempty"`
 }
 
-// Approver is one client-side approver of the contract.
+// Approver is one client-side approver of the contract: a contact person
+// of the client (ContactID) or the person holding a role (Role); deals
+// started before either existed name approvers by Name only.
 type Approver struct {
+	ContactID  string     `json:"contact_id,omitempty"`
+	Role       string     `json:"role,omitempty"`
 	Name       string     `json:"name"`
 	Approved   bool       `json:"approved"`
 	ApprovedAt *time.Time `json:"approved_at,omitempty"`

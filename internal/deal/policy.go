@@ -3,6 +3,7 @@ package deal
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -28,6 +29,10 @@ type Policy struct {
 	// SurveyQuestionsByProduct replaces SurveyQuestions for deals of the
 	// named products.
 	SurveyQuestionsByProduct map[string][]string `json:"survey_questions_by_product,omitempty"`
+	// SurveyComplaintCategories maps a survey question to the complaint
+	// category of the complaint its low score opens (docs/process.md §2.6);
+	// a question not listed opens one of category quality.
+	SurveyComplaintCategories map[string]string `json:"survey_complaint_categories,omitempty"`
 }
 
 // The units of the defaults (docs/process.md §3): what the process states
@@ -68,6 +73,9 @@ func DefaultPolicy() Policy {
 		},
 		LossReasons:     []string{"price", "competitor", "no_budget", "no_response", "timing", "other"},
 		SurveyQuestions: []string{"quality", "speed", "payment_convenience"},
+		SurveyComplaintCategories: map[string]string{
+			"quality": "quality", "speed": "timing", "payment_convenience": "billing",
+		},
 	}
 }
 
@@ -91,6 +99,7 @@ func (p Policy) Clone() Policy {
 	c.LossReasons = slices.Clone(p.LossReasons)
 	c.SurveyQuestions = slices.Clone(p.SurveyQuestions)
 	c.SurveyQuestionsByProduct = casework.CloneMap(p.SurveyQuestionsByProduct)
+	c.SurveyComplaintCategories = maps.Clone(p.SurveyComplaintCategories)
 	return c
 }
 
@@ -126,6 +135,11 @@ func (p Policy) Validate() error {
 			errs = append(errs, fmt.Errorf("survey_questions_by_product.%s must not be empty", product))
 		}
 	}
+	for q := range p.SurveyComplaintCategories {
+		if !p.asks(q) {
+			errs = append(errs, fmt.Errorf("survey_complaint_categories.%s: not a survey question", q))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -135,6 +149,28 @@ func (p Policy) Questions(product string) []string {
 		return q
 	}
 	return p.SurveyQuestions
+}
+
+// asks reports whether q is a question of any questionnaire of the policy.
+func (p Policy) asks(q string) bool {
+	if slices.Contains(p.SurveyQuestions, q) {
+		return true
+	}
+	for _, qs := range p.SurveyQuestionsByProduct {
+		if slices.Contains(qs, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// ComplaintCategory is the category of the complaint a low score of the
+// question opens: the policy's mapping, else quality.
+func (p Policy) ComplaintCategory(question string) string {
+	if c, ok := p.SurveyComplaintCategories[question]; ok {
+		return c
+	}
+	return "quality"
 }
 
 // Point returns the settings of one control point kind.

@@ -36,9 +36,9 @@ func (s *stack) toContract(id string) {
 
 // signContract prepares and approves the contract with the given plan.
 func (s *stack) signContract(id string, plan []map[string]any) deal.View {
-	s.act(alice, id, "prepare_contract", map[string]any{"approvers": []string{"director", "accountant"}, "payment_plan": plan})
-	s.act(alice, id, "approve_contract", map[string]any{"approver": "director"})
-	return s.act(alice, id, "approve_contract", map[string]any{"approver": "accountant"})
+	s.act(alice, id, "prepare_contract", map[string]any{"approvers": []map[string]string{{"role": "director", "name": "Irina Volkova"}, {"role": "accountant", "name": "Oleg Sidorov"}}, "payment_plan": plan})
+	s.act(alice, id, "approve_contract", map[string]any{"approver": "Irina Volkova"})
+	return s.act(alice, id, "approve_contract", map[string]any{"approver": "Oleg Sidorov"})
 }
 
 func TestAPIHappyPathToWon(t *testing.T) {
@@ -145,7 +145,7 @@ func TestAPIPaymentPlanFiftyFifty(t *testing.T) {
 		t.Fatalf("postpayment invoice: %+v", v.Invoices)
 	}
 	s.act(alice, d.ID, "sign_closing_documents", nil)
-	s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 4}})
+	s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 4, "speed": 4, "payment_convenience": 4}})
 	var refusal apiError
 	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/close_deal", alice, nil).decode(t, 409, &refusal)
 	if refusal.Error.Code != "action_not_allowed" {

@@ -270,7 +270,7 @@ func TestSurveyOpensComplaintAndReport(t *testing.T) {
 	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, d.ID, "hold_event", map[string]any{})
 	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
-	v := s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 3, "speed": 5}})
+	v := s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 3, "speed": 5, "payment_convenience": 5}})
 	if v.ComplaintID == "" || v.Survey == nil || !v.Survey.Dissatisfied {
 		t.Fatalf("survey with a 3: complaint %q survey %+v", v.ComplaintID, v.Survey)
 	}

@@ -29,7 +29,7 @@ func TestReportsFromRealDeals(t *testing.T) {
 	s.act(alice, won.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, won.ID, "hold_event", map[string]any{})
 	s.act(alice, won.ID, "sign_closing_documents", map[string]any{})
-	s.act(alice, won.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5}})
+	s.act(alice, won.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5, "payment_convenience": 5}})
 	s.act(alice, won.ID, "close_deal", map[string]any{})
 
 	lost := s.newDeal(alice, nil)

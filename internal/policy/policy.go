@@ -40,6 +40,9 @@ type Document struct {
 	Complaint complaint.Policy `json:"complaint"`
 	// Calendar is the business calendar deadlines are counted in.
 	Calendar calendar.Calendar `json:"calendar"`
+	// Catalogs are the segments, products and contact channels input must
+	// come from.
+	Catalogs Catalogs `json:"catalogs"`
 	// UpdatedBy is the staff member who saved the version; empty for the
 	// deployment's default.
 	UpdatedBy string `json:"updated_by,omitempty"`
@@ -58,6 +61,7 @@ type content struct {
 	Complaint complaint.Policy  `json:"complaint"`
 	Calendar  calendar.Calendar `json:"calendar"`
 	Units     int               `json:"duration_units,omitempty"`
+	Catalogs  Catalogs          `json:"catalogs"`
 }
 
 // unitsFormat marks a saved version whose durations carry units
@@ -65,9 +69,9 @@ type content struct {
 const unitsFormat = 1
 
 // Default returns the process's defaults (docs/process.md) as version 0: deal.DefaultPolicy,
-// complaint.DefaultPolicy and calendar.Default.
+// complaint.DefaultPolicy, calendar.Default and DefaultCatalogs.
 func Default() Document {
-	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default()}
+	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs()}
 }
 
 // Clone returns a deep copy.
@@ -75,6 +79,7 @@ func (d Document) Clone() Document {
 	c := d
 	c.Deal = d.Deal.Clone()
 	c.Complaint = d.Complaint.Clone()
+	c.Catalogs = d.Catalogs.Clone()
 	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
 	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
 	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
@@ -86,9 +91,10 @@ func (d Document) Clone() Document {
 }
 
 // Problems returns what is wrong with each part of the document, keyed
-// "deal", "complaint" and "calendar" (the part's problems joined by "; "),
-// or nil when it is valid: each part must pass its own Validate, and the
-// control point kinds and severities named must be known ones.
+// "deal", "complaint", "calendar" and "catalogs" (the part's problems joined
+// by "; "), or nil when it is valid: each part must pass its own Validate,
+// the control point kinds and severities named must be known ones, and
+// what the deal part names of the others must be in them (CheckDeal).
 func (d Document) Problems() map[string]string {
 	out := map[string]string{}
 	add := func(part string, errs ...error) {
@@ -102,11 +108,16 @@ func (d Document) Problems() map[string]string {
 			out[part] = strings.Join(msgs, "; ")
 		}
 	}
-	add("deal", d.Deal.Validate(), unknownKeys("control_points", d.Deal.Points, deal.PointKinds))
+	dealErrs := []error{d.Deal.Validate(), unknownKeys("control_points", d.Deal.Points, deal.PointKinds)}
+	if d.Complaint.Validate() == nil && d.Catalogs.Validate() == nil { // else they are the problem
+		dealErrs = append(dealErrs, CheckDeal(d.Deal, d.Catalogs, d.Complaint))
+	}
+	add("deal", dealErrs...)
 	add("complaint", d.Complaint.Validate(),
 		unknownKeys("deadlines", d.Complaint.Deadlines, complaint.Severities),
 		unknownKeys("control_points", d.Complaint.Points, complaint.PointKinds))
 	add("calendar", d.Calendar.Validate())
+	add("catalogs", d.Catalogs.Validate())
 	if len(out) == 0 {
 		return nil
 	}
@@ -132,7 +143,7 @@ func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
 // part.
 func (d Document) Validate() error {
 	var errs []error
-	for _, part := range []string{"deal", "complaint", "calendar"} {
+	for _, part := range []string{"deal", "complaint", "calendar", "catalogs"} {
 		if p, ok := d.Problems()[part]; ok {
 			errs = append(errs, fmt.Errorf("%s: %s", part, p))
 		}
@@ -160,13 +171,15 @@ func (d Document) normalized() (Document, error) {
 }
 
 // File is the shape of the POLICY_FILE: partial overrides of the deal and
-// complaint policies, each merged over the defaults with deal.Policy.Merge
-// and complaint.Policy.Merge.
+// complaint policies, each merged over the defaults with casework.MergeJSON,
+// and of the catalogues (each catalogue given replaces the default one).
 type File struct {
 	// Deal overrides fields of deal.DefaultPolicy.
 	Deal json.RawMessage `json:"deal,omitempty"`
 	// Complaint overrides fields of complaint.DefaultPolicy.
 	Complaint json.RawMessage `json:"complaint,omitempty"`
+	// Catalogs overrides catalogues of DefaultCatalogs.
+	Catalogs json.RawMessage `json:"catalogs,omitempty"`
 }
 
 // Deployment returns the deployment's default document (version 0): the
@@ -185,13 +198,16 @@ func Deployment(policyFile, calendarFile string) (Document, error) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&f); err != nil {
-			return Document{}, fmt.Errorf(`policy file %s: want {"deal": {...}, "complaint": {...}}: %w`, policyFile, err)
+			return Document{}, fmt.Errorf(`policy file %s: want {"deal": {...}, "complaint": {...}, "catalogs": {...}}: %w`, policyFile, err)
 		}
 		if doc.Deal, err = casework.MergeJSON(doc.Deal, f.Deal); err != nil {
 			return Document{}, fmt.Errorf("policy file %s: deal: %w", policyFile, err)
 		}
 		if doc.Complaint, err = casework.MergeJSON(doc.Complaint, f.Complaint); err != nil {
 			return Document{}, fmt.Errorf("policy file %s: complaint: %w", policyFile, err)
+		}
+		if doc.Catalogs, err = casework.MergeJSON(doc.Catalogs, f.Catalogs); err != nil {
+			return Document{}, fmt.Errorf("policy file %s: catalogs: %w", policyFile, err)
 		}
 	}
 	if calendarFile != "" {
@@ -210,7 +226,7 @@ func Deployment(policyFile, calendarFile string) (Document, error) {
 // Current returns the newest saved version in the read model, or a copy of
 // fallback (the deployment's default) when none has been saved. A saved
 // version is read over the process's defaults, so a field added to a policy
-// after the version was saved has its default.
+// after the version was saved has its default (the catalogues too).
 func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, error) {
 	row, err := models.LatestPolicy(ctx, db)
 	if errors.Is(err, models.ErrNotFound) {
@@ -224,7 +240,7 @@ func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, err
 
 func fromRow(row *models.PolicyVersion) (Document, error) {
 	def := Default()
-	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar}
+	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs}
 	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
 		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 	}
@@ -235,7 +251,7 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 	}
 	at := row.CreatedAt.UTC()
 	return Document{
-		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar,
+		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs,
 		UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
 }
@@ -300,7 +316,7 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 	if err != nil {
 		return Document{}, err
 	}
-	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Units: unitsFormat})
+	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat})
 	if err != nil {
 		return Document{}, err
 	}

@@ -92,7 +92,7 @@ func TestDeployment(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(d, Default()) {
 		t.Fatalf("without files: %+v, %v", d, err)
 	}
-	pf := write(t, "policy.json", `{"deal": {"offer_validity": "20d"}, "complaint": {"categories": ["quality", "other"]}}`)
+	pf := write(t, "policy.json", `{"deal": {"offer_validity": "20d", "survey_complaint_categories": {"speed": "other", "payment_convenience": "other"}}, "complaint": {"categories": ["quality", "other"]}}`)
 	cf := write(t, "cal.json", `{"time_zone": "Europe/Moscow", "holidays": ["2027-01-01"]}`)
 	d, err = Deployment(pf, cf)
 	if err != nil {
@@ -189,4 +189,29 @@ func TestCurrentFillsFieldsMissingFromAnOldVersion(t *testing.T) {
 	if _, err := Current(ctx, db, Default()); err == nil || errors.Is(err, models.ErrNotFound) {
 		t.Errorf("a corrupt version: err = %v", err)
 	}
+}
+
+// A version saved before the catalogues existed reads with the default
+// ones; the catalogues saved with a version come back as saved.
+func TestCatalogsOfSavedVersions(t *testing.T) {
+	ctx := context.Background()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		old := Default()
+		raw, err := json.Marshal(map[string]any{"deal": old.Deal, "complaint": old.Complaint, "calendar": old.Calendar})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.SavePolicy(ctx, db, raw, "admin"); err != nil {
+			t.Fatal(err)
+		}
+		cur, err := Current(ctx, db, Default())
+		if err != nil || !reflect.DeepEqual(cur.Catalogs, DefaultCatalogs()) {
+			t.Fatalf("catalogues of an old version = %+v, %v", cur.Catalogs, err)
+		}
+		cur.Catalogs.Segments = []string{"restaurants"}
+		saved, err := Save(ctx, db, cur, "admin")
+		if err != nil || !reflect.DeepEqual(saved.Catalogs.Segments, []string{"restaurants"}) {
+			t.Fatalf("saved catalogues = %+v, %v", saved.Catalogs, err)
+		}
+	})
 }
