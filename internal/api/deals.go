@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -117,12 +118,23 @@ func (s *server) followUpProduct(c echo.Context, previousID string) string {
 	return d.NextContactProduct
 }
 
-// checkDealAction checks what a deal action names against the policy
-// document's catalogues: a logged contact's channel, a follow-up's product.
+// checkDealAction checks what a deal action names against what the
+// workflow cannot know: a logged contact's channel and a follow-up's
+// product against the policy document's catalogues, a contract approver's
+// contact_id against the deal client's contact persons.
 func (s *server) checkDealAction(c echo.Context, action string, body json.RawMessage) error {
-	if action != deal.ActLogContact && action != deal.ActScheduleFollowUp {
-		return nil
+	switch action {
+	case deal.ActLogContact, deal.ActScheduleFollowUp, deal.ActCompleteFollowUp:
+		return s.checkCatalogs(c, action, body)
+	case deal.ActPrepareContract:
+		return s.checkApprovers(c, body)
 	}
+	return nil
+}
+
+// checkCatalogs checks a logged contact's channel and a follow-up's
+// product against the policy document's catalogues.
+func (s *server) checkCatalogs(c echo.Context, action string, body json.RawMessage) error {
 	var in struct{ Channel, Product string }
 	_ = json.Unmarshal(body, &in) // decode has checked it
 	doc, err := s.currentPolicy(c)
@@ -134,6 +146,32 @@ func (s *server) checkDealAction(c echo.Context, action string, body json.RawMes
 		p.oneOf("channel", in.Channel, doc.Catalogs.ContactChannels)
 	}
 	p.inCatalog("product", in.Product, doc.Catalogs.Products)
+	return p.err()
+}
+
+// checkApprovers refuses a contract approver whose contact_id is not a
+// contact person of the deal's client (docs/process.md §2).
+func (s *server) checkApprovers(c echo.Context, body json.RawMessage) error {
+	var in deal.PrepareContractInput
+	_ = json.Unmarshal(body, &in) // decode has checked it
+	ctx := c.Request().Context()
+	d, err := models.GetDeal(ctx, s.DB, c.Param("id"))
+	if err != nil {
+		return notFoundOr(err, "deal")
+	}
+	p := problems{}
+	for i, a := range in.Approvers {
+		if a.ContactID == "" {
+			continue
+		}
+		ok, err := models.IsClientContact(ctx, s.DB, d.ClientID, a.ContactID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.add(fmt.Sprintf("approvers[%d].contact_id", i), "is not a contact person of the deal's client")
+		}
+	}
 	return p.err()
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // clientRow is a row of the clients directory.
@@ -133,5 +135,43 @@ func TestRunClassification(t *testing.T) {
 	s.call("POST", "/api/v1/classification/run", admin, nil).decode(t, 202, &second)
 	if second.WorkflowID != first.WorkflowID || second.RunID != first.RunID || !second.AlreadyStarted {
 		t.Errorf("second run = %+v, want the first (%+v)", second, first)
+	}
+}
+
+// A contract approver may be one of the client's contact persons, named by
+// id: another client's contact is refused, the deal's own is accepted and
+// its approval, by name, signs the contract.
+func TestContactPersonsAsApprovers(t *testing.T) {
+	s := newStack(t)
+	d := s.newDeal(alice, nil)
+	other := s.newClient(alice)
+	var own, foreign struct{ ID string }
+	s.call("POST", "/api/v1/clients/"+d.ClientID+"/contacts", alice, map[string]any{"name": "Irina Volkova", "position": "director"}).decode(t, 201, &own)
+	s.call("POST", "/api/v1/clients/"+other+"/contacts", alice, map[string]any{"name": "Oleg Sidorov"}).decode(t, 201, &foreign)
+	s.act(alice, d.ID, "schedule_presentation", map[string]any{"at": future(time.Hour)})
+	s.toContract(d.ID)
+
+	var refused struct {
+		Error struct {
+			Code    string `json:"code"`
+			Details struct {
+				Fields map[string]string `json:"fields"`
+			} `json:"details"`
+		} `json:"error"`
+	}
+	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/prepare_contract", alice, map[string]any{
+		"approvers": []map[string]string{{"contact_id": own.ID, "name": "Irina Volkova"}, {"contact_id": foreign.ID, "name": "Oleg Sidorov"}},
+	}).decode(t, 422, &refused)
+	if refused.Error.Details.Fields["approvers[1].contact_id"] == "" || refused.Error.Details.Fields["approvers[0].contact_id"] != "" {
+		t.Errorf("refusal = %+v, want approvers[1].contact_id named, approvers[0] not", refused.Error)
+	}
+	v := s.act(alice, d.ID, "prepare_contract", map[string]any{
+		"approvers": []map[string]string{{"contact_id": own.ID, "name": "Irina Volkova"}},
+	})
+	if len(v.Contract.Approvers) != 1 || v.Contract.Approvers[0].ContactID != own.ID {
+		t.Fatalf("approvers = %+v, want the contact person", v.Contract.Approvers)
+	}
+	if v = s.act(alice, d.ID, "approve_contract", map[string]any{"approver": "Irina Volkova"}); v.Stage != deal.StagePayment {
+		t.Errorf("after the contact person's approval: stage %s, want payment", v.Stage)
 	}
 }
