@@ -20,10 +20,16 @@ const (
 	pointContact  = "contact"
 )
 
-// followUpPending reports whether a won deal still waits for its follow-up.
+// followUpPending reports whether a won deal still waits for its
+// follow-up. Under versionProcessRules an overdue follow-up still waits:
+// the manager has been told, and the rep can still record its outcome;
+// before, the deal ended once its follow-up went overdue.
 func (r *run) followUpPending() bool {
 	cp := r.cps.Get(pointFollowUp)
-	return r.v.Status == deal.StatusWon && cp != nil && cp.Status == casework.PointOpen
+	if r.v.Status != deal.StatusWon || cp == nil {
+		return false
+	}
+	return cp.Status == casework.PointOpen || (r.rules && cp.Status == casework.PointOverdue)
 }
 
 var submitSurvey = engine.Handle(deal.ActSubmitSurvey,

@@ -73,7 +73,7 @@ func TestEventDatePointFollowsTheEventsDay(t *testing.T) {
 			if c.heldAt != "" {
 				h.act("held", h.when(c.heldAt), deal.ActHoldEvent, nil)
 			}
-			h.act("end", h.when("2026-12-21T12:00:00Z"), deal.ActLose, deal.LoseInput{Reason: "timing"})
+			h.end("end", h.when("2026-12-21T12:00:00Z"), "timing")
 			h.run(`{}`)
 			h.mustApplyAll()
 			if !strings.Contains(*early, deal.ActRescheduleEvent) {
@@ -103,7 +103,7 @@ func TestSurveyPointArmedByTheClosingDocuments(t *testing.T) {
 	h.act("plan", day(3), deal.ActPlanEvent, deal.PlanEventInput{Date: h.at(day(4.25))})
 	h.act("held", day(4.5), deal.ActHoldEvent, nil)
 	h.act("sign", h.when("2026-12-07T12:00:00Z"), deal.ActSignClosingDocuments, nil)
-	h.act("end", day(12), deal.ActLose, deal.LoseInput{Reason: "timing"})
+	h.end("end", day(12), "timing")
 	h.run(`{}`)
 	h.mustApplyAll()
 	if cp := point(h.views["held"], pointSurvey); cp.ID != "" {
@@ -131,7 +131,7 @@ func TestContactIntervalFromTheLoggedContact(t *testing.T) {
 	h.act("future", h.when("2026-12-04T11:00:00Z"), deal.ActLogContact, deal.LogContactInput{Channel: "phone", At: ptr(utc("2026-12-05T12:00:00Z"))})
 	h.act("pay", h.when("2026-12-07T10:00:00Z"), deal.ActRecordPayment, deal.RecordPaymentInput{Amount: 30000_00})
 	h.actAs("reassign", h.when("2026-12-17T18:00:00Z"), "maria", casework.RoleManager, deal.ActReassign, deal.ReassignInput{Owner: "bob"})
-	h.act("end", h.when("2026-12-18T12:00:00Z"), deal.ActLose, deal.LoseInput{Reason: "timing"})
+	h.end("end", h.when("2026-12-18T12:00:00Z"), "timing")
 	h.run(`{}`)
 	h.mustApplyAll("before-last", "future")
 	h.mustRefuse("before-last", casework.CodeInvalidInput)
@@ -157,20 +157,23 @@ func TestContactIntervalFromTheLoggedContact(t *testing.T) {
 // closeWon drives a deal to won on Tuesday 8 December 2026, 09:00.
 func (h *harness) closeWon() {
 	h.toClose()
-	h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}})
+	h.act("survey", day(5.5), deal.ActSubmitSurvey, deal.SubmitSurveyInput{Scores: allScored(5)})
 	h.act("close", h.when("2026-12-08T09:00:00Z"), deal.ActCloseDeal, nil)
 }
 
 // TestFollowUpTwoCalendarMonthsAfterClose: won on Tuesday 8 December, the
 // deal's follow-up falls two calendar months later, on Monday 8 February
 // 2027 (not 60 business days later); unattended, it escalates 3 business
-// days after. The read model shows it as the client's next contact.
+// days after, and still takes its outcome then. The read model shows it as
+// the client's next contact.
 func TestFollowUpTwoCalendarMonthsAfterClose(t *testing.T) {
 	h := newHarness(t)
 	h.cal = calendar.Default()
 	h.closeWon()
 	var row *models.Deal
 	h.env.RegisterDelayedCallback(func() { row = h.dealRow() }, h.when("2026-12-09T09:00:00Z"))
+	// Overdue and escalated, the follow-up still takes its outcome.
+	h.act("late", h.when("2027-02-12T10:00:00Z"), deal.ActCompleteFollowUp, deal.CompleteFollowUpInput{Outcome: deal.OutcomeNotInterested})
 	v := h.run(`{}`)
 	h.mustApplyAll()
 
@@ -183,8 +186,8 @@ func TestFollowUpTwoCalendarMonthsAfterClose(t *testing.T) {
 	}
 	d, o := h.when("2027-02-08T09:00:00Z"), h.when("2027-02-11T09:00:00Z")
 	h.wantNotices(pointFollowUp, remind(d, d), overdue(o, d), escalation(o, d))
-	if v.Status != deal.StatusWon {
-		t.Errorf("status %s", v.Status)
+	if v.Status != deal.StatusWon || v.FollowUp.Outcome != deal.OutcomeNotInterested {
+		t.Errorf("status %s, follow-up %+v, want won with the late outcome", v.Status, v.FollowUp)
 	}
 }
 

@@ -118,9 +118,11 @@ func (r *run) Settle(now time.Time) {
 	}
 }
 
-// finished reports whether nothing is left for the workflow to do.
+// finished reports whether nothing is left for the workflow to do: the
+// deal is closed, no control point is open and no follow-up awaits its
+// outcome.
 func (r *run) finished() bool {
-	return r.v.Status != deal.StatusOpen && !r.cps.Pending()
+	return r.v.Status != deal.StatusOpen && !r.cps.Pending() && !r.followUpPending()
 }
 
 // lose ends the deal as lost at its current stage.

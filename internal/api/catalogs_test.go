@@ -78,9 +78,12 @@ func TestPutPolicyRefusesBadCatalogues(t *testing.T) {
 
 // A corrective action's owner is an active staff member: anyone else (a
 // role, a departed colleague) is refused with 422 not_active_staff before
-// the workflow is asked.
+// the workflow is asked, when the complaint's step allows the action.
 func TestCorrectiveActionOwnerIsActiveStaff(t *testing.T) {
-	f := &fakeTemporal{complaint: fullComplaintView()}
+	v := fullComplaintView()
+	v.Step, v.Status = complaint.StepCorrection, complaint.StatusOpen
+	v.AllowedActions = []string{complaint.ActAddCorrectiveAction}
+	f := &fakeTemporal{complaint: v}
 	a := newTestAPI(t, f)
 	a.seedComplaint("cmp-1", "alice")
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"active": false}), http.StatusOK, nil)

@@ -193,7 +193,8 @@ func TestAPIInvalidActionRefusedAndNothingChanges(t *testing.T) {
 		t.Fatalf("refusal: %+v", refusal)
 	}
 	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/fly_to_moon", alice, map[string]any{}).decode(t, 404, nil)
-	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/issue_offer", alice, map[string]any{"amount": "1.234"}).decode(t, 422, nil)
+	// The wrong stage is told before the bad input.
+	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/issue_offer", alice, map[string]any{"amount": "1.234"}).decode(t, 409, nil)
 	after := s.view(alice, d.ID)
 	if after.Seq != before.Seq || after.Stage != before.Stage {
 		t.Fatalf("refused actions changed the deal: seq %d → %d", before.Seq, after.Seq)

@@ -61,7 +61,7 @@ func TestAPIInputsFitTheProcess(t *testing.T) {
 	if !strings.Contains(e.Error.Message, "keep_payment") || e.field("refund_amount") == "" {
 		t.Fatalf("lose after a prepayment without a refund decision: %+v", e.Error)
 	}
-	s.act(alice, d.ID, "plan_event", map[string]any{"date": future(30 * 24 * time.Hour), "items": []string{}})
+	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, d.ID, "hold_event", map[string]any{})
 	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
 	e = s.refused(d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5}}, 422, "invalid_input")
@@ -112,7 +112,7 @@ func TestAPIContractBackToOfferAndSurveyComplaint(t *testing.T) {
 		t.Fatalf("revised contract: stage %s revision %d invoices %+v", v.Stage, v.Contract.Revision, v.Invoices)
 	}
 	s.act(alice, d.ID, "record_payment", map[string]any{"amount": "90000.00"})
-	s.act(alice, d.ID, "plan_event", map[string]any{"date": future(30 * 24 * time.Hour), "items": []string{}})
+	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
 	s.act(alice, d.ID, "hold_event", map[string]any{})
 	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
 	v = s.act(alice, d.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 4, "speed": 2, "payment_convenience": 5}})

@@ -198,24 +198,48 @@ func (s *stack) checkAudit() {
 			}
 		}
 	}
-	first := map[[3]string]string{} // method, path, key → first request ID
-	for _, c := range s.changes {
-		e, ok := byRequest[c.requestID]
-		if c.key != "" {
-			k := [3]string{c.method, c.path, c.key}
-			if id, seen := first[k]; seen && !ok {
-				e, ok = byRequest[id]
-			} else if !seen {
-				first[k] = c.requestID
-			}
-		}
+	for _, group := range s.requestGroups() {
+		first := group[0]
+		e, ok := byRequest[first.requestID]
 		switch {
 		case !ok:
-			s.t.Errorf("no audit entry for %s %s (%d, request %s)", c.method, c.path, c.status, c.requestID)
-		case e.Status != c.status || e.Actor == "" || e.Action == "":
-			s.t.Errorf("audit entry for %s %s: %+v, want status %d with actor and action", c.method, c.path, e, c.status)
+			s.t.Errorf("no audit entry for %s %s (%d, request %s)", first.method, first.path, first.status, first.requestID)
+		case e.Status != appliedStatus(group) || e.Actor == "" || e.Action == "":
+			s.t.Errorf("audit entry for %s %s: %+v, want status %d with actor and action", first.method, first.path, e, appliedStatus(group))
 		}
 	}
+}
+
+// requestGroups groups the state-changing requests sent: each request
+// alone, but the requests sharing method, path and Idempotency-Key
+// together, first sent first — they share one audit entry, its first
+// request's.
+func (s *stack) requestGroups() [][]change {
+	var groups [][]change
+	index := map[[3]string]int{}
+	for _, c := range s.changes {
+		k := [3]string{c.method, c.path, c.key}
+		if i, seen := index[k]; seen && c.key != "" {
+			groups[i] = append(groups[i], c)
+			continue
+		}
+		index[k] = len(groups)
+		groups = append(groups, []change{c})
+	}
+	return groups
+}
+
+// appliedStatus is the status a group's shared audit entry records: the
+// success, when one of its requests succeeded (a replay answers from the
+// stored result, a retry completes a failed first attempt), else the
+// first request's.
+func appliedStatus(group []change) int {
+	for _, c := range group {
+		if c.status < 300 {
+			return c.status
+		}
+	}
+	return group[0].status
 }
 
 // response is one HTTP answer.
