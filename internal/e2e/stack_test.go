@@ -16,6 +16,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,6 +121,9 @@ func everyDayWorks() *policy.Document {
 	return &doc
 }
 
+// stacks counts the stacks this test process has made.
+var stacks atomic.Int64
+
 func newStack(t *testing.T, opts ...stackOptions) *stack {
 	t.Helper()
 	dbURL := testdb.EmptyPostgres(t)
@@ -128,7 +132,10 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 		t.Fatal(err)
 	}
 	appDB := db
-	cfg := config.Config{TaskQueue: "e2e-" + nonWord.ReplaceAllString(t.Name(), "-")}
+	// A task queue of its own per stack, also when -count repeats a test:
+	// workflow IDs derived from it (the day's classification run) stay
+	// apart.
+	cfg := config.Config{TaskQueue: fmt.Sprintf("e2e-%s-%d", nonWord.ReplaceAllString(t.Name(), "-"), stacks.Add(1))}
 	// Tests run on any day of the week with policies of seconds: a calendar
 	// without weekends keeps a weekend run from moving reminders to Friday.
 	pol := *everyDayWorks()
