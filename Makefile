@@ -13,7 +13,7 @@ export TEMPORAL_CLI
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
-	go run ./cmd/salesflow
+	@go run ./cmd/salesflow
 
 ## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL), then make fuzz
 test: $(TEMPORAL_CLI) vet lint-openapi

@@ -340,4 +340,5 @@ var All = []any{
 	&Staff{}, &Token{}, &Client{}, &Deal{}, &DealEvent{}, &ControlPoint{}, &Document{}, &Notification{},
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
 	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{}, &IdempotencyKey{},
+	&WebSession{},
 }

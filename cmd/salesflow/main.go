@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 
@@ -27,6 +28,7 @@ func main() {
 }
 
 func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	fmt.Println("salesflow: " + webURL(cfg.HTTPAddr))
 	if cfg.TemporalCLI == "" {
 		return fmt.Errorf("TEMPORAL_CLI is not set: start with `make run`, which builds the pinned CLI")
 	}
@@ -66,6 +68,19 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	return api.Serve(ctx, e, cfg.HTTPAddr, logger)
 }
 
+// webURL is the web app's URL on this machine for the listen address
+// addr (":8080", "0.0.0.0:8080", "127.0.0.1:8080").
+func webURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 func banner(cfg config.Config) {
 	store := "embedded SQLite at " + cfg.StoreURL()
 	if cfg.DatabaseURL != "" {
@@ -73,6 +88,7 @@ func banner(cfg config.Config) {
 	}
 	fmt.Printf(`
 salesflow is running
+  Web app        %s   (sign in with a demo token below)
   API            http://localhost%s/api/v1   (OpenAPI: /api/v1/openapi.json)
   Temporal UI    http://localhost:%s
   Temporal       %s (namespace %s)
@@ -86,5 +102,5 @@ Demo identities (Authorization: Bearer <token>):
 
 Try:  curl -s -H 'Authorization: Bearer dev-alice' localhost%s/api/v1/policy
 Stop with Ctrl-C.
-`, cfg.HTTPAddr, cfg.TemporalUIPort, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
+`, webURL(cfg.HTTPAddr), cfg.HTTPAddr, cfg.TemporalUIPort, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
 }

@@ -25,18 +25,18 @@ var roles = []string{models.RoleSales, models.RoleManager, models.RoleAdmin}
 // logged or stored.
 func (s *server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+		header := c.Request().Header.Get(echo.HeaderAuthorization)
+		if header == "" {
+			if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
+				return s.sessionAuth(c, ck.Value, next)
+			}
+		}
+		scheme, token, _ := strings.Cut(header, " ")
 		token = strings.TrimSpace(token)
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return unauthorized(c, "a bearer token is required")
 		}
-		var staff *models.Staff
-		var err error
-		if s.JWT != nil && jwtauth.LooksLikeJWT(token) {
-			staff, err = s.staffByJWT(c, token)
-		} else {
-			staff, err = s.staffByToken(c, token)
-		}
+		staff, _, err := s.identify(c, token)
 		if err != nil {
 			return err
 		}
@@ -44,6 +44,17 @@ func (s *server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(tokenKey, models.HashToken(token))
 		return next(c)
 	}
+}
+
+// identify resolves a bearer token, opaque or (when s.JWT is set) a JWT,
+// to its active staff member with the role it grants; for a JWT it also
+// returns its expiry.
+func (s *server) identify(c echo.Context, token string) (*models.Staff, *time.Time, error) {
+	if s.JWT != nil && jwtauth.LooksLikeJWT(token) {
+		return s.staffByJWT(c, token)
+	}
+	staff, err := s.staffByToken(c, token)
+	return staff, nil, err
 }
 
 // staffByToken resolves an opaque API token.
@@ -59,36 +70,37 @@ func (s *server) staffByToken(c echo.Context, token string) (*models.Staff, erro
 }
 
 // staffByJWT resolves a JWT: the staff claim names an active member, and a
-// role claim, when the verifier reads one, replaces the member's role.
-func (s *server) staffByJWT(c echo.Context, token string) (*models.Staff, error) {
+// role claim, when the verifier reads one, replaces the member's role. It
+// also returns the JWT's expiry.
+func (s *server) staffByJWT(c echo.Context, token string) (*models.Staff, *time.Time, error) {
 	id, err := s.JWT.Verify(c.Request().Context(), token)
 	switch {
 	case errors.Is(err, jwtauth.ErrKeysUnavailable):
 		logger(c).Error("JWT keys unavailable", "error", err)
-		return nil, fail(http.StatusServiceUnavailable, casework.CodeUnavailable, "the identity provider's keys are not available; try again")
+		return nil, nil, fail(http.StatusServiceUnavailable, casework.CodeUnavailable, "the identity provider's keys are not available; try again")
 	case err != nil:
 		logger(c).Info("JWT refused", "error", err)
-		return nil, unauthorized(c, "the token is not valid")
+		return nil, nil, unauthorized(c, "the token is not valid")
 	}
 	staff, err := models.GetStaff(c.Request().Context(), s.DB, id.StaffID)
 	if errors.Is(err, models.ErrNotFound) {
 		logger(c).Info("JWT names no staff member", "staff", id.StaffID)
-		return nil, unauthorized(c, "the token names no staff member")
+		return nil, nil, unauthorized(c, "the token names no staff member")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !staff.Active {
-		return nil, unauthorized(c, "the staff member is deactivated")
+		return nil, nil, unauthorized(c, "the staff member is deactivated")
 	}
 	if id.Role != "" {
 		if !slices.Contains(roles, id.Role) {
 			logger(c).Info("JWT carries an unknown role", "role", id.Role)
-			return nil, unauthorized(c, "the token carries an unknown role")
+			return nil, nil, unauthorized(c, "the token carries an unknown role")
 		}
 		staff.Role = id.Role
 	}
-	return staff, nil
+	return staff, &id.ExpiresAt, nil
 }
 
 func unauthorized(c echo.Context, message string) *apiError {

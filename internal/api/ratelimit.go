@@ -8,17 +8,19 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/salesflow/salesflow/internal/casework"
 	"golang.org/x/time/rate"
+
+	"github.com/salesflow/salesflow/internal/casework"
 )
 
 // limiterIdle is how long a token's bucket is kept after its last request.
 const limiterIdle = 10 * time.Minute
 
-// limiter is a token-bucket rate limit per bearer token, kept in this API
+// Limiter is a token-bucket rate limit per key (the API's: per bearer
+// token; the web app's sign-in: per client address), kept in this API
 // server's memory: with n servers behind a balancer a token gets up to n
 // times the rate, which is the price of keeping servers stateless.
-type limiter struct {
+type Limiter struct {
 	every rate.Limit
 	burst int
 
@@ -32,18 +34,22 @@ type bucket struct {
 	seen time.Time
 }
 
-// newLimiter allows perSecond requests per second per token, in bursts of
+// NewLimiter allows perSecond requests per second per token, in bursts of
 // up to burst; perSecond <= 0 allows everything.
-func newLimiter(perSecond float64, burst int) *limiter {
+func NewLimiter(perSecond float64, burst int) *Limiter {
 	if perSecond <= 0 {
 		return nil
 	}
-	return &limiter{every: rate.Limit(perSecond), burst: max(burst, 1), buckets: map[string]*bucket{}}
+	return &Limiter{every: rate.Limit(perSecond), burst: max(burst, 1), buckets: map[string]*bucket{}}
 }
 
-// wait returns 0 when the request of key may go now, or how long until it
+// Wait returns 0 when the request of key may go now (always, on a nil
+// Limiter: no limit), or how long until it
 // may.
-func (l *limiter) wait(key string, now time.Time) time.Duration {
+func (l *Limiter) Wait(key string, now time.Time) time.Duration {
+	if l == nil {
+		return 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > time.Minute {
@@ -70,13 +76,13 @@ func (l *limiter) wait(key string, now time.Time) time.Duration {
 
 // limit answers 429 with Retry-After (whole seconds) to a token over its
 // rate; it runs after authentication, keyed by the token's hash.
-func (l *limiter) limit(next echo.HandlerFunc) echo.HandlerFunc {
+func (l *Limiter) limit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if l == nil {
 			return next(c)
 		}
 		key, _ := c.Get(tokenKey).(string)
-		if d := l.wait(key, time.Now()); d > 0 {
+		if d := l.Wait(key, time.Now()); d > 0 {
 			secs := int(math.Ceil(d.Seconds()))
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 			return fail(http.StatusTooManyRequests, casework.CodeRateLimited, "too many requests; retry after "+strconv.Itoa(secs)+" s")

@@ -47,6 +47,10 @@ type Deps struct {
 	// IdempotencyTTL is how long an Idempotency-Key of a creating request
 	// is remembered; 0 means DefaultIdempotencyTTL.
 	IdempotencyTTL time.Duration
+	// SessionIdle and SessionMax end web app sessions (the cookie
+	// SessionCookie) idle that long or that old; 0 means DefaultSessionIdle
+	// and DefaultSessionMax.
+	SessionIdle, SessionMax time.Duration
 }
 
 // bodyLimit caps every request body.
@@ -93,7 +97,7 @@ func New(d Deps) *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/api/v1/openapi.json", s.openAPI)
 
-	v1 := e.Group("/api/v1", s.authenticate, newLimiter(d.RateLimit, d.RateBurst).limit)
+	v1 := e.Group("/api/v1", s.authenticate, NewLimiter(d.RateLimit, d.RateBurst).limit)
 	r := func(method, path string, h echo.HandlerFunc, ru rule) {
 		mw := []echo.MiddlewareFunc{s.authorize(ru)}
 		if ru.audit != "" {

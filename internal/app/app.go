@@ -26,6 +26,7 @@ import (
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/web"
 	"github.com/salesflow/salesflow/workflows"
 )
 
@@ -166,7 +167,8 @@ func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf an
 	return err
 }
 
-// API returns the HTTP API for the configuration. The deployment's policy
+// API returns the HTTP API for the configuration, with the web app
+// (package web) mounted on it. The deployment's policy
 // document (POLICY_FILE and CALENDAR_FILE over the process's defaults) is
 // current until an admin saves a version through the API.
 func API(env Env) (*echo.Echo, error) {
@@ -179,10 +181,14 @@ func API(env Env) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Deps{
+	d := api.Deps{
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
 		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
-	}), nil
+		SessionIdle: cfg.WebSessionIdle, SessionMax: cfg.WebSessionMax,
+	}
+	e := api.New(d)
+	web.Mount(e, web.Deps{API: d})
+	return e, nil
 }
 
 // Serve runs the HTTP API (see API) on the configured address until ctx is

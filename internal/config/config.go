@@ -95,6 +95,10 @@ type Config struct {
 	// IdempotencyTTL (IDEMPOTENCY_TTL) is how long the API remembers the
 	// Idempotency-Key of a creating request.
 	IdempotencyTTL time.Duration
+	// WebSessionIdle (WEB_SESSION_IDLE) ends a web app session unused for
+	// that long; WebSessionMax (WEB_SESSION_MAX) ends any session that old.
+	WebSessionIdle time.Duration
+	WebSessionMax  time.Duration
 	// Classify (CLASSIFY_WINDOW_MONTHS, CLASSIFY_XYZ_MONTHS) are the
 	// parameters of the nightly client classification, run on ClassifyCron
 	// (CLASSIFY_CRON, UTC).
@@ -274,6 +278,10 @@ var settings = []setting{
 		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
 	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
 		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
+	{Var{"WEB_SESSION_IDLE", "12h", "a web app session unused for this long (Go duration) ends; the browser signs in again"},
+		field(func(c *Config) *time.Duration { return &c.WebSessionIdle }, time.ParseDuration, positive)},
+	{Var{"WEB_SESSION_MAX", "168h", "a web app session ends this long (Go duration) after sign-in, however busy"},
+		field(func(c *Config) *time.Duration { return &c.WebSessionMax }, time.ParseDuration, positive)},
 	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
 		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
 	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},

@@ -52,6 +52,8 @@ func TestLoadDefaults(t *testing.T) {
 		RateLimit:         20,
 		RateBurst:         40,
 		IdempotencyTTL:    24 * time.Hour,
+		WebSessionIdle:    12 * time.Hour,
+		WebSessionMax:     7 * 24 * time.Hour,
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
 	}
@@ -103,6 +105,8 @@ func TestEveryVarIsRead(t *testing.T) {
 		"RATE_LIMIT":                 "5.5",
 		"RATE_BURST":                 "7",
 		"IDEMPOTENCY_TTL":            "1h30m",
+		"WEB_SESSION_IDLE":           "30m",
+		"WEB_SESSION_MAX":            "48h",
 		"CLASSIFY_WINDOW_MONTHS":     "2",
 		"CLASSIFY_XYZ_MONTHS":        "12",
 		"CLASSIFY_CRON":              "30 1 * * *",

@@ -37,6 +37,7 @@ import (
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/web"
 )
 
 var devServer *testsuite.DevServer
@@ -168,9 +169,10 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	}
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(api.New(api.Deps{
-		Temporal: c, DB: appDB, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger, Cases: cases,
-	}))
+	deps := api.Deps{Temporal: c, DB: appDB, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger, Cases: cases}
+	e := api.New(deps)
+	web.Mount(e, web.Deps{API: deps})
+	ts := httptest.NewServer(e)
 	t.Cleanup(ts.Close)
 
 	doc, err := api.OpenAPI()

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// controlPoint is an item of GET /api/v1/control-points.
+type controlPoint struct {
+	SubjectType string    `json:"subject_type"`
+	SubjectID   string    `json:"subject_id"`
+	ClientID    string    `json:"client_id"`
+	ClientName  string    `json:"client_name"`
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Stage       string    `json:"stage"`
+	Subject     string    `json:"subject"`
+	Status      string    `json:"status"`
+	DueAt       time.Time `json:"due_at"`
+}
+
+// notification is an item of GET /api/v1/notifications.
+type notification struct {
+	ID          string    `json:"id"`
+	Subject     string    `json:"subject"`
+	Message     string    `json:"message"`
+	DueAt       time.Time `json:"due_at"`
+	CreatedAt   time.Time `json:"created_at"`
+	DealID      string    `json:"deal_id"`
+	ComplaintID string    `json:"complaint_id"`
+	ClientID    string    `json:"client_id"`
+	ClientName  string    `json:"client_name"`
+}
+
+// dealItem is an item of GET /api/v1/deals.
+type dealItem struct {
+	ID           string     `json:"id"`
+	ClientID     string     `json:"client_id"`
+	ClientName   string     `json:"client_name"`
+	Owner        string     `json:"owner"`
+	Title        string     `json:"title"`
+	Product      string     `json:"product"`
+	Amount       string     `json:"amount"`
+	Currency     string     `json:"currency"`
+	Stage        string     `json:"stage"`
+	Status       string     `json:"status"`
+	WaitingOn    string     `json:"waiting_on"`
+	WaitingSince *time.Time `json:"waiting_since"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// clientItem is an item of GET /api/v1/clients.
+type clientItem struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Segment     string `json:"segment"`
+	Owner       string `json:"owner"`
+	State       string `json:"state"`
+	Stage       string `json:"stage"`
+	OpenDealID  string `json:"open_deal_id"`
+	NextContact *struct {
+		At      time.Time `json:"at"`
+		Purpose string    `json:"purpose"`
+		Product string    `json:"product"`
+	} `json:"next_contact"`
+}
+
+// list is a page of items of an API list.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// myWorkData is the data of mywork.html.
+type myWorkData struct {
+	Points        []controlPoint
+	Notifications []notification
+	Waiting       []dealItem
+	Between       []clientItem
+}
+
+// myWork answers GET /: the member's day — overdue control points and
+// those due today, unread notifications, own open deals the team must
+// move (waiting on nobody outside), clients between sales with a next
+// contact before the week is out.
+func (a *app) myWork(c echo.Context) error {
+	me := staffOf(c).ID
+	now := time.Now()
+	var d myWorkData
+	var overdue, today list[controlPoint]
+	var notes list[notification]
+	var deals list[dealItem]
+	var clients list[clientItem]
+	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
+	calls := []struct {
+		path string
+		into any
+	}{
+		{"/api/v1/control-points?status=overdue&limit=100&owner=" + url.QueryEscape(me), &overdue},
+		{"/api/v1/control-points?status=open&limit=100&owner=" + url.QueryEscape(me) + "&due_before=" + url.QueryEscape(endOfDay.UTC().Format(time.RFC3339)), &today},
+		{"/api/v1/notifications?unread=true&limit=50", &notes},
+		{"/api/v1/deals?status=open&limit=200&owner=" + url.QueryEscape(me), &deals},
+		{"/api/v1/clients?state=" + models.StateBetweenSales + "&limit=200&owner=" + url.QueryEscape(me), &clients},
+	}
+	for _, call := range calls {
+		if _, e := a.apiCall(c, http.MethodGet, call.path, nil, call.into); e != nil {
+			return a.apiFailed(c, e)
+		}
+	}
+	d.Points = append(overdue.Items, today.Items...)
+	d.Notifications = notes.Items
+	for _, it := range deals.Items {
+		if it.WaitingOn == "" || it.WaitingOn == "internal" {
+			d.Waiting = append(d.Waiting, it)
+		}
+	}
+	weekEnd := endOfDay.AddDate(0, 0, 7-int(now.Weekday()+6)%7-1)
+	for _, cl := range clients.Items {
+		if cl.NextContact != nil && cl.NextContact.At.Before(weekEnd) {
+			d.Between = append(d.Between, cl)
+		}
+	}
+	return a.render(c, http.StatusOK, "mywork.html", d)
+}
+
+// readNotification answers POST /notifications/{id}/read: marks it read
+// through the API and comes back to My work.
+func (a *app) readNotification(c echo.Context) error {
+	if _, e := a.apiCall(c, http.MethodPost, "/api/v1/notifications/"+url.PathEscape(c.Param("id"))+"/read", nil, nil); e != nil {
+		return a.apiFailed(c, e)
+	}
+	return a.redirect(c, "/", "flash.read")
+}
+
+// readAllNotifications answers POST /notifications/read-all.
+func (a *app) readAllNotifications(c echo.Context) error {
+	if _, e := a.apiCall(c, http.MethodPost, "/api/v1/notifications/read-all", nil, nil); e != nil {
+		return a.apiFailed(c, e)
+	}
+	return a.redirect(c, "/", "flash.read_all")
+}
+
+// setLanguage answers POST /lang: the member's language preference
+// becomes the form's lang (through GET and PUT /api/v1/me/preferences),
+// and the browser goes back to the form's next page.
+func (a *app) setLanguage(c echo.Context) error {
+	var prefs map[string]any
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/me/preferences", nil, &prefs); e != nil {
+		return a.apiFailed(c, e)
+	}
+	prefs["language"] = c.FormValue("lang")
+	if _, e := a.apiCall(c, http.MethodPut, "/api/v1/me/preferences", prefs, nil); e != nil {
+		return a.apiFailed(c, e)
+	}
+	return a.redirect(c, localPath(c.FormValue("next")), "flash.lang")
+}

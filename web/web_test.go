@@ -1,0 +1,49 @@
+package web
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/salesflow/salesflow/models"
+)
+
+// TestCataloguesMatch: every text key is in both the Russian and the
+// English catalogue, and every key a template names ({{.T "key"}},
+// {{$.T "key"}}) is in them.
+func TestCataloguesMatch(t *testing.T) {
+	ru, en := catalogues[models.LangRussian], catalogues[models.LangEnglish]
+	for k := range ru {
+		if _, ok := en[k]; !ok {
+			t.Errorf("key %q is Russian only", k)
+		}
+	}
+	for k := range en {
+		if _, ok := ru[k]; !ok {
+			t.Errorf("key %q is English only", k)
+		}
+	}
+	used := regexp.MustCompile(`\.T "([^"]+)"`)
+	for name := range parseTemplates() {
+		src, err := templateFS.ReadFile("templates/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s uses key %q, which no catalogue has", name, m[1])
+			}
+		}
+	}
+}
+
+// TestLocalPath: a form may send the browser back only to a path of this
+// site.
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/clients?q=a": "/clients?q=a", "": "/", "//evil.example": "/", "https://evil.example/": "/", "/\\evil": "/",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
