@@ -7,11 +7,11 @@ const (
 	gatewaySize      = 50
 	gap              = 50 // between neighbours on a row
 	pad              = 30 // inside a container
-	topBand          = 70 // above a row: the container's label and flows back
+	topBand          = 80 // above a row: the container's label and flows back
 	adHocCols        = 2
 	adHocGap         = 20
 	adHocLabel       = 30
-	boundarySpace    = 70 // between boundary events on one host
+	boundarySpace    = 100 // between boundary events on one host
 	originX, originY = 40, 40
 )
 
@@ -105,7 +105,7 @@ func centre(n *node) (int, int) { return n.x + n.w/2, n.y + n.h/2 }
 
 // route sets the waypoints of every flow in c's tree.
 func route(c *node) {
-	top, bottom := c.y+topBand/2, c.y+c.h-15
+	top, bottom := c.y+topBand/2+10, c.y+c.h-15
 	for _, f := range c.flows {
 		f.points = waypoints(f, top, bottom)
 	}
