@@ -9,14 +9,14 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI
 
-.PHONY: run test fuzz vet lint-openapi temporal-cli worker server record-histories clean bench-reports
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli worker server record-histories clean bench-reports
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
 	@go run ./cmd/salesflow
 
 ## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL), then make fuzz
-test: $(TEMPORAL_CLI) vet lint-openapi
+test: $(TEMPORAL_CLI) vet lint-openapi lint-bpmn
 	go test -count=1 $(TEST_FLAGS) ./...
 	$(MAKE) fuzz
 
@@ -41,6 +41,29 @@ lint-openapi: node_modules/.package-lock.json
 	@mkdir -p $(BIN)
 	go run ./cmd/openapi > $(BIN)/openapi.json
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint $(BIN)/openapi.json
+
+# The OMG BPMN 2.0 XML schema (BPMN20.xsd with Semantic, BPMNDI, DC and DI),
+# as the bpmn-moddle package pinned in package-lock.json ships it.
+BPMN_XSD := node_modules/bpmn-moddle/resources/bpmn/xsd/BPMN20.xsd
+
+## lint-bpmn: write the generated process maps (bin/deal.bpmn, bin/complaint.bpmn), lint them with bpmnlint's recommended rules (.bpmnlintrc; any error or warning fails) and validate them against the BPMN 2.0 XML schema with xmllint
+lint-bpmn: node_modules/.package-lock.json
+	@mkdir -p $(BIN)
+	go run ./cmd/bpmn -out $(BIN)
+	npx --no-install bpmnlint --max-warnings=0 $(BIN)/deal.bpmn $(BIN)/complaint.bpmn
+	xmllint --noout --schema $(BPMN_XSD) $(BIN)/deal.bpmn $(BIN)/complaint.bpmn
+
+# The bpmn-js viewer vendored for the web app, at the version pinned in
+# package-lock.json.
+BPMN_JS_VERSION = $(shell node -p 'require("./node_modules/bpmn-js/package.json").version')
+BPMN_JS_VENDOR  = web/static/vendor/bpmn-js-$(BPMN_JS_VERSION)
+
+## vendor-web: copy the bpmn-js viewer (script, styles, font, LICENSE) from node_modules into web/static/vendor/bpmn-js-<version>/, committed so go build needs no Node
+vendor-web: node_modules/.package-lock.json
+	rm -rf web/static/vendor/bpmn-js-*
+	mkdir -p $(BPMN_JS_VENDOR)/assets
+	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/LICENSE $(BPMN_JS_VENDOR)/
+	cp -r node_modules/bpmn-js/dist/assets/. $(BPMN_JS_VENDOR)/assets/
 
 # node_modules/.package-lock.json: the npm packages of package-lock.json, installed as locked
 node_modules/.package-lock.json: package.json package-lock.json

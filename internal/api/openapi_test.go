@@ -308,7 +308,7 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
 		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
-		"ClassificationRun": classificationRun{},
+		"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {

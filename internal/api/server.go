@@ -16,6 +16,8 @@ import (
 
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/processmap"
+	"github.com/salesflow/salesflow/internal/reports"
 )
 
 // Deps are what the API talks to.
@@ -96,6 +98,8 @@ func New(d Deps) *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/api/v1/openapi.json", s.openAPI)
+	e.GET("/api/v1/process/deal.bpmn", processBPMN(processmap.Deal))
+	e.GET("/api/v1/process/complaint.bpmn", processBPMN(processmap.Complaint))
 
 	v1 := e.Group("/api/v1", s.authenticate, NewLimiter(d.RateLimit, d.RateBurst).limit)
 	r := func(method, path string, h echo.HandlerFunc, ru rule) {
@@ -130,6 +134,8 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/me/preferences", s.preferences, rule{})
 	r("PUT", "/me/preferences", s.setPreferences, rule{audit: "preferences.update"})
 	r("GET", "/control-points", s.listControlPoints, rule{})
+	r("GET", "/process/deal/overlay", s.processOverlay(reports.DealOverlay), rule{})
+	r("GET", "/process/complaint/overlay", s.processOverlay(reports.ComplaintOverlay), rule{})
 	r("GET", "/policy", s.policy, rule{})
 	r("PUT", "/policy", s.putPolicy, rule{roles: adminsOnly, audit: "policy.update"})
 	r("GET", "/staff", s.listStaff, rule{roles: managersAdmins})
