@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,9 +32,23 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
+	// dict makes a map of key, value pairs: the data of an included
+	// template such as process_map.
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 }
 
-// parseTemplates parses every page of templates/ with the layout; it
+// partials are the templates of templates/ that are parts of pages, not
+// pages: every page is parsed with them and may include their blocks.
+var partials = []string{"templates/layout.html", "templates/process_map.html"}
+
+// parseTemplates parses every page of templates/ with the partials; it
 // panics on a broken template, which the package tests rule out.
 func parseTemplates() templates {
 	names, err := fs.Glob(templateFS, "templates/*.html")
@@ -42,11 +57,11 @@ func parseTemplates() templates {
 	}
 	out := templates{}
 	for _, n := range names {
-		name := strings.TrimPrefix(n, "templates/")
-		if name == "layout.html" {
+		if slices.Contains(partials, n) {
 			continue
 		}
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		name := strings.TrimPrefix(n, "templates/")
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, append(slices.Clone(partials), n)...))
 	}
 	return out
 }

@@ -75,6 +75,7 @@ func (a *app) routes(e *echo.Echo) {
 	g.POST("/logout", a.logout)
 	g.POST("/lang", a.setLanguage)
 	g.GET("/", a.myWork)
+	g.GET("/process", a.process)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
 }

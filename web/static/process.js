@@ -64,6 +64,7 @@
     if (!registry.get(id)) return false;
     var box = document.createElement("div");
     box.className = "pm-badges";
+    box.setAttribute("data-element", id);
     if (e.open) box.appendChild(badge("open", e.open, "open now"));
     if (e.overdue) box.appendChild(badge("overdue", e.overdue, "overdue control points"));
     if (e.lost) box.appendChild(badge("lost", e.lost, "lost here"));
