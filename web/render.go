@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,8 +34,13 @@ var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
 }
 
-// parseTemplates parses every page of templates/ with the layout; it
-// panics on a broken template, which the package tests rule out.
+// fragments are template files of shared fragments, parsed with every
+// page rather than pages of their own.
+var fragments = []string{"templates/process_map.html", "templates/case_forms.html"}
+
+// parseTemplates parses every page of templates/ with the layout and the
+// fragments; it panics on a broken template, which the package tests rule
+// out.
 func parseTemplates() templates {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -43,10 +49,11 @@ func parseTemplates() templates {
 	out := templates{}
 	for _, n := range names {
 		name := strings.TrimPrefix(n, "templates/")
-		if name == "layout.html" {
+		if name == "layout.html" || slices.Contains(fragments, n) {
 			continue
 		}
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		files := append([]string{"templates/layout.html", n}, fragments...)
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	return out
 }

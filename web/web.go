@@ -77,6 +77,10 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/", a.myWork)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
+	g.GET("/deals/new", a.newDealForm)
+	g.POST("/deals", a.createDeal)
+	g.GET("/deals/:id", a.showDeal)
+	g.POST("/deals/:id/actions/:action", a.caseAction(a.dealKind()))
 }
 
 // pagesGroup is the group of signed-in pages: page headers, a live session
