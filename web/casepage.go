@@ -44,7 +44,11 @@ func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, fa
 	if _, e := a.apiCall(c, http.MethodGet, base+"/history?limit=200", nil, &hist); e != nil {
 		return nil, nil, e
 	}
-	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), catalog: k.catalog, keys: keys, failed: failed}
+	loc, e := a.companyZone(c)
+	if e != nil {
+		return nil, nil, e
+	}
+	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), catalog: k.catalog, keys: keys, failed: failed, zone: loc.String()}
 	return buildForms(fc, acts.Actions), hist.Items, nil
 }
 

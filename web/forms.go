@@ -62,8 +62,10 @@ type formField struct {
 	// ID is the element's id, Input its form name.
 	ID, Input string
 	Value     string
-	Checked   bool
-	Error     string
+	// Zone names the time zone a datetime is read in.
+	Zone    string
+	Checked bool
+	Error   string
 	// Rows are the fieldset rows of an array of objects, Keys the inputs
 	// of a map (one per key).
 	Rows [][]formField
@@ -80,6 +82,8 @@ type formContext struct {
 	keys map[string][]string
 	// failed is the refused submission, kept in its form.
 	failed *formFailure
+	// zone is the time zone datetime inputs are read in.
+	zone string
 }
 
 // formFailure is a refused submission: which action, the API's error, and
@@ -107,6 +111,7 @@ func buildForms(fc formContext, actions []apiAction) []actionForm {
 		for _, fd := range a.Fields {
 			f.Fields = append(f.Fields, newField(a.Name, fd, "", values, errs, elem[fd.Name], fc.keys[fd.Name]))
 		}
+		setZone(f.Fields, fc.zone)
 		out = append(out, f)
 	}
 	return out
@@ -158,6 +163,16 @@ func newField(action string, fd casework.Field, prefix string, values url.Values
 		}
 	}
 	return f
+}
+
+// setZone names the zone of every datetime input among fields.
+func setZone(fields []formField, zone string) {
+	for i := range fields {
+		fields[i].Zone = zone
+		for _, row := range fields[i].Rows {
+			setZone(row, zone)
+		}
+	}
 }
 
 // describe lists the JSON fields of a row's struct type: casework.Describe

@@ -32,6 +32,9 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
+	// human writes an identifier (an action, a field) as words:
+	// "schedule_follow_up" → "Schedule follow up".
+	"human": human,
 }
 
 // fragments are template files of shared fragments, parsed with every
@@ -182,4 +185,14 @@ func localPath(p string) string {
 		return p
 	}
 	return "/"
+}
+
+// human writes an identifier as words, capitalised: "valid_until" →
+// "Valid until".
+func human(id string) string {
+	s := strings.ReplaceAll(id, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -81,6 +81,9 @@ func (a *app) routes(e *echo.Echo) {
 	g.POST("/deals", a.createDeal)
 	g.GET("/deals/:id", a.showDeal)
 	g.POST("/deals/:id/actions/:action", a.caseAction(a.dealKind()))
+	g.GET("/complaints", a.listComplaints)
+	g.GET("/complaints/:id", a.showComplaint)
+	g.POST("/complaints/:id/actions/:action", a.caseAction(a.complaintKind()))
 }
 
 // pagesGroup is the group of signed-in pages: page headers, a live session

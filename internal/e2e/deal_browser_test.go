@@ -158,3 +158,37 @@ func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", `\$`)
 	return "`" + r.Replace(s) + "`"
 }
+
+// TestBrowserComplaint: alice finds a registered complaint in the filtered
+// list, opens it and takes its steps through the generated forms; a form
+// missing a required select comes back with the field's error in place and
+// what she typed kept.
+func TestBrowserComplaint(t *testing.T) {
+	s := newStack(t)
+	v := s.register(alice, form(s.newClient(alice), nil))
+	b := s.newBrowser(t)
+	b.signIn(alice)
+	b.open("/complaints?status=open")
+	b.click(`#complaints a[href="/complaints/` + v.ID + `"]`)
+	page := "/complaints/" + v.ID
+	b.waitFor("#step-path .current")
+	b.open("/complaints?status=open")
+	b.screenshot("list")
+	b.open(page)
+	if cur := b.text("#step-path .current"); !strings.HasPrefix(cur, "acknowledgement") {
+		t.Fatalf("current step %q", cur)
+	}
+	b.act(page, "acknowledge", map[string]string{"message": "We are sorry; we are looking into it."})
+	b.set("#act-record_investigation-root_cause", "the venue was double-booked")
+	b.click("#form-record_investigation button[type=submit]")
+	b.waitFor("#form-record_investigation .field-error")
+	if kept := get(b, "kept value", chromedp.Value(chromedp.CSS("#act-record_investigation-root_cause"))); kept != "the venue was double-booked" {
+		t.Errorf("typed root cause not kept: %q", kept)
+	}
+	b.screenshot("refused")
+	b.act(page, "record_investigation", map[string]string{"process_step": "event"})
+	if cur := b.text("#step-path .current"); !strings.HasPrefix(cur, "resolution") {
+		t.Errorf("current step %q, want resolution", cur)
+	}
+	b.screenshot("page")
+}
