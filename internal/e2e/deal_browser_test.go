@@ -133,6 +133,13 @@ func TestBrowserDealToWon(t *testing.T) {
 	}
 	b.waitFor(`.process-map[data-state="ready"]`)
 	b.screenshot("won")
+	b.do("phone-sized", chromedp.EmulateViewport(390, 844))
+	b.open(page)
+	b.screenshot("phone")
+	if wide := b.eval(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".card"))
+		.slice(0, 5).map(e => e.tagName + "#" + e.id + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`); wide != "" {
+		t.Errorf("on a phone-sized screen these reach past the right edge: %s", wide)
+	}
 
 	other := s.newBrowser(t)
 	other.signIn(bob)
