@@ -30,6 +30,19 @@
 //     API refusal (422/409) it re-renders the page with the APIError's
 //     Message and Fields beside the form, keeping what the user typed.
 //
+// Case pages (deal.go, complaint.go, casepage.go, forms.go) are generic
+// over case types: a caseKind names the API path segment, the action
+// catalogue and the page. Their action forms are GENERATED from the API's
+// GET …/{id}/actions (forms.go says how each field type becomes an input;
+// a datetime-local input is read in the company calendar's time zone, the
+// policy's calendar.time_zone, and sent as RFC 3339); every form carries
+// the CSRF token and an idempotency key made at render time. The fragment
+// files named in fragments (render.go: process_map.html, case_forms.html)
+// are parsed with every page: {{template "action_forms" $}},
+// {{template "history" $}}, {{template "points" ...}} and
+// {{template "process_map" ...}} (with {{template "process_map_head"}} in
+// the page's "head" block).
+//
 // Sessions (session.go) are rows of models.WebSession; the cookie
 // api.SessionCookie holds the session's secret, HttpOnly, SameSite=Strict,
 // Path=/, and Secure unless the request's host is localhost, 127.0.0.1 or

@@ -32,24 +32,18 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
-	// dict makes a map of key, value pairs: the data of an included
-	// template such as process_map.
-	"dict": func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			k, _ := kv[i].(string)
-			m[k] = kv[i+1]
-		}
-		return m
-	},
+	// human writes an identifier (an action, a field) as words:
+	// "schedule_follow_up" → "Schedule follow up".
+	"human": human,
 }
 
-// partials are the templates of templates/ that are parts of pages, not
-// pages: every page is parsed with them and may include their blocks.
-var partials = []string{"templates/layout.html", "templates/process_map.html"}
+// fragments are template files of shared fragments, parsed with every
+// page rather than pages of their own.
+var fragments = []string{"templates/process_map.html", "templates/case_forms.html"}
 
-// parseTemplates parses every page of templates/ with the partials; it
-// panics on a broken template, which the package tests rule out.
+// parseTemplates parses every page of templates/ with the layout and the
+// fragments; it panics on a broken template, which the package tests rule
+// out.
 func parseTemplates() templates {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -57,11 +51,12 @@ func parseTemplates() templates {
 	}
 	out := templates{}
 	for _, n := range names {
-		if slices.Contains(partials, n) {
+		name := strings.TrimPrefix(n, "templates/")
+		if name == "layout.html" || slices.Contains(fragments, n) {
 			continue
 		}
-		name := strings.TrimPrefix(n, "templates/")
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, append(slices.Clone(partials), n)...))
+		files := append([]string{"templates/layout.html", n}, fragments...)
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	return out
 }
@@ -190,4 +185,14 @@ func localPath(p string) string {
 		return p
 	}
 	return "/"
+}
+
+// human writes an identifier as words, capitalised: "valid_until" →
+// "Valid until".
+func human(id string) string {
+	s := strings.ReplaceAll(id, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -78,6 +78,13 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/process", a.process)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
+	g.GET("/deals/new", a.newDealForm)
+	g.POST("/deals", a.createDeal)
+	g.GET("/deals/:id", a.showDeal)
+	g.POST("/deals/:id/actions/:action", a.caseAction(a.dealKind()))
+	g.GET("/complaints", a.listComplaints)
+	g.GET("/complaints/:id", a.showComplaint)
+	g.POST("/complaints/:id/actions/:action", a.caseAction(a.complaintKind()))
 }
 
 // pagesGroup is the group of signed-in pages: page headers, a live session

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/deal"
+)
+
+// dealKind is the deal as a case type of the pages.
+func (a *app) dealKind() caseKind {
+	return caseKind{path: "deals", catalog: deal.Inputs, page: a.dealPage}
+}
+
+// stageStep is one stage of the stage path.
+type stageStep struct {
+	Stage deal.Stage
+	// State is done, current, todo, or lost (the stage the deal was lost at).
+	State string
+}
+
+// processMap is the data of the process_map fragment.
+type processMap struct {
+	BPMN, Overlay, List, Highlight, Label string
+}
+
+// dealData is the data of deal.html.
+type dealData struct {
+	View    deal.View
+	Path    []stageStep
+	Forms   []actionForm
+	History []historyEntry
+	Map     processMap
+}
+
+// showDeal answers GET /deals/{id}.
+func (a *app) showDeal(c echo.Context) error { return a.dealPage(c, nil) }
+
+// dealPage renders the deal page, with a refused submission in its form
+// when failed is not nil.
+func (a *app) dealPage(c echo.Context, failed *formFailure) error {
+	var v deal.View
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/deals/"+url.PathEscape(c.Param("id")), nil, &v); e != nil {
+		return a.apiFailed(c, e)
+	}
+	questions := v.Policy.SurveyQuestions
+	if q, ok := v.Policy.SurveyQuestionsByProduct[v.Product]; ok {
+		questions = q
+	}
+	forms, hist, e := a.caseReads(c, a.dealKind(), map[string][]string{"scores": questions}, failed)
+	if e != nil {
+		return a.apiFailed(c, e)
+	}
+	d := dealData{View: v, Path: stagePath(v), Forms: forms, History: hist, Map: processMap{
+		BPMN: "/api/v1/process/deal.bpmn", Overlay: "/api/v1/process/deal/overlay", List: "/pipeline?stage={key}",
+		Highlight: dealHighlight(v, hist), Label: "Deal process: " + v.Title,
+	}}
+	return a.render(c, status(c, failed), "deal.html", d)
+}
+
+// stagePath marks the six stages for the deal: those behind it done, its
+// own current (or lost, where it was lost), those ahead to do; a won deal
+// has every stage done.
+func stagePath(v deal.View) []stageStep {
+	at := v.Stage
+	if v.LostStage != "" {
+		at = v.LostStage
+	}
+	out := make([]stageStep, len(deal.Stages))
+	for i, s := range deal.Stages {
+		state := "todo"
+		switch {
+		case v.Status == deal.StatusWon || i < at.Index():
+			state = "done"
+		case s == at && v.Status == deal.StatusOpen:
+			state = "current"
+		case s == at:
+			state = "lost"
+		}
+		out[i] = stageStep{Stage: s, State: state}
+	}
+	return out
+}
+
+// dealHighlight is the path the deal took on the process map: the stages
+// its history went through in order (a return to the offer included),
+// then where it ended (won, or the stage it was lost at); the last element
+// is marked current.
+func dealHighlight(v deal.View, hist []historyEntry) string {
+	var ids []string
+	for _, h := range hist {
+		if h.Stage == "" {
+			continue
+		}
+		id := "Stage_" + h.Stage
+		if len(ids) == 0 || ids[len(ids)-1] != id {
+			ids = append(ids, id)
+		}
+	}
+	switch {
+	case v.Status == deal.StatusWon:
+		ids = append(ids, "End_closed_won")
+	case len(ids) == 0 || ids[len(ids)-1] != "Stage_"+string(v.Stage):
+		ids = append(ids, "Stage_"+string(v.Stage))
+	}
+	return strings.Join(ids, " ")
+}
+
+// newDealData is the data of deal_new.html: the form's values and the
+// API's refusal.
+type newDealData struct {
+	Values url.Values
+	Error  *APIError
+}
+
+// newDealForm answers GET /deals/new?client_id=.
+func (a *app) newDealForm(c echo.Context) error {
+	return a.render(c, http.StatusOK, "deal_new.html", newDealData{Values: c.QueryParams(), Error: &APIError{}})
+}
+
+// createDeal answers POST /deals: the form goes to POST /api/v1/deals with
+// its Idempotency-Key; the new deal's page follows, a refusal shows the
+// form again with the API's message and field errors.
+func (a *app) createDeal(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
+	}
+	body := map[string]any{}
+	for _, k := range []string{"client_id", "title", "product", "amount", "currency"} {
+		if s := strings.TrimSpace(form.Get(k)); s != "" || k == "client_id" || k == "title" || k == "currency" {
+			body[k] = s
+		}
+	}
+	var v deal.View
+	_, e := a.apiCall(c, http.MethodPost, "/api/v1/deals", body, &v)
+	switch {
+	case e == nil:
+		return a.redirect(c, "/deals/"+url.PathEscape(v.ID), "flash.deal_created")
+	case e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity || e.Status == http.StatusConflict:
+		return a.render(c, e.Status, "deal_new.html", newDealData{Values: form, Error: e})
+	}
+	return a.apiFailed(c, e)
+}
