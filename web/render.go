@@ -31,6 +31,8 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
+	// dur is whole seconds for a person (see duration).
+	"dur": func(s *int64) string { return duration(*s) },
 }
 
 // parseTemplates parses every page of templates/ with the layout; it

@@ -77,6 +77,9 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/", a.myWork)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
+	g.GET("/reports", a.dashboard)
+	g.GET("/reports/:file", a.reportCSV)
+	a.adminRoutes(g)
 }
 
 // pagesGroup is the group of signed-in pages: page headers, a live session
