@@ -48,6 +48,9 @@ func (f policyField) Label() string {
 	return after
 }
 
+// Rows is the height of the field's text area: its lines, at most 24.
+func (f policyField) Rows() int { return min(strings.Count(f.Value, "\n")+2, 24) }
+
 // policySection is a part of the document (deal, complaint, calendar,
 // catalogs) with its fields and its problems not about one field.
 type policySection struct {

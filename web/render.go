@@ -33,6 +33,10 @@ var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
 	// dur is whole seconds for a person (see duration).
 	"dur": func(s *int64) string { return duration(*s) },
+	// pct and fixed1 show a figure of one decimal (a percentage with its
+	// sign), "—" for none.
+	"pct":    func(f *float64) string { return fixed1(f, "%") },
+	"fixed1": func(f *float64) string { return fixed1(f, "") },
 }
 
 // parseTemplates parses every page of templates/ with the layout; it

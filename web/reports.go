@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -229,7 +230,7 @@ func (d *dashboardData) charts(p Page) {
 		name := p.T("reports.stage." + st.Stage)
 		text := fmt.Sprint(st.Entered)
 		if st.ConversionFromFirstPercent != nil {
-			text += fmt.Sprintf(" · %.1f%%", *st.ConversionFromFirstPercent)
+			text += " · " + fixed1(st.ConversionFromFirstPercent, "%")
 		}
 		funnel = append(funnel, Bar{Label: name, Value: float64(st.Entered), Text: text})
 		bar := Bar{Label: name, Text: "—"}
@@ -257,6 +258,14 @@ func duration(s int64) string {
 		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
 	}
 	return fmt.Sprintf("%dm %ds", d/time.Minute, d%time.Minute/time.Second)
+}
+
+// fixed1 is *f with one decimal and unit, "—" when f is nil.
+func fixed1(f *float64, unit string) string {
+	if f == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*f, 'f', 1, 64) + unit
 }
 
 // csvReports are the reports the API also answers as CSV.

@@ -25,6 +25,12 @@ type axeViolation struct {
 	Nodes  []string `json:"nodes"`
 }
 
+// axeResult is what the page's axe-core run reports back.
+type axeResult struct {
+	Passes     int            `json:"passes"`
+	Violations []axeViolation `json:"violations"`
+}
+
 // checkAccessible runs axe-core on the page shown (WCAG 2.x A and AA
 // rules) and fails the test on any serious or critical violation.
 func (b *browser) checkAccessible() {
@@ -34,11 +40,14 @@ func (b *browser) checkAccessible() {
 		b.t.Fatalf("the accessibility check needs axe-core from npm (npm ci): %v", err)
 	}
 	get(b, "inject axe-core", chromedp.Evaluate[bool](string(src)+";true"))
-	found := get(b, "run axe-core", chromedp.Evaluate[[]axeViolation](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-		.then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`,
+	res := get(b, "run axe-core", chromedp.Evaluate[axeResult](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+		.then(r => ({passes: r.passes.length, violations: r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))}))`,
 		chromedp.EvalAwaitPromise))
-	for _, v := range found {
+	if res.Passes == 0 {
+		b.t.Errorf("axe-core checked nothing on %s", b.path())
+	}
+	for _, v := range res.Violations {
 		b.t.Errorf("accessibility of %s: %s (%s): %s at %v", b.path(), v.ID, v.Impact, v.Help, v.Nodes)
 	}
 }
