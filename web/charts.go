@@ -18,11 +18,11 @@ type Bar struct {
 // Chart geometry, in SVG user units: the label column, the bars' column,
 // the value column, and each row's height.
 const (
-	chartLabelW = 150
-	chartBarW   = 320
-	chartTextW  = 110
-	chartRowH   = 28
-	chartBarH   = 18
+	chartLabelW = 130
+	chartBarW   = 250
+	chartTextW  = 100
+	chartRowH   = 30
+	chartBarH   = 20
 )
 
 // barChart renders bars as a horizontal bar chart in server-side SVG:

@@ -10,7 +10,7 @@ import (
 func TestBarChart(t *testing.T) {
 	svg := string(barChart("c", "Deals <by> stage", []Bar{{Label: "a&b", Value: 4, Text: "4"}, {Label: "c", Value: 2, Text: "2"}, {Label: "d", Text: "0"}}))
 	for _, want := range []string{`role="img"`, `aria-labelledby="c-title"`, `<title id="c-title">Deals &lt;by&gt; stage</title>`,
-		`<title>a&amp;b: 4</title>`, `width="320.0"`, `width="160.0"`, `width="0.0"`} {
+		`<title>a&amp;b: 4</title>`, `width="250.0"`, `width="125.0"`, `width="0.0"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("chart lacks %s:\n%s", want, svg)
 		}

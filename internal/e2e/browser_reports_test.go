@@ -101,6 +101,12 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	b.screenshot("")
 	b.checkAccessible()
+	b.do("phone-sized screen", chromedp.EmulateViewport(390, 844))
+	if wide := get(b, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		t.Error("the dashboard scrolls sideways on a phone-sized screen")
+	}
+	b.screenshot("phone")
+	b.do("desktop screen", chromedp.EmulateReset())
 
 	csv := b.fetchLink("#funnel .csv a")
 	lines := strings.Split(strings.TrimSpace(csv.Body), "\n")
@@ -167,13 +173,18 @@ func TestBrowserAdmin(t *testing.T) {
 	b.checkAccessible()
 }
 
-// TestBrowserAdminForbidden: alice, a rep, gets the 403 page for the admin
-// pages and has no admin entry in the navigation; her My work passes the
-// accessibility check.
+// TestBrowserAdminForbidden: alice, a rep, sees her own (empty) dashboard,
+// gets the 403 page for the admin pages and has no admin entry in the
+// navigation; her My work and dashboard pass the accessibility check.
 func TestBrowserAdminForbidden(t *testing.T) {
 	s := newStack(t)
 	b := s.newBrowser(t)
 	b.signIn(alice)
+	b.checkAccessible()
+	b.open("/reports")
+	if deals := b.text("#funnel-deals"); deals != "0" {
+		t.Errorf("alice's funnel counts %s deals, want 0", deals)
+	}
 	b.checkAccessible()
 	for _, p := range []string{"/admin", "/admin/policy", "/admin/audit"} {
 		b.open(p)
