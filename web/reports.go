@@ -283,7 +283,8 @@ func (a *app) reportCSV(c echo.Context) error {
 	if name == "roadmap" || name == "clients" {
 		q.Set("limit", fmt.Sprint(models.MaxLimit))
 	}
-	req, err := a.apiRequest(c, http.MethodGet, "/api/v1/reports/"+name+"?"+q.Encode(), nil)
+	path := "/api/v1/reports/" + name + "?" + q.Encode()
+	req, err := a.apiRequest(c, http.MethodGet, path, nil)
 	if err != nil {
 		return err
 	}
@@ -293,6 +294,10 @@ func (a *app) reportCSV(c echo.Context) error {
 	res := rec.Result()
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
+		// The refusal in the API's words: the JSON answer has them.
+		if _, e := a.apiCall(c, http.MethodGet, path, nil, nil); e != nil {
+			return a.apiFailed(c, e)
+		}
 		return a.apiFailed(c, &APIError{Status: res.StatusCode, Message: http.StatusText(res.StatusCode)})
 	}
 	h := c.Response().Header()

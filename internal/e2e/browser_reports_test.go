@@ -153,6 +153,20 @@ func TestBrowserAdmin(t *testing.T) {
 		t.Error("the token's secret shows again")
 	}
 
+	// A refused change shows the API's problem beside the field, with
+	// what was typed kept.
+	b.open("/admin/staff/admin")
+	b.fill("#m-name", "Chief Administrator")
+	b.click("#m-active")
+	b.click("#member-form button[type=submit]")
+	if e := b.text("#m-active-err"); !strings.Contains(e, "deactivate yourself") {
+		t.Errorf("deactivating oneself shows %q beside active", e)
+	}
+	if v := get(b, "name value", chromedp.Value(chromedp.CSS("#m-name"))); v != "Chief Administrator" {
+		t.Errorf("name after the refusal = %q, want what was typed", v)
+	}
+	b.screenshot("refused")
+
 	b.open("/admin/policy")
 	b.fill("#p-deal-invoice-due", "soon")
 	b.click("#policy-form > button[type=submit]")
