@@ -69,10 +69,11 @@ func (f reportFilter) Encode() string {
 	return q.Encode()
 }
 
-// repOverdue counts one rep's overdue control points.
+// repOverdue counts one rep's overdue control points; Name is the rep's
+// name when the member may list the staff.
 type repOverdue struct {
-	Owner string
-	Count int
+	Owner, Name string
+	Count       int
 }
 
 // dashboardData is the data of reports.html.
@@ -194,8 +195,12 @@ func (a *app) readOverdue(c echo.Context, d *dashboardData) *APIError {
 		}
 	}
 	d.OverdueMore = cursor != ""
+	names := map[string]string{}
+	for _, st := range d.Staff {
+		names[st.ID] = st.Name
+	}
 	for owner, n := range counts {
-		d.Overdue = append(d.Overdue, repOverdue{Owner: owner, Count: n})
+		d.Overdue = append(d.Overdue, repOverdue{Owner: owner, Name: names[owner], Count: n})
 	}
 	slices.SortFunc(d.Overdue, func(x, y repOverdue) int {
 		if x.Count != y.Count {

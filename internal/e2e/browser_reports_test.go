@@ -70,8 +70,9 @@ func (b *browser) fetchLink(sel string) download {
 		chromedp.EvalAwaitPromise))
 }
 
-// TestBrowserDashboard: alice wins a deal (through the API); maria, her
-// manager, opens the dashboard and its funnel counts the won deal, its
+// TestBrowserDashboard: alice wins a deal and lets another's offer run
+// out (through the API); maria, her manager, opens the dashboard: its
+// funnel counts the won deal, the overdue point shows under alice, its
 // charts are server-rendered SVG with accessible names, the funnel's CSV
 // downloads with her session, a bad period shows the API's field error in
 // place, and axe-core finds no serious or critical violations.
@@ -79,14 +80,25 @@ func TestBrowserDashboard(t *testing.T) {
 	s := newStack(t)
 	d := s.newDeal(alice, nil)
 	s.winDeal(d.ID, time.Now())
+	// Another deal's offer expires in seconds: its control point becomes
+	// overdue.
+	s.expiringOffer()
+	eventually(t, 30*time.Second, "an overdue control point", func() bool {
+		var points struct{ Items []struct{ Owner string } }
+		s.call("GET", "/api/v1/control-points?status=overdue", maria, nil).decode(t, 200, &points)
+		return len(points.Items) == 1
+	})
 	b := s.newBrowser(t)
 	b.signIn(maria)
 	b.open("/reports")
 	if won := b.text("#funnel-won"); won != "1" {
 		t.Errorf("funnel won = %q, want 1", won)
 	}
-	if deals := b.text("#funnel-deals"); deals != "1" {
-		t.Errorf("funnel deals = %q, want 1", deals)
+	if deals := b.text("#funnel-deals"); deals != "2" {
+		t.Errorf("funnel deals = %q, want 2", deals)
+	}
+	if overdue := b.text("#overdue tbody"); !strings.Contains(overdue, "Alice") || !strings.Contains(overdue, "1") {
+		t.Errorf("overdue control points per rep: %q, want alice's one", overdue)
 	}
 	titles := get(b, "chart titles", chromedp.Evaluate[[]string](`[...document.querySelectorAll("svg.chart[role=img]")]
 		.map(s => document.getElementById(s.getAttribute("aria-labelledby"))?.textContent || "")`))
@@ -111,7 +123,7 @@ func TestBrowserDashboard(t *testing.T) {
 	csv := b.fetchLink("#funnel .csv a")
 	lines := strings.Split(strings.TrimSpace(csv.Body), "\n")
 	if csv.Status != 200 || !strings.HasPrefix(csv.Type, "text/csv") || !strings.Contains(csv.Disposition, "funnel.csv") ||
-		len(lines) != 8 || !strings.HasPrefix(lines[7], "total,1,") {
+		len(lines) != 8 || !strings.HasPrefix(lines[7], "total,2,") {
 		t.Errorf("funnel CSV: %d %q %q\n%s", csv.Status, csv.Type, csv.Disposition, csv.Body)
 	}
 
