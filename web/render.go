@@ -35,6 +35,12 @@ var funcs = template.FuncMap{
 	// human writes an identifier (an action, a field) as words:
 	// "schedule_follow_up" → "Schedule follow up".
 	"human": human,
+	// dur is whole seconds for a person (see duration).
+	"dur": func(s *int64) string { return duration(*s) },
+	// pct and fixed1 show a figure of one decimal (a percentage with its
+	// sign), "—" for none.
+	"pct":    func(f *float64) string { return fixed1(f, "%") },
+	"fixed1": func(f *float64) string { return fixed1(f, "") },
 }
 
 // fragments are template files of shared fragments, parsed with every

@@ -85,6 +85,9 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/complaints", a.listComplaints)
 	g.GET("/complaints/:id", a.showComplaint)
 	g.POST("/complaints/:id/actions/:action", a.caseAction(a.complaintKind()))
+	g.GET("/reports", a.dashboard)
+	g.GET("/reports/:file", a.reportCSV)
+	a.adminRoutes(g)
 }
 
 // pagesGroup is the group of signed-in pages: page headers, a live session

@@ -12,6 +12,20 @@ import (
 	"github.com/salesflow/salesflow/workflows"
 )
 
+// winDeal walks alice's deal id from presentation to won: the offer of
+// 150000.00 accepted, the contract signed, paid in full at paidAt, the
+// event held today, closing documents and survey done, closed.
+func (s *stack) winDeal(id string, paidAt time.Time) {
+	s.toContract(id)
+	s.signContract(id, nil)
+	s.act(alice, id, "record_payment", map[string]any{"amount": "150000.00", "paid_at": paidAt.UTC().Format(time.RFC3339)})
+	s.act(alice, id, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
+	s.act(alice, id, "hold_event", map[string]any{})
+	s.act(alice, id, "sign_closing_documents", map[string]any{})
+	s.act(alice, id, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5, "payment_convenience": 5}})
+	s.act(alice, id, "close_deal", map[string]any{})
+}
+
 // TestReportsFromRealDeals drives two deals through the API — one won
 // with a payment dated yesterday, one lost at the offer stage after a
 // revision — and reads the reports the read model now gives: the stage
@@ -22,15 +36,7 @@ func TestReportsFromRealDeals(t *testing.T) {
 	from := time.Now().Add(-time.Minute).UTC()
 
 	won := s.newDeal(alice, nil)
-	s.toContract(won.ID)
-	s.signContract(won.ID, nil)
-	yesterday := time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)
-	s.act(alice, won.ID, "record_payment", map[string]any{"amount": "150000.00", "paid_at": yesterday})
-	s.act(alice, won.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{}})
-	s.act(alice, won.ID, "hold_event", map[string]any{})
-	s.act(alice, won.ID, "sign_closing_documents", map[string]any{})
-	s.act(alice, won.ID, "submit_survey", map[string]any{"scores": map[string]int{"quality": 5, "speed": 5, "payment_convenience": 5}})
-	s.act(alice, won.ID, "close_deal", map[string]any{})
+	s.winDeal(won.ID, time.Now().Add(-24*time.Hour))
 
 	lost := s.newDeal(alice, nil)
 	s.act(alice, lost.ID, "hold_presentation", map[string]any{})
