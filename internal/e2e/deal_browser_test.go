@@ -14,9 +14,14 @@ func local(d time.Duration) string { return time.Now().Add(d).UTC().Format("2006
 
 // set sets the value of the input selected by sel (datetime-local and
 // textarea values included) without typing.
+//
+// It sets the value in the page's own script, found and set in one step:
+// a node looked up first and set after can go stale in between (CDP's
+// "No node with given id found").
 func (b *browser) set(sel, value string) {
 	b.t.Helper()
-	b.do("set "+sel, chromedp.WaitReady(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value))
+	js := `(function (el) { if (!el) return "missing"; el.value = ` + jsString(value) + `; return "set"; })(document.querySelector(` + jsString(sel) + `))`
+	eventually(b.t, browserTimeout, "the input "+sel, func() bool { return b.eval(js) == "set" })
 }
 
 // act fills the action form of action with the values (input id suffix →
