@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,13 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
+	"money":      money,
+	"field":      inputField,
+	"choice":     selectField,
 }
+
+// itoa formats an int.
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // parseTemplates parses every page of templates/ with the layout; it
 // panics on a broken template, which the package tests rule out.
@@ -175,4 +182,27 @@ func localPath(p string) string {
 		return p
 	}
 	return "/"
+}
+
+// money shows a decimal amount ("150000.00") with its thousands apart
+// ("150 000.00", thin no-break spaces).
+func money(amount string) string {
+	whole, frac, dot := strings.Cut(amount, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if neg {
+		out = "-" + out
+	}
+	if dot {
+		out += "." + frac
+	}
+	return out
 }

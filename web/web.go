@@ -75,6 +75,13 @@ func (a *app) routes(e *echo.Echo) {
 	g.POST("/logout", a.logout)
 	g.POST("/lang", a.setLanguage)
 	g.GET("/", a.myWork)
+	g.GET("/pipeline", a.pipeline)
+	g.GET("/clients", a.clients)
+	g.POST("/clients", a.createClient)
+	g.GET("/clients/:id", a.clientPage)
+	g.POST("/clients/:id/contacts", a.addContact)
+	g.POST("/clients/:id/deals", a.openDeal)
+	g.POST("/clients/:id/complaints", a.registerComplaint)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,20 @@ func (b *browser) click(sel string) {
 	b.do("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
 }
 
+// submit clicks the element selected by sel (a form's button or a link)
+// and waits until the page it loads is ready.
+func (b *browser) submit(sel string) {
+	b.t.Helper()
+	get(b, "mark the page", chromedp.Evaluate[bool]("window.__before = true"))
+	b.click(sel)
+	eventually(b.t, browserTimeout, "the page after clicking "+sel, func() bool {
+		ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+		defer cancel()
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("window.__before === undefined && document.readyState === 'complete'"))
+		return err == nil && loaded
+	})
+}
+
 // waitFor waits until the element selected by sel is visible.
 func (b *browser) waitFor(sel string) {
 	b.t.Helper()
@@ -109,6 +124,12 @@ func (b *browser) text(sel string) string {
 	b.t.Helper()
 	b.waitFor(sel)
 	return get(b, "read "+sel, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// count returns how many elements the CSS selector sel matches now.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	return get(b, "count "+sel, chromedp.Evaluate[int]("document.querySelectorAll("+strconv.Quote(sel)+").length"))
 }
 
 // path returns the path (with query) of the page shown.
@@ -130,7 +151,7 @@ func (b *browser) signIn(token string) {
 	b.t.Helper()
 	b.open("/login")
 	b.fill("#token", token)
-	b.click("#login-form button[type=submit]")
+	b.submit("#login-form button[type=submit]")
 	b.waitFor("#points")
 }
 
@@ -147,6 +168,12 @@ func (b *browser) sessionCookie() string {
 		}
 	}
 	return ""
+}
+
+// phone makes the browser's screen phone-sized (390×844, a touch screen).
+func (b *browser) phone() {
+	b.t.Helper()
+	b.do("phone-sized screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
 }
 
 // screenshot saves the full page as bin/screenshots/<test>[-name].png.
@@ -230,7 +257,7 @@ func TestBrowserSignInOut(t *testing.T) {
 	if status, _ := s.withCookie("POST", "/api/v1/notifications/read-all", secret, "X-CSRF-Token", csrf); status != http.StatusOK {
 		t.Errorf("API POST with the cookie and its CSRF token: %d, want 200", status)
 	}
-	b.click("#logout")
+	b.submit("#logout")
 	b.waitPath("/login")
 	if status, loc := s.withCookie("GET", "/", secret); status != http.StatusSeeOther || loc != "/login" {
 		t.Errorf("My work after sign-out: %d to %q, want 303 to /login", status, loc)
