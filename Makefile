@@ -9,7 +9,7 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI
 
-.PHONY: run test fuzz vet lint-openapi temporal-cli worker server record-histories clean bench-reports
+.PHONY: run test fuzz vet lint-openapi vendor-axe temporal-cli worker server record-histories clean bench-reports
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
@@ -45,6 +45,16 @@ lint-openapi: node_modules/.package-lock.json
 # node_modules/.package-lock.json: the npm packages of package-lock.json, installed as locked
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+
+# AXE_CORE_VERSION is the axe-core the browser tests check accessibility with,
+# vendored (axe.min.js and its LICENSE) under internal/e2e/testdata/.
+AXE_CORE_VERSION := 4.14.1
+
+## vendor-axe: fetch axe-core AXE_CORE_VERSION from the npm registry into internal/e2e/testdata/axe-core-<version>/
+vendor-axe:
+	rm -rf $(BIN)/axe && mkdir -p $(BIN)/axe internal/e2e/testdata/axe-core-$(AXE_CORE_VERSION)
+	cd $(BIN)/axe && npm pack axe-core@$(AXE_CORE_VERSION) && tar xzf axe-core-$(AXE_CORE_VERSION).tgz
+	cp $(BIN)/axe/package/axe.min.js $(BIN)/axe/package/LICENSE internal/e2e/testdata/axe-core-$(AXE_CORE_VERSION)/
 
 ## temporal-cli: build the pinned Temporal CLI from the Go module proxy into bin/
 temporal-cli: $(TEMPORAL_CLI)

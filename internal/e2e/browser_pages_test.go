@@ -31,13 +31,13 @@ func TestBrowserClients(t *testing.T) {
 	if h := b.text("h1"); h != "Vasilek Browser LLC" {
 		t.Errorf("client page heading = %q", h)
 	}
-	b.screenshot("client")
+	b.look("client")
 
 	b.open("/clients?q=vasilek")
 	if row := b.text("#directory tbody"); !strings.Contains(row, "Vasilek Browser LLC") {
 		t.Errorf("directory search for vasilek shows %q", row)
 	}
-	b.screenshot("directory")
+	b.look("directory")
 
 	b.open("/clients")
 	b.fill("#c-name", "Twice Submitted LLC")
@@ -63,7 +63,7 @@ func TestBrowserClients(t *testing.T) {
 	if got := get(bob, "error page status", chromedp.AttributeValue(chromedp.CSS(".error-page"), "data-status")); got.Value != "404" {
 		t.Errorf("bob on alice's client page: status %q, want the 404 page", got.Value)
 	}
-	bob.screenshot("bob-404")
+	bob.look("bob-404")
 	if status, _ := s.withCookie("GET", clientPath, bob.sessionCookie()); status != http.StatusNotFound {
 		t.Errorf("bob on alice's client page: HTTP %d, want 404", status)
 	}
@@ -95,15 +95,15 @@ func TestBrowserPipeline(t *testing.T) {
 	if strings.Contains(col, "Bob's conference") {
 		t.Errorf("alice's board shows bob's deal")
 	}
-	b.screenshot("alice")
+	b.look("alice")
 	b.open("/")
 	if waiting := b.text("#waiting"); !strings.Contains(waiting, "Alice's summer party") {
 		t.Errorf("My work's deals waiting on us = %q, want the new deal", waiting)
 	}
-	b.screenshot("mywork")
+	b.look("mywork")
 	b.phone()
 	b.open("/pipeline")
-	b.screenshot("phone")
+	b.look("phone")
 
 	m := s.newBrowser(t)
 	m.signIn(maria)
@@ -118,7 +118,7 @@ func TestBrowserPipeline(t *testing.T) {
 	if col := m.text("#col-presentation"); strings.Contains(col, "Alice's summer party") || !strings.Contains(col, bobs.Title) {
 		t.Errorf("maria's board filtered to bob = %q", col)
 	}
-	m.screenshot("maria")
+	m.look("maria")
 }
 
 // TestBrowserMyWork: alice's offer goes overdue (policy timers of seconds);
@@ -141,7 +141,7 @@ func TestBrowserMyWork(t *testing.T) {
 	if n := b.count("#notifications li"); n != 2 {
 		t.Errorf("My work shows %d unread notifications, want 2", n)
 	}
-	b.screenshot("")
+	b.look("")
 	b.submit("#notifications li form button")
 	if n := b.count("#notifications li"); n != 1 {
 		t.Errorf("after marking one read My work shows %d unread notifications, want 1", n)
@@ -154,5 +154,5 @@ func TestBrowserMyWork(t *testing.T) {
 	if card := b.text("#col-offer .deal-card"); !strings.Contains(card, d.Title) || b.count("#col-offer .badge.overdue") != 1 {
 		t.Errorf("offer column card = %q, want the deal with an overdue badge", card)
 	}
-	b.screenshot("board")
+	b.look("board")
 }

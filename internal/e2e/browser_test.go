@@ -60,7 +60,7 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		b.screenshot("failed")
+		b.look("failed")
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}
 }
@@ -72,7 +72,7 @@ func get[T any](b *browser, what string, action chromedp.Action[T]) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, action)
 	if err != nil {
-		b.screenshot("failed")
+		b.look("failed")
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}
 	return v
@@ -170,6 +170,41 @@ func (b *browser) sessionCookie() string {
 	return ""
 }
 
+// look saves a screenshot of the page shown (see screenshot) and checks
+// its accessibility (see accessible).
+func (b *browser) look(name string) {
+	b.t.Helper()
+	b.screenshot(name)
+	b.accessible()
+}
+
+// axeScript is axe-core, vendored by make vendor-axe.
+const axeScript = "testdata/axe-core-4.14.1/axe.min.js"
+
+// accessible fails the test when axe-core finds a serious or critical
+// accessibility violation on the page shown.
+func (b *browser) accessible() {
+	b.t.Helper()
+	for _, v := range b.violations() {
+		b.t.Errorf("accessibility of %s: %s", b.path(), v)
+	}
+}
+
+// violations are the serious and critical accessibility violations
+// axe-core finds on the page shown.
+func (b *browser) violations() []string {
+	b.t.Helper()
+	src, err := os.ReadFile(axeScript)
+	if err != nil {
+		b.t.Fatalf("axe-core: %v (make vendor-axe)", err)
+	}
+	get(b, "load axe-core", chromedp.Evaluate[bool](string(src)+";\ntrue"))
+	return get(b, "run axe-core", chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ['violations']}).then(r =>
+		r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+			.map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`,
+		chromedp.EvalAwaitPromise))
+}
+
 // phone makes the browser's screen phone-sized (390×844, a touch screen).
 func (b *browser) phone() {
 	b.t.Helper()
@@ -229,7 +264,12 @@ func TestBrowserSignInOut(t *testing.T) {
 	b := s.newBrowser(t)
 	b.open("/")
 	b.waitPath("/login")
-	b.screenshot("login")
+	b.look("login")
+	// The check finds what it should: the sign-in form without its label.
+	get(b, "drop the token's label", chromedp.Evaluate[bool]("document.querySelector('label[for=token]').remove(); true"))
+	if v := b.violations(); len(v) == 0 {
+		t.Error("axe-core finds nothing wrong with an input without a label")
+	}
 	b.signIn(alice)
 	if h := b.text("h1"); h != "Мои дела" && h != "My work" {
 		t.Errorf("My work heading = %q", h)
@@ -237,7 +277,7 @@ func TestBrowserSignInOut(t *testing.T) {
 	if me := b.text(".me"); !strings.Contains(me, "Alice") {
 		t.Errorf("header names %q, want alice", me)
 	}
-	b.screenshot("mywork")
+	b.look("mywork")
 	secret := b.sessionCookie()
 	if secret == "" {
 		t.Fatal("no session cookie after sign-in")
@@ -289,7 +329,7 @@ func TestBrowserRevokedTokenEndsSession(t *testing.T) {
 	}
 	b.open("/")
 	b.waitPath("/login")
-	b.screenshot("")
+	b.look("")
 }
 
 // checkSessionAudit fails the test unless the audit trail has an entry of
