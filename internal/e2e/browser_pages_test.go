@@ -20,6 +20,21 @@ func TestBrowserClients(t *testing.T) {
 	b := s.newBrowser(t)
 	b.signIn(alice)
 	b.open("/clients")
+	// A refusal shows the API's field error in place and keeps the input.
+	b.fill("#c-name", "Bad Mail LLC")
+	b.fill("#c-phone", strings.Repeat("7", 60))
+	b.submit("#new-client-form button[type=submit]")
+	if e := b.text("#c-phone-error"); e == "" {
+		t.Error("no error beside the phone field")
+	}
+	if v := get(b, "typed name", chromedp.Value(chromedp.CSS("#c-name"))); v != "Bad Mail LLC" {
+		t.Errorf("the refused form lost the name typed: %q", v)
+	}
+	b.look("refused")
+	if n := s.count(&models.Client{}, "name = ?", "Bad Mail LLC"); n != 0 {
+		t.Errorf("a refused form made %d clients", n)
+	}
+	b.open("/clients")
 	b.fill("#c-name", "Vasilek Browser LLC")
 	b.do("choose segment", chromedp.SetValue(chromedp.CSS("#c-segment"), "smb"))
 	b.fill("#c-email", "office@vasilek.example")

@@ -278,6 +278,11 @@ func TestBrowserSignInOut(t *testing.T) {
 		t.Errorf("header names %q, want alice", me)
 	}
 	b.look("mywork")
+	b.do("choose English", chromedp.SetValue(chromedp.CSS("#lang-select"), "en"))
+	b.submit("header form[action='/lang'] button")
+	if h := b.text("h1"); h != "My work" {
+		t.Errorf("after switching to English the heading is %q", h)
+	}
 	secret := b.sessionCookie()
 	if secret == "" {
 		t.Fatal("no session cookie after sign-in")
