@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -349,5 +350,35 @@ func (s *stack) checkSessionAudit(actor string, actions ...string) {
 		if n == 0 {
 			s.t.Errorf("no audit entry %s by %s", a, actor)
 		}
+	}
+}
+
+// TestSignInAttemptsLimited: refused sign-ins are audited and, past the
+// burst, answered 429 with Retry-After, even with a good token.
+func TestSignInAttemptsLimited(t *testing.T) {
+	s := newStack(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	signIn := func(token string) *http.Response {
+		t.Helper()
+		res, err := client.PostForm(s.url+"/login", url.Values{"token": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := signIn("wrong"); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a wrong token: %d, want 401", res.StatusCode)
+	}
+	var refused int64
+	if err := s.db.Table("audit_entries").Where("action = ? AND status = ?", "session.create", http.StatusUnauthorized).Count(&refused).Error; err != nil || refused != 1 {
+		t.Errorf("refused sign-ins audited: %d (%v), want 1", refused, err)
+	}
+	var last *http.Response
+	for range 10 {
+		last = signIn(alice)
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("the 11th sign-in at once: %d, Retry-After %q; want 429 with Retry-After", last.StatusCode, last.Header.Get("Retry-After"))
 	}
 }
