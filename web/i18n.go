@@ -78,7 +78,7 @@ var catalogues = map[string]map[string]string{
 		"filter.team":                "Team",
 		"filter.product":             "Product",
 		"filter.segment":             "Segment",
-		"filter.any":                 "anyone",
+		"filter.any":                 "all",
 		"filter.apply":               "Show",
 		"filter.reset":               "Reset",
 		"board.days":                 "d in stage",

@@ -54,6 +54,8 @@ type pipelineData struct {
 	// Staff are the members the caller may filter by (nil for a sales rep,
 	// who sees their own deals), Managers the teams.
 	Staff, Managers []staffItem
+	// Policy holds the catalogues of products and segments.
+	Policy catalogs
 }
 
 // staffItem is an item of GET /api/v1/staff.
@@ -95,6 +97,9 @@ func (a *app) pipeline(c echo.Context) error {
 		d.Columns = append(d.Columns, col)
 	}
 	d.Staff, d.Managers = a.staffChoices(c)
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/policy", nil, &d.Policy); e != nil {
+		return a.apiFailed(c, e)
+	}
 	return a.render(c, http.StatusOK, "pipeline.html", d)
 }
 
