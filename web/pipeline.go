@@ -36,7 +36,9 @@ func (f pipelineFilter) query() url.Values {
 type column struct {
 	Stage deal.Stage
 	Deals []boardCard
-	More  string
+	// More leads to the column's next page, First back to its first
+	// (on a later page); "" when there is none.
+	More, First string
 }
 
 // boardCard is a deal on the board.
@@ -89,11 +91,7 @@ func (a *app) pipeline(c echo.Context) error {
 		for _, it := range page.Items {
 			col.Deals = append(col.Deals, boardCard{dealItem: it, Days: daysIn(it, now)})
 		}
-		if page.NextCursor != "" {
-			more := c.QueryParams()
-			more.Set("cursor_"+string(st), page.NextCursor)
-			col.More = "/pipeline?" + more.Encode()
-		}
+		col.More, col.First = columnLinks(c.QueryParams(), "cursor_"+string(st), page.NextCursor)
 		d.Columns = append(d.Columns, col)
 	}
 	d.Staff, d.Managers = a.staffChoices(c)
@@ -101,6 +99,32 @@ func (a *app) pipeline(c echo.Context) error {
 		return a.apiFailed(c, e)
 	}
 	return a.render(c, http.StatusOK, "pipeline.html", d)
+}
+
+// columnLinks are the links to a column's next page (after cursor next,
+// "" for none) and, when the page shown (query) is a later one, to its
+// first: query with the column's cursor parameter param changed.
+func columnLinks(query url.Values, param, next string) (more, first string) {
+	if next != "" {
+		q := cloneValues(query)
+		q.Set(param, next)
+		more = "/pipeline?" + q.Encode()
+	}
+	if query.Get(param) != "" {
+		q := cloneValues(query)
+		q.Del(param)
+		first = "/pipeline?" + q.Encode()
+	}
+	return more, first
+}
+
+// cloneValues copies query values.
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
 
 // daysIn is the whole days deal it has spent in its stage at now: since

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -170,4 +171,48 @@ func TestBrowserMyWork(t *testing.T) {
 		t.Errorf("offer column card = %q, want the deal with an overdue badge", card)
 	}
 	b.look("board")
+}
+
+// TestBrowserBoardPages: a column pages on its own, 20 deals at a time,
+// newest first; its "more" link keeps the other columns where they are.
+func TestBrowserBoardPages(t *testing.T) {
+	s := newStack(t)
+	client := s.newClient(alice)
+	start := time.Now().Add(-time.Hour)
+	for i := range 25 {
+		d := models.Deal{ID: fmt.Sprintf("board-%02d", i), ClientID: client, Owner: "alice", Title: fmt.Sprintf("Board deal %02d", i),
+			Currency: "RUB", Stage: "presentation", Status: "open", CreatedAt: start.Add(time.Duration(i) * time.Minute), Seq: 1}
+		if err := s.db.Create(&d).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	offer := models.Deal{ID: "board-offer", ClientID: client, Owner: "alice", Title: "Board offer", Currency: "RUB",
+		Stage: "offer", Status: "open", CreatedAt: start, Seq: 1}
+	if err := s.db.Create(&offer).Error; err != nil {
+		t.Fatal(err)
+	}
+	b := s.newBrowser(t)
+	b.signIn(alice)
+	b.open("/pipeline")
+	if n := b.count("#col-presentation .deal-card"); n != 20 {
+		t.Errorf("first page of the presentation column: %d cards, want 20", n)
+	}
+	if first := b.text("#col-presentation .deal-card .title"); first != "Board deal 24" {
+		t.Errorf("the column starts with %q, want the newest deal", first)
+	}
+	b.submit("#col-presentation a.more")
+	if n := b.count("#col-presentation .deal-card"); n != 5 {
+		t.Errorf("second page of the presentation column: %d cards, want 5", n)
+	}
+	if first := b.text("#col-presentation .deal-card .title"); first != "Board deal 04" {
+		t.Errorf("the second page starts with %q, want Board deal 04", first)
+	}
+	if n := b.count("#col-offer .deal-card"); n != 1 || b.count("#col-presentation a.more:not(.first)") != 0 {
+		t.Errorf("second page: %d offer cards, want 1 (other columns unchanged), and no more link", n)
+	}
+	b.look("")
+	b.submit("#col-presentation a.first")
+	if n := b.count("#col-presentation .deal-card"); n != 20 {
+		t.Errorf("back on the first page: %d cards, want 20", n)
+	}
 }
