@@ -102,7 +102,9 @@ type Client struct {
 type Deal struct {
 	// ClientID, CreatedAt and ID also find a client's latest deals (the
 	// clients directory).
-	ID             string `gorm:"primaryKey;size:64;index:idx_deals_created_id,priority:2;index:idx_deals_client_created,priority:3"`
+	// Stage, Status, CreatedAt and ID page the board's columns (the open
+	// deals of one stage, newest first).
+	ID             string `gorm:"primaryKey;size:64;index:idx_deals_created_id,priority:2;index:idx_deals_client_created,priority:3;index:idx_deals_stage_status_created,priority:4"`
 	ClientID       string `gorm:"size:64;not null;index;index:idx_deals_client_created,priority:1"`
 	Owner          string `gorm:"size:64;not null;index"`
 	Title          string `gorm:"size:300;not null"`
@@ -111,8 +113,8 @@ type Deal struct {
 	PaidAmount     int64  `gorm:"not null;default:0"`
 	RefundedAmount int64  `gorm:"not null;default:0"`
 	Currency       string `gorm:"size:3;not null"`
-	Stage          string `gorm:"size:16;not null;index"`
-	Status         string `gorm:"size:16;not null;index"`
+	Stage          string `gorm:"size:16;not null;index;index:idx_deals_stage_status_created,priority:1"`
+	Status         string `gorm:"size:16;not null;index;index:idx_deals_stage_status_created,priority:2"`
 	WaitingOn      string `gorm:"size:16"`
 	WaitingSince   time.Time
 	LostStage      string `gorm:"size:16"`
@@ -120,7 +122,7 @@ type Deal struct {
 	PreviousDealID string `gorm:"size:64"`
 	// CreatedAt and ID together order deal lists (newest first) and carry
 	// their keyset cursor.
-	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1;index:idx_deals_client_created,priority:2"`
+	CreatedAt time.Time `gorm:"index:idx_deals_created_id,priority:1;index:idx_deals_client_created,priority:2;index:idx_deals_stage_status_created,priority:3"`
 	UpdatedAt time.Time
 	// ClosedAt is when the deal was won or lost; for won deals it selects
 	// the closed deals of the complaint report.
@@ -130,6 +132,9 @@ type Deal struct {
 	Seq int `gorm:"not null"`
 	// ClientName is the client's name, filled by ListDeals only (names.go).
 	ClientName string `gorm:"->;-:migration"`
+	// HasOverdue says the deal has an overdue control point now, filled by
+	// ListDeals only.
+	HasOverdue bool `gorm:"->;-:migration"`
 
 	// Stages: when the deal entered each stage (nil: not reached), for the
 	// funnel. Set once, when the read model first sees the stage.

@@ -80,8 +80,14 @@ type DealFilter struct {
 	Status   string
 	Owner    string
 	ClientID string
-	Limit    int
-	Cursor   string
+	// Owners, when not nil, keeps the deals of these owners (a team);
+	// Product the deals of a product, Segment those of clients in a
+	// segment.
+	Owners  []string
+	Product string
+	Segment string
+	Limit   int
+	Cursor  string
 }
 
 // cursor is the position after which the next page of a keyset list
@@ -211,15 +217,26 @@ func keysetPage[T any](what string, q *gorm.DB, k keyset, limit int, cur string,
 	return items, next, nil
 }
 
+// hasOverdue is the SQL telling whether the deal of the row has an overdue
+// control point (found by the control points' primary key).
+const hasOverdue = "EXISTS (SELECT 1 FROM control_points cp WHERE cp.subject_type = 'deal' " +
+	"AND cp.subject_id = deals.id AND cp.status = 'overdue')"
+
 // ListDeals returns one page of deals matching f, newest first (created_at
 // then id, both descending), and the cursor of the next page, which is ""
 // on the last page. A cursor it did not issue yields an error wrapping
 // ErrBadCursor.
 func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
 	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}).
-		Select("deals.*, "+clientNameOf("deals.client_id")+" AS client_name"), "owner"),
+		Select("deals.*, "+clientNameOf("deals.client_id")+" AS client_name, "+hasOverdue+" AS has_overdue"), "owner"),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
-		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID})
+		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID}, [2]string{"product", f.Product})
+	if f.Owners != nil {
+		q = q.Where("owner IN ?", f.Owners)
+	}
+	if f.Segment != "" {
+		q = q.Where("client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+	}
 	return keysetPage("deals", q, newestFirst("created_at"), f.Limit, f.Cursor,
 		func(d *Deal) (time.Time, []string) { return d.CreatedAt, []string{d.ID} })
 }

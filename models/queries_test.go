@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -139,6 +140,54 @@ func TestListDealsPagesNewestFirst(t *testing.T) {
 		} {
 			if got, _ := listAll(t, db, c.f); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%+v gave %v, want %v", c.f, got, c.want)
+			}
+		}
+	})
+}
+
+// TestListDealsBoardFilters: the board's filters — a team's owners, a
+// product, a client segment — and the overdue flag of each deal.
+func TestListDealsBoardFilters(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		deals := slices.Clone(fiveDeals)
+		deals[0].Product, deals[2].Product = "events", "events"
+		insertDeals(t, db, deals)
+		for _, cl := range []models.Client{{ID: "c1", Name: "One", Segment: "smb"}, {ID: "c2", Name: "Two", Segment: "corporate"}} {
+			if err := db.Create(&cl).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, cp := range []models.ControlPoint{
+			{SubjectType: models.SubjectDeal, SubjectID: "d2", ID: "p1", Kind: "offer_validity", Status: "overdue"},
+			{SubjectType: models.SubjectDeal, SubjectID: "d3", ID: "p2", Kind: "offer_validity", Status: "open"},
+			{SubjectType: models.SubjectComplaint, SubjectID: "d3", ID: "p3", Kind: "ack", Status: "overdue"},
+		} {
+			if err := db.Create(&cp).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			f    models.DealFilter
+			want []string
+		}{
+			{models.DealFilter{Owners: []string{"bob"}}, []string{"d5", "d2"}},
+			{models.DealFilter{Owners: []string{}}, nil},
+			{models.DealFilter{Product: "events"}, []string{"d3", "d1"}},
+			{models.DealFilter{Segment: "corporate"}, []string{"d4", "d2"}},
+			{models.DealFilter{Segment: "smb", Stage: "offer", Status: "open"}, []string{"d1"}},
+		} {
+			c.f.Scope = models.Everyone()
+			if got, _ := listAll(t, db, c.f); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%+v gave %v, want %v", c.f, got, c.want)
+			}
+		}
+		items, _, err := models.ListDeals(ctx, db, models.DealFilter{Scope: models.Everyone()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range items {
+			if d.HasOverdue != (d.ID == "d2") {
+				t.Errorf("deal %s: has_overdue %v", d.ID, d.HasOverdue)
 			}
 		}
 	})

@@ -73,7 +73,11 @@ func (a *app) apiRequest(c echo.Context, method, path string, body any) (*http.R
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(c.Request().Context(), method, path, r)
+	ctx := c.Request().Context()
+	if sess := sessionOf(c); sess != nil {
+		ctx = api.WithCheckedSession(ctx, sess, staffOf(c))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, path, r)
 	if err != nil {
 		return nil, err
 	}

@@ -18,18 +18,18 @@ func (a *app) complaintKind() caseKind {
 
 // complaintItem is an item of GET /api/v1/complaints.
 type complaintItem struct {
-	ID         string    `json:"id"`
-	Number     string    `json:"number"`
-	Step       string    `json:"step"`
-	Status     string    `json:"status"`
-	Severity   string    `json:"severity"`
-	ClientID   string    `json:"client_id"`
-	ClientName string    `json:"client_name"`
-	DealID     string    `json:"deal_id"`
-	Category   string    `json:"category"`
-	Assignee   string    `json:"assignee"`
-	OnTime     bool      `json:"on_time"`
-	Registered time.Time `json:"registered_at"`
+	ID           string    `json:"id"`
+	Number       string    `json:"number"`
+	Step         string    `json:"step"`
+	Status       string    `json:"status"`
+	Severity     string    `json:"severity"`
+	ClientID     string    `json:"client_id"`
+	ClientName   string    `json:"client_name"`
+	DealID       string    `json:"deal_id"`
+	Category     string    `json:"category"`
+	Assignee     string    `json:"assignee"`
+	OnTime       bool      `json:"on_time"`
+	RegisteredAt time.Time `json:"registered_at"`
 }
 
 // complaintFilters are the list's filters the API takes.

@@ -51,6 +51,8 @@ type dealItem struct {
 	Status       string     `json:"status"`
 	WaitingOn    string     `json:"waiting_on"`
 	WaitingSince *time.Time `json:"waiting_since"`
+	StageSince   *time.Time `json:"stage_since"`
+	HasOverdue   bool       `json:"has_overdue"`
 	CreatedAt    time.Time  `json:"created_at"`
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +42,13 @@ var funcs = template.FuncMap{
 	// sign), "—" for none.
 	"pct":    func(f *float64) string { return fixed1(f, "%") },
 	"fixed1": func(f *float64) string { return fixed1(f, "") },
+	"money":  money,
+	"field":  inputField,
+	"choice": selectField,
 }
+
+// itoa formats an int.
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // fragments are template files of shared fragments, parsed with every
 // page rather than pages of their own.
@@ -201,4 +208,27 @@ func human(id string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// money shows a decimal amount ("150000.00") with its thousands apart
+// ("150 000.00", thin no-break spaces).
+func money(amount string) string {
+	whole, frac, dot := strings.Cut(amount, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if neg {
+		out = "-" + out
+	}
+	if dot {
+		out += "." + frac
+	}
+	return out
 }

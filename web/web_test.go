@@ -47,3 +47,14 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// TestMoney: amounts show their thousands apart.
+func TestMoney(t *testing.T) {
+	for in, want := range map[string]string{
+		"150000.00": "150\u202f000.00", "999": "999", "1000": "1\u202f000", "-1234567.5": "-1\u202f234\u202f567.5", "": "",
+	} {
+		if got := money(in); got != want {
+			t.Errorf("money(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -206,9 +206,13 @@ type dealItem struct {
 	WaitingSince   *time.Time     `json:"waiting_since,omitempty"`
 	LostStage      deal.Stage     `json:"lost_stage,omitempty"`
 	LostReason     string         `json:"lost_reason,omitempty"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
-	ClosedAt       *time.Time     `json:"closed_at,omitempty"`
+	// StageSince is when the deal entered its stage; HasOverdue says it
+	// has an overdue control point now.
+	StageSince *time.Time `json:"stage_since,omitempty"`
+	HasOverdue bool       `json:"has_overdue"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 }
 
 // utc returns t in UTC, or nil when t is nil or zero.
@@ -230,16 +234,28 @@ func toDealItem(d models.Deal) dealItem {
 		Stage: deal.Stage(d.Stage), Status: deal.Status(d.Status),
 		WaitingOn: deal.WaitingOn(d.WaitingOn), WaitingSince: utc(&d.WaitingSince),
 		LostStage: deal.Stage(d.LostStage), LostReason: d.LostReason,
+		StageSince: utc(stageSince(d)), HasOverdue: d.HasOverdue,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), ClosedAt: utc(d.ClosedAt),
 	}
 }
 
+// stageSince is when the read model saw deal d enter its stage.
+func stageSince(d models.Deal) *time.Time {
+	return map[deal.Stage]*time.Time{
+		deal.StagePresentation: d.PresentationAt, deal.StageOffer: d.OfferAt, deal.StageContract: d.ContractAt,
+		deal.StagePayment: d.PaymentAt, deal.StageEvent: d.EventAt, deal.StageClose: d.CloseAt,
+	}[deal.Stage(d.Stage)]
+}
+
 var statuses = []deal.Status{deal.StatusOpen, deal.StatusWon, deal.StatusLost, deal.StatusCancelled}
 
+// listDeals answers GET /deals?stage=&status=&owner=&team=&product=&segment=&client_id=:
+// one page of the deals in the caller's scope, newest first.
 func (s *server) listDeals(c echo.Context) error {
 	f := models.DealFilter{
 		Scope: scopeOf(c), Stage: c.QueryParam("stage"), Status: c.QueryParam("status"), Owner: c.QueryParam("owner"),
 		ClientID: c.QueryParam("client_id"), Cursor: c.QueryParam("cursor"),
+		Product: c.QueryParam("product"), Segment: c.QueryParam("segment"),
 	}
 	p := problems{}
 	if f.Stage != "" && deal.Stage(f.Stage).Index() < 0 {
@@ -247,6 +263,15 @@ func (s *server) listDeals(c echo.Context) error {
 	}
 	if f.Status != "" && !slices.Contains(statuses, deal.Status(f.Status)) {
 		p.add("status", "must be one of open, won, lost, cancelled")
+	}
+	p.maxLen("product", f.Product, 100)
+	p.maxLen("segment", f.Segment, 100)
+	if team := c.QueryParam("team"); team != "" {
+		members, err := models.TeamOf(c.Request().Context(), s.DB, team)
+		if err != nil {
+			return err
+		}
+		f.Owners = append(members, team)
 	}
 	f.Limit = limitParam(c, p)
 	return answerPage(c, p, func() ([]models.Deal, string, error) { return models.ListDeals(c.Request().Context(), s.DB, f) }, toDealItem)

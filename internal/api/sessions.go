@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -60,9 +61,31 @@ func (s *server) sessionAuth(c echo.Context, secret string, next echo.HandlerFun
 	return next(c)
 }
 
+// checkedKey is the context key of a session the web app checked for
+// the request it serves (WithCheckedSession).
+type checkedKey struct{}
+
+// checkedSession is a session checked earlier in the same request.
+type checkedSession struct {
+	sess  *models.WebSession
+	staff *models.Staff
+}
+
+// WithCheckedSession returns ctx carrying the session sess of member
+// staff, which the caller (the web app, serving a page) has just checked:
+// an in-process API request with that context and that session's cookie
+// is not checked again. Only code in this process can set it.
+func WithCheckedSession(ctx context.Context, sess *models.WebSession, staff *models.Staff) context.Context {
+	return context.WithValue(ctx, checkedKey{}, checkedSession{sess, staff})
+}
+
 // Session returns the live web session of the cookie secret and its member
 // (see models.WebSessionStaff), or the API's 401 when it has ended.
 func Session(c echo.Context, d Deps, secret string) (*models.WebSession, *models.Staff, error) {
+	if ck, ok := c.Request().Context().Value(checkedKey{}).(checkedSession); ok && ck.sess.ID == models.HashToken(secret) {
+		staff := *ck.staff
+		return ck.sess, &staff, nil
+	}
 	sess, staff, err := models.WebSessionStaff(c.Request().Context(), d.DB, secret, time.Now(), d.sessionIdle())
 	if errors.Is(err, models.ErrSessionEnded) {
 		return nil, nil, fail(http.StatusUnauthorized, casework.CodeUnauthorized, "the session has ended; sign in again")

@@ -31,25 +31,33 @@ type axeResult struct {
 	Violations []axeViolation `json:"violations"`
 }
 
-// checkAccessible runs axe-core on the page shown (WCAG 2.x A and AA
-// rules) and fails the test on any serious or critical violation.
+// checkAccessible runs axe-core on the page shown (axeRun) and fails the
+// test on any serious or critical violation, or when it checked nothing.
 func (b *browser) checkAccessible() {
 	b.t.Helper()
-	src, err := os.ReadFile(axeScript)
-	if err != nil {
-		b.t.Fatalf("the accessibility check needs axe-core from npm (npm ci): %v", err)
-	}
-	get(b, "inject axe-core", chromedp.Evaluate[bool](string(src)+";true"))
-	res := get(b, "run axe-core", chromedp.Evaluate[axeResult](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-		.then(r => ({passes: r.passes.length, violations: r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))}))`,
-		chromedp.EvalAwaitPromise))
+	res := b.axeRun()
 	if res.Passes == 0 {
 		b.t.Errorf("axe-core checked nothing on %s", b.path())
 	}
 	for _, v := range res.Violations {
 		b.t.Errorf("accessibility of %s: %s (%s): %s at %v", b.path(), v.ID, v.Impact, v.Help, v.Nodes)
 	}
+}
+
+// axeRun runs axe-core's WCAG 2.x A and AA and best-practice rules on the
+// page shown and returns what passed and the serious and critical
+// violations.
+func (b *browser) axeRun() axeResult {
+	b.t.Helper()
+	src, err := os.ReadFile(axeScript)
+	if err != nil {
+		b.t.Fatalf("the accessibility check needs axe-core from npm (npm ci): %v", err)
+	}
+	get(b, "inject axe-core", chromedp.Evaluate[bool](string(src)+";true"))
+	return get(b, "run axe-core", chromedp.Evaluate[axeResult](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+		.then(r => ({passes: r.passes.length, violations: r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))}))`,
+		chromedp.EvalAwaitPromise))
 }
 
 // download is a file fetched by the signed-in browser.

@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +61,7 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		b.screenshot("failed")
+		b.look("failed")
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}
 }
@@ -71,7 +73,7 @@ func get[T any](b *browser, what string, action chromedp.Action[T]) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, action)
 	if err != nil {
-		b.screenshot("failed")
+		b.look("failed")
 		b.t.Fatalf("browser: %s: %v", what, err)
 	}
 	return v
@@ -98,6 +100,20 @@ func (b *browser) click(sel string) {
 	b.do("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
 }
 
+// submit clicks the element selected by sel (a form's button or a link)
+// and waits until the page it loads is ready.
+func (b *browser) submit(sel string) {
+	b.t.Helper()
+	get(b, "mark the page", chromedp.Evaluate[bool]("window.__before = true"))
+	b.click(sel)
+	eventually(b.t, browserTimeout, "the page after clicking "+sel, func() bool {
+		ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+		defer cancel()
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("window.__before === undefined && document.readyState === 'complete'"))
+		return err == nil && loaded
+	})
+}
+
 // waitFor waits until the element selected by sel is visible.
 func (b *browser) waitFor(sel string) {
 	b.t.Helper()
@@ -109,6 +125,12 @@ func (b *browser) text(sel string) string {
 	b.t.Helper()
 	b.waitFor(sel)
 	return get(b, "read "+sel, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// count returns how many elements the CSS selector sel matches now.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	return get(b, "count "+sel, chromedp.Evaluate[int]("document.querySelectorAll("+strconv.Quote(sel)+").length"))
 }
 
 // path returns the path (with query) of the page shown.
@@ -130,7 +152,7 @@ func (b *browser) signIn(token string) {
 	b.t.Helper()
 	b.open("/login")
 	b.fill("#token", token)
-	b.click("#login-form button[type=submit]")
+	b.submit("#login-form button[type=submit]")
 	b.waitFor("#points")
 }
 
@@ -147,6 +169,20 @@ func (b *browser) sessionCookie() string {
 		}
 	}
 	return ""
+}
+
+// look saves a screenshot of the page shown (see screenshot) and checks
+// its accessibility (see checkAccessible).
+func (b *browser) look(name string) {
+	b.t.Helper()
+	b.screenshot(name)
+	b.checkAccessible()
+}
+
+// phone makes the browser's screen phone-sized (390×844, a touch screen).
+func (b *browser) phone() {
+	b.t.Helper()
+	b.do("phone-sized screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
 }
 
 // screenshot saves the full page as bin/screenshots/<test>[-name].png.
@@ -202,7 +238,12 @@ func TestBrowserSignInOut(t *testing.T) {
 	b := s.newBrowser(t)
 	b.open("/")
 	b.waitPath("/login")
-	b.screenshot("login")
+	b.look("login")
+	// The check finds what it should: the sign-in form without its label.
+	get(b, "drop the token's label", chromedp.Evaluate[bool]("document.querySelector('label[for=token]').remove(); true"))
+	if v := b.axeRun().Violations; len(v) == 0 {
+		t.Error("axe-core finds nothing wrong with an input without a label")
+	}
 	b.signIn(alice)
 	if h := b.text("h1"); h != "Мои дела" && h != "My work" {
 		t.Errorf("My work heading = %q", h)
@@ -210,7 +251,12 @@ func TestBrowserSignInOut(t *testing.T) {
 	if me := b.text(".me"); !strings.Contains(me, "Alice") {
 		t.Errorf("header names %q, want alice", me)
 	}
-	b.screenshot("mywork")
+	b.look("mywork")
+	b.do("choose English", chromedp.SetValue(chromedp.CSS("#lang-select"), "en"))
+	b.submit("header form[action='/lang'] button")
+	if h := b.text("h1"); h != "My work" {
+		t.Errorf("after switching to English the heading is %q", h)
+	}
 	secret := b.sessionCookie()
 	if secret == "" {
 		t.Fatal("no session cookie after sign-in")
@@ -230,7 +276,7 @@ func TestBrowserSignInOut(t *testing.T) {
 	if status, _ := s.withCookie("POST", "/api/v1/notifications/read-all", secret, "X-CSRF-Token", csrf); status != http.StatusOK {
 		t.Errorf("API POST with the cookie and its CSRF token: %d, want 200", status)
 	}
-	b.click("#logout")
+	b.submit("#logout")
 	b.waitPath("/login")
 	if status, loc := s.withCookie("GET", "/", secret); status != http.StatusSeeOther || loc != "/login" {
 		t.Errorf("My work after sign-out: %d to %q, want 303 to /login", status, loc)
@@ -262,7 +308,7 @@ func TestBrowserRevokedTokenEndsSession(t *testing.T) {
 	}
 	b.open("/")
 	b.waitPath("/login")
-	b.screenshot("")
+	b.look("")
 }
 
 // checkSessionAudit fails the test unless the audit trail has an entry of
@@ -277,5 +323,35 @@ func (s *stack) checkSessionAudit(actor string, actions ...string) {
 		if n == 0 {
 			s.t.Errorf("no audit entry %s by %s", a, actor)
 		}
+	}
+}
+
+// TestSignInAttemptsLimited: refused sign-ins are audited and, past the
+// burst, answered 429 with Retry-After, even with a good token.
+func TestSignInAttemptsLimited(t *testing.T) {
+	s := newStack(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	signIn := func(token string) *http.Response {
+		t.Helper()
+		res, err := client.PostForm(s.url+"/login", url.Values{"token": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := signIn("wrong"); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a wrong token: %d, want 401", res.StatusCode)
+	}
+	var refused int64
+	if err := s.db.Table("audit_entries").Where("action = ? AND status = ?", "session.create", http.StatusUnauthorized).Count(&refused).Error; err != nil || refused != 1 {
+		t.Errorf("refused sign-ins audited: %d (%v), want 1", refused, err)
+	}
+	var last *http.Response
+	for range 10 {
+		last = signIn(alice)
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("the 11th sign-in at once: %d, Retry-After %q; want 429 with Retry-After", last.StatusCode, last.Header.Get("Retry-After"))
 	}
 }

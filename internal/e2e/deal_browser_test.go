@@ -31,16 +31,15 @@ func (b *browser) act(dealPath, action string, values map[string]string) {
 	for field, v := range values {
 		b.set("#act-"+action+"-"+field, v)
 	}
-	b.submit("#form-"+action+" button[type=submit]", dealPath)
+	b.submitAt("#form-"+action+" button[type=submit]", dealPath)
 }
 
-// submit clicks the submit button sel and waits for the next page at
-// path; it fails the test with the page's refusal when there is one.
-func (b *browser) submit(sel, path string) {
+// submitAt submits with the button sel (see submit) and checks that the
+// next page is at path; it fails the test with the page's refusal when
+// there is one.
+func (b *browser) submitAt(sel, path string) {
 	b.t.Helper()
-	b.eval(`document.body.dataset.old = "1"; ""`)
-	b.click(sel)
-	b.waitFor("body:not([data-old]) :is(.flash, .error)")
+	b.submit(sel)
 	if msg := b.eval(`(document.querySelector(".error") || {}).textContent || ""`); msg != "" {
 		b.screenshot("refused")
 		b.t.Fatalf("%s refused: %s", sel, msg)

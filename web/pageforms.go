@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Form is a submitted form shown again after the API refused it: what the
+// user typed (Values), the API's message and its field errors in place.
+// Its methods work on a nil Form (a form shown for the first time).
+type Form struct {
+	Values  url.Values
+	Message string
+	Fields  map[string]string
+}
+
+// V is the value the user typed into field name.
+func (f *Form) V(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// E is the API's problem with field name, "" for none.
+func (f *Form) E(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Fields[name]
+}
+
+// Err is the API's message about the form, "" for none.
+func (f *Form) Err() string {
+	if f == nil {
+		return ""
+	}
+	return f.Message
+}
+
+// refused is the Form of the request's POST with the API's refusal e.
+func refused(c echo.Context, e *APIError) *Form {
+	values, _ := c.FormParams()
+	return &Form{Values: values, Message: e.Message, Fields: e.Fields}
+}
+
+// formBody is the JSON body of a form: the named fields the user filled
+// in (trimmed; empty ones left out, so the API's defaults apply).
+func formBody(c echo.Context, fields ...string) map[string]any {
+	body := map[string]any{}
+	for _, f := range fields {
+		if v := strings.TrimSpace(c.FormValue(f)); v != "" {
+			body[f] = v
+		}
+	}
+	return body
+}
+
+// submitted posts a form's body through the API; on success it decodes
+// the answer into into and returns nil, on a refusal the user can fix
+// (400, 409, 422) the Form to show again, and on anything else it has
+// answered with the error page (done is true).
+func (a *app) submitted(c echo.Context, path string, body, into any) (form *Form, done bool, err error) {
+	_, e := a.apiCall(c, http.MethodPost, path, body, into)
+	switch {
+	case e == nil:
+		return nil, false, nil
+	case e.Status == http.StatusBadRequest || e.Status == http.StatusConflict || e.Status == http.StatusUnprocessableEntity:
+		return refused(c, e), false, nil
+	}
+	return nil, true, a.apiFailed(c, e)
+}
+
+// Field is one labelled input of a form, for the templates "input" and
+// "select" (layout.html): its id, name, label, input type or options,
+// and the form it belongs to (for the typed value and the error).
+type Field struct {
+	Form            *Form
+	ID, Name, Label string
+	Type            string
+	Options         []string
+	Required        bool
+}
+
+// Value is what the user typed into the field.
+func (f Field) Value() string { return f.Form.V(f.Name) }
+
+// Error is the API's problem with the field.
+func (f Field) Error() string { return f.Form.E(f.Name) }
+
+// inputField is the template function "input": a labelled input.
+func inputField(form *Form, id, name, label, typ string, required bool) Field {
+	return Field{Form: form, ID: id, Name: name, Label: label, Type: typ, Required: required}
+}
+
+// selectField is the template function "choice": a labelled select of
+// options (with an empty first option unless required).
+func selectField(form *Form, id, name, label string, options []string, required bool) Field {
+	return Field{Form: form, ID: id, Name: name, Label: label, Options: options, Required: required}
+}
