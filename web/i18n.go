@@ -25,6 +25,7 @@ var catalogues = map[string]map[string]string{
 		"login.submit":  "Sign in",
 		"login.refused": "Sign-in refused",
 		"login.slow":    "Too many sign-in attempts; wait a moment and try again.",
+		"login.expired": "The sign-in form has expired or did not come from this site; please sign in again.",
 
 		"error.title":   "Something went wrong",
 		"error.404":     "Not found",
@@ -180,6 +181,7 @@ var catalogues = map[string]map[string]string{
 		"login.submit":  "Войти",
 		"login.refused": "Вход отклонён",
 		"login.slow":    "Слишком много попыток входа; подождите немного и попробуйте снова.",
+		"login.expired": "Форма входа устарела или пришла не с этого сайта; войдите ещё раз.",
 
 		"error.title":   "Что-то пошло не так",
 		"error.404":     "Не найдено",

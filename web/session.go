@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -109,15 +110,48 @@ func (a *app) sessionCookie(c echo.Context, secret string, maxAge int) *http.Coo
 	}
 }
 
-// loginData is the data of login.html.
+// loginData is the data of login.html. Check is the sign-in form's CSRF
+// token (see loginCheck).
 type loginData struct {
 	Next  string
 	Error string
+	Check string
 }
 
-// loginForm answers GET /login: the sign-in form.
+// loginCookie carries the sign-in form's CSRF token: the form sends it
+// back in the field login_check. SameSite=Strict keeps the cookie off a
+// cross-site POST, so another site cannot sign a browser into a session of
+// its choosing (login CSRF).
+const loginCookie = "salesflow_login"
+
+// loginForm answers GET /login: the sign-in form, with its CSRF token in
+// its field and in loginCookie.
 func (a *app) loginForm(c echo.Context) error {
-	return a.render(c, http.StatusOK, "login.html", loginData{Next: localPath(c.QueryParam("next"))})
+	data := loginData{Next: localPath(c.QueryParam("next"))}
+	return a.renderLogin(c, http.StatusOK, data)
+}
+
+// renderLogin shows the sign-in form with its CSRF token: the browser's
+// own, when its loginCookie has one (several tabs, a reload), else a fresh
+// one, (re)set for an hour.
+func (a *app) renderLogin(c echo.Context, status int, data loginData) error {
+	data.Check = randomKey()
+	if ck, err := c.Cookie(loginCookie); err == nil && len(ck.Value) == len(data.Check) {
+		data.Check = ck.Value
+	}
+	c.SetCookie(&http.Cookie{
+		Name: loginCookie, Value: data.Check, Path: "/login", MaxAge: 3600,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureCookies(c),
+	})
+	return a.render(c, status, "login.html", data)
+}
+
+// loginChecked reports whether the sign-in form came back with the CSRF
+// token of its own cookie.
+func loginChecked(c echo.Context) bool {
+	ck, err := c.Cookie(loginCookie)
+	field := c.FormValue("login_check")
+	return err == nil && ck.Value != "" && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(field)) == 1
 }
 
 // login answers POST /login: the form's token (an opaque API token or a
@@ -130,7 +164,11 @@ func (a *app) login(c echo.Context) error {
 	if d := a.signIns.Wait(c.RealIP(), time.Now()); d > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
 		data.Error = translate(lang, "login.slow")
-		return a.render(c, http.StatusTooManyRequests, "login.html", data)
+		return a.renderLogin(c, http.StatusTooManyRequests, data)
+	}
+	if !loginChecked(c) {
+		data.Error = translate(lang, "login.expired")
+		return a.renderLogin(c, http.StatusForbidden, data)
 	}
 	token := strings.TrimSpace(c.FormValue("token"))
 	sess, secret, err := api.SignIn(c, a.API, token)
@@ -141,7 +179,7 @@ func (a *app) login(c echo.Context) error {
 		}
 		a.auditSession(c, "session.create", "", "", status)
 		data.Error = translate(lang, "login.refused") + " (" + message + ")"
-		return a.render(c, status, "login.html", data)
+		return a.renderLogin(c, status, data)
 	}
 	a.auditSession(c, "session.create", sess.StaffID, sess.Role, http.StatusSeeOther)
 	c.SetCookie(a.sessionCookie(c, secret, 0))

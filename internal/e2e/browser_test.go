@@ -326,19 +326,35 @@ func (s *stack) checkSessionAudit(actor string, actions ...string) {
 	}
 }
 
-// TestSignInAttemptsLimited: refused sign-ins are audited and, past the
-// burst, answered 429 with Retry-After, even with a good token.
+// TestSignInAttemptsLimited: a sign-in form posted without its own CSRF
+// cookie (from another site) is refused without a session; refused
+// sign-ins are audited and, past the burst, answered 429 with
+// Retry-After, even with a good token.
 func TestSignInAttemptsLimited(t *testing.T) {
 	s := newStack(t)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	signIn := func(token string) *http.Response {
+	post := func(token, cookie string) *http.Response {
 		t.Helper()
-		res, err := client.PostForm(s.url+"/login", url.Values{"token": {token}})
+		req, err := http.NewRequest(http.MethodPost, s.url+"/login", strings.NewReader(url.Values{"token": {token}, "login_check": {"check-1"}}.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if cookie != "" {
+			req.AddCookie(&http.Cookie{Name: "salesflow_login", Value: cookie})
+		}
+		res, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
 		return res
+	}
+	signIn := func(token string) *http.Response { t.Helper(); return post(token, "check-1") }
+	for _, cookie := range []string{"", "check-2"} {
+		if res := post(alice, cookie); res.StatusCode != http.StatusForbidden || len(res.Cookies()) == 0 || res.Cookies()[0].Name != "salesflow_login" {
+			t.Errorf("sign-in with CSRF cookie %q: %d, cookies %v; want 403 and a fresh form", cookie, res.StatusCode, res.Cookies())
+		}
 	}
 	if res := signIn("wrong"); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a wrong token: %d, want 401", res.StatusCode)
