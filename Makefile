@@ -9,7 +9,7 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI
 
-.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli worker server record-histories clean bench-reports
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli worker server record-histories clean bench-reports bench-web
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
@@ -88,8 +88,8 @@ server:
 record-histories: $(TEMPORAL_CLI)
 	RECORD_HISTORIES=1 go test -count=1 -run 'TestAPI|TestComplaint|TestSurvey|TestHandover' ./internal/e2e/
 
-# bench-reports settings; override any on the command line, e.g.
-# make bench-reports BENCH_RESEED=1 BENCH_COUNT=10.
+# bench-reports and bench-web settings; override any on the command line,
+# e.g. make bench-reports BENCH_RESEED=1 BENCH_COUNT=10.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/salesflow_bench?sslmode=disable
 BENCH_CLIENTS      ?= 200000
 BENCH_DEALS        ?= 1000000
@@ -99,16 +99,30 @@ BENCH_TIME         ?= 5x
 BENCH_COUNT        ?= 5
 BENCH_RESEED       ?=
 
-## bench-reports: seed BENCH_DATABASE_URL (salesflow_bench on 127.0.0.1:5432, created if missing) with 1,000,000 deals of 200,000 clients when it is empty or BENCH_RESEED=1, then benchmark every report and print each median with its ratio to SELECT count(*) FROM deals
-bench-reports:
+# bench-seed seeds BENCH_DATABASE_URL when it is empty (or BENCH_RESEED=1)
+# and prepares the reports' indexes and classification history.
+define bench-seed
 	@mkdir -p $(BIN)
 	go run ./cmd/seed -create -db '$(BENCH_DATABASE_URL)' -clients $(BENCH_CLIENTS) -deals $(BENCH_DEALS) -years $(BENCH_YEARS) \
 	  -seed $(BENCH_SEED) $(if $(filter 1,$(BENCH_RESEED)),-force,-if-empty)
 	go run ./cmd/benchreport prepare -db '$(BENCH_DATABASE_URL)'
+endef
+
+## bench-reports: seed BENCH_DATABASE_URL (salesflow_bench on 127.0.0.1:5432, created if missing) with 1,000,000 deals of 200,000 clients when it is empty or BENCH_RESEED=1, then benchmark every report and print each median with its ratio to SELECT count(*) FROM deals
+bench-reports:
+	$(bench-seed)
 	@echo "running the report benchmarks (-benchtime $(BENCH_TIME) -count $(BENCH_COUNT)); raw output in $(BIN)/bench-reports.json"
 	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' go test -run '^$$' -bench . -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -json \
 	  ./internal/reports/ ./internal/classify/ > $(BIN)/bench-reports.json; \
 	  status=$$?; go run ./cmd/benchreport table $(BIN)/bench-reports.json || status=1; exit $$status
+
+## bench-web: on the same seeded database as bench-reports (seeded when empty), the server time of the board, the deal list, the client search and the dashboard (pages and API, admin and a manager's team) through the real API + web handler; median per page (goal: under 300 ms), its ratio to SELECT count(*) FROM deals and the load average
+bench-web:
+	$(bench-seed)
+	@echo "running the page benchmarks (-benchtime $(BENCH_TIME) -count $(BENCH_COUNT)); raw output in $(BIN)/bench-web.json"
+	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' go test -run '^$$' -bench . -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -json \
+	  ./internal/app/ > $(BIN)/bench-web.json; \
+	  status=$$?; go run ./cmd/benchreport table -max-ratio 0 $(BIN)/bench-web.json || status=1; exit $$status
 
 clean:
 	rm -rf $(BIN) data
