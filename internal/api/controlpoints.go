@@ -12,9 +12,10 @@ import (
 	"github.com/salesflow/salesflow/models"
 )
 
-// controlPointList is the answer of GET /control-points. Its first page
-// also counts the clients in the caller's scope without a planned next
-// contact (GET /reports/clients-without-next-contact lists them).
+// controlPointList is the answer of GET /control-points. Asked with
+// include=clients_without_next_contact, its first page also counts the
+// clients in the caller's scope without a planned next contact (GET
+// /reports/clients-without-next-contact lists them).
 type controlPointList struct {
 	page[controlPointItem]
 	ClientsWithoutNextContact *int64 `json:"clients_without_next_contact,omitempty"`
@@ -37,6 +38,10 @@ type controlPointItem struct {
 	DueAt      time.Time            `json:"due_at"`
 	OverdueAt  time.Time            `json:"overdue_at"`
 }
+
+// includeNoNextContact asks GET /control-points for the count of clients
+// without a planned next contact.
+const includeNoNextContact = "clients_without_next_contact"
 
 var (
 	pointStatuses = []casework.PointStatus{casework.PointOpen, casework.PointOverdue, casework.PointDone, casework.PointCancelled}
@@ -64,13 +69,19 @@ func (s *server) listControlPoints(c echo.Context) error {
 		}
 		f.DueBefore = t
 	}
+	// The count of clients without a next contact reads the whole
+	// directory in scope: only when asked (include=).
+	countNoNextContact := c.QueryParam("include") != ""
+	if countNoNextContact {
+		p.oneOf("include", c.QueryParam("include"), []string{includeNoNextContact})
+	}
 	f.Limit = limitParam(c, p)
 	var out controlPointList
 	var err error
 	out.page, err = readPage(p, func() ([]models.ControlPoint, string, error) {
 		return models.ListControlPoints(c.Request().Context(), s.DB, f)
 	}, toControlPointItem)
-	if err == nil && f.Cursor == "" {
+	if err == nil && f.Cursor == "" && countNoNextContact {
 		out.ClientsWithoutNextContact, err = s.clientsWithoutNextContactCount(c)
 	}
 	if err != nil {

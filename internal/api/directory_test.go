@@ -90,9 +90,14 @@ func TestClientDirectory(t *testing.T) {
 	}
 	var points controlPointList
 	expect(t, a.do(http.MethodGet, "/api/v1/control-points", "dev-maria", nil), http.StatusOK, &points)
+	if points.ClientsWithoutNextContact != nil {
+		t.Errorf("control points counted clients without next contact unasked: %d", *points.ClientsWithoutNextContact)
+	}
+	expect(t, a.do(http.MethodGet, "/api/v1/control-points?include=clients_without_next_contact", "dev-maria", nil), http.StatusOK, &points)
 	if points.ClientsWithoutNextContact == nil || *points.ClientsWithoutNextContact != 2 {
 		t.Errorf("control points count %v clients without next contact, want 2", points.ClientsWithoutNextContact)
 	}
+	expectError(t, a.do(http.MethodGet, "/api/v1/control-points?include=everything", "dev-maria", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	for q, field := range map[string]string{"state=gone": "state", "limit=0": "limit", "cursor=x": "cursor"} {
 		e := expectError(t, a.do(http.MethodGet, "/api/v1/clients?"+q, "dev-alice", nil), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 		if e.Error.Details.Fields[field] == "" {
