@@ -125,23 +125,13 @@ func (a *app) newDealForm(c echo.Context) error {
 // its Idempotency-Key; the new deal's page follows, a refusal shows the
 // form again with the API's message and field errors.
 func (a *app) createDeal(c echo.Context) error {
-	form, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
-	}
-	body := map[string]any{}
-	for _, k := range []string{"client_id", "title", "product", "amount", "currency"} {
-		if s := strings.TrimSpace(form.Get(k)); s != "" || k == "client_id" || k == "title" || k == "currency" {
-			body[k] = s
-		}
-	}
 	var v deal.View
-	_, e := a.apiCall(c, http.MethodPost, "/api/v1/deals", body, &v)
+	form, done, err := a.submitted(c, "/api/v1/deals", formBody(c, "client_id", "title", "product", "amount", "currency"), &v)
 	switch {
-	case e == nil:
-		return a.redirect(c, "/deals/"+url.PathEscape(v.ID), "flash.deal_created")
-	case e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity || e.Status == http.StatusConflict:
-		return a.render(c, e.Status, "deal_new.html", newDealData{Values: form, Error: e})
+	case done:
+		return err
+	case form != nil:
+		return a.render(c, form.Status, "deal_new.html", newDealData{Values: form.Values, Error: &APIError{Message: form.Message, Fields: form.Fields}})
 	}
-	return a.apiFailed(c, e)
+	return a.redirect(c, "/deals/"+url.PathEscape(v.ID), "flash.deal_created")
 }

@@ -15,6 +15,8 @@ type Form struct {
 	Values  url.Values
 	Message string
 	Fields  map[string]string
+	// Status is the API's answer to the refused request.
+	Status int
 }
 
 // V is the value the user typed into field name.
@@ -44,7 +46,7 @@ func (f *Form) Err() string {
 // refused is the Form of the request's POST with the API's refusal e.
 func refused(c echo.Context, e *APIError) *Form {
 	values, _ := c.FormParams()
-	return &Form{Values: values, Message: e.Message, Fields: e.Fields}
+	return &Form{Values: values, Message: e.Message, Fields: e.Fields, Status: e.Status}
 }
 
 // formBody is the JSON body of a form: the named fields the user filled
