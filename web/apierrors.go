@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/models"
@@ -93,6 +94,38 @@ var sentences = []sentence{
 	sent(`percents add up to (\d+), not 100`, "сумма процентов %s, а не 100", ""),
 	sent(`nothing has been paid, so there is nothing to refund(?:; use lose instead)?`, "оплат не было, возвращать нечего"),
 	sent(`the event has already been held`, "мероприятие уже проведено"),
+
+	// The subjects of control points, as the workflows arm them.
+	sent(`Contact the client`, "Связаться с клиентом"),
+	sent(`Send the meeting protocol`, "Отправить протокол встречи"),
+	sent(`Retry the declined presentation`, "Повторить отклонённую презентацию"),
+	sent(`Offer v(\d+) validity ends`, "Истекает срок предложения v%s", ""),
+	sent(`Revise offer v(\d+)`, "Доработать предложение v%s", ""),
+	sent(`Revise contract revision (\d+)`, "Доработать редакцию договора %s", ""),
+	sent(`Invoice (\S+) \((.+)\) due`, "Срок оплаты счёта %s (%s)", "", ""),
+	sent(`Hold the event on (\S+)`, "Провести мероприятие %s", ""),
+	sent(`Get the client's approval of every event item`, "Согласовать с клиентом все пункты мероприятия"),
+	sent(`Assess the client's satisfaction`, "Узнать, доволен ли клиент"),
+	sent(`Follow-up contact with the client`, "Повторный контакт с клиентом"),
+	sent(`Follow-up contact with the client: (.+)`, "Повторный контакт с клиентом: %s", ""),
+	sent(`Acknowledge the complaint to the client`, "Подтвердить клиенту получение рекламации"),
+	sent(`Investigate the root cause of the complaint`, "Найти корневую причину рекламации"),
+	sent(`Eliminate the cause of the complaint for the client`, "Устранить причину рекламации для клиента"),
+	sent(`Get the client's confirmation of the remedy`, "Получить согласие клиента с решением"),
+	sent(`Eliminate the process flaw behind the complaint`, "Устранить недостаток процесса, вызвавший рекламацию"),
+	sent(`Corrective action: (.+)`, "Корректирующее действие: %s", ""),
+}
+
+// inLang is an API sentence (a field's error, a control point's subject)
+// in lang: translated on a Russian page when a sentence matches, else as
+// the API wrote it.
+func inLang(lang, msg string) string {
+	if lang != models.LangEnglish {
+		if t := translated(msg); t != "" {
+			return t
+		}
+	}
+	return msg
 }
 
 // translated is the Russian text of an API sentence, "" when none
@@ -119,12 +152,8 @@ func translated(msg string) string {
 // field errors (see the rules above). The API's own answer is left as
 // sent; only what the page shows changes.
 func localize(lang string, e *APIError) {
-	if lang != models.LangEnglish {
-		for k, v := range e.Fields {
-			if t := translated(v); t != "" {
-				e.Fields[k] = t
-			}
-		}
+	for k, v := range e.Fields {
+		e.Fields[k] = inLang(lang, choices(lang, k, v))
 	}
 	head := translate(lang, "apierr."+e.Code)
 	if head == "apierr."+e.Code {
@@ -144,6 +173,27 @@ func localize(lang string, e *APIError) {
 	if why != "" {
 		e.Message += ": " + why
 	}
+}
+
+// oneOf is the API's sentence of a value outside a field's enum.
+var oneOf = regexp.MustCompile(`^must be one of (.+)$`)
+
+// choices writes the values a "must be one of" error of field lists as
+// its select shows them (enum.<field>.<value>); any other message is
+// left as it is.
+func choices(lang, field, msg string) string {
+	m := oneOf.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	name := field[strings.LastIndexAny(field, ".]")+1:]
+	values := strings.Split(m[1], ", ")
+	for i, v := range values {
+		if t := translate(lang, "enum."+name+"."+v); t != "enum."+name+"."+v {
+			values[i] = t
+		}
+	}
+	return "must be one of " + strings.Join(values, ", ")
 }
 
 // where says where the case stands, from a refusal's details: the deal's

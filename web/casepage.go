@@ -82,7 +82,7 @@ func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, fa
 func pointRows(lang string, points []casework.ControlPoint) []pointRow {
 	out := make([]pointRow, len(points))
 	for i, p := range points {
-		out[i] = pointRow{Kind: textOr(lang, "point."+string(p.Kind), string(p.Kind)), Subject: p.Subject,
+		out[i] = pointRow{Kind: textOr(lang, "point."+string(p.Kind), string(p.Kind)), Subject: inLang(lang, p.Subject),
 			Status: textOr(lang, "point_status."+string(p.Status), string(p.Status)), Due: p.DueAt,
 			Overdue: p.Status == casework.PointOverdue}
 	}

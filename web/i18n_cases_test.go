@@ -164,3 +164,26 @@ func TestLocalize(t *testing.T) {
 		}
 	}
 }
+
+// TestInLang: control point subjects and enum errors read in Russian on a
+// Russian page, as written on an English one.
+func TestInLang(t *testing.T) {
+	for in, want := range map[string]string{
+		"Invoice INV-1 (5000.00 RUB) due":     "Срок оплаты счёта INV-1 (5000.00 RUB)",
+		"Corrective action: buy a second van": "Корректирующее действие: buy a second van",
+		"Offer v2 validity ends":              "Истекает срок предложения v2",
+		"something else":                      "something else",
+	} {
+		if got := inLang(models.LangRussian, in); got != want {
+			t.Errorf("inLang(ru, %q) = %q, want %q", in, got, want)
+		}
+		if got := inLang(models.LangEnglish, in); got != in {
+			t.Errorf("inLang(en, %q) = %q", in, got)
+		}
+	}
+	e := &APIError{Code: "invalid_input", Fields: map[string]string{"process_step": "must be one of offer, other"}}
+	localize(models.LangRussian, e)
+	if got := e.Fields["process_step"]; got != "допустимые значения: Предложение, Другое" {
+		t.Errorf("enum error %q", got)
+	}
+}

@@ -231,7 +231,7 @@ func TestBrowserComplaint(t *testing.T) {
 	if n, other := b.count(`#complaints a[href="/complaints/`+v.ID+`"]`), b.count(`#complaints a[href="/complaints/`+low.ID+`"]`); n != 1 || other != 0 {
 		t.Errorf("high-severity filter: %d rows of the high complaint, %d of the low one", n, other)
 	}
-	if step := b.text(`#complaints tbody tr td:nth-child(5)`); step != "Подтверждение получения" {
+	if step := b.text(`#complaints tbody tr td:nth-child(5)`); step != "Подтверждение" {
 		t.Errorf("step column %q, want its Russian name", step)
 	}
 	b.look("filters")
