@@ -54,9 +54,10 @@ func (a *app) dealPage(c echo.Context, failed *formFailure) error {
 	if e != nil {
 		return a.apiFailed(c, e)
 	}
+	lang := pageLang(c)
 	d := dealData{View: v, Path: stagePath(v), Work: work, Map: processMap{
 		BPMN: "/api/v1/process/deal.bpmn", Overlay: "/api/v1/process/deal/overlay", List: "/pipeline?stage={key}",
-		Highlight: dealHighlight(v, work.History), Label: translate(pageLang(c), "process.deal") + ": " + v.Title, Lang: pageLang(c),
+		Highlight: dealHighlight(v, work.History), Label: translate(lang, "process.deal") + ": " + v.Title, Lang: lang,
 	}}
 	return a.render(c, status(c, failed), "deal.html", d)
 }
@@ -128,15 +129,19 @@ func (a *app) newDealForm(c echo.Context) error {
 }
 
 // newDealPage renders the new-deal form for clientID ("" to type one in)
-// with form's values and errors.
+// with form's values and errors. An unknown or foreign client is the 404
+// page, unless the form comes back refused: then its client_id input
+// shows the API's error.
 func (a *app) newDealPage(c echo.Context, status int, clientID string, form *Form) error {
 	d := newDealData{ClientID: clientID, Form: form}
 	if clientID != "" {
 		var cl client
-		if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl); e != nil && e.Status != http.StatusNotFound {
-			return a.apiFailed(c, e)
-		} else if e == nil {
+		_, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl)
+		switch {
+		case e == nil:
 			d.ClientName = cl.Name
+		case e.Status != http.StatusNotFound || form.Err() == "":
+			return a.apiFailed(c, e)
 		}
 	}
 	var pol catalogs

@@ -169,10 +169,11 @@ func TestLocalize(t *testing.T) {
 // Russian page, as written on an English one.
 func TestInLang(t *testing.T) {
 	for in, want := range map[string]string{
-		"Invoice INV-1 (5000.00 RUB) due":     "Срок оплаты счёта INV-1 (5000.00 RUB)",
-		"Corrective action: buy a second van": "Корректирующее действие: buy a second van",
-		"Offer v2 validity ends":              "Истекает срок предложения v2",
-		"something else":                      "something else",
+		"Invoice INV-1 (5000.00 RUB) due":                       "Срок оплаты счёта INV-1 (5000.00 RUB)",
+		"Corrective action: buy a second van":                   "Корректирующее действие: buy a second van",
+		"Offer v2 validity ends":                                "Истекает срок предложения v2",
+		`"1.234": not a decimal amount with at most 2 decimals`: "«1.234» — не сумма: нужно число, не больше двух знаков после точки",
+		"something else":                                        "something else",
 	} {
 		if got := inLang(models.LangRussian, in); got != want {
 			t.Errorf("inLang(ru, %q) = %q, want %q", in, got, want)

@@ -168,11 +168,16 @@ func TestBrowserDealToWon(t *testing.T) {
 		t.Errorf("bob on alice's deal: %q, want the 404 page", st)
 	}
 	other.screenshot("bob")
+	other.open("/deals/new?client_id=" + client)
+	if st := other.text(".error-page h1"); !strings.HasPrefix(st, "404") {
+		t.Errorf("bob opening a deal for alice's client: %q, want the 404 page", st)
+	}
 }
 
 // openDeal opens a deal for client the one way there is: the link on the
-// client's page to the new-deal form, which names the client; it returns
-// the new deal's page.
+// client's page to the new-deal form, which names the client and, refused
+// once by the API for a bad amount, shows the error in place and keeps
+// what was typed; it returns the new deal's page.
 func (b *browser) openDeal(client, title, amount string) string {
 	b.t.Helper()
 	b.open("/clients/" + client)
@@ -183,6 +188,16 @@ func (b *browser) openDeal(client, title, amount string) string {
 	}
 	b.fill("#title", title)
 	b.do("choose product", chromedp.SetValue(chromedp.CSS("#product"), "events"))
+	// An amount of three decimals: the API refuses it, its error in place,
+	// in Russian, and what was typed kept.
+	b.fill("#amount", "1.234")
+	b.submit("#new-deal button[type=submit]")
+	if e := b.text("#amount-error"); !strings.HasPrefix(e, "«1.234» — не сумма") {
+		b.t.Errorf("amount error %q, want Russian in place", e)
+	}
+	if v := get(b, "kept title", chromedp.Value(chromedp.CSS("#title"))); v != title || b.text("#deal-client") == "" {
+		b.t.Errorf("the refused form kept title %q and lost the client", v)
+	}
 	b.fill("#amount", amount)
 	b.screenshot("new")
 	b.submit("#new-deal button[type=submit]")
