@@ -33,9 +33,6 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
-	// human writes an identifier (an action, a field) as words:
-	// "schedule_follow_up" → "Schedule follow up".
-	"human": human,
 	// dur is whole seconds for a person (see duration).
 	"dur": func(s *int64) string { return duration(*s) },
 	// pct and fixed1 show a figure of one decimal (a percentage with its
