@@ -101,6 +101,9 @@ type ComplaintFilter struct {
 	ClientID string
 	DealID   string
 	Category string
+	// Step is the complaint's current step, Severity its severity.
+	Step     string
+	Severity string
 	Limit    int
 	Cursor   string
 }
@@ -113,7 +116,8 @@ func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items 
 	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}).
 		Select("complaints.*, "+clientNameOf("complaints.client_id")+" AS client_name"), "assignee"),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
-		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category})
+		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category},
+		[2]string{"step", f.Step}, [2]string{"severity", f.Severity})
 	return keysetPage("complaints", q, newestFirst("registered_at"), f.Limit, f.Cursor,
 		func(c *Complaint) (time.Time, []string) { return c.RegisteredAt, []string{c.ID} })
 }

@@ -22,6 +22,10 @@ type APIError struct {
 	Fields    map[string]string `json:"-"`
 	Details   struct {
 		Fields map[string]string `json:"fields"`
+		// Stage (a deal's) or Step (a complaint's) is where the case
+		// stands when an action is refused.
+		Stage string `json:"stage"`
+		Step  string `json:"step"`
 	} `json:"details"`
 }
 
@@ -33,7 +37,8 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 // with the session cookie, the session's CSRF token and, when the page's
 // form carries idempotency_key, that Idempotency-Key. A success answer is
 // decoded into into (when not nil) and apiErr is nil; an error answer
-// (status >= 400) comes back as apiErr.
+// (status >= 400) comes back as apiErr, its message and field errors in
+// the page's language (see localize).
 func (a *app) apiCall(c echo.Context, method, path string, body, into any) (status int, apiErr *APIError) {
 	req, err := a.apiRequest(c, method, path, body)
 	if err != nil {
@@ -53,6 +58,7 @@ func (a *app) apiCall(c echo.Context, method, path string, body, into any) (stat
 			e.Message = http.StatusText(res.StatusCode)
 		}
 		e.Fields = e.Details.Fields
+		localize(pageLang(c), e)
 		return res.StatusCode, e
 	}
 	if into != nil && res.StatusCode != http.StatusNoContent {

@@ -28,28 +28,65 @@ type historyEntry struct {
 	Type  string    `json:"type"`
 	Stage string    `json:"stage"`
 	Step  string    `json:"step"`
+	// Label is the entry's type in the page's language.
+	Label string `json:"-"`
+}
+
+// caseWork is the view model of the template "case_work"
+// (case_forms.html), which the deal page and the complaint page share: the
+// actions allowed now as forms, the case's control points, and its
+// history.
+type caseWork struct {
+	Forms   []actionForm
+	Points  []pointRow
+	History []historyEntry
+}
+
+// pointRow is a control point as the case pages list it, labelled in the
+// page's language.
+type pointRow struct {
+	Kind, Subject, Status string
+	Due                   time.Time
+	Overdue               bool
 }
 
 // caseReads reads what every case page shows besides the view: the actions
-// allowed now (as forms) and the history.
-func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, failed *formFailure) ([]actionForm, []historyEntry, *APIError) {
+// allowed now (as forms) and the history, with the view's control points.
+func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, failed *formFailure,
+	points []casework.ControlPoint) (caseWork, *APIError) {
 	base := "/api/v1/" + k.path + "/" + url.PathEscape(c.Param("id"))
 	var acts struct {
 		Actions []apiAction `json:"actions"`
 	}
 	if _, e := a.apiCall(c, http.MethodGet, base+"/actions", nil, &acts); e != nil {
-		return nil, nil, e
+		return caseWork{}, e
 	}
 	var hist list[historyEntry]
 	if _, e := a.apiCall(c, http.MethodGet, base+"/history?limit=200", nil, &hist); e != nil {
-		return nil, nil, e
+		return caseWork{}, e
 	}
 	loc, e := a.companyZone(c)
 	if e != nil {
-		return nil, nil, e
+		return caseWork{}, e
 	}
-	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), catalog: k.catalog, keys: keys, failed: failed, zone: loc.String()}
-	return buildForms(fc, acts.Actions), hist.Items, nil
+	lang := pageLang(c)
+	for i := range hist.Items {
+		hist.Items[i].Label = historyLabel(lang, hist.Items[i].Type)
+	}
+	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), catalog: k.catalog, keys: keys, failed: failed,
+		zone: loc.String(), lang: lang}
+	return caseWork{Forms: buildForms(fc, acts.Actions), Points: pointRows(lang, points), History: hist.Items}, nil
+}
+
+// pointRows labels control points in lang.
+func pointRows(lang string, points []casework.ControlPoint) []pointRow {
+	out := make([]pointRow, len(points))
+	for i, p := range points {
+		out[i] = pointRow{Kind: textOr(lang, "point."+string(p.Kind), string(p.Kind)), Subject: inLang(lang, p.Subject),
+			Status: textOr(lang, "point_status."+string(p.Status), string(p.Status)), Due: p.DueAt,
+			Overdue: p.Status == casework.PointOverdue}
+	}
+	return out
 }
 
 // caseAction answers POST /{path}/{id}/actions/{action}: the form becomes

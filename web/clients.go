@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/complaint"
 )
 
 // catalogs are the policy document's lists forms choose from (GET
@@ -20,9 +22,6 @@ type catalogs struct {
 		Categories []string `json:"categories"`
 	} `json:"complaint"`
 }
-
-// severities are the severities of a complaint.
-var severities = []string{"low", "normal", "high", "critical"}
 
 // clientStates are the states of the clients directory.
 var clientStates = []string{"in_deal", "between_sales", "no_next_contact", "lost"}
@@ -126,14 +125,15 @@ type clientData struct {
 	Current    *classChange
 	Policy     catalogs
 	Severities []string
-	// Forms shown again after a refusal, by name: contact, deal, complaint.
+	// Forms shown again after a refusal, by name: contact, complaint.
 	Forms map[string]*Form
 }
 
 // clientPage answers GET /clients/{id}: the client (a foreign or unknown
 // one is the API's 404, the 404 page), its deals, complaints, contact
-// persons, classes with their history and next contact, and the forms to
-// add a contact, open a deal and register a complaint.
+// persons, classes with their history and next contact, the forms to add
+// a contact and register a complaint, and the link that opens a deal for
+// the client (the new-deal form, /deals/new?client_id=).
 func (a *app) clientPage(c echo.Context) error {
 	return a.renderClient(c, "", nil)
 }
@@ -142,7 +142,7 @@ func (a *app) clientPage(c echo.Context) error {
 // shown again as form.
 func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	id := c.Param("id")
-	d := clientData{Severities: severities, Forms: map[string]*Form{formName: form}}
+	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
 	var deals list[dealItem]
 	var complaints list[complaintItem]
@@ -201,24 +201,6 @@ func (a *app) addContact(c echo.Context) error {
 		return a.renderClient(c, "contact", form)
 	}
 	return a.redirect(c, "/clients/"+url.PathEscape(c.Param("id")), "flash.contact_added")
-}
-
-// openDeal answers POST /clients/{id}/deals: a new deal of the client
-// through POST /api/v1/deals, then the deal's page.
-func (a *app) openDeal(c echo.Context) error {
-	body := formBody(c, "title", "product", "amount", "currency")
-	body["client_id"] = c.Param("id")
-	var out struct {
-		ID string `json:"id"`
-	}
-	form, done, err := a.submitted(c, "/api/v1/deals", body, &out)
-	switch {
-	case done:
-		return err
-	case form != nil:
-		return a.renderClient(c, "deal", form)
-	}
-	return a.redirect(c, "/deals/"+url.PathEscape(out.ID), "flash.deal_opened")
 }
 
 // registerComplaint answers POST /clients/{id}/complaints: the

@@ -33,18 +33,25 @@ type complaintItem struct {
 }
 
 // complaintFilters are the list's filters the API takes.
-var complaintFilters = []string{"status", "category", "client_id", "deal_id"}
+var complaintFilters = []string{"status", "step", "severity", "category", "client_id", "deal_id"}
 
 // complaintsData is the data of complaints.html.
 type complaintsData struct {
-	Filter url.Values
+	// Filter holds the chosen filters, with the API's problems with them
+	// when it refused one.
+	Filter *Form
 	Items  []complaintItem
 	// Next is the query of the next page, "" on the last.
 	Next string
+	// Statuses, Steps and Severities are the filters' choices, Categories
+	// the policy's.
+	Statuses, Steps, Severities, Categories []string
 }
 
 // listComplaints answers GET /complaints: the complaints in the member's
-// scope, filtered by status, category, client and deal, a page at a time.
+// scope, filtered by status, step, severity, category, client and deal, a
+// page at a time; a filter the API refuses is shown with its error beside
+// it (422).
 func (a *app) listComplaints(c echo.Context) error {
 	q := url.Values{"limit": {"50"}}
 	filter := url.Values{}
@@ -54,15 +61,22 @@ func (a *app) listComplaints(c echo.Context) error {
 			filter.Set(k, v)
 		}
 	}
-	var l list[complaintItem]
-	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/complaints?"+q.Encode(), nil, &l); e != nil {
-		if e.Status == http.StatusUnprocessableEntity || e.Status == http.StatusBadRequest {
-			a.errorPage(c, e.Status, e.Message)
-			return nil
-		}
+	d := complaintsData{Filter: &Form{Values: filter}, Statuses: names(complaint.StatusOpen, complaint.StatusClosed),
+		Steps: names(complaint.Steps...), Severities: names(complaint.Severities...)}
+	var pol catalogs
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/policy", nil, &pol); e != nil {
 		return a.apiFailed(c, e)
 	}
-	d := complaintsData{Filter: filter, Items: l.Items}
+	d.Categories = pol.Complaint.Categories
+	var l list[complaintItem]
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/complaints?"+q.Encode(), nil, &l); e != nil {
+		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest {
+			return a.apiFailed(c, e)
+		}
+		d.Filter.Message, d.Filter.Fields = e.Message, e.Fields
+		return a.render(c, e.Status, "complaints.html", d)
+	}
+	d.Items = l.Items
 	if l.NextCursor != "" {
 		next := url.Values{}
 		for k := range filter {
@@ -72,6 +86,15 @@ func (a *app) listComplaints(c echo.Context) error {
 		d.Next = next.Encode()
 	}
 	return a.render(c, http.StatusOK, "complaints.html", d)
+}
+
+// names are enum values as strings.
+func names[T ~string](values ...T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // complaintStep is one step of the complaint's path with its deadline
@@ -84,10 +107,9 @@ type complaintStep struct {
 
 // complaintData is the data of complaint.html.
 type complaintData struct {
-	View    complaint.View
-	Path    []complaintStep
-	Forms   []actionForm
-	History []historyEntry
+	View complaint.View
+	Path []complaintStep
+	Work caseWork
 }
 
 // showComplaint answers GET /complaints/{id}.
@@ -100,11 +122,11 @@ func (a *app) complaintPage(c echo.Context, failed *formFailure) error {
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/complaints/"+url.PathEscape(c.Param("id")), nil, &v); e != nil {
 		return a.apiFailed(c, e)
 	}
-	forms, hist, e := a.caseReads(c, a.complaintKind(), nil, failed)
+	work, e := a.caseReads(c, a.complaintKind(), nil, failed, v.ControlPoints)
 	if e != nil {
 		return a.apiFailed(c, e)
 	}
-	return a.render(c, status(c, failed), "complaint.html", complaintData{View: v, Path: stepPath(v), Forms: forms, History: hist})
+	return a.render(c, status(c, failed), "complaint.html", complaintData{View: v, Path: stepPath(v), Work: work})
 }
 
 // stepPoints are the control point kinds of the steps: their deadlines.

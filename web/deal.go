@@ -22,18 +22,18 @@ type stageStep struct {
 	State string
 }
 
-// processMap is the data of the process_map fragment.
+// processMap is the data of the process_map fragment; Lang is the page's
+// language, of the legend and the overlay's badges.
 type processMap struct {
-	BPMN, Overlay, List, Highlight, Label string
+	BPMN, Overlay, List, Highlight, Label, Lang string
 }
 
 // dealData is the data of deal.html.
 type dealData struct {
-	View    deal.View
-	Path    []stageStep
-	Forms   []actionForm
-	History []historyEntry
-	Map     processMap
+	View deal.View
+	Path []stageStep
+	Work caseWork
+	Map  processMap
 }
 
 // showDeal answers GET /deals/{id}.
@@ -50,13 +50,14 @@ func (a *app) dealPage(c echo.Context, failed *formFailure) error {
 	if q, ok := v.Policy.SurveyQuestionsByProduct[v.Product]; ok {
 		questions = q
 	}
-	forms, hist, e := a.caseReads(c, a.dealKind(), map[string][]string{"scores": questions}, failed)
+	work, e := a.caseReads(c, a.dealKind(), map[string][]string{"scores": questions}, failed, v.ControlPoints)
 	if e != nil {
 		return a.apiFailed(c, e)
 	}
-	d := dealData{View: v, Path: stagePath(v), Forms: forms, History: hist, Map: processMap{
+	lang := pageLang(c)
+	d := dealData{View: v, Path: stagePath(v), Work: work, Map: processMap{
 		BPMN: "/api/v1/process/deal.bpmn", Overlay: "/api/v1/process/deal/overlay", List: "/pipeline?stage={key}",
-		Highlight: dealHighlight(v, hist), Label: "Deal process: " + v.Title,
+		Highlight: dealHighlight(v, work.History), Label: translate(lang, "process.deal") + ": " + v.Title, Lang: lang,
 	}}
 	return a.render(c, status(c, failed), "deal.html", d)
 }
@@ -109,21 +110,51 @@ func dealHighlight(v deal.View, hist []historyEntry) string {
 	return strings.Join(ids, " ")
 }
 
-// newDealData is the data of deal_new.html: the form's values and the
-// API's refusal.
+// newDealData is the data of deal_new.html: the client the deal is for
+// (its name when the form was opened from its page), the policy's
+// products, and the form's values (a refused submission's, with the
+// API's errors, or the defaults).
 type newDealData struct {
-	Values url.Values
-	Error  *APIError
+	ClientID, ClientName string
+	Products             []string
+	Form                 *Form
 }
 
-// newDealForm answers GET /deals/new?client_id=.
+// newDealForm answers GET /deals/new?client_id=: the one form that opens a
+// deal, linked from the client's page with the client filled in (a
+// client out of the member's scope is the API's 404, the 404 page).
 func (a *app) newDealForm(c echo.Context) error {
-	return a.render(c, http.StatusOK, "deal_new.html", newDealData{Values: c.QueryParams(), Error: &APIError{}})
+	id := c.QueryParam("client_id")
+	return a.newDealPage(c, http.StatusOK, id, &Form{Values: url.Values{"client_id": {id}, "currency": {"RUB"}}})
+}
+
+// newDealPage renders the new-deal form for clientID ("" to type one in)
+// with form's values and errors. An unknown or foreign client is the 404
+// page, unless the form comes back refused: then its client_id input
+// shows the API's error.
+func (a *app) newDealPage(c echo.Context, status int, clientID string, form *Form) error {
+	d := newDealData{ClientID: clientID, Form: form}
+	if clientID != "" {
+		var cl client
+		_, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl)
+		switch {
+		case e == nil:
+			d.ClientName = cl.Name
+		case e.Status != http.StatusNotFound || form.Err() == "":
+			return a.apiFailed(c, e)
+		}
+	}
+	var pol catalogs
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/policy", nil, &pol); e != nil {
+		return a.apiFailed(c, e)
+	}
+	d.Products = pol.Catalogs.Products
+	return a.render(c, status, "deal_new.html", d)
 }
 
 // createDeal answers POST /deals: the form goes to POST /api/v1/deals with
 // its Idempotency-Key; the new deal's page follows, a refusal shows the
-// form again with the API's message and field errors.
+// form again with the API's message and field errors and what was typed.
 func (a *app) createDeal(c echo.Context) error {
 	var v deal.View
 	form, done, err := a.submitted(c, "/api/v1/deals", formBody(c, "client_id", "title", "product", "amount", "currency"), &v)
@@ -131,7 +162,7 @@ func (a *app) createDeal(c echo.Context) error {
 	case done:
 		return err
 	case form != nil:
-		return a.render(c, form.Status, "deal_new.html", newDealData{Values: form.Values, Error: &APIError{Message: form.Message, Fields: form.Fields}})
+		return a.newDealPage(c, form.Status, strings.TrimSpace(c.FormValue("client_id")), form)
 	}
 	return a.redirect(c, "/deals/"+url.PathEscape(v.ID), "flash.deal_created")
 }

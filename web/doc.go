@@ -36,12 +36,26 @@
 // GET …/{id}/actions (forms.go says how each field type becomes an input;
 // a datetime-local input is read in the company calendar's time zone, the
 // policy's calendar.time_zone, and sent as RFC 3339); every form carries
-// the CSRF token and an idempotency key made at render time. The fragment
-// files named in fragments (render.go: process_map.html, case_forms.html)
-// are parsed with every page: {{template "action_forms" $}},
-// {{template "history" $}}, {{template "points" ...}} and
+// the CSRF token and an idempotency key made at render time. Both case
+// pages render their working part with ONE template, {{template
+// "case_work" $}} (case_forms.html), from one view model, caseWork (the
+// forms, the control points, the history); a page adds its own records
+// between the control points and the history by defining the block
+// "case_records". The fragment files named in fragments (render.go:
+// process_map.html, case_forms.html) are parsed with every page, as is
 // {{template "process_map" ...}} (with {{template "process_map_head"}} in
 // the page's "head" block).
+//
+// Languages: a page's language is the member's preference (pageLang). The
+// generated parts are labelled in Go from i18n_cases.go (action.<name>,
+// field.<name>, enum.<field>.<value>, point.<kind>; a test fails when a
+// catalogue action, field, enum value or an API error code has no text in
+// both languages), and every API error a page receives is rewritten for
+// its language in apiCall by its code and fields (apierrors.go), the API's
+// JSON staying English.
+//
+// Opening a deal has one path: GET /deals/new?client_id= (linked from the
+// client page) and POST /deals.
 //
 // Sessions (session.go) are rows of models.WebSession; the cookie
 // api.SessionCookie holds the session's secret, HttpOnly, SameSite=Strict,

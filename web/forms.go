@@ -43,9 +43,10 @@ type apiAction struct {
 
 // actionForm is one generated action form.
 type actionForm struct {
-	// Action is the action's name, Post the form's action URL.
-	Action, Post string
-	Fields       []formField
+	// Action is the action's name, Title its label in the page's
+	// language, Post the form's action URL.
+	Action, Title, Post string
+	Fields              []formField
 	// Error is the API's refusal of the last submission of this form.
 	Error string
 	// Stale marks the refusal of an action no longer allowed (a stale
@@ -59,9 +60,12 @@ type formField struct {
 	// Kind picks the input: select, checkbox, integer, datetime, decimal,
 	// lines, rows, scores or text.
 	Kind string
-	// ID is the element's id, Input its form name.
-	ID, Input string
-	Value     string
+	// ID is the element's id, Input its form name, Label its label in
+	// the page's language.
+	ID, Input, Label string
+	Value            string
+	// Options are a select's values with their labels.
+	Options []option
 	// Zone names the time zone a datetime is read in.
 	Zone    string
 	Checked bool
@@ -71,6 +75,9 @@ type formField struct {
 	Rows [][]formField
 	Keys []formField
 }
+
+// option is one value of a select with its label.
+type option struct{ Value, Label string }
 
 // formContext is what building a case's forms needs.
 type formContext struct {
@@ -84,6 +91,8 @@ type formContext struct {
 	failed *formFailure
 	// zone is the time zone datetime inputs are read in.
 	zone string
+	// lang is the page's language, of the labels.
+	lang string
 }
 
 // formFailure is a refused submission: which action, the API's error, and
@@ -98,10 +107,10 @@ type formFailure struct {
 func buildForms(fc formContext, actions []apiAction) []actionForm {
 	out := make([]actionForm, 0, len(actions)+1)
 	if f := fc.failed; f != nil && !slices.ContainsFunc(actions, func(a apiAction) bool { return a.Name == f.Action }) {
-		out = append(out, actionForm{Action: f.Action, Error: f.Err.Message, Stale: true})
+		out = append(out, actionForm{Action: f.Action, Title: textOr(fc.lang, "action."+f.Action, f.Action), Error: f.Err.Message, Stale: true})
 	}
 	for _, a := range actions {
-		f := actionForm{Action: a.Name, Post: fc.base + "/actions/" + url.PathEscape(a.Name)}
+		f := actionForm{Action: a.Name, Title: textOr(fc.lang, "action."+a.Name, a.Name), Post: fc.base + "/actions/" + url.PathEscape(a.Name)}
 		var values url.Values
 		var errs map[string]string
 		if fc.failed != nil && fc.failed.Action == a.Name {
@@ -111,7 +120,7 @@ func buildForms(fc formContext, actions []apiAction) []actionForm {
 		for _, fd := range a.Fields {
 			f.Fields = append(f.Fields, newField(a.Name, fd, "", values, errs, elem[fd.Name], fc.keys[fd.Name]))
 		}
-		setZone(f.Fields, fc.zone)
+		dress(f.Fields, fc.zone, fc.lang, "field.")
 		out = append(out, f)
 	}
 	return out
@@ -165,13 +174,21 @@ func newField(action string, fd casework.Field, prefix string, values url.Values
 	return f
 }
 
-// setZone names the zone of every datetime input among fields.
-func setZone(fields []formField, zone string) {
+// dress gives every input among fields its label in lang (the text of
+// prefix+name: field.<name>, or question.<key> for a survey's scores), its
+// select's options labelled (enum.<field>.<value>), and the zone datetime
+// inputs are read in.
+func dress(fields []formField, zone, lang, prefix string) {
 	for i := range fields {
-		fields[i].Zone = zone
-		for _, row := range fields[i].Rows {
-			setZone(row, zone)
+		f := &fields[i]
+		f.Zone, f.Label, f.Options = zone, textOr(lang, prefix+f.Name, f.Name), nil
+		for _, v := range f.Enum {
+			f.Options = append(f.Options, option{Value: v, Label: textOr(lang, "enum."+f.Name+"."+v, v)})
 		}
+		for _, row := range f.Rows {
+			dress(row, zone, lang, "field.")
+		}
+		dress(f.Keys, zone, lang, "question.")
 	}
 }
 

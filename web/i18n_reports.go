@@ -94,10 +94,14 @@ var reportTexts = map[string]map[string]string{
 	},
 }
 
+// init merges the texts kept apart (reportTexts, caseTexts) into
+// catalogues.
 func init() {
-	for lang, texts := range reportTexts {
-		for k, v := range texts {
-			catalogues[lang][k] = v
+	for _, part := range []map[string]map[string]string{reportTexts, caseTexts} {
+		for lang, texts := range part {
+			for k, v := range texts {
+				catalogues[lang][k] = v
+			}
 		}
 	}
 }

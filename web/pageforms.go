@@ -85,6 +85,17 @@ type Field struct {
 	Type            string
 	Options         []string
 	Required        bool
+	// Texts, when not "", is the text key prefix of the options' labels
+	// (in Lang): "step." shows the option "closed" as step.closed's text.
+	Texts, Lang string
+}
+
+// OptionLabel is what the select shows for the option value v.
+func (f Field) OptionLabel(v string) string {
+	if f.Texts == "" {
+		return v
+	}
+	return textOr(f.Lang, f.Texts+v, v)
 }
 
 // Value is what the user typed into the field.
@@ -102,4 +113,11 @@ func inputField(form *Form, id, name, label, typ string, required bool) Field {
 // options (with an empty first option unless required).
 func selectField(form *Form, id, name, label string, options []string, required bool) Field {
 	return Field{Form: form, ID: id, Name: name, Label: label, Options: options, Required: required}
+}
+
+// labelledSelect is the template function "choiceIn": a select (see
+// selectField) whose options show their texts in lang, the keys
+// texts+value.
+func labelledSelect(form *Form, id, name, label string, options []string, required bool, texts, lang string) Field {
+	return Field{Form: form, ID: id, Name: name, Label: label, Options: options, Required: required, Texts: texts, Lang: lang}
 }

@@ -41,7 +41,7 @@ func (a *app) process(c echo.Context) error {
 			shown = t
 		}
 	}
-	shown.Map.Label = p.T(shown.Title)
+	shown.Map.Label, shown.Map.Lang = p.T(shown.Title), p.Lang
 	p.Data = processPage{Tabs: processTabs, Shown: shown}
 	return a.renderPage(c, http.StatusOK, "process.html", p)
 }

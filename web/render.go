@@ -33,9 +33,6 @@ var funcs = template.FuncMap{
 		return t.Local().Format("2006-01-02 15:04")
 	},
 	"pathEscape": url.PathEscape,
-	// human writes an identifier (an action, a field) as words:
-	// "schedule_follow_up" → "Schedule follow up".
-	"human": human,
 	// dur is whole seconds for a person (see duration).
 	"dur": func(s *int64) string { return duration(*s) },
 	// pct and fixed1 show a figure of one decimal (a percentage with its
@@ -44,7 +41,11 @@ var funcs = template.FuncMap{
 	"fixed1": func(f *float64) string { return fixed1(f, "") },
 	"money":  money,
 	"field":  inputField,
-	"choice": selectField,
+	// tr translates a key in a language, for fragments whose data is not
+	// the Page (process_map).
+	"tr":       translate,
+	"choice":   selectField,
+	"choiceIn": labelledSelect,
 }
 
 // itoa formats an int.
@@ -115,16 +116,27 @@ func nav(me *models.Staff, path string) []NavItem {
 
 // page builds the layout data of the request with the page's data.
 func (a *app) page(c echo.Context, data any) Page {
-	p := Page{Path: c.Request().URL.Path, Data: data, Lang: requestLanguage(c)}
+	p := Page{Path: c.Request().URL.Path, Data: data, Lang: pageLang(c)}
 	if me := staffOf(c); me != nil {
-		p.Me, p.Lang, p.CSRF = me, me.Language, sessionOf(c).CSRF
+		p.Me, p.CSRF = me, sessionOf(c).CSRF
 		p.Nav = nav(me, p.Path)
-	}
-	if p.Lang != models.LangEnglish {
-		p.Lang = models.LangRussian
 	}
 	p.Flash = takeFlash(c)
 	return p
+}
+
+// pageLang is the language of the request's page: the signed-in member's
+// preference, else the browser's (see requestLanguage); Russian unless
+// English.
+func pageLang(c echo.Context) string {
+	lang := requestLanguage(c)
+	if me := staffOf(c); me != nil {
+		lang = me.Language
+	}
+	if lang != models.LangEnglish {
+		return models.LangRussian
+	}
+	return models.LangEnglish
 }
 
 // render writes template name inside the layout with status.

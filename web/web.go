@@ -81,7 +81,6 @@ func (a *app) routes(e *echo.Echo) {
 	g.POST("/clients", a.createClient)
 	g.GET("/clients/:id", a.clientPage)
 	g.POST("/clients/:id/contacts", a.addContact)
-	g.POST("/clients/:id/deals", a.openDeal)
 	g.POST("/clients/:id/complaints", a.registerComplaint)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)

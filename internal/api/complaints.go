@@ -155,15 +155,32 @@ func toComplaintItem(m models.Complaint) complaintItem {
 
 var complaintStatuses = []complaint.Status{complaint.StatusOpen, complaint.StatusClosed}
 
+// filterOneOf records the problem of a list filter's value that is not one
+// of allowed; an empty value does not filter.
+func filterOneOf[T ~string](p problems, field, value string, allowed []T) {
+	if value == "" {
+		return
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	p.oneOf(field, value, names)
+}
+
+// listComplaints answers GET /api/v1/complaints: the complaints in the
+// caller's scope, filtered by status, step, severity, category, client and
+// deal, newest first, a page at a time.
 func (s *server) listComplaints(c echo.Context) error {
 	f := models.ComplaintFilter{
 		Scope: scopeOf(c), Status: c.QueryParam("status"), ClientID: c.QueryParam("client_id"), DealID: c.QueryParam("deal_id"),
-		Category: c.QueryParam("category"), Cursor: c.QueryParam("cursor"),
+		Category: c.QueryParam("category"), Step: c.QueryParam("step"), Severity: c.QueryParam("severity"),
+		Cursor: c.QueryParam("cursor"),
 	}
 	p := problems{}
-	if f.Status != "" && !slices.Contains(complaintStatuses, complaint.Status(f.Status)) {
-		p.add("status", "must be one of open, closed")
-	}
+	filterOneOf(p, "status", f.Status, complaintStatuses)
+	filterOneOf(p, "step", f.Step, complaint.Steps)
+	filterOneOf(p, "severity", f.Severity, complaint.Severities)
 	if f.Category != "" {
 		doc, err := s.currentPolicy(c)
 		if err != nil {

@@ -85,7 +85,7 @@ func TestBrowserClients(t *testing.T) {
 	}
 }
 
-// TestBrowserPipeline: alice opens a deal from her client's page and finds
+// TestBrowserPipeline: alice opens a deal for her client and finds
 // it on her board in the presentation column; maria, their manager, sees
 // alice's and bob's deals on hers.
 func TestBrowserPipeline(t *testing.T) {
@@ -94,13 +94,7 @@ func TestBrowserPipeline(t *testing.T) {
 	client := s.newClient(alice)
 	b := s.newBrowser(t)
 	b.signIn(alice)
-	b.open("/clients/" + client)
-	b.fill("#d-title", "Alice's summer party")
-	b.do("choose product", chromedp.SetValue(chromedp.CSS("#d-product"), "events"))
-	b.fill("#d-amount", "250000")
-	b.fill("#d-currency", "RUB")
-	b.submit("#deal-form button[type=submit]")
-	if p := b.path(); !strings.HasPrefix(p, "/deals/") {
+	if p := b.openDeal(client, "Alice's summer party", "250000"); !strings.HasPrefix(p, "/deals/") {
 		t.Errorf("after opening a deal the browser is at %s, want the deal's page", p)
 	}
 	b.open("/pipeline")

@@ -314,3 +314,46 @@ func TestSurveyOpensComplaintAndReport(t *testing.T) {
 	}
 	s.call("GET", "/api/v1/reports/complaints?from="+to.Format(time.RFC3339)+"&to="+from.Format(time.RFC3339), maria, nil).decode(t, 422, nil)
 }
+
+// TestComplaintListFilters: the list filters by step and severity, within
+// the caller's scope, and refuses a value outside either enum with a 422
+// naming the field.
+func TestComplaintListFilters(t *testing.T) {
+	s := newStack(t)
+	cl := s.newClient(alice)
+	high := s.register(alice, form(cl, nil))
+	low := s.register(alice, form(cl, map[string]any{"severity": "low"}))
+	s.actComplaint(alice, low.ID, "acknowledge", map[string]any{"message": "We look into it"})
+	ids := func(token, query string) []string {
+		var out []string
+		for _, it := range s.complaints(token, "client_id="+cl+"&"+query) {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		token, query string
+		want         []string
+	}{
+		{alice, "step=acknowledgement", []string{high.ID}},
+		{alice, "step=investigation", []string{low.ID}},
+		{alice, "severity=high", []string{high.ID}},
+		{alice, "severity=low&step=investigation", []string{low.ID}},
+		{alice, "severity=low&step=acknowledgement", nil},
+		{alice, "severity=critical", nil},
+		{maria, "step=investigation", []string{low.ID}},
+		{bob, "step=investigation", nil},
+	} {
+		if got := ids(c.token, c.query); !slices.Equal(got, c.want) {
+			t.Errorf("%s %s: %v, want %v", c.token, c.query, got, c.want)
+		}
+	}
+	for field, bad := range map[string]string{"step": "waiting", "severity": "urgent"} {
+		var refusal apiError
+		s.call("GET", "/api/v1/complaints?"+field+"="+bad, alice, nil).decode(t, 422, &refusal)
+		fields, _ := refusal.Error.Details["fields"].(map[string]any)
+		if refusal.Error.Code != "invalid_input" || len(fields) != 1 || !strings.HasPrefix(fmt.Sprint(fields[field]), "must be one of ") {
+			t.Errorf("%s=%s: %+v", field, bad, refusal)
+		}
+	}
+}

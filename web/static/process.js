@@ -13,6 +13,8 @@
 //                     /pipeline?stage={key} or /complaints?step={key}
 //   data-highlight    optional: element IDs to mark (a deal's path), space
 //                     separated; the last one is marked as current
+//   data-label-open, data-label-overdue, data-label-lost, data-label-median
+//                     the badges' words in the page's language
 // and reports back through data attributes a test can read:
 //   data-import-warnings  the number of bpmn-js import warnings (each is
 //                         also logged to the console)
@@ -59,18 +61,18 @@
 
   // addOverlay lays one element's figures on the map; returns whether any
   // badge was added.
-  function addOverlay(viewer, id, e, heat) {
+  function addOverlay(viewer, id, e, heat, words) {
     var registry = viewer.get("elementRegistry");
     if (!registry.get(id)) return false;
     var box = document.createElement("div");
     box.className = "pm-badges";
     box.setAttribute("data-element", id);
-    if (e.open) box.appendChild(badge("open", e.open, "open now"));
-    if (e.overdue) box.appendChild(badge("overdue", e.overdue, "overdue control points"));
-    if (e.lost) box.appendChild(badge("lost", e.lost, "lost here"));
+    if (e.open) box.appendChild(badge("open", e.open, words.labelOpen));
+    if (e.overdue) box.appendChild(badge("overdue", e.overdue, words.labelOverdue));
+    if (e.lost) box.appendChild(badge("lost", e.lost, words.labelLost));
     if (e.median_seconds !== null && e.median_seconds !== undefined && heat.min !== null) {
       paint(registry, id, heatColour(e.median_seconds, heat.min, heat.max));
-      box.title = "median time here: " + duration(e.median_seconds);
+      box.title = words.labelMedian + ": " + duration(e.median_seconds);
     }
     if (!box.childNodes.length) return false;
     viewer.get("overlays").add(id, "pm-figures", { position: { top: -12, right: 12 }, html: box });
@@ -129,7 +131,7 @@
         var n = 0;
         if (overlay) {
           Object.keys(overlay.elements || {}).forEach(function (id) {
-            if (addOverlay(viewer, id, overlay.elements[id], overlay.heat || { min: null, max: null })) n++;
+            if (addOverlay(viewer, id, overlay.elements[id], overlay.heat || { min: null, max: null }, d)) n++;
           });
         }
         el.setAttribute("data-overlay-elements", String(n));
