@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,7 +79,8 @@ func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 // migrateOn creates or updates the tables, then the parts AutoMigrate
 // does not know: the audit table's append-only triggers, the clients'
 // search text and its trigram index, and the public IDs of tokens and
-// notifications stored before they had them.
+// notifications and the previous categories of classification history
+// entries stored before they had them.
 func migrateOn(db *gorm.DB) error {
 	if err := db.AutoMigrate(All...); err != nil {
 		return err
@@ -93,6 +95,9 @@ func migrateOn(db *gorm.DB) error {
 	}
 	ensureClientSearchIndexes(db)
 	if err := backfillTokenIDs(db); err != nil {
+		return err
+	}
+	if err := FillPreviousCategories(context.Background(), db, nil); err != nil {
 		return err
 	}
 	return backfillNotificationIDs(db)
