@@ -36,22 +36,29 @@ func Open(url string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open read model: %w", err)
 	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
 	if db.Dialector.Name() == "sqlite" {
 		// One writer at a time keeps the embedded store free of lock errors.
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, err
-		}
 		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxIdleConns(maxIdleConns)
 	}
 	if err := migrate(db); err != nil {
-		if sqlDB, derr := db.DB(); derr == nil {
-			_ = sqlDB.Close()
-		}
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("migrate read model: %w", err)
 	}
 	return db, nil
 }
+
+// maxIdleConns is how many idle PostgreSQL connections the pool keeps
+// (database/sql's default is 2). A page reads several things at once (the
+// dashboard four sections, two of which run two queries each); beyond the
+// idle ones every such page would open fresh connections, each with a new
+// backend and cold catalog caches.
+const maxIdleConns = 8
 
 // migrateLock is the PostgreSQL advisory lock key that serializes
 // migrations when several workers and API servers start at once.
