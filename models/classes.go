@@ -1,6 +1,12 @@
 package models
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Client categories of docs/process.md §5, the values of ClientClass.Category.
 const (
@@ -36,11 +42,47 @@ type ClientClass struct {
 // category and classes a run found when they differ from the run before
 // (the first run records every client), so a class change can be followed
 // over time.
+//
+// PreviousCategory is the category of the client's entry before this one
+// (by AsOf), "" for its first entry; it is derived (FillPreviousCategories)
+// so the KPI report can tell a transition (a client becoming lost) from an
+// entry that only moved its ABC or XYZ class without reading the client's
+// earlier entries. nil while not derived yet (entries written by earlier
+// versions until the migration fills them): readers then look it up.
 type ClientClassChange struct {
-	ClientID string    `gorm:"primaryKey;size:64"`
-	AsOf     time.Time `gorm:"primaryKey;index"`
-	Owner    string    `gorm:"size:64;index"`
-	Category string    `gorm:"size:16;not null"`
-	ABC      string    `gorm:"size:1;not null"`
-	XYZ      string    `gorm:"size:1;not null"`
+	ClientID         string    `gorm:"primaryKey;size:64"`
+	AsOf             time.Time `gorm:"primaryKey;index"`
+	Owner            string    `gorm:"size:64;index"`
+	Category         string    `gorm:"size:16;not null"`
+	ABC              string    `gorm:"size:1;not null"`
+	XYZ              string    `gorm:"size:1;not null"`
+	PreviousCategory *string   `gorm:"size:16"`
+}
+
+// PreviousCategorySQL is the SQL expression of the category of the entry
+// before the classification history entry c (by as_of) of the same client,
+// NULL for a first entry: what FillPreviousCategories stores and what a
+// reader of an entry not yet filled looks up.
+const PreviousCategorySQL = "(SELECT b.category FROM client_class_changes AS b " +
+	"WHERE b.client_id = c.client_id AND b.as_of < c.as_of ORDER BY b.as_of DESC LIMIT 1)"
+
+// FillPreviousCategories stores PreviousCategory on the classification
+// history entries that have none yet ("" for a client's first entry):
+// those as of asOf, or every one when asOf is nil. Entries are appended in
+// AsOf order (a classification run never goes back in time), so a stored
+// value stays right. Idempotent: filled entries are left alone.
+func FillPreviousCategories(ctx context.Context, db *gorm.DB, asOf *time.Time) error {
+	// "UPDATE t AS c" (PostgreSQL; SQLite since 3.8.3) keeps the alias
+	// PreviousCategorySQL names.
+	sql := "UPDATE client_class_changes AS c SET previous_category = COALESCE(" + PreviousCategorySQL + ", '') " +
+		"WHERE c.previous_category IS NULL"
+	args := []any{}
+	if asOf != nil {
+		sql += " AND c.as_of = ?"
+		args = append(args, asOf.UTC())
+	}
+	if err := db.WithContext(ctx).Exec(sql, args...).Error; err != nil {
+		return fmt.Errorf("previous categories of the classification history: %w", err)
+	}
+	return nil
 }

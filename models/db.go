@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,22 +36,29 @@ func Open(url string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open read model: %w", err)
 	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
 	if db.Dialector.Name() == "sqlite" {
 		// One writer at a time keeps the embedded store free of lock errors.
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, err
-		}
 		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxIdleConns(maxIdleConns)
 	}
 	if err := migrate(db); err != nil {
-		if sqlDB, derr := db.DB(); derr == nil {
-			_ = sqlDB.Close()
-		}
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("migrate read model: %w", err)
 	}
 	return db, nil
 }
+
+// maxIdleConns is how many idle PostgreSQL connections the pool keeps
+// (database/sql's default is 2). A page reads several things at once (the
+// dashboard four sections, two of which run two queries each); beyond the
+// idle ones every such page would open fresh connections, each with a new
+// backend and cold catalog caches.
+const maxIdleConns = 8
 
 // migrateLock is the PostgreSQL advisory lock key that serializes
 // migrations when several workers and API servers start at once.
@@ -78,7 +86,8 @@ func Locked(db *gorm.DB, fn func(*gorm.DB) error) error {
 // migrateOn creates or updates the tables, then the parts AutoMigrate
 // does not know: the audit table's append-only triggers, the clients'
 // search text and its trigram index, and the public IDs of tokens and
-// notifications stored before they had them.
+// notifications and the previous categories of classification history
+// entries stored before they had them.
 func migrateOn(db *gorm.DB) error {
 	if err := db.AutoMigrate(All...); err != nil {
 		return err
@@ -93,6 +102,9 @@ func migrateOn(db *gorm.DB) error {
 	}
 	ensureClientSearchIndexes(db)
 	if err := backfillTokenIDs(db); err != nil {
+		return err
+	}
+	if err := FillPreviousCategories(context.Background(), db, nil); err != nil {
 		return err
 	}
 	return backfillNotificationIDs(db)

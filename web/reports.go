@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -137,8 +138,19 @@ func (a *app) dashboard(c echo.Context) error {
 	return a.render(c, http.StatusOK, "reports.html", d)
 }
 
-// readReports reads every section of the dashboard into d; the first API
-// error stops it.
+// dashboardParallel is how many of the dashboard's sections are read at
+// once. Each is one or two queries (the funnel and the KPI run two parts at
+// a time themselves), so four sections keep the database's cores busy
+// without queueing a dozen queries on them.
+const dashboardParallel = 4
+
+// readReports reads every section of the dashboard into d, the sections
+// concurrently (dashboardParallel at a time, in the page's order, which
+// starts the slowest over a long period, the funnel, losses and KPI,
+// first). Each section is its own in-process API call with the member's
+// session and writes only its own field of d. The error is the first
+// refusal in the sections' order, as if they had been read one after the
+// other.
 func (a *app) readReports(c echo.Context, d *dashboardData) *APIError {
 	q := d.Filter.query()
 	period := url.Values{"from": q["from"], "to": q["to"]}
@@ -156,12 +168,37 @@ func (a *app) readReports(c echo.Context, d *dashboardData) *APIError {
 		{"/api/v1/reports/clients?" + classes.Encode(), &d.Clients},
 		{"/api/v1/reports/complaints?" + period.Encode(), &d.Complaints},
 	}
+	sections := make([]func() *APIError, 0, len(calls)+1)
 	for _, call := range calls {
-		if _, e := a.apiCall(c, http.MethodGet, call.path, nil, call.into); e != nil {
+		sections = append(sections, func() *APIError {
+			_, e := a.apiCall(c, http.MethodGet, call.path, nil, call.into)
+			return e
+		})
+	}
+	sections = append(sections, func() *APIError { return a.readOverdue(c, d) })
+	return concurrently(dashboardParallel, sections...)
+}
+
+// concurrently runs fns, at most n at a time in the order given, and
+// returns the first error in that order once all have returned.
+func concurrently(n int, fns ...func() *APIError) *APIError {
+	errs := make([]*APIError, len(fns))
+	slots := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			errs[i] = fn()
+		})
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
 			return e
 		}
 	}
-	return a.readOverdue(c, d)
+	return nil
 }
 
 // overduePages bounds the pages of overdue control points the dashboard

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -42,17 +43,7 @@ func BenchmarkBaselineCountDeals(b *testing.B) {
 // BenchmarkPages measures one GET per sub-benchmark, signed in by a web
 // session cookie as the seed's admin or its first manager.
 func BenchmarkPages(b *testing.B) {
-	db := benchdb.Open(b)
-	cfg, err := config.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	// The benchmark measures serving, not throttling.
-	cfg.RateLimit = 0
-	h, err := API(Env{Config: cfg, DB: db, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, db := benchHandler(b)
 	manager, _ := benchdb.Manager(b, db)
 	admin := benchSession(b, db, "admin", models.RoleAdmin)
 	team := benchSession(b, db, manager, models.RoleManager)
@@ -88,6 +79,52 @@ func BenchmarkPages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkDashboardYearSections measures, one sub-benchmark each, the
+// API calls the dashboard makes over the history's last 12 months (as
+// admin; the page reads them concurrently, see web.readReports): where a
+// year's dashboard spends its time.
+func BenchmarkDashboardYearSections(b *testing.B) {
+	h, db := benchHandler(b)
+	admin := benchSession(b, db, "admin", models.RoleAdmin)
+	from, to := benchdb.Period()
+	q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)}}
+	page := url.Values{"from": q["from"], "to": q["to"], "limit": {"25"}}
+	for _, s := range []struct{ name, path string }{
+		{"Funnel", "/api/v1/reports/funnel?" + q.Encode()},
+		{"Losses", "/api/v1/reports/losses?" + q.Encode()},
+		{"KPI", "/api/v1/reports/kpi?" + q.Encode()},
+		{"Stuck", "/api/v1/reports/stuck?" + q.Encode()},
+		{"Roadmap", "/api/v1/reports/roadmap?" + page.Encode()},
+		{"Clients", "/api/v1/reports/clients?" + page.Encode()},
+		{"Complaints", "/api/v1/reports/complaints?" + q.Encode()},
+		{"Overdue", "/api/v1/control-points?status=overdue&limit=200"},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			get(b, h, admin, s.path)
+			for b.Loop() {
+				get(b, h, admin, s.path)
+			}
+		})
+	}
+}
+
+// benchHandler is the real API + web handler on the benchmark database.
+func benchHandler(b *testing.B) (http.Handler, *gorm.DB) {
+	b.Helper()
+	db := benchdb.Open(b)
+	cfg, err := config.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The benchmark measures serving, not throttling.
+	cfg.RateLimit = 0
+	h, err := API(Env{Config: cfg, DB: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h, db
 }
 
 // benchSession signs staff in as role by a web session (as a JWT sign-in

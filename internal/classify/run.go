@@ -82,8 +82,10 @@ func Run(ctx context.Context, db *gorm.DB, asOf time.Time, p Params) (Result, er
 		}
 		classes, changes := classifyAll(clients, stored, sums, per, p)
 		res.Clients = len(classes)
-		res.Changes, err = write(tx, classes, changes)
-		return err
+		if res.Changes, err = write(tx, classes, changes); err != nil {
+			return err
+		}
+		return models.FillPreviousCategories(ctx, tx, &per.AsOf)
 	})
 	if err != nil {
 		return Result{AsOf: per.AsOf}, err

@@ -364,3 +364,31 @@ func TestClassifyRunSeesNewClientsOnRepeat(t *testing.T) {
 		t.Errorf("repeat with a new client = %+v, want 1 and 1", res)
 	}
 }
+
+// TestClassifyRunStoresPreviousCategories shows that each history row a
+// run appends carries the category of the client's row before it ("" for
+// the first), which the KPI report reads to count transitions.
+func TestClassifyRunStoresPreviousCategories(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		seed(t, db, "alice", "alice", []string{"h1", "h3"}, []pay{{"h1", utc(2026, 5, 10, 0, 0, 0), 10000}})
+		run(t, db, T) // h1 new, h3 potential
+		seed(t, db, "", "alice", nil, []pay{{"h3", utc(2026, 7, 20, 0, 0, 0), 5000}})
+		run(t, db, utc(2026, 8, 1, 0, 0, 0))  // h3 new
+		run(t, db, utc(2026, 10, 1, 0, 0, 0)) // h1 lost
+		var got []string
+		for _, c := range changes(t, db) {
+			prev := "<nil>"
+			if c.PreviousCategory != nil {
+				prev = *c.PreviousCategory
+			}
+			got = append(got, fmt.Sprintf("%s %s %q→%s", c.ClientID, c.AsOf.Format(time.DateOnly), prev, c.Category))
+		}
+		want := []string{
+			`h1 2026-07-01 ""→new`, `h1 2026-10-01 "new"→lost`,
+			`h3 2026-07-01 ""→potential`, `h3 2026-08-01 "potential"→new`,
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("history:\n%q\nwant\n%q", got, want)
+		}
+	})
+}

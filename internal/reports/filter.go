@@ -116,9 +116,10 @@ func readTx(ctx context.Context, db *gorm.DB, workers bool, fn func(tx *gorm.DB)
 }
 
 // concurrentParts is how many parts of a report run at once on
-// PostgreSQL. Two: database/sql keeps two idle connections by default, so
-// more parts would open fresh connections (with cold catalog caches) at
-// every report; and the development machine has two cores.
+// PostgreSQL. Two: the development machine has two cores, and the
+// dashboard reads several reports at once besides (the pool keeps
+// models.Open's idle connections for them, so no part opens a fresh
+// connection with cold catalog caches).
 const concurrentParts = 2
 
 // readParts runs independent parts of a report. On PostgreSQL, outside a

@@ -148,12 +148,23 @@ func funnelGroups(cohort *gorm.DB) ([]funnelGroup, error) {
 	return groups, nil
 }
 
+// mediansWorkMem is the work_mem of the funnel's medians query on
+// PostgreSQL: each of its six sorts may use that much memory before it
+// spills to disk (16 MB holds about 650,000 durations).
+const mediansWorkMem = "16MB"
+
 // funnelMedians returns the median time in each stage, nil where no deal
 // left the stage forward.
 func funnelMedians(db *gorm.DB, cohort func(*gorm.DB) *gorm.DB) ([]*int64, error) {
 	n := len(deal.Stages)
 	v := make([]*int64, n)
 	if postgres(db) {
+		// Six sorts of up to a few hundred thousand durations: with the
+		// default work_mem (4 MB) each spills to a temporary file from
+		// about 170,000 durations (a year's cohort at a million deals).
+		if err := db.Exec("SET LOCAL work_mem = '" + mediansWorkMem + "'").Error; err != nil {
+			return nil, fmt.Errorf("funnel: medians: %w", err)
+		}
 		var sel []string
 		for i := range n {
 			sel = append(sel, "CAST(percentile_disc(0.5) WITHIN GROUP (ORDER BY "+duration(db, i)+") AS BIGINT)")

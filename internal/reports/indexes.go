@@ -47,13 +47,16 @@ var Indexes = []string{
 	// done_at (a skip scan over the owners, then a range per owner).
 	"CREATE INDEX IF NOT EXISTS idx_reports_points_done_owner ON control_points (owner, done_at, overdue_at, subject_id) " +
 		"WHERE subject_type = 'deal' AND status = 'done'",
-	// KPI lost and restored clients: those entries of the classification
-	// history by as_of. Without client_id, so the many entries alike (one
-	// classification run gives every entry the same as_of) share one index
-	// entry (PostgreSQL's deduplication): a tenth of the size, and the
-	// planner prefers it to the models' index on as_of.
-	"CREATE INDEX IF NOT EXISTS idx_reports_class_changes ON client_class_changes (as_of, owner, category) " +
-		"WHERE category IN ('lost', 'restored')",
+	// KPI lost and restored clients: the transitions of the
+	// classification history to those categories by as_of (entries whose
+	// stored previous category differs). Without client_id, so the many
+	// entries alike (one classification run gives every entry the same
+	// as_of) share one index entry (PostgreSQL's deduplication): a tenth of
+	// the size. And the entries whose previous category is not stored yet,
+	// which the report looks up (none once the migration has filled them).
+	"CREATE INDEX IF NOT EXISTS idx_reports_class_transitions ON client_class_changes (as_of, owner, category) " +
+		"WHERE category IN ('lost', 'restored') AND previous_category <> category",
+	"CREATE INDEX IF NOT EXISTS idx_reports_class_unfilled ON client_class_changes (as_of) WHERE previous_category IS NULL",
 }
 
 // ObsoleteIndexes are indexes earlier versions of Indexes created that no
@@ -74,6 +77,9 @@ var ObsoleteIndexes = []string{
 	// and client (for a past To these ranges hold many deals).
 	"idx_reports_deals_offer",
 	"idx_reports_deals_closed_in_presentation",
+	// Replaced by idx_reports_class_transitions (transitions only, by the
+	// stored previous category).
+	"idx_reports_class_changes",
 }
 
 // EnsureIndexes creates the indexes the reports need (see Indexes) when

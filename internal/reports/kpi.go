@@ -248,19 +248,30 @@ func kpiProspects(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
 // its classes move has several entries in category lost; only the entry
 // whose client's previous entry (by as_of, the primary key's order) has
 // another category, or that has none before it, is a transition.
+//
+// The previous entry's category is the one stored on the entry
+// (previous_category, kept by the classification run), so the period's
+// transitions are one index-only range of a partial index holding only
+// transitions. Entries not filled yet (NULL: written by an earlier
+// version, until the migration fills them) look it up among the client's
+// entries, with the same result; a partial index finds them.
 func kpiClientChanges(db *gorm.DB, f Filter, from, to time.Time) *gorm.DB {
-	q := f.people(db.Table("client_class_changes AS c"), "c.owner").
-		Select("c.owner, SUM(CASE WHEN c.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
-			"SUM(CASE WHEN c.category = 'restored' THEN 1 ELSE 0 END) AS restored").
-		// Literals (models.CategoryLost, models.CategoryRestored), so the
-		// partial index on these entries serves.
-		Where("c.category IN ('lost', 'restored') AND c.as_of >= ? AND c.as_of < ?", from, to).
-		Where("COALESCE((SELECT b.category FROM client_class_changes AS b WHERE b.client_id = c.client_id AND b.as_of < c.as_of " +
-			"ORDER BY b.as_of DESC LIMIT 1), '') <> c.category")
-	if f.Segment != "" {
-		q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+	entries := func(transition string) *gorm.DB {
+		q := f.people(db.Table("client_class_changes AS c"), "c.owner").Select("c.owner, c.category").
+			// Literals (models.CategoryLost, models.CategoryRestored), so
+			// the partial indexes serve.
+			Where("c.category IN ('lost', 'restored') AND c.as_of >= ? AND c.as_of < ?", from, to).
+			Where(transition)
+		if f.Segment != "" {
+			q = q.Where("c.client_id IN (SELECT id FROM clients WHERE segment = ?)", f.Segment)
+		}
+		return q
 	}
-	return q.Group("c.owner")
+	filled := entries("c.previous_category <> c.category")
+	unfilled := entries("c.previous_category IS NULL AND COALESCE(" + models.PreviousCategorySQL + ", '') <> c.category")
+	return db.Raw("SELECT t.owner, SUM(CASE WHEN t.category = 'lost' THEN 1 ELSE 0 END) AS lost, "+
+		"SUM(CASE WHEN t.category = 'restored' THEN 1 ELSE 0 END) AS restored FROM (? UNION ALL ?) AS t GROUP BY t.owner",
+		filled, unfilled)
 }
 
 // kpiControlPoints counts the control points of deals done in the period,

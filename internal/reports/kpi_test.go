@@ -3,6 +3,7 @@ package reports_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -274,6 +275,83 @@ func TestKPICountsTransitions(t *testing.T) {
 		}
 		if len(r.Reps) != 1 || r.Reps[0].LostClients != 2 || r.Reps[0].RestoredClients != 2 {
 			t.Fatalf("reps %+v, want alice with 2 lapses (not 6 lost entries) and 2 restorations (not 3)", r.Reps)
+		}
+	})
+}
+
+// The KPI's lost and restored clients read the previous entry's category
+// stored on each classification history entry; an entry not filled yet is
+// looked up among the client's entries. Both paths give the same report:
+// the fixtures' entries are inserted without it (the lookup), then filled
+// (models.FillPreviousCategories, as a classification run and the
+// migration do), then half unfilled again (a mix).
+func TestKPIStoredPreviousCategoryMatchesLookup(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		kpiFixture(t, db)
+		change := func(client, asOf, category string) *models.ClientClassChange {
+			return &models.ClientClassChange{ClientID: client, AsOf: at(asOf), Owner: "bob", Category: category, ABC: "B"}
+		}
+		for _, c := range []any{
+			client("cT", "Client cT", "retail"), client("cU", "Client cU", "corp"),
+			change("cT", "2025-12-01T00:00:00Z", models.CategoryLost),
+			change("cT", "2026-01-15T00:00:00Z", models.CategoryLost),
+			change("cT", "2026-02-01T00:00:00Z", models.CategoryRestored),
+			change("cT", "2026-02-15T00:00:00Z", models.CategoryRestored),
+			change("cT", "2026-03-01T00:00:00Z", models.CategoryLost),
+			change("cU", "2026-03-02T00:00:00Z", models.CategoryRestored),
+		} {
+			if err := db.Create(c).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin, mgr, _ := scopes(t, db)
+		ctx := context.Background()
+		kpis := func() string {
+			var out string
+			for _, f := range []reports.Filter{{Scope: admin}, {Scope: mgr}, {Scope: admin, Segment: "retail"}, {Scope: admin, Owners: []string{"bob"}}} {
+				f.From, f.To = from, to
+				r, err := reports.KPI(ctx, db, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out += jsonOf(t, r) + "\n"
+			}
+			return out
+		}
+		var unfilled int64
+		if err := db.Model(&models.ClientClassChange{}).Where("previous_category IS NULL").Count(&unfilled).Error; err != nil || unfilled == 0 {
+			t.Fatalf("fixture entries without a previous category: %d, %v", unfilled, err)
+		}
+		lookedUp := kpis()
+		if !strings.Contains(lookedUp, `"owner":"bob"`) {
+			t.Fatalf("bob's transitions missing from %s", lookedUp)
+		}
+		if err := models.FillPreviousCategories(ctx, db, nil); err != nil {
+			t.Fatal(err)
+		}
+		var cT []models.ClientClassChange
+		if err := db.Where("client_id = ?", "cT").Order("as_of").Find(&cT).Error; err != nil {
+			t.Fatal(err)
+		}
+		var prev []string
+		for _, c := range cT {
+			if c.PreviousCategory == nil {
+				t.Fatalf("entry %v not filled", c.AsOf)
+			}
+			prev = append(prev, *c.PreviousCategory)
+		}
+		if want := []string{"", "lost", "lost", "restored", "restored"}; !reflect.DeepEqual(prev, want) {
+			t.Fatalf("cT's previous categories %q, want %q", prev, want)
+		}
+		if stored := kpis(); stored != lookedUp {
+			t.Fatalf("stored previous categories\n%s\nlooked up\n%s", stored, lookedUp)
+		}
+		if err := db.Model(&models.ClientClassChange{}).Where("as_of >= ?", at("2026-02-01T00:00:00Z")).
+			Update("previous_category", nil).Error; err != nil {
+			t.Fatal(err)
+		}
+		if mixed := kpis(); mixed != lookedUp {
+			t.Fatalf("half stored\n%s\nlooked up\n%s", mixed, lookedUp)
 		}
 	})
 }
