@@ -4,19 +4,24 @@
 TEMPORAL_CLI_VERSION := v1.5.1
 BIN                  := $(CURDIR)/bin
 TEMPORAL_CLI         := $(BIN)/temporal-$(TEMPORAL_CLI_VERSION)
+# The Temporal server inside the pinned CLI, and its schema tool, for make
+# cluster: built from the Go module proxy like the CLI.
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_SERVER         := $(BIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)
+TEMPORAL_SQL_TOOL       := $(BIN)/temporal-sql-tool-$(TEMPORAL_SERVER_VERSION)
 TEST_FLAGS           ?=
 FUZZTIME             ?= 15s
 
-export TEMPORAL_CLI
+export TEMPORAL_CLI TEMPORAL_SERVER TEMPORAL_SQL_TOOL
 
-.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli worker server record-histories clean bench-reports bench-web
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
 	@go run ./cmd/salesflow
 
-## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL), then make fuzz
-test: $(TEMPORAL_CLI) vet lint-openapi lint-bpmn
+## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL, the cluster test), then make fuzz
+test: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL) vet lint-openapi lint-bpmn
 	go test -count=1 $(TEST_FLAGS) ./...
 	$(MAKE) fuzz
 
@@ -83,6 +88,33 @@ worker:
 
 server:
 	go run ./server
+
+## temporal-server: build the pinned Temporal server and temporal-sql-tool from the Go module proxy into bin/
+temporal-server: $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+
+# Both commands are named after their folder (server, sql): each is installed
+# into its own GOBIN, then renamed with its version.
+$(TEMPORAL_SERVER):
+	@mkdir -p $(BIN)/.gobin-server
+	GOBIN=$(BIN)/.gobin-server go install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
+	mv $(BIN)/.gobin-server/server $@ && rmdir $(BIN)/.gobin-server
+
+$(TEMPORAL_SQL_TOOL):
+	@mkdir -p $(BIN)/.gobin-sql
+	GOBIN=$(BIN)/.gobin-sql go install go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)
+	mv $(BIN)/.gobin-sql/sql $@ && rmdir $(BIN)/.gobin-sql
+
+## cluster: a real Temporal cluster on PostgreSQL (127.0.0.1:5432): creates or migrates its schema, starts frontend, history, matching and worker as separate processes (frontend on 127.0.0.1:7233) and the default namespace; runs until Ctrl-C (settings: README, "A Temporal cluster")
+cluster: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+	go run ./cmd/temporalcluster up
+
+## cluster-drop: drop the cluster's two databases (stop make cluster first)
+cluster-drop: $(TEMPORAL_SQL_TOOL)
+	go run ./cmd/temporalcluster drop
+
+## cluster-test: the end-to-end test on a cluster of its own: two workers, two API servers, the history process killed and restarted mid-run
+cluster-test: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+	go test -count=1 $(TEST_FLAGS) ./internal/clustertest/
 
 ## record-histories: re-record the workflow histories in testdata/ that the replay test replays
 record-histories: $(TEMPORAL_CLI)
