@@ -167,7 +167,10 @@ func (c *Cluster) wait(s Service, p *process) {
 	c.mu.Unlock()
 	close(p.done)
 	if !expected {
-		c.exited <- fmt.Errorf("temporal %s exited: %v (log: %s)", s, err, p.log.Name())
+		select {
+		case c.exited <- fmt.Errorf("temporal %s exited: %v (log: %s)", s, err, p.log.Name()):
+		default: // unread reports of earlier exits fill the channel
+		}
 	}
 }
 
