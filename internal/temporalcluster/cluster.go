@@ -90,7 +90,9 @@ func (c *Cluster) startAll(ctx context.Context) error {
 // gRPC port, failing at once when it exits.
 func (c *Cluster) listening(ctx context.Context, s Service) error {
 	addr := fmt.Sprintf("127.0.0.1:%d", c.cfg.Ports.grpc(s))
+	c.mu.Lock()
 	p := c.procs[s]
+	c.mu.Unlock()
 	for {
 		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
@@ -109,17 +111,19 @@ func (c *Cluster) listening(ctx context.Context, s Service) error {
 // Check fails unless the binaries are there and the configuration template
 // is found.
 func (c Config) Check() error {
-	for _, f := range []struct{ name, path, how string }{
-		{"TEMPORAL_SERVER", c.Server, "the temporal-server binary"},
-		{"TEMPORAL_SQL_TOOL", c.SQLTool, "the temporal-sql-tool binary"},
-		{"TEMPORAL_CLI", c.CLI, "the temporal CLI"},
-		{"TEMPORAL_CLUSTER_CONFIG", filepath.Join(c.ConfigDir, "salesflow.yaml"), "the configuration template"},
+	const built = "`make cluster` builds it and sets the variable"
+	for _, f := range []struct{ name, path, what, fix string }{
+		{"TEMPORAL_SERVER", c.Server, "the temporal-server binary", built},
+		{"TEMPORAL_SQL_TOOL", c.SQLTool, "the temporal-sql-tool binary", built},
+		{"TEMPORAL_CLI", c.CLI, "the temporal CLI", built},
+		{"TEMPORAL_CLUSTER_CONFIG", filepath.Join(c.ConfigDir, "salesflow.yaml"), "the configuration template",
+			"run from the repository's root or name its deploy/temporal/config"},
 	} {
 		if f.path == "" {
-			return fmt.Errorf("%s is not set: it names %s (`make cluster` builds and sets it)", f.name, f.how)
+			return fmt.Errorf("%s is not set: it names %s; %s", f.name, f.what, f.fix)
 		}
 		if _, err := os.Stat(f.path); err != nil {
-			return fmt.Errorf("%s: %s is missing (%w); `make cluster` builds it", f.name, f.how, err)
+			return fmt.Errorf("%s: %s is missing (%w); %s", f.name, f.what, err, f.fix)
 		}
 	}
 	return nil
