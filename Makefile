@@ -5,7 +5,10 @@ TEMPORAL_CLI_VERSION := v1.5.1
 BIN                  := $(CURDIR)/bin
 TEMPORAL_CLI         := $(BIN)/temporal-$(TEMPORAL_CLI_VERSION)
 # The Temporal server inside the pinned CLI, and its schema tool, for make
-# cluster: built from the Go module proxy like the CLI.
+# cluster: built from the Go module proxy in the tools module tools/temporal,
+# whose go.mod requires the CLI and this server together, so the server gets
+# the CLI's dependency versions — the code of the dev server — and reuses the
+# packages the CLI's build compiled.
 TEMPORAL_SERVER_VERSION := v1.29.1
 TEMPORAL_SERVER         := $(BIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)
 TEMPORAL_SQL_TOOL       := $(BIN)/temporal-sql-tool-$(TEMPORAL_SERVER_VERSION)
@@ -92,17 +95,13 @@ server:
 ## temporal-server: build the pinned Temporal server and temporal-sql-tool from the Go module proxy into bin/
 temporal-server: $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
 
-# Both commands are named after their folder (server, sql): each is installed
-# into its own GOBIN, then renamed with its version.
 $(TEMPORAL_SERVER):
-	@mkdir -p $(BIN)/.gobin-server
-	GOBIN=$(BIN)/.gobin-server go install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
-	mv $(BIN)/.gobin-server/server $@ && rmdir $(BIN)/.gobin-server
+	@mkdir -p $(BIN)
+	cd tools/temporal && go build -o $@ go.temporal.io/server/cmd/server
 
 $(TEMPORAL_SQL_TOOL):
-	@mkdir -p $(BIN)/.gobin-sql
-	GOBIN=$(BIN)/.gobin-sql go install go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)
-	mv $(BIN)/.gobin-sql/sql $@ && rmdir $(BIN)/.gobin-sql
+	@mkdir -p $(BIN)
+	cd tools/temporal && go build -o $@ go.temporal.io/server/cmd/tools/sql
 
 ## cluster: a real Temporal cluster on PostgreSQL (127.0.0.1:5432): creates or migrates its schema, starts frontend, history, matching and worker as separate processes (frontend on 127.0.0.1:7233) and the default namespace; runs until Ctrl-C (settings: README, "A Temporal cluster")
 cluster: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)

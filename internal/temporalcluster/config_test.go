@@ -176,3 +176,28 @@ func TestSchemaScriptReadsTheVariablesWithTheirDefaults(t *testing.T) {
 		}
 	}
 }
+
+// The tools module that builds the server requires the CLI and the server
+// at the versions the Makefile names its binaries after.
+func TestToolsModulePinsTheMakefileVersions(t *testing.T) {
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join("..", "..", "tools", "temporal", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pin := range []struct{ variable, module string }{
+		{"TEMPORAL_CLI_VERSION", "github.com/temporalio/cli"},
+		{"TEMPORAL_SERVER_VERSION", "go.temporal.io/server"},
+	} {
+		m := regexp.MustCompile(`(?m)^` + pin.variable + `\s*:=\s*(\S+)$`).FindSubmatch(makefile)
+		if m == nil {
+			t.Fatalf("the Makefile sets no %s", pin.variable)
+		}
+		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(pin.module+" "+string(m[1])) + `\b`).Match(gomod) {
+			t.Errorf("tools/temporal/go.mod does not require %s %s (the Makefile's %s)", pin.module, m[1], pin.variable)
+		}
+	}
+}
