@@ -4,19 +4,27 @@
 TEMPORAL_CLI_VERSION := v1.5.1
 BIN                  := $(CURDIR)/bin
 TEMPORAL_CLI         := $(BIN)/temporal-$(TEMPORAL_CLI_VERSION)
+# The Temporal server inside the pinned CLI, and its schema tool, for make
+# cluster: built from the Go module proxy in the tools module tools/temporal,
+# whose go.mod requires the CLI and this server together, so the server gets
+# the CLI's dependency versions — the code of the dev server — and reuses the
+# packages the CLI's build compiled.
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_SERVER         := $(BIN)/temporal-server-$(TEMPORAL_SERVER_VERSION)
+TEMPORAL_SQL_TOOL       := $(BIN)/temporal-sql-tool-$(TEMPORAL_SERVER_VERSION)
 TEST_FLAGS           ?=
 FUZZTIME             ?= 15s
 
-export TEMPORAL_CLI
+export TEMPORAL_CLI TEMPORAL_SERVER TEMPORAL_SQL_TOOL
 
-.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli worker server record-histories clean bench-reports bench-web
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
 	@go run ./cmd/salesflow
 
-## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL), then make fuzz
-test: $(TEMPORAL_CLI) vet lint-openapi lint-bpmn
+## test: vet, then every test (workflow, read model, replay, integration against a real Temporal dev server and PostgreSQL, the cluster test), then make fuzz
+test: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL) vet lint-openapi lint-bpmn
 	go test -count=1 $(TEST_FLAGS) ./...
 	$(MAKE) fuzz
 
@@ -83,6 +91,29 @@ worker:
 
 server:
 	go run ./server
+
+## temporal-server: build the pinned Temporal server and temporal-sql-tool from the Go module proxy into bin/
+temporal-server: $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+
+$(TEMPORAL_SERVER):
+	@mkdir -p $(BIN)
+	cd tools/temporal && go build -o $@ go.temporal.io/server/cmd/server
+
+$(TEMPORAL_SQL_TOOL):
+	@mkdir -p $(BIN)
+	cd tools/temporal && go build -o $@ go.temporal.io/server/cmd/tools/sql
+
+## cluster: a real Temporal cluster on PostgreSQL (127.0.0.1:5432): creates or migrates its schema, starts frontend, history, matching and worker as separate processes (frontend on 127.0.0.1:7233) and the default namespace; runs until Ctrl-C (settings: README, "A Temporal cluster")
+cluster: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+	go run ./cmd/temporalcluster up
+
+## cluster-drop: drop the cluster's two databases (stop make cluster first)
+cluster-drop: $(TEMPORAL_SQL_TOOL)
+	go run ./cmd/temporalcluster drop
+
+## cluster-test: the end-to-end test on a cluster of its own: two workers, two API servers, the history process killed and restarted mid-run
+cluster-test: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+	go test -count=1 $(TEST_FLAGS) ./internal/clustertest/
 
 ## record-histories: re-record the workflow histories in testdata/ that the replay test replays
 record-histories: $(TEMPORAL_CLI)
