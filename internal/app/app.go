@@ -122,9 +122,13 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	return w
 }
 
-// StartWorker ensures the schedules (see EnsureSchedules) and starts a
-// worker (see NewWorker) on env; the caller stops it.
+// StartWorker ensures the case search attributes (see
+// EnsureSearchAttributes) and the schedules (see EnsureSchedules) and
+// starts a worker (see NewWorker) on env; the caller stops it.
 func StartWorker(ctx context.Context, env Env) (worker.Worker, error) {
+	if err := EnsureSearchAttributes(ctx, env.Temporal, env.Config.TemporalNamespace); err != nil {
+		return nil, err
+	}
 	if err := EnsureSchedules(ctx, env.Temporal, env.Config); err != nil {
 		return nil, err
 	}

@@ -61,6 +61,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	devServer = srv
+	// What every worker does at start (app.StartWorker); the stacks start
+	// theirs with app.NewWorker.
+	if err := app.EnsureSearchAttributes(context.Background(), srv.Client(), "default"); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: register the search attributes: %v\n", err)
+		_ = srv.Stop()
+		os.Exit(1)
+	}
 	code := m.Run()
 	_ = srv.Stop()
 	os.Exit(code)
