@@ -215,4 +215,3 @@ func descends(sp sdktrace.ReadOnlySpan, byID map[string]sdktrace.ReadOnlySpan, r
 	}
 	return false
 }
-
