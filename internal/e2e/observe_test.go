@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -20,7 +21,10 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/telemetry"
+	"github.com/salesflow/salesflow/models"
+	"github.com/salesflow/salesflow/webhook"
 )
 
 // instrumented dials the dev server with the Temporal SDK's metrics and
@@ -74,6 +78,39 @@ func TestMetricsScrapedAfterActions(t *testing.T) {
 	has(t, families, "temporal_activity_execution_latency_seconds", map[string]string{"activity_type": "SyncDeal"})
 }
 
+// TestMetricsOfNotificationDelivery lets an offer expire on an
+// instrumented worker whose webhook refuses each notification's first
+// request: the worker's metrics count the failed attempts and the lag of
+// every delivery by channel.
+func TestMetricsOfNotificationDelivery(t *testing.T) {
+	h := startHookReceiver(t, func(_ context.Context, _ webhook.Payload, n int) int {
+		if n == 1 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusNoContent
+	})
+	metrics := httptest.NewServer(telemetry.Handler())
+	t.Cleanup(metrics.Close)
+	webhookSeries := map[string]string{"channel": models.ChannelWebhook, "activity_type": "DeliverWebhook"}
+	counts := func() (lag, failures float64) {
+		families := scrape(t, metrics.URL)
+		lag, _ = series(families, "salesflow_notification_delivery_lag_seconds", webhookSeries)
+		failures, _ = series(families, "salesflow_notification_delivery_failures_total", webhookSeries)
+		return lag, failures
+	}
+	lag0, failures0 := counts()
+	s := newStack(t, stackOptions{temporal: instrumented(t, noop.NewTracerProvider()), configure: func(c *config.Config) {
+		c.WebhookURL, c.WebhookSecret = h.url, hookSecret
+	}})
+	d := s.expiringOffer()
+	s.awaitSettled(d.ID, 90*time.Second)
+	notices := float64(len(s.notices(d.ID)))
+	lag, failures := counts()
+	if lag-lag0 != notices || failures-failures0 != notices {
+		t.Fatalf("webhook deliveries of %v notifications: %v lags and %v failures recorded", notices, lag-lag0, failures-failures0)
+	}
+}
+
 // scrape reads the Prometheus text of url, asked without a token.
 func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	t.Helper()
@@ -94,16 +131,25 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 }
 
 // has fails the test unless the family name has a series with at least
-// the labels want, and returns its value (a counter's or gauge's; a
-// histogram's count).
+// the labels want, and returns its value (see series).
 func has(t *testing.T, families map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
 	t.Helper()
-	f, ok := families[name]
-	if !ok {
+	if _, ok := families[name]; !ok {
 		t.Errorf("no metric %s", name)
 		return 0
 	}
-	for _, m := range f.GetMetric() {
+	v, ok := series(families, name, want)
+	if !ok {
+		t.Errorf("metric %s has no series with labels %v", name, want)
+	}
+	return v
+}
+
+// series is the value of the first series of the family name with at
+// least the labels want (a counter's or gauge's; a histogram's count), and
+// whether there is one.
+func series(families map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+	for _, m := range families[name].GetMetric() {
 		labels := map[string]string{}
 		for _, l := range m.GetLabel() {
 			labels[l.GetName()] = l.GetValue()
@@ -113,16 +159,15 @@ func has(t *testing.T, families map[string]*dto.MetricFamily, name string, want 
 		}
 		switch {
 		case m.Counter != nil:
-			return m.GetCounter().GetValue()
+			return m.GetCounter().GetValue(), true
 		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
+			return m.GetGauge().GetValue(), true
 		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount())
+			return float64(m.GetHistogram().GetSampleCount()), true
 		}
-		return 0
+		return 0, true
 	}
-	t.Errorf("metric %s has no series with labels %v", name, want)
-	return 0
+	return 0, false
 }
 
 func matches(labels, want map[string]string) bool {
