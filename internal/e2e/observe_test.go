@@ -131,7 +131,7 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 }
 
 // has fails the test unless the family name has a series with at least
-// the labels want, and returns its value (see series).
+// the labels want, and returns the sum of their values (see series).
 func has(t *testing.T, families map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
 	t.Helper()
 	if _, ok := families[name]; !ok {
@@ -145,10 +145,10 @@ func has(t *testing.T, families map[string]*dto.MetricFamily, name string, want 
 	return v
 }
 
-// series is the value of the first series of the family name with at
-// least the labels want (a counter's or gauge's; a histogram's count), and
-// whether there is one.
-func series(families map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+// series is the sum of the values of the series of the family name with
+// at least the labels want (a counter's or gauge's; a histogram's count),
+// and whether there is one.
+func series(families map[string]*dto.MetricFamily, name string, want map[string]string) (sum float64, found bool) {
 	for _, m := range families[name].GetMetric() {
 		labels := map[string]string{}
 		for _, l := range m.GetLabel() {
@@ -157,17 +157,17 @@ func series(families map[string]*dto.MetricFamily, name string, want map[string]
 		if !matches(labels, want) {
 			continue
 		}
+		found = true
 		switch {
 		case m.Counter != nil:
-			return m.GetCounter().GetValue(), true
+			sum += m.GetCounter().GetValue()
 		case m.Gauge != nil:
-			return m.GetGauge().GetValue(), true
+			sum += m.GetGauge().GetValue()
 		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount()), true
+			sum += float64(m.GetHistogram().GetSampleCount())
 		}
-		return 0, true
 	}
-	return 0, false
+	return sum, found
 }
 
 func matches(labels, want map[string]string) bool {
