@@ -119,7 +119,9 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 // classification workflows and the read-model, delivery and classification
 // activities (with the e-mail and webhook channels the configuration turns
 // on, and the configured classification parameters) on the configured task
-// queue.
+// queue. The namespace must have the case search attributes first
+// (EnsureSearchAttributes, which StartWorker calls): without them every
+// case's workflow task fails with BadSearchAttributes once it upserts them.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.Deal)
