@@ -18,7 +18,8 @@ import (
 // API and finds it in Temporal's visibility by its search attributes — by
 // stage and owner while it is in the offer stage, by status and client once
 // it is lost — with the client and title as its summary and current
-// details that read as lost. Registering the attributes again (every worker
+// details that read as lost; a complaint of the client is found by its
+// step and assignee. Registering the attributes again (every worker
 // does at start) changes nothing.
 func TestVisibilityListsDealsByStageOwnerAndClient(t *testing.T) {
 	s := newStack(t)
@@ -34,6 +35,10 @@ func TestVisibilityListsDealsByStageOwnerAndClient(t *testing.T) {
 
 	s.act(alice, d.ID, "lose", map[string]any{"reason": "price"})
 	s.listed(fmt.Sprintf(`CaseStatus = "lost" AND CaseClient = %q`, d.ClientID), d.ID)
+
+	cmp := s.register(alice, form(d.ClientID, nil))
+	s.actComplaint(alice, cmp.ID, "acknowledge", map[string]any{"message": "We are sorry and look into it"})
+	s.listed(fmt.Sprintf(`CaseClient = %q AND CaseStage = "investigation" AND CaseOwner = "alice" AND CaseStatus = "open"`, d.ClientID), cmp.ID)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
