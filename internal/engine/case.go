@@ -100,8 +100,8 @@ func refuse[S Case[V], V any](st S, reg *Registry[S], err error) error {
 // workflow is cancelled: it fires what the schedule has due, and otherwise
 // sleeps until the next planned moment, a change, or whatever more adds.
 // Before each round and at the end it publishes a Listed case's Listing
-// (search attributes and current details). It returns once every update handler has finished, or with the
-// cancellation error.
+// (search attributes and current details). It returns once every update
+// handler has finished, or with the cancellation error.
 func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedule, finished func() bool, more func(workflow.Selector)) error {
 	var list lister
 	for list.publish(ctx, st); !finished() && ctx.Err() == nil; list.publish(ctx, st) {
@@ -131,9 +131,8 @@ func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedu
 
 // RecordCancellation ends a cancelled workflow: its open control points are
 // cancelled, the cancellation is recorded as event, published (see Serve)
-// and synced (on a
-// disconnected context, as the workflow's own is cancelled), and the
-// workflow ends as cancelled.
+// and synced (on a disconnected context, as the workflow's own is
+// cancelled), and the workflow ends as cancelled.
 func RecordCancellation[S Case[V], V any](ctx workflow.Context, st S, cps *Schedule, event string) (V, error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	now := workflow.Now(dctx)
