@@ -268,12 +268,13 @@ func (a *Activities) deliver(ctx context.Context, key, channel string, prepare p
 	if err != nil {
 		return err
 	}
-	return a.carryOut(ctx, row, p, log.With(logger(ctx), "channel", channel, "key", key, "recipient", n.Recipient))
+	return a.carryOut(ctx, row, p, log.With(logger(ctx), "channel", channel, "key", key, "recipient", n.Recipient),
+		func(attempt int, err error) { observeDelivery(ctx, channel, n.CreatedAt, attempt, err) })
 }
 
 // carryOut records plan p of the delivery row or attempts it, logging the
-// outcome to l.
-func (a *Activities) carryOut(ctx context.Context, row leased, p plan, l log.Logger) error {
+// outcome to l and telling observe of an attempt made.
+func (a *Activities) carryOut(ctx context.Context, row leased, p plan, l log.Logger, observe func(attempt int, err error)) error {
 	if p.send == nil {
 		status, err := row.settle(ctx, a.DB, p.status, p.detail)
 		l.Info("delivery settled", "as", p.status, "reason", p.detail, "status", status)
@@ -285,6 +286,7 @@ func (a *Activities) carryOut(ctx context.Context, row leased, p plan, l log.Log
 		attrs, err = p.send(ctx)
 		return nil, err
 	})
+	observe(attempt, err)
 	switch {
 	case err != nil:
 		l.Warn("delivery failed", append(attrs, "attempt", attempt, "error", err)...)

@@ -64,6 +64,7 @@ func run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	app.ServeMetrics(ctx, cfg, app.Metrics(env), logger)
 	banner(cfg)
 	return api.Serve(ctx, e, cfg.HTTPAddr, logger)
 }
@@ -82,6 +83,10 @@ func webURL(addr string) string {
 }
 
 func banner(cfg config.Config) {
+	metricsURL := webURL(cfg.HTTPAddr)
+	if cfg.MetricsAddr != "" {
+		metricsURL = webURL(cfg.MetricsAddr)
+	}
 	store := "embedded SQLite at " + cfg.StoreURL()
 	if cfg.DatabaseURL != "" {
 		store = "PostgreSQL (DATABASE_URL)"
@@ -90,7 +95,8 @@ func banner(cfg config.Config) {
 salesflow is running
   Web app        %s   (sign in with a demo token below)
   API            http://localhost%s/api/v1   (OpenAPI: /api/v1/openapi.json)
-  Temporal UI    http://localhost:%s
+  Temporal UI    http://localhost:%s   (deals searchable: CaseStage = "offer" AND CaseOwner = "alice")
+  Metrics        %smetrics   (Prometheus)
   Temporal       %s (namespace %s)
   Read model     %s
 
@@ -102,5 +108,5 @@ Demo identities (Authorization: Bearer <token>):
 
 Try:  curl -s -H 'Authorization: Bearer dev-alice' localhost%s/api/v1/policy
 Stop with Ctrl-C.
-`, webURL(cfg.HTTPAddr), cfg.HTTPAddr, cfg.TemporalUIPort, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
+`, webURL(cfg.HTTPAddr), cfg.HTTPAddr, cfg.TemporalUIPort, metricsURL, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/telemetry"
 )
 
 // DecodeBody reads the request body strictly into v, a pointer to a
@@ -132,13 +133,15 @@ func listActions[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 // that name as the caller's casework.Request; an Idempotency-Key becomes
 // the update ID. The checks come in the workflow validator's order: who
 // may take the action (403), whether the case allows it now (409), then
-// the input (422).
+// the input (422). Every action of the catalogue is counted with its
+// outcome (telemetry.CountAction).
 func doAction[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c echo.Context) (err error) {
 		action, ok := k.Catalog.Lookup(c.Param("action"))
 		if !ok {
 			return notFound("action " + c.Param("action"))
 		}
+		defer func() { telemetry.CountAction(k.Noun, action.Name, outcome(err)) }()
 		me := staffOf(c)
 		if !action.Permits(me.Role) {
 			return fail(http.StatusForbidden, casework.CodeForbidden, "only a "+strings.Join(action.Roles, " or an ")+" may "+strings.ReplaceAll(action.Name, "_", " "))

@@ -73,6 +73,7 @@ func (k *CaseType[P, V]) start(c echo.Context, s *server, id string, params P) (
 				// An ID is never reused: a retry after the workflow finished
 				// must find the finished one, not start it again.
 				WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+				StaticSummary:         k.summary(c, params),
 			}, k.Workflow, params),
 			UpdateOptions: client.UpdateWorkflowOptions{
 				WorkflowID: id, UpdateName: engine.UpdateOpen, UpdateID: "open",
@@ -89,6 +90,20 @@ func (k *CaseType[P, V]) start(c echo.Context, s *server, id string, params P) (
 		return err
 	})
 	return view, err
+}
+
+// summary is the static summary of a new case's workflow: its client's
+// name (when its Create looked the client up) and its Summary, "" when the
+// case type has none.
+func (k *CaseType[P, V]) summary(c echo.Context, params P) string {
+	if k.Summary == nil {
+		return ""
+	}
+	s := k.Summary(params)
+	if name, _ := c.Get(clientNameKey).(string); name != "" {
+		s = name + " — " + s
+	}
+	return s
 }
 
 // update sends one action to the case's workflow and returns the new

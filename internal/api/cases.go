@@ -59,6 +59,10 @@ type CaseType[P, V any] struct {
 	Create  func(c echo.Context) (P, string, error)
 	SetID   func(p *P, id string)
 	Created func(c echo.Context, p P)
+	// Summary, when set, names a new case in one line (a deal's title);
+	// with its client's name it is the workflow's static summary, which
+	// the Temporal Web UI lists.
+	Summary func(p P) string
 	// Handover names the action that hands the case to another member and
 	// its input field naming that member ("" when there is none).
 	Handover, HandoverField string

@@ -118,6 +118,8 @@ func (s *server) checkClientDeal(c echo.Context, p problems, clientID, dealField
 		p.add("client_id", "no such client")
 	} else if err != nil {
 		return nil, err
+	} else {
+		c.Set(clientNameKey, client.Name)
 	}
 	if dealID == "" {
 		return client, nil

@@ -83,7 +83,10 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 		Opened:     func(v complaint.View) bool { return v.Seq > 0 },
 		Create:     creates(s.complaintParams, func(p complaint.Params) string { return p.RegisteredBy }),
 		SetID:      func(p *complaint.Params, id string) { p.ID = id },
-		Handover:   complaint.ActAssign, HandoverField: "assignee",
+		Summary: func(p complaint.Params) string {
+			return "complaint: " + string(p.Form.Category) + ", " + string(p.Form.Severity)
+		},
+		Handover: complaint.ActAssign, HandoverField: "assignee",
 		Check:   s.checkComplaintAction,
 		Stored:  storedOwner(models.GetComplaint, func(m *models.Complaint) string { return m.Assignee }),
 		List:    s.listComplaints,

@@ -92,6 +92,7 @@ func (s *server) dealCase() *CaseType[workflows.DealParams, deal.View] {
 		Opened:     func(v deal.View) bool { return v.Seq > 0 },
 		Create:     creates(s.dealParams, func(p workflows.DealParams) string { return p.Owner }),
 		SetID:      func(p *workflows.DealParams, id string) { p.ID = id },
+		Summary:    func(p workflows.DealParams) string { return p.Title },
 		Created: func(c echo.Context, p workflows.DealParams) {
 			if p.PreviousDealID != "" {
 				s.followUpDone(c, p.PreviousDealID, p.ID)

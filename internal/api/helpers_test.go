@@ -28,6 +28,7 @@ import (
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/telemetry"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -64,7 +65,8 @@ func newTestAPI(t *testing.T, temporal client.Client, opts ...func(*Deps)) *test
 	logs := &bytes.Buffer{}
 	d := Deps{
 		Temporal: temporal, DB: db, Policy: policy.Default(), TaskQueue: "test",
-		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Metrics: telemetry.Handler(telemetry.ReadModel(db)),
 	}
 	for _, o := range opts {
 		o(&d)

@@ -18,6 +18,9 @@ const (
 	objectKey = "salesflow.object" // the objectType of the route's :id
 	ownerKey  = "salesflow.owner"  // the owner of the route's object
 	auditKey  = "salesflow.audit"  // the object a handler names for the audit
+	// clientNameKey is the name of the client a new case is for, for its
+	// workflow's summary.
+	clientNameKey = "salesflow.client_name"
 )
 
 // validRequestID accepts a caller's X-Request-ID only when it is short and

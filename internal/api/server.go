@@ -7,10 +7,12 @@ package api
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -49,6 +51,13 @@ type Deps struct {
 	// IdempotencyTTL is how long an Idempotency-Key of a creating request
 	// is remembered; 0 means DefaultIdempotencyTTL.
 	IdempotencyTTL time.Duration
+	// Metrics, when set, answers GET /metrics without a token (see
+	// telemetry.Handler); nil serves no metrics on the API's listener
+	// (METRICS_ADDR moves them to a listener of their own).
+	Metrics http.Handler
+	// Tracer records the requests' spans; nil means OpenTelemetry's global
+	// tracer provider.
+	Tracer trace.TracerProvider
 	// SessionIdle and SessionMax end web app sessions (the cookie
 	// SessionCookie) idle that long or that old; 0 means DefaultSessionIdle
 	// and DefaultSessionMax.
@@ -93,9 +102,12 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(requestID(d.Logger), requestLog(), recoverPanics(), secureHeaders(), middleware.BodyLimit(bodyLimit))
+	e.Use(traced(d.Tracer), requestID(d.Logger), measured(), requestLog(), recoverPanics(), secureHeaders(), middleware.BodyLimit(bodyLimit))
 
 	e.GET("/healthz", s.healthz)
+	if d.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(d.Metrics))
+	}
 	e.GET("/readyz", s.readyz)
 	e.GET("/api/v1/openapi.json", s.openAPI)
 	e.GET("/api/v1/process/deal.bpmn", processBPMN(processmap.Deal))

@@ -8,11 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -25,26 +28,32 @@ import (
 	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/internal/telemetry"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/web"
 	"github.com/salesflow/salesflow/workflows"
 )
 
-// Logger returns a JSON slog logger at the configured level and makes it
-// the default logger.
+// Logger returns a JSON slog logger at the configured level, whose records
+// carry the trace_id and span_id of the span in their context, and makes
+// it the default logger.
 func Logger(cfg config.Config) *slog.Logger {
-	l := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	l := slog.New(telemetry.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	slog.SetDefault(l)
 	return l
 }
 
-// ClientOptions are the Temporal client options for the configuration.
+// ClientOptions are the Temporal client options for the configuration,
+// with the SDK's metrics and tracing (telemetry.Instrument, with
+// OpenTelemetry's global tracer provider that telemetry.Setup installs).
 func ClientOptions(cfg config.Config, logger *slog.Logger) client.Options {
-	return client.Options{
+	o := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(logger),
 	}
+	telemetry.Instrument(&o, otel.GetTracerProvider())
+	return o
 }
 
 // Dial connects to Temporal.
@@ -110,7 +119,9 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 // classification workflows and the read-model, delivery and classification
 // activities (with the e-mail and webhook channels the configuration turns
 // on, and the configured classification parameters) on the configured task
-// queue.
+// queue. The namespace must have the case search attributes first
+// (EnsureSearchAttributes, which StartWorker calls): without them every
+// case's workflow task fails with BadSearchAttributes once it upserts them.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w := worker.New(c, cfg.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.Deal)
@@ -122,9 +133,13 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	return w
 }
 
-// StartWorker ensures the schedules (see EnsureSchedules) and starts a
-// worker (see NewWorker) on env; the caller stops it.
+// StartWorker ensures the case search attributes (see
+// EnsureSearchAttributes) and the schedules (see EnsureSchedules) and
+// starts a worker (see NewWorker) on env; the caller stops it.
 func StartWorker(ctx context.Context, env Env) (worker.Worker, error) {
+	if err := EnsureSearchAttributes(ctx, env.Temporal, env.Config.TemporalNamespace); err != nil {
+		return nil, err
+	}
 	if err := EnsureSchedules(ctx, env.Temporal, env.Config); err != nil {
 		return nil, err
 	}
@@ -167,8 +182,13 @@ func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf an
 	return err
 }
 
+// Metrics answers GET /metrics for an API server on env: the process's
+// metrics and the read model's figures (telemetry.ReadModel).
+func Metrics(env Env) http.Handler { return telemetry.Handler(telemetry.ReadModel(env.DB)) }
+
 // API returns the HTTP API for the configuration, with the web app
-// (package web) mounted on it. The deployment's policy
+// (package web) mounted on it, and GET /metrics unless METRICS_ADDR
+// moves it to its own listener. The deployment's policy
 // document (POLICY_FILE and CALENDAR_FILE over the process's defaults) is
 // current until an admin saves a version through the API.
 func API(env Env) (*echo.Echo, error) {
@@ -185,6 +205,9 @@ func API(env Env) (*echo.Echo, error) {
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
 		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
 		SessionIdle: cfg.WebSessionIdle, SessionMax: cfg.WebSessionMax,
+	}
+	if cfg.MetricsAddr == "" {
+		d.Metrics = Metrics(env)
 	}
 	e := api.New(d)
 	web.Mount(e, web.Deps{API: d})
@@ -211,6 +234,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			if e, err = API(env); err == nil {
 				gate.Open(e)
 				logger.Info("API ready")
+				ServeMetrics(ctx, cfg, Metrics(env), logger)
 			} else {
 				env.Close()
 			}
@@ -231,15 +255,31 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	return err
 }
 
-// Work runs a worker on env (see StartWorker) until ctx is done.
+// Work runs a worker on env (see StartWorker) until ctx is done, with its
+// metrics on METRICS_ADDR when set.
 func Work(ctx context.Context, env Env) error {
 	w, err := StartWorker(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer w.Stop()
+	ServeMetrics(ctx, env.Config, telemetry.Handler(), env.Logger)
 	<-ctx.Done()
 	return nil
+}
+
+// ServeMetrics answers GET /metrics with h on METRICS_ADDR, when set,
+// until ctx is done; a listener that fails is logged, and the process goes
+// on without it.
+func ServeMetrics(ctx context.Context, cfg config.Config, h http.Handler, logger *slog.Logger) {
+	if cfg.MetricsAddr == "" {
+		return
+	}
+	go func() {
+		if err := telemetry.Serve(ctx, cfg.MetricsAddr, h, logger); err != nil {
+			logger.Error("metrics listener failed", "addr", cfg.MetricsAddr, "error", err)
+		}
+	}()
 }
 
 // Run is the body of the worker command: Main with the read model and
@@ -256,8 +296,18 @@ func Run(name string, run func(ctx context.Context, env Env) error) {
 	})
 }
 
+// flush hands the spans not yet exported to the exporter before the
+// process ends.
+func flush(shutdown func(context.Context) error, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := shutdown(ctx); err != nil {
+		logger.Warn("telemetry shutdown", "err", err)
+	}
+}
+
 // Main is the body of every salesflow command: it loads the configuration,
-// sets up logging, runs run until it returns or SIGINT/SIGTERM cancels its
+// sets up logging and tracing (telemetry.Setup), runs run until it returns or SIGINT/SIGTERM cancels its
 // context, and exits non-zero on failure.
 func Main(name string, run func(ctx context.Context, cfg config.Config, logger *slog.Logger) error) {
 	cfg, err := config.Load()
@@ -268,6 +318,12 @@ func Main(name string, run func(ctx context.Context, cfg config.Config, logger *
 	logger := Logger(cfg).With("process", name)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	shutdown, err := telemetry.Setup(ctx, name)
+	if err != nil {
+		logger.Error("telemetry", "err", err)
+		os.Exit(2)
+	}
+	defer flush(shutdown, logger)
 	if err := run(ctx, cfg, logger); err != nil {
 		logger.Error("stopped", "err", err)
 		stop()

@@ -161,10 +161,15 @@ func dial(t *testing.T, cfg config.Config) client.Client {
 }
 
 // startWorker starts a salesflow worker with its own Temporal client and
-// database connections.
+// database connections, after registering the case search attributes as
+// every worker does on start.
 func startWorker(t *testing.T, cfg config.Config, dbURL string) {
 	t.Helper()
-	w := app.NewWorker(dial(t, cfg), cfg, testdb.Open(t, dbURL))
+	c := dial(t, cfg)
+	if err := app.EnsureSearchAttributes(context.Background(), c, cfg.TemporalNamespace); err != nil {
+		t.Fatal(err)
+	}
+	w := app.NewWorker(c, cfg, testdb.Open(t, dbURL))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -110,6 +110,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"CLASSIFY_WINDOW_MONTHS":     "2",
 		"CLASSIFY_XYZ_MONTHS":        "12",
 		"CLASSIFY_CRON":              "30 1 * * *",
+		"METRICS_ADDR":               "127.0.0.1:9464",
 		"STARTUP_TIMEOUT":            "2m",
 	}
 	// Variables that are only valid together with others.

@@ -61,6 +61,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	devServer = srv
+	// What every worker does at start (app.StartWorker); the stacks start
+	// theirs with app.NewWorker.
+	if err := app.EnsureSearchAttributes(context.Background(), srv.Client(), "default"); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: register the search attributes: %v\n", err)
+		_ = srv.Stop()
+		os.Exit(1)
+	}
 	code := m.Run()
 	_ = srv.Stop()
 	os.Exit(code)
@@ -110,6 +117,11 @@ type stackOptions struct {
 	// dbVia, when set, rewrites the read model's URL for the worker and
 	// the API (to reach it through a testdb.Proxy).
 	dbVia func(url string) string
+	// temporal, when set, is the Temporal client of the worker and the API
+	// instead of the dev server's (one with telemetry.Instrument).
+	temporal client.Client
+	// deps, when set, adjusts the API's dependencies (metrics, tracer).
+	deps func(*api.Deps)
 }
 
 var nonWord = regexp.MustCompile(`\W+`)
@@ -142,7 +154,11 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	pol := *everyDayWorks()
 	var cases []api.Case
 	var undocumented string
+	c := devServer.Client()
 	for _, o := range opts {
+		if o.temporal != nil {
+			c = o.temporal
+		}
 		cases = append(cases, o.cases...)
 		if o.undocumented != "" {
 			undocumented = o.undocumented
@@ -157,7 +173,6 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 			appDB = testdb.Open(t, o.dbVia(dbURL))
 		}
 	}
-	c := devServer.Client()
 	w := app.NewWorker(c, cfg, appDB)
 	for _, o := range opts {
 		if o.register != nil {
@@ -170,6 +185,11 @@ func newStack(t *testing.T, opts ...stackOptions) *stack {
 	t.Cleanup(w.Stop)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	deps := api.Deps{Temporal: c, DB: appDB, Policy: pol, TaskQueue: cfg.TaskQueue, Logger: logger, Cases: cases}
+	for _, o := range opts {
+		if o.deps != nil {
+			o.deps(&deps)
+		}
+	}
 	e := api.New(deps)
 	web.Mount(e, web.Deps{API: deps})
 	ts := httptest.NewServer(e)

@@ -99,10 +99,12 @@ func refuse[S Case[V], V any](st S, reg *Registry[S], err error) error {
 // Serve runs a case's timer loop until finished reports true or the
 // workflow is cancelled: it fires what the schedule has due, and otherwise
 // sleeps until the next planned moment, a change, or whatever more adds.
-// It returns once every update handler has finished, or with the
-// cancellation error.
+// Before each round and at the end it publishes a Listed case's Listing
+// (search attributes and current details). It returns once every update
+// handler has finished, or with the cancellation error.
 func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedule, finished func() bool, more func(workflow.Selector)) error {
-	for !finished() && ctx.Err() == nil {
+	var list lister
+	for list.publish(ctx, st); !finished() && ctx.Err() == nil; list.publish(ctx, st) {
 		if notes := cps.fire(ctx); len(notes) > 0 {
 			// Since the channels arrived the read model learns of the change
 			// before anyone is notified of it; earlier workflows replay in
@@ -128,15 +130,16 @@ func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedu
 }
 
 // RecordCancellation ends a cancelled workflow: its open control points are
-// cancelled, the cancellation is recorded as event and synced (on a
-// disconnected context, as the workflow's own is cancelled), and the
-// workflow ends as cancelled.
+// cancelled, the cancellation is recorded as event, published (see Serve)
+// and synced (on a disconnected context, as the workflow's own is
+// cancelled), and the workflow ends as cancelled.
 func RecordCancellation[S Case[V], V any](ctx workflow.Context, st S, cps *Schedule, event string) (V, error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	now := workflow.Now(dctx)
 	cps.CancelAll(now)
 	st.Record(now, SystemActor, event, nil)
 	st.Settle(now)
+	new(lister).publish(dctx, st)
 	if err := st.Sync(dctx); err != nil {
 		return st.View(), err
 	}
