@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
@@ -89,7 +90,7 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 
 // Sync hands the pending history and the current view to the read model.
 func (r *run) Sync(ctx workflow.Context) error {
-	return engine.SyncActivity(ctx, acts.SyncDeal, deal.Sync{View: r.v, Events: r.Take()})
+	return r.Flush(ctx, acts.SyncDeal, func(events []casework.HistoryEvent) any { return deal.Sync{View: r.v, Events: events} })
 }
 
 // cancelled records an operator's cancellation of the workflow.

@@ -14,7 +14,8 @@ const SystemActor = "system"
 
 // Journal keeps a case's history: it numbers events, stamps the view's
 // sequence and update time, holds the events the read model has not got
-// yet, and wakes the timer loop after every change.
+// yet and hands them to it (Flush), and wakes the timer loop after every
+// change.
 type Journal struct {
 	seq     *int
 	updated *time.Time
@@ -22,13 +23,24 @@ type Journal struct {
 	where   func() string
 	pending []casework.HistoryEvent
 	wake    workflow.Channel
+	// local is set for workflows started with versionLocalSync: their
+	// syncs and opening activities run as local activities.
+	local bool
+	// syncing keeps the local syncs in the order of the changes, so each
+	// derives its rows from a history stored up to its own events.
+	syncing workflow.Mutex
 }
 
 // NewJournal keeps the history of a case whose view holds the sequence
 // number seq and the update time updated; where tells the stage or step
-// the case is in.
+// the case is in. It decides how the case's activities run, so it must be
+// called before the workflow's first activity.
 func NewJournal(ctx workflow.Context, seq *int, updated *time.Time, where func() string) *Journal {
-	return &Journal{seq: seq, updated: updated, where: where, wake: workflow.NewBufferedChannel(ctx, 1)}
+	j := &Journal{seq: seq, updated: updated, where: where, wake: workflow.NewBufferedChannel(ctx, 1)}
+	if workflow.GetVersion(ctx, versionLocalSync, workflow.DefaultVersion, 1) == 1 {
+		j.local, j.syncing = true, workflow.NewMutex(ctx)
+	}
+	return j
 }
 
 // Record appends a history event and marks the state changed.
@@ -45,8 +57,31 @@ func (j *Journal) Record(now time.Time, actor, typ string, data any) {
 	j.wake.SendAsync(struct{}{})
 }
 
-// Take hands over the events not yet synced.
-func (j *Journal) Take() []casework.HistoryEvent {
+// Flush runs the case's read-model sync activity (named, or a function the
+// worker registered; idempotent) with the input that input builds from the
+// events not synced yet, and waits until it succeeded. Since
+// versionLocalSync it runs as a local activity within the workflow task,
+// one sync at a time, each taking the events — and building the view — as
+// they are when its turn comes; before, an activity on the task queue took
+// them at the call.
+func (j *Journal) Flush(ctx workflow.Context, activity any, input func(events []casework.HistoryEvent) any) error {
+	if j.local {
+		if err := j.syncing.Lock(ctx); err != nil {
+			return err
+		}
+		defer j.syncing.Unlock()
+	}
+	return runActivity(ctx, j.local, activity, input(j.take()), nil)
+}
+
+// Activity runs another idempotent activity of the case the way its syncs
+// run (see Flush) and decodes its result into result.
+func (j *Journal) Activity(ctx workflow.Context, activity, input, result any) error {
+	return runActivity(ctx, j.local, activity, input, result)
+}
+
+// take hands over the events not yet synced.
+func (j *Journal) take() []casework.HistoryEvent {
 	events := j.pending
 	j.pending = nil
 	return events
