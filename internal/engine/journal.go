@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"reflect"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -59,19 +60,48 @@ func (j *Journal) Record(now time.Time, actor, typ string, data any) {
 
 // Flush runs the case's read-model sync activity (named, or a function the
 // worker registered; idempotent) with the input that input builds from the
-// events not synced yet, and waits until it succeeded. Since
-// versionLocalSync it runs as a local activity within the workflow task,
-// one sync at a time, each taking the events — and building the view — as
-// they are when its turn comes; before, an activity on the task queue took
-// them at the call.
+// events not synced yet — and the view as it is then — and waits until it
+// succeeded.
+//
+// Since versionLocalSync it runs as a local activity within the workflow
+// task, one sync at a time, and returns only once nothing recorded is left
+// unsynced: a sync that finds its events taken by an earlier one returns
+// at once, and one that finds events recorded while it ran (actions that
+// arrived together) syncs them too, so the view a caller returns next is
+// in the read model. The input is a copy (through JSON, as an activity's
+// would be), so the activity never sees the state change under it. Before
+// the version, an activity on the task queue took the events at the call.
 func (j *Journal) Flush(ctx workflow.Context, activity any, input func(events []casework.HistoryEvent) any) error {
-	if j.local {
-		if err := j.syncing.Lock(ctx); err != nil {
+	if !j.local {
+		return runActivity(ctx, false, activity, input(j.take()), nil)
+	}
+	if err := j.syncing.Lock(ctx); err != nil {
+		return err
+	}
+	defer j.syncing.Unlock()
+	for len(j.pending) > 0 {
+		in, err := snapshot(input(j.take()))
+		if err != nil {
 			return err
 		}
-		defer j.syncing.Unlock()
+		if err := runActivity(ctx, true, activity, in, nil); err != nil {
+			return err
+		}
 	}
-	return runActivity(ctx, j.local, activity, input(j.take()), nil)
+	return nil
+}
+
+// snapshot is a deep copy of v through its JSON form.
+func snapshot(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	c := reflect.New(reflect.TypeOf(v))
+	if err := json.Unmarshal(raw, c.Interface()); err != nil {
+		return nil, err
+	}
+	return c.Elem().Interface(), nil
 }
 
 // Activity runs another idempotent activity of the case the way its syncs
