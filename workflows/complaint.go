@@ -41,8 +41,8 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		}
 	}
 	c := newComplaintRun(ctx, p)
-	c.cps.UseCalendarAndChannels(ctx, p.Calendar)
-	c.cps.UseUnits(ctx)
+	c.cps.UseCalendarAndChannels(ctx, c.Journal, p.Calendar)
+	c.cps.UseUnits(ctx, c.Journal)
 	if err := c.register(ctx); err != nil {
 		return complaint.View{}, err
 	}

@@ -26,9 +26,9 @@ type DealParams struct {
 // keeps running until its follow-up contact is done or overdue.
 func Deal(ctx workflow.Context, p DealParams) (deal.View, error) {
 	r := newRun(ctx, p)
-	r.cps.UseCalendarAndChannels(ctx, p.Calendar)
-	r.cps.UseUnits(ctx)
-	r.rules = workflow.GetVersion(ctx, versionProcessRules, workflow.DefaultVersion, 1) == 1
+	r.cps.UseCalendarAndChannels(ctx, r.Journal, p.Calendar)
+	r.cps.UseUnits(ctx, r.Journal)
+	r.rules = r.Since(ctx, versionProcessRules)
 	if err := r.register(ctx); err != nil {
 		return deal.View{}, err
 	}

@@ -102,6 +102,7 @@ func refuse[S Case[V], V any](st S, reg *Registry[S], err error) error {
 // It returns once every update handler has finished, or with the
 // cancellation error.
 func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedule, finished func() bool, more func(workflow.Selector)) error {
+	var timer wakeTimer
 	for !finished() && ctx.Err() == nil {
 		if notes := cps.fire(ctx); len(notes) > 0 {
 			// Since the channels arrived the read model learns of the change
@@ -119,7 +120,11 @@ func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedu
 			}
 			continue
 		}
-		waitFor(ctx, cps.nextWake(), j.wake, more)
+		if j.local {
+			timer.wait(ctx, cps.nextWake(), j.wake, more)
+		} else {
+			waitFor(ctx, cps.nextWake(), j.wake, more)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -144,13 +149,51 @@ func RecordCancellation[S Case[V], V any](ctx workflow.Context, st S, cps *Sched
 }
 
 // waitFor blocks until next (none when zero), a wake-up on wake, the
-// workflow's cancellation, or whatever more adds to the selector.
+// workflow's cancellation, or whatever more adds to the selector. Its timer
+// lives for one wait: a wake-up cancels it. Workflows started before
+// versionLocalSync wait this way.
 func waitFor(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
 	timerCtx, cancelTimer := workflow.WithCancel(ctx)
 	defer cancelTimer()
-	sel := workflow.NewSelector(ctx)
+	var timer workflow.Future
 	if !next.IsZero() {
-		sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		timer = workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx)))
+	}
+	selectWake(ctx, timer, wake, more)
+}
+
+// wakeTimer is the timer loop's timer since versionLocalSync: it outlives
+// a wake-up and is replaced only when the next moment comes earlier than
+// it, so an action costs no timer commands (an action usually moves the
+// next moment later, if at all). A timer that fires before anything is due
+// wakes the loop once, which then waits for the moment now next.
+type wakeTimer struct {
+	at    time.Time
+	fired workflow.Future
+	stop  workflow.CancelFunc
+}
+
+// wait blocks like waitFor, on the timer kept or on a new one for next.
+func (t *wakeTimer) wait(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
+	if !next.IsZero() && (t.fired == nil || next.Before(t.at)) {
+		if t.stop != nil {
+			t.stop()
+		}
+		timerCtx, stop := workflow.WithCancel(ctx)
+		t.at, t.fired, t.stop = next, workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), stop
+	}
+	selectWake(ctx, t.fired, wake, more)
+	if t.fired != nil && t.fired.IsReady() {
+		*t = wakeTimer{}
+	}
+}
+
+// selectWake blocks until timer (none when nil) fires, a wake-up on wake,
+// the workflow's cancellation, or whatever more adds to the selector.
+func selectWake(ctx workflow.Context, timer workflow.Future, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
+	sel := workflow.NewSelector(ctx)
+	if timer != nil {
+		sel.AddFuture(timer, func(workflow.Future) {})
 	}
 	sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.ReceiveAsync(nil) })
 	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})

@@ -44,6 +44,16 @@ func NewJournal(ctx workflow.Context, seq *int, updated *time.Time, where func()
 	return j
 }
 
+// Since reports whether the workflow runs with change (a change ID whose
+// only versions are workflow.DefaultVersion and 1, older than
+// versionLocalSync): workflows started with versionLocalSync run every
+// earlier change without a version marker of its own — a marker and a
+// search-attribute update fewer per change in their first workflow task —
+// and those started before ask workflow.GetVersion, as they always did.
+func (j *Journal) Since(ctx workflow.Context, change string) bool {
+	return j.local || workflow.GetVersion(ctx, change, workflow.DefaultVersion, 1) == 1
+}
+
 // Record appends a history event and marks the state changed.
 func (j *Journal) Record(now time.Time, actor, typ string, data any) {
 	raw, _ := json.Marshal(data)
