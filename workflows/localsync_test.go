@@ -95,18 +95,23 @@ func (h *harness) readModelHas(v deal.View) {
 // TestSyncRunsLocallyWithinTheAction: a deal started with the local-sync
 // version syncs its opening, every action and every fired control point
 // in local activities — never on the task queue — and an action answers
-// only once the read model has its change (read-your-writes).
+// only once the read model has its change (read-your-writes). Actions that
+// move the next control-point moment later cancel no timer: the loop's
+// timer fires early once instead.
 func TestSyncRunsLocallyWithinTheAction(t *testing.T) {
 	h := newHarness(t)
 	acts := watchActivities(h)
-	h.actChecked("hold", day(0.1), deal.ActHoldPresentation, deal.HoldPresentationInput{Notes: "went well"}, h.readModelHas)
-	h.actChecked("protocol", day(0.2), deal.ActSendProtocol, deal.SendProtocolInput{URL: "https://docs.example/p1"}, h.readModelHas)
-	// The contact interval (14 days, reminded 2 days ahead) turns overdue
-	// while nothing happens.
+	cancelled := 0
+	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+	// Each contact restarts the contact interval (14 days, reminded 2 days
+	// ahead), moving the next moment later; then it turns overdue while
+	// nothing happens.
+	h.actChecked("contact-1", day(0.1), deal.ActLogContact, deal.LogContactInput{Channel: "phone"}, h.readModelHas)
+	h.actChecked("contact-2", day(0.2), deal.ActLogContact, deal.LogContactInput{Channel: "email"}, h.readModelHas)
 	h.actChecked("lose", day(20), deal.ActLose, deal.LoseInput{Reason: "timing"}, h.readModelHas)
 	v := h.run(`{}`)
 
-	h.mustApply("hold", "protocol", "lose")
+	h.mustApply("contact-1", "contact-2", "lose")
 	if n := count(acts.queued, "SyncDeal"); n != 0 {
 		t.Errorf("SyncDeal ran %d times on the task queue, want only local runs", n)
 	}
@@ -114,6 +119,9 @@ func TestSyncRunsLocallyWithinTheAction(t *testing.T) {
 	// moments, the loss: at least one local sync each.
 	if n := count(acts.local, "SyncDeal"); n < 5 {
 		t.Errorf("SyncDeal ran %d times locally, want at least 5 (%v)", n, acts.local)
+	}
+	if cancelled != 0 {
+		t.Errorf("%d timers cancelled, want none", cancelled)
 	}
 	if count(acts.queued, "Notify") == 0 {
 		t.Errorf("no notification was delivered on the task queue (%v)", acts.queued)
