@@ -53,10 +53,12 @@ var deliveryOptions = workflow.ActivityOptions{
 	RetryPolicy:         ActivityOptions.RetryPolicy,
 }
 
-// versionLocalSync marks the change that ran the read-model sync (and a
-// case's opening activities) as local activities within the workflow task
-// of the change, one sync at a time; workflows started before it keep
-// scheduling activities on the task queue.
+// versionLocalSync marks the fast path: the read-model sync (and a case's
+// opening activities) run as local activities within the workflow task of
+// the change, one sync at a time (Journal.Flush); every earlier change runs
+// without a version marker of its own (Journal.Since); and the timer loop
+// keeps its timer across wake-ups (wakeTimer). Workflows started before it
+// keep activities on the task queue, their markers and a timer per wait.
 const versionLocalSync = "local-sync"
 
 // runActivity runs activity (named, or a function the worker registered)
