@@ -216,3 +216,31 @@ func TestConcurrentActionsSyncInOrder(t *testing.T) {
 	}
 	h.readModelHas(v)
 }
+
+// TestNearTimerReplacedNotKept: with second-long deadlines (tests, demos)
+// the timer loop replaces a timer less than a minute away when a contact
+// moves the next moment later, as before the version, instead of keeping it
+// and waking up early after every action; the reminder and the overdue
+// notices still come exactly on time.
+func TestNearTimerReplacedNotKept(t *testing.T) {
+	h := newHarness(t)
+	cancelled, fired := 0, 0
+	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+	h.env.SetOnTimerFiredListener(func(string) { fired++ })
+	second := func(n float64) time.Duration { return time.Duration(n * float64(time.Second)) }
+	h.act("contact-1", second(10), deal.ActLogContact, deal.LogContactInput{Channel: "phone"})
+	h.act("contact-2", second(20), deal.ActLogContact, deal.LogContactInput{Channel: "phone"})
+	h.end("lose", day(1), "timing")
+	h.run(`{"contact_interval": "30s", "control_points": {"contact_interval": {"reminders": ["10s"], "grace": "0s"}}}`)
+
+	h.mustApplyAll()
+	if cancelled != 2 {
+		t.Errorf("%d timers cancelled, want one per contact", cancelled)
+	}
+	// The reminder (at 40 s) and the overdue moment (at 50 s): no early
+	// wake-up.
+	if fired != 2 {
+		t.Errorf("%d timers fired, want 2", fired)
+	}
+	h.wantNotices(pointContact, remind(second(40), second(50)), overdue(second(50), second(50)), escalation(second(50), second(50)))
+}

@@ -162,11 +162,18 @@ func waitFor(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel,
 	selectWake(ctx, timer, wake, more)
 }
 
+// keepTimerBeyond is how far off a timer must be for the timer loop to
+// keep it when the next moment moves later (see wakeTimer).
+const keepTimerBeyond = time.Minute
+
 // wakeTimer is the timer loop's timer since versionLocalSync: it outlives
-// a wake-up and is replaced only when the next moment comes earlier than
-// it, so an action costs no timer commands (an action usually moves the
-// next moment later, if at all). A timer that fires before anything is due
-// wakes the loop once, which then waits for the moment now next.
+// a wake-up, so an action costs no timer commands, as long as the next
+// moment does not come earlier and the timer is more than keepTimerBeyond
+// away. A kept timer that fires before anything is due wakes the loop
+// once, which then waits for the moment now next: at most one such
+// wake-up per minute, where a replaced timer costs two commands per
+// action. A nearer timer is replaced as before the version, so second-long
+// deadlines (tests, demos) do not wake the loop after every action.
 type wakeTimer struct {
 	at    time.Time
 	fired workflow.Future
@@ -175,7 +182,8 @@ type wakeTimer struct {
 
 // wait blocks like waitFor, on the timer kept or on a new one for next.
 func (t *wakeTimer) wait(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
-	if !next.IsZero() && (t.fired == nil || next.Before(t.at)) {
+	keep := t.fired != nil && !next.Before(t.at) && t.at.Sub(workflow.Now(ctx)) > keepTimerBeyond
+	if !next.IsZero() && !keep && !next.Equal(t.at) {
 		if t.stop != nil {
 			t.stop()
 		}
