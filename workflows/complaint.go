@@ -41,8 +41,8 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		}
 	}
 	c := newComplaintRun(ctx, p)
-	c.cps.UseCalendarAndChannels(ctx, p.Calendar)
-	c.cps.UseUnits(ctx)
+	c.cps.UseCalendarAndChannels(ctx, c.Journal, p.Calendar)
+	c.cps.UseUnits(ctx, c.Journal)
 	if err := c.register(ctx); err != nil {
 		return complaint.View{}, err
 	}
@@ -52,8 +52,7 @@ func Complaint(ctx workflow.Context, p complaint.Params) (complaint.View, error)
 		ID: p.ID, ClientID: p.Form.ClientID, Category: p.Form.Category,
 		RegisteredAt: now, Since: c.since(now, p.Policy.RecurrenceWindow),
 	}
-	actx := workflow.WithActivityOptions(ctx, engine.ActivityOptions)
-	if err := workflow.ExecuteActivity(actx, acts.RegisterComplaint, in).Get(ctx, &reg); err != nil {
+	if err := c.Activity(ctx, acts.RegisterComplaint, in, &reg); err != nil {
 		return complaint.View{}, err
 	}
 	c.v.Number, c.v.RecurrenceOf, c.v.Recurrence = reg.Number, reg.RecurrenceOf, reg.RecurrenceOf != ""
@@ -147,7 +146,9 @@ func (c *complaintRun) Where(ref *casework.Refusal) { ref.Step = string(c.v.Step
 
 // Sync hands the pending history and the current view to the read model.
 func (c *complaintRun) Sync(ctx workflow.Context) error {
-	return engine.SyncActivity(ctx, acts.SyncComplaint, complaint.Sync{View: c.v, Events: c.Take()})
+	return c.Flush(ctx, acts.SyncComplaint, func(events []casework.HistoryEvent) any {
+		return complaint.Sync{View: c.v, Events: events}
+	})
 }
 
 // onTime reports whether no control point of the complaint went overdue.

@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/engine"
@@ -25,9 +26,9 @@ type DealParams struct {
 // keeps running until its follow-up contact is done or overdue.
 func Deal(ctx workflow.Context, p DealParams) (deal.View, error) {
 	r := newRun(ctx, p)
-	r.cps.UseCalendarAndChannels(ctx, p.Calendar)
-	r.cps.UseUnits(ctx)
-	r.rules = workflow.GetVersion(ctx, versionProcessRules, workflow.DefaultVersion, 1) == 1
+	r.cps.UseCalendarAndChannels(ctx, r.Journal, p.Calendar)
+	r.cps.UseUnits(ctx, r.Journal)
+	r.rules = r.Since(ctx, versionProcessRules)
 	if err := r.register(ctx); err != nil {
 		return deal.View{}, err
 	}
@@ -89,7 +90,7 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 
 // Sync hands the pending history and the current view to the read model.
 func (r *run) Sync(ctx workflow.Context) error {
-	return engine.SyncActivity(ctx, acts.SyncDeal, deal.Sync{View: r.v, Events: r.Take()})
+	return r.Flush(ctx, acts.SyncDeal, func(events []casework.HistoryEvent) any { return deal.Sync{View: r.v, Events: events} })
 }
 
 // cancelled records an operator's cancellation of the workflow.

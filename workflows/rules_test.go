@@ -272,10 +272,12 @@ func TestFollowUpNextDealCompletes(t *testing.T) {
 // "60d" to the follow-up too; every action restarts the contact interval;
 // the event point escalates at the event's instant; the survey is armed
 // when the event is held; and a contact on the won deal completes its
-// follow-up.
+// follow-up. It started before the local sync too, so its syncs are
+// activities on the task queue.
 func TestDealStartedBeforeTheChangeKeepsItsDeadlines(t *testing.T) {
 	h := newHarness(t)
 	h.cal = calendar.Default()
+	h.env.OnGetVersion("local-sync", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.env.OnGetVersion(versionProcessRules, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.env.OnGetVersion("duration-units", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	h.closeWon()

@@ -119,11 +119,16 @@ func Store(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
 // classification workflows and the read-model, delivery and classification
 // activities (with the e-mail and webhook channels the configuration turns
 // on, and the configured classification parameters) on the configured task
-// queue. The namespace must have the case search attributes first
-// (EnsureSearchAttributes, which StartWorker calls): without them every
-// case's workflow task fails with BadSearchAttributes once it upserts them.
+// queue, sized by cfg.Worker (see WorkerOptions). The read-model sync runs
+// as a local activity of the same registration. The namespace must have the
+// case search attributes first (EnsureSearchAttributes, which StartWorker
+// calls): without them every case's workflow task fails with
+// BadSearchAttributes once it upserts them.
 func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
-	w := worker.New(c, cfg.TaskQueue, worker.Options{})
+	if cfg.Worker.StickyCache > 0 {
+		worker.SetStickyWorkflowCacheSize(cfg.Worker.StickyCache)
+	}
+	w := worker.New(c, cfg.TaskQueue, WorkerOptions(cfg.Worker))
 	w.RegisterWorkflow(workflows.Deal)
 	w.RegisterWorkflow(workflows.Complaint)
 	w.RegisterWorkflow(workflows.Digest)
@@ -131,6 +136,19 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	email, hook := cfg.Channels()
 	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify})
 	return w
+}
+
+// WorkerOptions are the worker options of the tuning t (its sticky cache
+// size is process-wide and set apart); a zero field keeps the SDK's
+// default.
+func WorkerOptions(t config.WorkerTuning) worker.Options {
+	return worker.Options{
+		MaxConcurrentWorkflowTaskPollers:        t.WorkflowPollers,
+		MaxConcurrentActivityTaskPollers:        t.ActivityPollers,
+		MaxConcurrentWorkflowTaskExecutionSize:  t.MaxWorkflowTasks,
+		MaxConcurrentActivityExecutionSize:      t.MaxActivities,
+		MaxConcurrentLocalActivityExecutionSize: t.MaxLocalActivities,
+	}
 }
 
 // StartWorker ensures the case search attributes (see

@@ -113,6 +113,20 @@ type Config struct {
 	// API server wait at start for PostgreSQL and Temporal to be reachable;
 	// 0 waits as long as it takes.
 	StartupTimeout time.Duration
+	// Worker (WORKER_*) tunes the worker's pollers, cache and concurrency.
+	Worker WorkerTuning
+}
+
+// WorkerTuning sizes the worker: how many requests poll the task queue for
+// workflow tasks (WORKER_WORKFLOW_POLLERS) and activity tasks
+// (WORKER_ACTIVITY_POLLERS), how many workflows stay cached between their
+// tasks (WORKER_STICKY_CACHE, process-wide), and how many workflow tasks,
+// activities and local activities run at once (WORKER_MAX_WORKFLOW_TASKS,
+// WORKER_MAX_ACTIVITIES, WORKER_MAX_LOCAL_ACTIVITIES).
+type WorkerTuning struct {
+	WorkflowPollers, ActivityPollers                    int
+	StickyCache                                         int
+	MaxWorkflowTasks, MaxActivities, MaxLocalActivities int
 }
 
 // Var describes one environment variable.
@@ -158,6 +172,11 @@ func str(ptr func(*Config) *string, checks ...func(string) error) func(*Config, 
 // months reads a whole number of months into the field.
 func months(ptr func(*Config) *int) func(*Config, string) error {
 	return field(ptr, strconv.Atoi)
+}
+
+// count reads a whole number, at least 1, into the field.
+func count(ptr func(*Config) *int) func(*Config, string) error {
+	return field(ptr, strconv.Atoi, atLeast(1, "must be at least 1"))
 }
 
 // unlessEmpty applies check to a value that is not empty.
@@ -297,6 +316,18 @@ var settings = []setting{
 		str(func(c *Config) *string { return &c.MetricsAddr }, unlessEmpty(hostPort))},
 	{Var{"STARTUP_TIMEOUT", "0s", "how long the worker and the API server wait at start for PostgreSQL and Temporal to be reachable before they exit; 0s waits as long as it takes"},
 		field(func(c *Config) *time.Duration { return &c.StartupTimeout }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
+	{Var{"WORKER_WORKFLOW_POLLERS", "8", "requests the worker keeps polling for workflow tasks (the first task of a new case waits for one)"},
+		count(func(c *Config) *int { return &c.Worker.WorkflowPollers })},
+	{Var{"WORKER_ACTIVITY_POLLERS", "4", "requests the worker keeps polling for activity tasks (notifications and deliveries)"},
+		count(func(c *Config) *int { return &c.Worker.ActivityPollers })},
+	{Var{"WORKER_STICKY_CACHE", "10000", "workflows the worker keeps cached between their workflow tasks; a workflow not cached is replayed from its history"},
+		count(func(c *Config) *int { return &c.Worker.StickyCache })},
+	{Var{"WORKER_MAX_WORKFLOW_TASKS", "1000", "workflow tasks the worker runs at once"},
+		count(func(c *Config) *int { return &c.Worker.MaxWorkflowTasks })},
+	{Var{"WORKER_MAX_ACTIVITIES", "1000", "activities the worker runs at once"},
+		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
+	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
+		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
 }
 
 // Vars lists every environment variable with its default and meaning, in

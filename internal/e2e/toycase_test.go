@@ -82,7 +82,7 @@ func (r *visitRun) View() visitView             { return r.v }
 func (r *visitRun) Where(ref *casework.Refusal) { ref.Stage = r.v.Status }
 func (r *visitRun) finished() bool              { return r.v.Status == "reported" && !r.cps.Pending() }
 func (r *visitRun) Sync(ctx workflow.Context) error {
-	return engine.SyncActivity(ctx, "SyncVisit", visitSync{r.v, r.Take()})
+	return r.Flush(ctx, "SyncVisit", func(events []casework.HistoryEvent) any { return visitSync{r.v, events} })
 }
 
 func (r *visitRun) policy(casework.PointKind) casework.PointPolicy {

@@ -29,6 +29,21 @@ var ActivityOptions = workflow.ActivityOptions{
 	},
 }
 
+// LocalActivityOptions run the read-model sync and the open path's
+// activities inside the workflow task: an attempt gets 10 s, a failed one is
+// retried after 200 ms, doubling up to a minute, for as long as it takes
+// (the schedule-to-close bound is a century: the SDK would otherwise end the
+// retries at the first attempt's timeout). A retry that waits longer than
+// the workflow task timeout becomes a workflow timer, so an outage of the
+// read model delays the action's answer without holding a task open.
+var LocalActivityOptions = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: 100 * 365 * 24 * time.Hour,
+	StartToCloseTimeout:    10 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+	},
+}
+
 // deliveryOptions give e-mail and webhook delivery room for a slow channel
 // (their clients time out after 30 s) and retry with the same backoff; an
 // attempt whose worker died is retried after 45 s and takes the delivery
@@ -38,10 +53,23 @@ var deliveryOptions = workflow.ActivityOptions{
 	RetryPolicy:         ActivityOptions.RetryPolicy,
 }
 
-// SyncActivity runs a read-model sync activity — named, or a function the
-// worker registered — with ActivityOptions and waits for it; the
-// activities retry until they succeed.
-func SyncActivity(ctx workflow.Context, activity, input any) error {
-	actx := workflow.WithActivityOptions(ctx, ActivityOptions)
-	return workflow.ExecuteActivity(actx, activity, input).Get(ctx, nil)
+// versionLocalSync marks the fast path: the read-model sync (and a case's
+// opening activities) run as local activities within the workflow task of
+// the change, one sync at a time (Journal.Flush); every earlier change runs
+// without a version marker of its own (Journal.Since); and the timer loop
+// keeps its timer across wake-ups (wakeTimer). Workflows started before it
+// keep activities on the task queue, their markers and a timer per wait.
+const versionLocalSync = "local-sync"
+
+// runActivity runs activity (named, or a function the worker registered)
+// with input until it succeeds, and decodes its result into result (nil
+// when none): as a local activity with local set (a registered activity
+// runs as a local one too), else on the task queue.
+func runActivity(ctx workflow.Context, local bool, activity, input, result any) error {
+	if !local {
+		actx := workflow.WithActivityOptions(ctx, ActivityOptions)
+		return workflow.ExecuteActivity(actx, activity, input).Get(ctx, result)
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, LocalActivityOptions)
+	return workflow.ExecuteLocalActivity(lctx, activity, input).Get(ctx, result)
 }

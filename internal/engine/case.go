@@ -104,6 +104,7 @@ func refuse[S Case[V], V any](st S, reg *Registry[S], err error) error {
 // handler has finished, or with the cancellation error.
 func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedule, finished func() bool, more func(workflow.Selector)) error {
 	var list lister
+	var timer wakeTimer
 	for list.publish(ctx, st); !finished() && ctx.Err() == nil; list.publish(ctx, st) {
 		if notes := cps.fire(ctx); len(notes) > 0 {
 			// Since the channels arrived the read model learns of the change
@@ -121,7 +122,11 @@ func Serve[S Case[V], V any](ctx workflow.Context, st S, j *Journal, cps *Schedu
 			}
 			continue
 		}
-		waitFor(ctx, cps.nextWake(), j.wake, more)
+		if j.local {
+			timer.wait(ctx, cps.nextWake(), j.wake, more)
+		} else {
+			waitFor(ctx, cps.nextWake(), j.wake, more)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -147,13 +152,59 @@ func RecordCancellation[S Case[V], V any](ctx workflow.Context, st S, cps *Sched
 }
 
 // waitFor blocks until next (none when zero), a wake-up on wake, the
-// workflow's cancellation, or whatever more adds to the selector.
+// workflow's cancellation, or whatever more adds to the selector. Its timer
+// lives for one wait: a wake-up cancels it. Workflows started before
+// versionLocalSync wait this way.
 func waitFor(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
 	timerCtx, cancelTimer := workflow.WithCancel(ctx)
 	defer cancelTimer()
-	sel := workflow.NewSelector(ctx)
+	var timer workflow.Future
 	if !next.IsZero() {
-		sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		timer = workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx)))
+	}
+	selectWake(ctx, timer, wake, more)
+}
+
+// keepTimerBeyond is how far off a timer must be for the timer loop to
+// keep it when the next moment moves later (see wakeTimer).
+const keepTimerBeyond = time.Minute
+
+// wakeTimer is the timer loop's timer since versionLocalSync: it outlives
+// a wake-up, so an action costs no timer commands, as long as the next
+// moment does not come earlier and the timer is more than keepTimerBeyond
+// away. A kept timer that fires before anything is due wakes the loop
+// once, which then waits for the moment now next: at most one such
+// wake-up per minute, where a replaced timer costs two commands per
+// action. A nearer timer is replaced as before the version, so second-long
+// deadlines (tests, demos) do not wake the loop after every action.
+type wakeTimer struct {
+	at    time.Time
+	fired workflow.Future
+	stop  workflow.CancelFunc
+}
+
+// wait blocks like waitFor, on the timer kept or on a new one for next.
+func (t *wakeTimer) wait(ctx workflow.Context, next time.Time, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
+	keep := t.fired != nil && !next.Before(t.at) && t.at.Sub(workflow.Now(ctx)) > keepTimerBeyond
+	if !next.IsZero() && !keep && !next.Equal(t.at) {
+		if t.stop != nil {
+			t.stop()
+		}
+		timerCtx, stop := workflow.WithCancel(ctx)
+		t.at, t.fired, t.stop = next, workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), stop
+	}
+	selectWake(ctx, t.fired, wake, more)
+	if t.fired != nil && t.fired.IsReady() {
+		*t = wakeTimer{}
+	}
+}
+
+// selectWake blocks until timer (none when nil) fires, a wake-up on wake,
+// the workflow's cancellation, or whatever more adds to the selector.
+func selectWake(ctx workflow.Context, timer workflow.Future, wake workflow.ReceiveChannel, more func(workflow.Selector)) {
+	sel := workflow.NewSelector(ctx)
+	if timer != nil {
+		sel.AddFuture(timer, func(workflow.Future) {})
 	}
 	sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.ReceiveAsync(nil) })
 	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})

@@ -10,7 +10,9 @@
 //   - control points on one resettable timer, with reminders, overdue
 //     escalation and notifications with stable keys (Schedule);
 //   - the timer loop, cancellation, and the read-model sync and notification
-//     activities, called by name (Serve, RecordCancellation, SyncActivity).
+//     activities, called by name (Serve, RecordCancellation, Journal.Flush);
+//     the sync runs as a local activity within the workflow task of the
+//     change it reports.
 //
 // docs/design.md shows how to add a case type.
 package engine

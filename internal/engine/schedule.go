@@ -65,9 +65,10 @@ func NewSchedule(points *[]casework.ControlPoint, policy func(casework.PointKind
 const versionCalendarChannels = "business-calendar-and-channels"
 
 // UseCalendarAndChannels turns both on for workflows started with the
-// change; it must run before the workflow's first command.
-func (s *Schedule) UseCalendarAndChannels(ctx workflow.Context, cal calendar.Calendar) {
-	if workflow.GetVersion(ctx, versionCalendarChannels, workflow.DefaultVersion, 1) == 1 {
+// change (see Journal.Since); it must run before the workflow's first
+// command.
+func (s *Schedule) UseCalendarAndChannels(ctx workflow.Context, j *Journal, cal calendar.Calendar) {
+	if j.Since(ctx, versionCalendarChannels) {
 		s.cal, s.channels = &cal, true
 	}
 }
@@ -88,9 +89,10 @@ func (s *Schedule) Calendar() calendar.Calendar {
 const versionDurationUnits = "duration-units"
 
 // UseUnits counts durations in their units for workflows started with the
-// change; it must run before the workflow's first command.
-func (s *Schedule) UseUnits(ctx workflow.Context) {
-	s.units = workflow.GetVersion(ctx, versionDurationUnits, workflow.DefaultVersion, 1) == 1
+// change (see Journal.Since); it must run before the workflow's first
+// command.
+func (s *Schedule) UseUnits(ctx workflow.Context, j *Journal) {
+	s.units = j.Since(ctx, versionDurationUnits)
 }
 
 // Units reports whether durations count in their own units; false for
