@@ -75,7 +75,7 @@ func TestMetricsScrapedAfterActions(t *testing.T) {
 	has(t, families, "salesflow_overdue_control_points", map[string]string{"subject_type": "deal"})
 	has(t, families, "temporal_request_total", map[string]string{"operation": "RespondWorkflowTaskCompleted", "workflow_type": "Deal"})
 	has(t, families, "temporal_workflow_task_execution_latency_seconds", map[string]string{"workflow_type": "Deal", "task_queue": s.cfg.TaskQueue})
-	has(t, families, "temporal_activity_execution_latency_seconds", map[string]string{"activity_type": "SyncDeal"})
+	has(t, families, "temporal_local_activity_execution_latency_seconds", map[string]string{"activity_type": "SyncDeal"})
 }
 
 // TestMetricsOfNotificationDelivery lets an offer expire on an
