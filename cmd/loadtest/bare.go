@@ -24,9 +24,14 @@ const (
 	bareIdle         = 30 * time.Minute
 )
 
-// bareWorkflow is the trivial workflow the API is compared against: it
-// counts bump updates until a finish update (or idle passes).
-func bareWorkflow(ctx workflow.Context, idle time.Duration) (int, error) {
+// workflow is the trivial workflow the API is compared against: it
+// counts bump updates until a finish update (or idle passes). Its first
+// run (not a replay) counts in b.ran, so drain can tell when the worker
+// has caught up with the starts.
+func (b *bare) workflow(ctx workflow.Context, idle time.Duration) (int, error) {
+	if !workflow.IsReplaying(ctx) {
+		b.ran.Add(1)
+	}
 	n, done := 0, false
 	if err := workflow.SetUpdateHandler(ctx, bareBump, func(workflow.Context) (int, error) { n++; return n, nil }); err != nil {
 		return 0, err
@@ -46,6 +51,9 @@ type bare struct {
 	queue  string
 	run    string
 	serial atomic.Int64
+	// started counts the workflows started, ran those whose first
+	// workflow task the worker has run.
+	started, ran atomic.Int64
 	// open are the workflows of the update phase, one per client.
 	open []string
 }
@@ -62,7 +70,7 @@ func startBare(s *stack) (*bare, error) {
 	run := randomHex(4)
 	b := &bare{c: c, queue: "loadtest-bare-" + run, run: run}
 	b.w = worker.New(c, b.queue, worker.Options{})
-	b.w.RegisterWorkflowWithOptions(bareWorkflow, workflow.RegisterOptions{Name: bareWorkflowName})
+	b.w.RegisterWorkflowWithOptions(b.workflow, workflow.RegisterOptions{Name: bareWorkflowName})
 	if err := b.w.Start(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("start the bare worker: %w", err)
@@ -93,8 +101,34 @@ func (b *bare) options(id string) client.StartWorkflowOptions {
 
 // start starts a bare workflow: the start call alone.
 func (b *bare) start(ctx context.Context, _ int, _ *recorder) error {
-	_, err := b.c.ExecuteWorkflow(ctx, b.options(b.nextID()), bareWorkflowName, bareIdle)
+	return b.startNew(ctx, b.nextID())
+}
+
+// startNew starts bare workflow id.
+func (b *bare) startNew(ctx context.Context, id string) error {
+	_, err := b.c.ExecuteWorkflow(ctx, b.options(id), bareWorkflowName, bareIdle)
+	if err == nil {
+		b.started.Add(1)
+	}
 	return err
+}
+
+// drain waits, for up to two minutes, until the worker has run the first
+// workflow task of every bare workflow started, so that a phase does not
+// pay for the backlog of the one before.
+func (b *bare) drain(ctx context.Context) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for b.ran.Load() < b.started.Load() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the bare worker ran %d of %d workflows started", b.ran.Load(), b.started.Load())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // updateWithStart starts a bare workflow with its first update and waits
@@ -114,6 +148,7 @@ func (b *bare) startWithUpdate(ctx context.Context, id string) (int, error) {
 	})
 	var n int
 	if err == nil {
+		b.started.Add(1)
 		err = h.Get(ctx, &n)
 	}
 	return n, err
@@ -124,7 +159,7 @@ func (b *bare) prepareUpdates(ctx context.Context, clients int) error {
 	b.open = make([]string, clients)
 	for i := range b.open {
 		b.open[i] = b.nextID()
-		if _, err := b.c.ExecuteWorkflow(ctx, b.options(b.open[i]), bareWorkflowName, bareIdle); err != nil {
+		if err := b.startNew(ctx, b.open[i]); err != nil {
 			return err
 		}
 	}

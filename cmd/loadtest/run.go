@@ -50,7 +50,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err := b.prepareUpdates(ctx, cfg.clients); err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, procs: s.procs, rep: rep}
+	r := &runner{cfg: cfg, procs: s.procs, rep: rep, drain: b.drain}
 	r.throughput(ctx, a, b)
 	r.measure(ctx, phFresh, "log_contact, then read the read model until its event is there", r.timed(cfg.phase), a.freshness(rm))
 	r.memory(ctx, a)
@@ -66,6 +66,9 @@ type runner struct {
 	cfg   config
 	procs processes
 	rep   *report
+	// drain waits until the bare worker has caught up with the bare
+	// workflows started.
+	drain func(context.Context) error
 }
 
 // timed are the limits of a phase of duration d.
@@ -93,7 +96,7 @@ func (r *runner) measure(ctx context.Context, name, what string, lim limits, do 
 	if ctx.Err() != nil {
 		return &phase{}
 	}
-	time.Sleep(r.cfg.settle)
+	r.pause(ctx)
 	slog.Info("phase", "name", name)
 	before := r.procs.cpu()
 	out := drive(ctx, lim, do)
@@ -101,6 +104,15 @@ func (r *runner) measure(ctx context.Context, name, what string, lim limits, do 
 	p.CPU = cpuPerOp(before, r.procs.cpu(), out.ops)
 	r.rep.add(p)
 	return p
+}
+
+// pause waits between phases: until the bare worker has caught up, then
+// the settle time.
+func (r *runner) pause(ctx context.Context) {
+	if err := r.drain(ctx); err != nil {
+		slog.Warn("the next phase starts with a backlog", "err", err)
+	}
+	time.Sleep(r.cfg.settle)
 }
 
 // memory opens cfg.open deals with the default policy (armed control
@@ -130,7 +142,7 @@ func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) err
 		return ctx.Err()
 	}
 	due := &dueDeals{}
-	time.Sleep(r.cfg.settle)
+	r.pause(ctx)
 	slog.Info("phase", "name", phReminder)
 	opened := drive(ctx, r.counted(r.cfg.reminders), a.openForReminder(r.cfg.lead, due))
 	start := time.Now()
