@@ -161,6 +161,10 @@ var happyPath = []step{
 	{"close_deal", func() any { return map[string]any{} }},
 }
 
+// requestsPerDeal is the number of requests of a whole deal: its creation
+// and the happy path's actions.
+var requestsPerDeal = 1 + len(happyPath)
+
 // eventDate is a date for an event that may be held at once: a minute
 // after now, or a second when a minute would be tomorrow (UTC, the
 // calendar of the harness's own stack) — hold_event is refused before the
@@ -186,7 +190,8 @@ func shortTimers() map[string]any {
 }
 
 // wholeDeal is the whole-deal phase's operation: a deal with short timers
-// from its creation to won; the creation's latency is recorded apart.
+// from its creation to won, cut short when the phase ends. Every request
+// is recorded under "request", the creation also under "create".
 func (a *apiClient) wholeDeal(ctx context.Context, client int, rec *recorder) error {
 	t0 := time.Now()
 	v, err := a.openDeal(ctx, client, shortTimers())
@@ -194,10 +199,16 @@ func (a *apiClient) wholeDeal(ctx context.Context, client int, rec *recorder) er
 		return err
 	}
 	rec.add("create", time.Since(t0))
+	rec.add("request", time.Since(t0))
 	for _, s := range happyPath {
+		if err := rec.cut(); err != nil {
+			return err
+		}
+		t := time.Now()
 		if v, err = a.act(ctx, v.ID, s.action, s.input()); err != nil {
 			return err
 		}
+		rec.add("request", time.Since(t))
 	}
 	if v.Status != "won" {
 		return fmt.Errorf("deal %s ended the happy path %s, not won", v.ID, v.Status)

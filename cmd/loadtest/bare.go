@@ -185,7 +185,7 @@ func (b *bare) send(ctx context.Context, id, name string) error {
 
 // wholeDeal is the bare counterpart of a whole deal: update-with-start,
 // then as many updates as the deal's happy path has actions, the last
-// finishing the workflow.
+// finishing the workflow; recorded as the API's (see apiClient.wholeDeal).
 func (b *bare) wholeDeal(ctx context.Context, _ int, rec *recorder) error {
 	id := b.nextID()
 	t0 := time.Now()
@@ -193,14 +193,20 @@ func (b *bare) wholeDeal(ctx context.Context, _ int, rec *recorder) error {
 		return err
 	}
 	rec.add("create", time.Since(t0))
+	rec.add("request", time.Since(t0))
 	for i := range len(happyPath) {
+		if err := rec.cut(); err != nil {
+			return err
+		}
 		name := bareBump
 		if i == len(happyPath)-1 {
 			name = bareFinish
 		}
+		t := time.Now()
 		if err := b.send(ctx, id, name); err != nil {
 			return err
 		}
+		rec.add("request", time.Since(t))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -21,10 +22,24 @@ type limits struct {
 	count   int
 }
 
-// recorder collects latencies by name, safe for concurrent use.
+// recorder collects latencies by name, safe for concurrent use, and
+// knows when the phase ends.
 type recorder struct {
-	mu      sync.Mutex
-	samples map[string][]time.Duration
+	mu       sync.Mutex
+	samples  map[string][]time.Duration
+	deadline time.Time
+}
+
+// errCut ends an operation of several requests that reached the end of
+// its phase before it was done: it is neither counted nor an error.
+var errCut = errors.New("the phase ended before the operation was done")
+
+// cut is errCut once the phase is over.
+func (r *recorder) cut() error {
+	if time.Now().After(r.deadline) {
+		return errCut
+	}
+	return nil
 }
 
 // add records one latency under name.
@@ -46,21 +61,22 @@ func (r *recorder) get(name string) []time.Duration {
 
 // outcome is what running a phase's operations measured.
 type outcome struct {
-	ops, errors int
-	elapsed     time.Duration
-	latencies   []time.Duration
-	firstError  string
-	parts       *recorder
+	// cut counts the operations the phase's end cut short.
+	ops, errors, cut int
+	elapsed          time.Duration
+	latencies        []time.Duration
+	firstError       string
+	parts            *recorder
 }
 
 // drive runs do on lim.clients concurrent clients until the phase's
 // limits end it; each client finishes the operation it is in. Latencies
 // are of successful operations.
 func drive(ctx context.Context, lim limits, do op) outcome {
-	rec := &recorder{}
-	var taken, failed atomic.Int64
-	var firstErr atomic.Value
 	deadline := time.Now().Add(lim.dur)
+	rec := &recorder{deadline: deadline}
+	var taken, failed, cut atomic.Int64
+	var firstErr atomic.Value
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range lim.clients {
@@ -72,7 +88,12 @@ func drive(ctx context.Context, lim limits, do op) outcome {
 					return
 				}
 				t0 := time.Now()
-				if err := do(ctx, c, rec); err != nil {
+				err := do(ctx, c, rec)
+				if errors.Is(err, errCut) {
+					cut.Add(1)
+					continue
+				}
+				if err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
 					continue
@@ -82,7 +103,7 @@ func drive(ctx context.Context, lim limits, do op) outcome {
 		}()
 	}
 	wg.Wait()
-	out := outcome{elapsed: time.Since(start), errors: int(failed.Load()), latencies: rec.get("op"), parts: rec}
+	out := outcome{elapsed: time.Since(start), errors: int(failed.Load()), cut: int(cut.Load()), latencies: rec.get("op"), parts: rec}
 	out.ops = len(out.latencies)
 	if s, ok := firstErr.Load().(string); ok {
 		out.firstError = s

@@ -102,15 +102,15 @@ func (p processes) cpu() map[string]float64 {
 }
 
 // cpuPerOp is the CPU milliseconds each process spent per operation
-// between the snapshots before and after.
-func cpuPerOp(before, after map[string]float64, ops int) map[string]float64 {
-	if ops == 0 {
+// between the snapshots before and after, over ops operations.
+func cpuPerOp(before, after map[string]float64, ops float64) map[string]float64 {
+	if ops <= 0 {
 		return nil
 	}
 	out := map[string]float64{}
 	for role, b := range before {
 		if a, ok := after[role]; ok {
-			out[role] = (a - b) * 1000 / float64(ops)
+			out[role] = (a - b) * 1000 / ops
 		}
 	}
 	return out

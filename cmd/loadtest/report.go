@@ -85,6 +85,15 @@ func newPhase(name, what string, out outcome) *phase {
 		if c := out.parts.get("create"); len(c) > 0 {
 			p.Parts = map[string]stats{"create": summarize(c)}
 		}
+		if req := out.parts.get("request"); len(req) > 0 && out.elapsed > 0 {
+			// Deals run back to back on every client, so every request
+			// belongs to one: the steady rate of deals is the request
+			// rate over the requests of a deal, however many deals the
+			// phase's end cut short.
+			p.Extra["requests_per_sec"] = float64(len(req)) / out.elapsed.Seconds()
+			p.Extra["unfinished"] = float64(out.cut)
+			p.OpsPerSec = p.Extra["requests_per_sec"] / float64(requestsPerDeal)
+		}
 		if v := out.parts.get("visible"); len(v) > 0 {
 			p.Parts = map[string]stats{"visible": summarize(v)}
 			p.Extra["stale_reads"] = float64(len(out.parts.get("stale")))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"math"
 	"time"
 )
 
@@ -101,8 +102,10 @@ func (r *runner) measure(ctx context.Context, name, what string, lim limits, do 
 	before := r.procs.cpu()
 	out := drive(ctx, lim, do)
 	p := newPhase(name, what, out)
-	p.CPU = cpuPerOp(before, r.procs.cpu(), out.ops)
+	p.CPU = cpuPerOp(before, r.procs.cpu(), p.OpsPerSec*p.Seconds)
 	r.rep.add(p)
+	slog.Info("phase done", "name", name, "ops", p.Ops, "ops_per_sec", round(p.OpsPerSec), "p50_ms", round(p.Latency.P50),
+		"p99_ms", round(p.Latency.P99), "errors", p.Errors)
 	return p
 }
 
@@ -160,3 +163,6 @@ func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) err
 	r.rep.add(p)
 	return nil
 }
+
+// round is x to one decimal, for the log.
+func round(x float64) float64 { return math.Round(x*10) / 10 }
