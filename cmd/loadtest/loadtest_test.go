@@ -28,7 +28,7 @@ func TestLoadHarnessSmoke(t *testing.T) {
 	}
 	cfg := config{
 		cli: cli, postgres: testdb.URL(), src: src, token: "dev-admin",
-		clients: 2, phase: time.Second, dealPhase: time.Second, settle: 100 * time.Millisecond,
+		clients: 2, phase: time.Second, dealPhase: 5 * time.Second, settle: 100 * time.Millisecond,
 		open: 6, reminders: 3, lead: 2 * time.Second,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -102,10 +103,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := run(ctx, cfg)
-	if err == nil {
+	if rep != nil {
 		rep.printTable(os.Stdout)
 		if cfg.jsonOut != "" {
-			err = rep.writeJSON(cfg.jsonOut)
+			err = errors.Join(err, rep.writeJSON(cfg.jsonOut))
 		}
 	}
 	if err != nil {

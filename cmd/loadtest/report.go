@@ -25,8 +25,9 @@ type report struct {
 	Phases    []*phase   `json:"phases"`
 	Pairs     []pair     `json:"pairs"`
 	Goals     []goal     `json:"goals"`
-	// OpenDeals is the size of the memory phase.
-	OpenDeals int `json:"open_deals"`
+	// Interrupted tells that the run was stopped before its end: the
+	// phases are those run until then, the last one cut short.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // phase is one phase's figures.
@@ -38,7 +39,9 @@ type phase struct {
 	FirstError string  `json:"first_error,omitempty"`
 	Seconds    float64 `json:"seconds"`
 	OpsPerSec  float64 `json:"ops_per_sec"`
-	Latency    stats   `json:"latency"`
+	// Latency is of the operations, in a whole-deal phase of its
+	// requests.
+	Latency stats `json:"latency"`
 	// Parts are latencies of parts of an operation: a whole deal's
 	// creation, the time until an action is visible in the read model.
 	Parts map[string]stats `json:"parts,omitempty"`
@@ -69,34 +72,40 @@ type goal struct {
 // newReport starts the report of a run of cfg.
 func newReport(cfg config) *report {
 	l, _ := loadAverage()
-	return &report{Started: time.Now().UTC(), CPUs: runtime.NumCPU(), Clients: cfg.clients, LoadStart: l, OpenDeals: cfg.open}
+	return &report{Started: time.Now().UTC(), CPUs: runtime.NumCPU(), Clients: cfg.clients, LoadStart: l}
 }
 
 // newPhase is the phase name with the figures of out.
 func newPhase(name, what string, out outcome) *phase {
 	p := &phase{
 		Name: name, What: what, Ops: out.ops, Errors: out.errors, FirstError: out.firstError,
-		Seconds: out.elapsed.Seconds(), Latency: summarize(out.latencies), Extra: map[string]float64{},
+		Seconds: out.elapsed.Seconds(), Latency: summarize(out.latencies),
+		Parts: map[string]stats{}, Extra: map[string]float64{},
 	}
 	if out.elapsed > 0 {
 		p.OpsPerSec = float64(out.ops) / out.elapsed.Seconds()
 	}
-	if out.parts != nil {
-		if c := out.parts.get("create"); len(c) > 0 {
-			p.Parts = map[string]stats{"create": summarize(c)}
-		}
-		if req := out.parts.get("request"); len(req) > 0 && out.elapsed > 0 {
-			// Deals run back to back on every client, so every request
-			// belongs to one: the steady rate of deals is the request
-			// rate over the requests of a deal, however many deals the
-			// phase's end cut short.
-			p.Extra["requests_per_sec"] = float64(len(req)) / out.elapsed.Seconds()
-			p.Extra["unfinished"] = float64(out.cut)
-			p.OpsPerSec = p.Extra["requests_per_sec"] / float64(requestsPerDeal)
-		}
-		if v := out.parts.get("visible"); len(v) > 0 {
-			p.Parts = map[string]stats{"visible": summarize(v)}
-			p.Extra["stale_reads"] = float64(len(out.parts.get("stale")))
+	if out.parts == nil {
+		return p
+	}
+	if c := out.parts.get("create"); len(c) > 0 {
+		p.Parts["create"] = summarize(c)
+	}
+	if v := out.parts.get("visible"); len(v) > 0 {
+		p.Parts["visible"] = summarize(v)
+		p.Extra["stale_reads"] = float64(len(out.parts.get("stale")))
+	}
+	if req := out.parts.get("request"); len(req) > 0 && out.elapsed > 0 {
+		// Deals run back to back on every client, so every request
+		// belongs to one: the steady rate of deals is the request rate
+		// over the requests of a deal, however many deals the phase's end
+		// cut short. Its latencies are the requests', whole deals' apart.
+		p.Extra["requests_per_sec"] = float64(len(req)) / out.elapsed.Seconds()
+		p.Extra["unfinished"] = float64(out.cut)
+		p.OpsPerSec = p.Extra["requests_per_sec"] / float64(requestsPerDeal)
+		p.Latency = summarize(req)
+		if out.ops > 0 {
+			p.Parts["deal"] = summarize(out.latencies)
 		}
 	}
 	return p
@@ -143,7 +152,7 @@ func (r *report) goals() []goal {
 		{"reminder lag p99 (ms)", lag.Latency.P99, "≤ 1000", lag.Ops > 0 && lag.Latency.P99 <= 1000},
 	}
 	if open.Memory != nil {
-		gs = append(gs, goal{fmt.Sprintf("worker RSS with %d open deals (MiB)", r.OpenDeals), open.Memory.RSS, "≤ 1024", open.Memory.RSS <= 1024})
+		gs = append(gs, goal{fmt.Sprintf("worker RSS with %d open deals (MiB)", open.Ops), open.Memory.RSS, "≤ 1024", open.Memory.RSS <= 1024})
 	}
 	return gs
 }
@@ -169,6 +178,9 @@ func (r *report) writeJSON(path string) error {
 // load average.
 func (r *report) printTable(out io.Writer) {
 	fmt.Fprintf(out, "salesflow load test, %s, %d CPUs, %d clients: %s\n", r.Started.Format(time.RFC3339), r.CPUs, r.Clients, r.Stack)
+	if r.Interrupted {
+		fmt.Fprintln(out, "INTERRUPTED: the phases run until then, the last one cut short")
+	}
 	fmt.Fprintf(out, "load average at start %.2f %.2f %.2f, at end %.2f %.2f %.2f\n\n",
 		r.LoadStart[0], r.LoadStart[1], r.LoadStart[2], r.LoadEnd[0], r.LoadEnd[1], r.LoadEnd[2])
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
