@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
@@ -222,8 +223,13 @@ func (p *phase) cpuColumn() string {
 // operations, memory, stale reads and each phase's first error.
 func (r *report) printNotes(out io.Writer) {
 	for _, p := range r.Phases {
-		for name, s := range p.Parts {
+		for _, name := range slices.Sorted(maps.Keys(p.Parts)) {
+			s := p.Parts[name]
 			fmt.Fprintf(out, "  %s: %s p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", p.Name, name, s.P50, s.P99, s.Max)
+		}
+		if v, ok := p.Extra["requests_per_sec"]; ok {
+			fmt.Fprintf(out, "  %s: %.1f requests/s = %.2f deals/s; %d deals complete, %.0f cut short by the phase's end\n",
+				p.Name, v, p.OpsPerSec, p.Ops, p.Extra["unfinished"])
 		}
 		if v, ok := p.Extra["stale_reads"]; ok {
 			fmt.Fprintf(out, "  %s: %.0f reads missed the action's event\n", p.Name, v)
