@@ -234,6 +234,9 @@ func (r *report) printNotes(out io.Writer) {
 		if v, ok := p.Extra["stale_reads"]; ok {
 			fmt.Fprintf(out, "  %s: %.0f reads missed the action's event\n", p.Name, v)
 		}
+		if v, ok := p.Extra["undelivered"]; ok {
+			fmt.Fprintf(out, "  %s: %.0f deals not opened (errors), %.0f notices not delivered in time\n", p.Name, p.Extra["not_opened"], v)
+		}
 		if p.Memory != nil {
 			fmt.Fprintf(out, "  %s: worker RSS %.0f MiB (peak %.0f MiB, %.0f MiB before the phase)\n",
 				p.Name, p.Memory.RSS, p.Memory.Peak, p.Extra["rss_before_mib"])

@@ -162,6 +162,8 @@ func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) err
 	if err != nil && p.FirstError == "" {
 		p.FirstError = err.Error()
 	}
+	p.Extra["not_opened"] = float64(opened.errors)
+	p.Extra["undelivered"] = float64(len(due.ids) - len(lags))
 	r.rep.add(p)
 	return nil
 }
