@@ -17,7 +17,7 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI TEMPORAL_SERVER TEMPORAL_SQL_TOOL
 
-.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web load
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
@@ -118,6 +118,16 @@ cluster-test: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
 ## record-histories: re-record the workflow histories in testdata/ that the replay test replays
 record-histories: $(TEMPORAL_CLI)
 	RECORD_HISTORIES=1 go test -count=1 -run 'TestAPI|TestComplaint|TestSurvey|TestHandover' ./internal/e2e/
+
+# load settings; override on the command line, e.g.
+# make load LOAD_FLAGS='-open 2000 -phase 10s', or target a running stack:
+# make load LOAD_FLAGS='-api http://127.0.0.1:8080 -db postgres://…'.
+LOAD_FLAGS ?=
+
+## load: the load harness (cmd/loadtest): on a stack of its own (the pinned dev server, a fresh PostgreSQL database, the worker and API server built from this tree) or the one LOAD_FLAGS targets, bare Temporal against the API in adjacent phases — create, action, whole deal — then read-model freshness, 10,000 open deals' worker memory and reminder lag; prints ops/s, p50/p99, the API/bare ratios, the goals and the load average (JSON in bin/load.json); about 15 minutes on 2 cores, most of it the 10,000 creations
+load: $(TEMPORAL_CLI)
+	@mkdir -p $(BIN)
+	go run ./cmd/loadtest -json $(BIN)/load.json $(LOAD_FLAGS)
 
 # bench-reports and bench-web settings; override any on the command line,
 # e.g. make bench-reports BENCH_RESEED=1 BENCH_COUNT=10.
