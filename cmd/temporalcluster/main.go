@@ -1,8 +1,8 @@
 // Command temporalcluster runs salesflow's Temporal cluster on PostgreSQL
 // (package temporalcluster): `make cluster` runs `temporalcluster up`,
 // which creates or migrates the schema, starts the frontend, history,
-// matching and worker processes, creates the namespace and keeps them
-// running until Ctrl-C. `temporalcluster schema` only creates or migrates
+// matching and worker processes, creates the namespace, registers the case
+// search attributes on it and keeps them running until Ctrl-C. `temporalcluster schema` only creates or migrates
 // the schema, `temporalcluster drop` drops the cluster's two databases.
 // Settings come from the environment (README, "A Temporal cluster").
 package main
@@ -10,11 +10,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/temporalcluster"
 )
 
@@ -56,12 +59,15 @@ func up(ctx context.Context, cfg temporalcluster.Config) error {
 		return err
 	}
 	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	c, err := temporalcluster.Up(startCtx, cfg)
-	cancel()
 	if err != nil {
 		return err
 	}
 	defer c.Stop()
+	if err := searchAttributes(startCtx, c.Frontend(), cfg.Namespace); err != nil {
+		return err
+	}
 	fmt.Printf(`
 Temporal cluster is running: frontend, history, matching and worker processes
   Frontend      %s   (TEMPORAL_ADDRESS=%s, namespace %s)
@@ -78,4 +84,16 @@ Stop with Ctrl-C.
 	case err := <-c.Exited():
 		return err
 	}
+}
+
+// searchAttributes registers the case search attributes on the cluster's
+// namespace, as every salesflow worker also does on start, so the Web UI
+// and visibility queries know them before the first deal.
+func searchAttributes(ctx context.Context, frontend, namespace string) error {
+	tc, err := app.Dial(config.Config{TemporalAddress: frontend, TemporalNamespace: namespace}, slog.Default())
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	return app.EnsureSearchAttributes(ctx, tc, namespace)
 }
