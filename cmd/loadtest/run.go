@@ -141,7 +141,8 @@ func (r *runner) memory(ctx context.Context, a *apiClient) {
 
 // reminders opens cfg.reminders deals whose contact interval falls due
 // cfg.lead after their opening, and measures, for each, from its due time
-// until its overdue notice is in the read model.
+// until its overdue notice is in the read model, and the CPU each process
+// spent per notice from the last opening to the last notice.
 func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -150,7 +151,7 @@ func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) err
 	r.pause(ctx)
 	slog.Info("phase", "name", phReminder)
 	opened := drive(ctx, r.counted(r.cfg.reminders), a.openForReminder(r.cfg.lead, due))
-	start := time.Now()
+	start, cpu := time.Now(), r.procs.cpu()
 	lags, err := rm.awaitOverdue(ctx, due.ids, r.cfg.lead+2*time.Minute)
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -162,6 +163,7 @@ func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) err
 	if err != nil && p.FirstError == "" {
 		p.FirstError = err.Error()
 	}
+	p.CPU = cpuPerOp(cpu, r.procs.cpu(), float64(len(lags)))
 	p.Extra["not_opened"] = float64(opened.errors)
 	p.Extra["undelivered"] = float64(len(due.ids) - len(lags))
 	r.rep.add(p)
