@@ -83,7 +83,8 @@ func webURL(addr string) string {
 }
 
 func banner(cfg config.Config) {
-	metricsURL := webURL(cfg.HTTPAddr)
+	web := webURL(cfg.HTTPAddr)
+	metricsURL := web
 	if cfg.MetricsAddr != "" {
 		metricsURL = webURL(cfg.MetricsAddr)
 	}
@@ -94,7 +95,7 @@ func banner(cfg config.Config) {
 	fmt.Printf(`
 salesflow is running
   Web app        %s   (sign in with a demo token below)
-  API            http://localhost%s/api/v1   (OpenAPI: /api/v1/openapi.json)
+  API            %sapi/v1   (OpenAPI: /api/v1/openapi.json)
   Temporal UI    http://localhost:%s   (deals searchable: CaseStage = "offer" AND CaseOwner = "alice")
   Metrics        %smetrics   (Prometheus)
   Temporal       %s (namespace %s)
@@ -106,7 +107,7 @@ Demo identities (Authorization: Bearer <token>):
   maria  manager                   dev-maria
   admin  admin                     dev-admin
 
-Try:  curl -s -H 'Authorization: Bearer dev-alice' localhost%s/api/v1/policy
+Try:  curl -s -H 'Authorization: Bearer dev-alice' %sapi/v1/policy
 Stop with Ctrl-C.
-`, webURL(cfg.HTTPAddr), cfg.HTTPAddr, cfg.TemporalUIPort, metricsURL, cfg.TemporalAddress, cfg.TemporalNamespace, store, cfg.HTTPAddr)
+`, web, web, cfg.TemporalUIPort, metricsURL, cfg.TemporalAddress, cfg.TemporalNamespace, store, web)
 }
