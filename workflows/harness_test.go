@@ -131,6 +131,23 @@ func (h *harness) end(label string, d time.Duration, reason string) {
 
 // actLater is actAs with the input made when the action is taken.
 func (h *harness) actLater(label string, d time.Duration, actor, role, action string, input func() any) {
+	h.update(label, d, actor, role, action, input, func(v any) {
+		// The test environment hands over the workflow's own value,
+		// whose slices later changes would show through: keep a copy,
+		// as a client would get it.
+		switch view := v.(type) {
+		case deal.View:
+			h.views[label] = jsonCopy(h.t, view)
+		case complaint.View:
+			h.complaints[label] = jsonCopy(h.t, view)
+		}
+	})
+}
+
+// update sends action as actor at offset d under label, with the input
+// made when it is sent: a rejection or failure is recorded as the label's
+// outcome, a completion as "" and its returned value handed to done.
+func (h *harness) update(label string, d time.Duration, actor, role, action string, input func() any, done func(v any)) {
 	h.labels = append(h.labels, label)
 	h.env.RegisterDelayedCallback(func() {
 		raw, err := json.Marshal(input())
@@ -146,15 +163,7 @@ func (h *harness) actLater(label string, d time.Duration, actor, role, action st
 					return
 				}
 				h.outcomes[label] = ""
-				// The test environment hands over the workflow's own value,
-				// whose slices later changes would show through: keep a copy,
-				// as a client would get it.
-				switch view := v.(type) {
-				case deal.View:
-					h.views[label] = jsonCopy(h.t, view)
-				case complaint.View:
-					h.complaints[label] = jsonCopy(h.t, view)
-				}
+				done(v)
 			},
 		}, casework.Request{Actor: actor, Role: role, Input: raw})
 	}, d)

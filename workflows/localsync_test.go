@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"sync"
@@ -11,7 +10,6 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/casework"
@@ -55,25 +53,9 @@ func count(runs []string, name string) int {
 // actChecked sends action at offset d like act, and when its update
 // completes, hands check the view it returned.
 func (h *harness) actChecked(label string, d time.Duration, action string, input any, check func(v deal.View)) {
-	h.labels = append(h.labels, label)
-	h.env.RegisterDelayedCallback(func() {
-		raw, err := json.Marshal(input)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		h.env.UpdateWorkflow(action, label, &testsuite.TestUpdateCallback{
-			OnReject: func(err error) { h.outcomes[label] = code(err) },
-			OnAccept: func() {},
-			OnComplete: func(v any, err error) {
-				if err != nil {
-					h.outcomes[label] = err.Error()
-					return
-				}
-				h.outcomes[label] = ""
-				check(jsonCopy(h.t, v.(deal.View)))
-			},
-		}, casework.Request{Actor: "alice", Role: casework.RoleSales, Input: raw})
-	}, d)
+	h.update(label, d, "alice", casework.RoleSales, action, func() any { return input }, func(v any) {
+		check(jsonCopy(h.t, v.(deal.View)))
+	})
 }
 
 // readModelHas fails unless the read model holds the deal at the view's
