@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/classify"
+	"github.com/salesflow/salesflow/internal/documents"
 )
 
 // Activities bundles the activities with the read model they write to
@@ -31,6 +32,9 @@ type Activities struct {
 	// Classify are the parameters of ClassifyClients; zero fields take
 	// the defaults of package classify.
 	Classify classify.Params
+	// Documents keeps generated documents (GenerateDocument); nil keeps
+	// them in the read model.
+	Documents documents.Store
 }
 
 // Application error types of the non-retryable errors the activities return.

@@ -89,8 +89,18 @@ func (r *run) followUpDone(ctx workflow.Context, next string) {
 }
 
 // Sync hands the pending history and the current view to the read model.
+// Since versionGeneratedDocuments it then renders the register entries
+// added (generateDocuments).
 func (r *run) Sync(ctx workflow.Context) error {
-	return r.Flush(ctx, acts.SyncDeal, func(events []casework.HistoryEvent) any { return deal.Sync{View: r.v, Events: events} })
+	if err := r.Flush(ctx, acts.SyncDeal, r.syncInput); err != nil {
+		return err
+	}
+	return r.generateDocuments(ctx)
+}
+
+// syncInput is the read-model sync's input for the events not yet synced.
+func (r *run) syncInput(events []casework.HistoryEvent) any {
+	return deal.Sync{View: r.v, Events: events}
 }
 
 // cancelled records an operator's cancellation of the workflow.

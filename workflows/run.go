@@ -27,6 +27,8 @@ type run struct {
 	complaintPolicy *complaint.Policy
 	// rules is set for deals started with versionProcessRules.
 	rules bool
+	// docs is how far the document register is generated.
+	docs docGen
 }
 
 func newRun(ctx workflow.Context, p DealParams) *run {

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/salesflow/salesflow/internal/documents"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/processmap"
@@ -58,6 +59,9 @@ type Deps struct {
 	// Tracer records the requests' spans; nil means OpenTelemetry's global
 	// tracer provider.
 	Tracer trace.TracerProvider
+	// Documents keeps the deals' generated documents; nil keeps them in
+	// the read model (documents.DBStore).
+	Documents documents.Store
 	// SessionIdle and SessionMax end web app sessions (the cookie
 	// SessionCookie) idle that long or that old; 0 means DefaultSessionIdle
 	// and DefaultSessionMax.
@@ -158,5 +162,6 @@ func New(d Deps) *echo.Echo {
 	r("POST", "/staff/:id/tokens", s.idempotent(s.issueToken, withoutSecret), rule{roles: adminsOnly, object: objStaff, audit: "token.issue"})
 	r("DELETE", "/staff/:id/tokens/:token", s.revokeToken, rule{roles: adminsOnly, object: objStaff, audit: "token.revoke"})
 	r("GET", "/audit", s.listAudit, rule{roles: managersAdmins})
+	s.mountDocuments(r)
 	return e
 }

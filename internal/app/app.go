@@ -27,6 +27,7 @@ import (
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/config"
+	"github.com/salesflow/salesflow/internal/documents"
 	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/internal/telemetry"
 	"github.com/salesflow/salesflow/models"
@@ -134,7 +135,8 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w.RegisterWorkflow(workflows.Digest)
 	w.RegisterWorkflow(workflows.Classification)
 	email, hook := cfg.Channels()
-	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify})
+	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify,
+		Documents: documents.Open(cfg.DocumentStore, db)})
 	return w
 }
 
@@ -223,6 +225,7 @@ func API(env Env) (*echo.Echo, error) {
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
 		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
 		SessionIdle: cfg.WebSessionIdle, SessionMax: cfg.WebSessionMax,
+		Documents: documents.Open(cfg.DocumentStore, env.DB),
 	}
 	if cfg.MetricsAddr == "" {
 		d.Metrics = Metrics(env)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/classify"
+	"github.com/salesflow/salesflow/internal/documents"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
@@ -115,6 +116,9 @@ type Config struct {
 	StartupTimeout time.Duration
 	// Worker (WORKER_*) tunes the worker's pollers, cache and concurrency.
 	Worker WorkerTuning
+	// DocumentStore (DOCUMENT_STORE) is where generated documents are
+	// kept: "db" (the read model) or "file:/path" (documents.Open).
+	DocumentStore string
 }
 
 // WorkerTuning sizes the worker: how many requests poll the task queue for
@@ -328,6 +332,8 @@ var settings = []setting{
 		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
 	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
 		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
+	{Var{"DOCUMENT_STORE", "db", "where generated documents (PDF) are kept: db (the read model's table) or file:/path (a folder every worker and API server must share; docs/documents.md)"},
+		str(func(c *Config) *string { return &c.DocumentStore }, documents.CheckSpec)},
 }
 
 // Vars lists every environment variable with its default and meaning, in

@@ -90,7 +90,7 @@ func (j *Journal) Flush(ctx workflow.Context, activity any, input func(events []
 	}
 	defer j.syncing.Unlock()
 	for len(j.pending) > 0 {
-		in, err := snapshot(input(j.take()))
+		in, err := Snapshot(input(j.take()))
 		if err != nil {
 			return err
 		}
@@ -101,8 +101,9 @@ func (j *Journal) Flush(ctx workflow.Context, activity any, input func(events []
 	return nil
 }
 
-// snapshot is a deep copy of v through its JSON form.
-func snapshot(v any) (any, error) {
+// Snapshot is a deep copy of v through its JSON form (a value an activity
+// may read while the workflow changes the original).
+func Snapshot(v any) (any, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
