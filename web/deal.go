@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/documents"
 )
 
 // dealKind is the deal as a case type of the pages.
@@ -31,6 +32,8 @@ type processMap struct {
 // dealData is the data of deal.html.
 type dealData struct {
 	View deal.View
+	// Generated are the deal's generated documents (PDF).
+	Generated []documents.Meta
 	Path []stageStep
 	Work caseWork
 	Map  processMap
@@ -54,8 +57,12 @@ func (a *app) dealPage(c echo.Context, failed *formFailure) error {
 	if e != nil {
 		return a.apiFailed(c, e)
 	}
+	var gen struct{ Items []documents.Meta }
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/deals/"+url.PathEscape(v.ID)+"/documents", nil, &gen); e != nil {
+		return a.apiFailed(c, e)
+	}
 	lang := pageLang(c)
-	d := dealData{View: v, Path: stagePath(v), Work: work, Map: processMap{
+	d := dealData{View: v, Generated: gen.Items, Path: stagePath(v), Work: work, Map: processMap{
 		BPMN: "/api/v1/process/deal.bpmn", Overlay: "/api/v1/process/deal/overlay", List: "/pipeline?stage={key}",
 		Highlight: dealHighlight(v, work.History), Label: translate(lang, "process.deal") + ": " + v.Title, Lang: lang,
 	}}

@@ -58,6 +58,7 @@ func TestLoadDefaults(t *testing.T) {
 		ClassifyCron:      "0 2 * * *",
 		Worker: WorkerTuning{WorkflowPollers: 8, ActivityPollers: 4, StickyCache: 10000,
 			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000},
+		DocumentStore: "db",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults = %+v, want %+v", c, want)
@@ -120,6 +121,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"WORKER_MAX_WORKFLOW_TASKS":   "7",
 		"WORKER_MAX_ACTIVITIES":       "9",
 		"WORKER_MAX_LOCAL_ACTIVITIES": "11",
+		"DOCUMENT_STORE":              "file:/srv/salesflow/documents",
 	}
 	// Variables that are only valid together with others.
 	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}

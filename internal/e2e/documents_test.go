@@ -155,4 +155,17 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 	other := s.newDeal(alice, nil)
 	s.call("GET", fmt.Sprintf("/api/v1/deals/%s/documents/%s", other.ID, offer.ID), alice, nil).decode(t, 404, nil)
 	s.call("GET", path+"x", alice, nil).decode(t, 404, nil)
+
+	// The deal page lists them, each a download link the session opens.
+	b := s.newBrowser(t)
+	b.signIn(alice)
+	b.open("/deals/" + d.ID)
+	b.waitFor("#generated-documents")
+	if n := b.count("#generated-documents a[download]"); n != 5 {
+		t.Fatalf("the deal page links %d documents, want 5", n)
+	}
+	b.look("deal")
+	if status, _ := s.withCookie("GET", path, b.sessionCookie()); status != 200 {
+		t.Fatalf("download with the session: %d", status)
+	}
 }
