@@ -164,7 +164,8 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 	if n := b.count("#generated-documents a[download]"); n != 5 {
 		t.Fatalf("the deal page links %d documents, want 5", n)
 	}
-	b.look("deal")
+	b.waitFor(`.process-map[data-state="ready"]`)
+	b.screenshot("deal")
 	if status, _ := s.withCookie("GET", path, b.sessionCookie()); status != 200 {
 		t.Fatalf("download with the session: %d", status)
 	}
