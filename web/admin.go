@@ -25,6 +25,7 @@ func (a *app) adminRoutes(g *echo.Group) {
 	ad.GET("/policy", a.adminPolicy)
 	ad.POST("/policy", a.savePolicy)
 	ad.GET("/audit", a.adminAudit)
+	a.documentRoutes(ad)
 }
 
 // requireAdmin answers the 403 page to a member who is not an admin.

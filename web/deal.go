@@ -34,9 +34,9 @@ type dealData struct {
 	View deal.View
 	// Generated are the deal's generated documents (PDF).
 	Generated []documents.Meta
-	Path []stageStep
-	Work caseWork
-	Map  processMap
+	Path      []stageStep
+	Work      caseWork
+	Map       processMap
 }
 
 // showDeal answers GET /deals/{id}.

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/casework"
 
 	"github.com/salesflow/salesflow/internal/documents"
 )
@@ -154,24 +157,31 @@ func (s *server) company(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// companyInput is the body of PUT /company: the details, and the version
-// fields of GET /company, ignored, so its body can be sent back changed.
-type companyInput struct {
-	documents.Company
-	Version   *int    `json:"version,omitempty"`
-	UpdatedBy *string `json:"updated_by,omitempty"`
-	UpdatedAt *string `json:"updated_at,omitempty"`
-}
-
+// putCompany saves the body of PUT /company: the details, and the
+// version fields of GET /company, which are ignored, so its body can be
+// sent back changed.
 func (s *server) putCompany(c echo.Context) error {
-	var in companyInput
-	if _, err := decode(c, &in); err != nil {
+	var raw json.RawMessage
+	body, err := decode(c, &raw)
+	if err != nil {
 		return err
 	}
-	if p := in.Company.Problems(); p != nil {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return fail(http.StatusUnprocessableEntity, casework.CodeInvalidInput, "the body must be a JSON object")
+	}
+	for _, k := range []string{"version", "updated_by", "updated_at"} {
+		delete(fields, k)
+	}
+	body, _ = json.Marshal(fields)
+	var co documents.Company
+	if err := decodeJSON(body, &co); err != nil {
+		return err
+	}
+	if p := co.Problems(); p != nil {
 		return invalidFields(p)
 	}
-	v, err := documents.SaveCompany(c.Request().Context(), s.DB, in.Company, staffOf(c).ID)
+	v, err := documents.SaveCompany(c.Request().Context(), s.DB, co, staffOf(c).ID)
 	if err != nil {
 		return err
 	}
