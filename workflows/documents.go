@@ -47,7 +47,8 @@ func (r *run) generateDocuments(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
-		in := documents.Entry{DealID: r.v.ID, Type: d.Type, Version: d.Version, Edition: 1, Ref: d.Ref, At: d.SentAt, View: view.(deal.View)}
+		in := documents.Entry{DealID: r.v.ID, Type: d.Type, Version: d.Version, Edition: max(d.Edition, 1), Ref: d.Ref,
+			At: d.SentAt, Reason: d.Reason, View: view.(deal.View)}
 		var metas []documents.Meta
 		if err := r.Activity(ctx, acts.GenerateDocument, in, &metas); err != nil {
 			return err
@@ -60,4 +61,44 @@ func (r *run) generateDocuments(ctx workflow.Context) error {
 		}
 	}
 	return r.Flush(ctx, acts.SyncDeal, r.syncInput)
+}
+
+// regenerateDocument adds a new edition of a register entry, which the
+// sync then renders with the current template (generateDocuments); the
+// earlier editions stay. It is offered once the deal generates documents
+// and has one.
+var regenerateDocument = engine.Handle(deal.ActRegenerateDocument,
+	func(r *run) error {
+		if !r.docs.on || len(r.v.Documents) == 0 {
+			return engine.NotAllowed("the deal has no generated document")
+		}
+		return nil
+	},
+	func(r *run, in *deal.RegenerateDocumentInput, _ engine.Step) error {
+		if r.latestEntry(in.Document, in.DocumentVersion) < 0 {
+			return engine.Invalid("document", "the deal has no such document")
+		}
+		return engine.Required("reason", in.Reason)
+	},
+	func(r *run, in *deal.RegenerateDocumentInput, s engine.Step) {
+		e := r.v.Documents[r.latestEntry(in.Document, in.DocumentVersion)]
+		edition := 1
+		for _, d := range r.v.Documents {
+			if d.Type == e.Type && d.Version == e.Version {
+				edition = max(edition, d.Edition)
+			}
+		}
+		e.Edition, e.Reason, e.SentAt, e.URL = edition+1, in.Reason, s.Now, ""
+		r.v.Documents = append(r.v.Documents, e)
+	})
+
+// latestEntry is the index of the latest register entry of type t (and
+// version v, unless 0), or -1.
+func (r *run) latestEntry(t deal.DocType, v int) int {
+	for i := len(r.v.Documents) - 1; i >= 0; i-- {
+		if d := r.v.Documents[i]; d.Type == t && (v == 0 || d.Version == v) {
+			return i
+		}
+	}
+	return -1
 }

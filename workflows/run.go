@@ -58,7 +58,7 @@ func dealRegistry() *engine.Registry[*run] {
 		recordPayment, cancelWithRefund,
 		planEvent, approveEventItem, rescheduleEvent, holdEvent, signClosingDocuments,
 		submitSurvey, scheduleFollowUp, closeDeal, completeFollowUp, lose, logContact,
-		reassign,
+		reassign, regenerateDocument,
 	)
 }
 

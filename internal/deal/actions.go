@@ -151,6 +151,15 @@ type (
 		Note    string     `json:"note,omitempty"`
 		At      *time.Time `json:"at,omitempty"`
 	}
+	// RegenerateDocumentInput asks for a register entry to be rendered
+	// again, as a new edition: the latest entry of the type, or the one of
+	// DocumentVersion (the offer's version, the contract's revision, the
+	// invoice's installment).
+	RegenerateDocumentInput struct {
+		Document        DocType `json:"document" enum:"protocol|offer|contract|invoice|act|questionnaire"`
+		DocumentVersion int     `json:"document_version,omitempty"`
+		Reason          string  `json:"reason" maxlen:"500"`
+	}
 )
 
 // Action names: the HTTP contract and the workflow update names.
@@ -181,6 +190,7 @@ const (
 	ActLose                   = "lose"
 	ActLogContact             = "log_contact"
 	ActReassign               = "reassign"
+	ActRegenerateDocument     = "regenerate_document"
 )
 
 // managers may hand a deal over.
@@ -215,4 +225,5 @@ var Inputs = casework.Catalog{
 	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason; once money was received, with a refund or keep_payment and its reason", When: "any stage of an open deal"},
 	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client; on an open deal the contact interval restarts from its time", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
 	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: managers},
+	{Name: ActRegenerateDocument, Input: RegenerateDocumentInput{}, Summary: "Render a document of the register again from the current template, as a new edition (the earlier editions stay)", When: "once the deal has a generated document of the type"},
 }

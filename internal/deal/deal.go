@@ -346,6 +346,10 @@ type Document struct {
 	Ref     string    `json:"ref"`
 	URL     string    `json:"url,omitempty"`
 	SentAt  time.Time `json:"sent_at"`
+	// Edition is 2 and up for an entry rendered again
+	// (regenerate_document), with its Reason; 0 for a first one.
+	Edition int    `json:"edition,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // Sync carries what the read model must learn after a change: the deal's

@@ -63,13 +63,16 @@ func find(t *testing.T, docs []documents.Meta, typ documents.Type, v int) docume
 // contract and the invoice as PDFs with the client's name, the amounts
 // (in figures and in words) and the offer's version; another team's
 // caller gets 404s; a repeated action or activity adds no document; an
-// admin's new template version renders the next documents.
+// admin's new template version renders the next documents; a regenerated
+// offer is a second edition; the closing documents are the act and the
+// VAT invoice.
 func TestDocumentsGeneratedAsPDF(t *testing.T) {
 	s := newStack(t)
 	var cl struct{ ID string }
 	s.call("POST", "/api/v1/clients", alice, map[string]any{"name": "ООО «Ромашка-Документ»", "segment": "corporate"}).decode(t, 201, &cl)
 	var d deal.View
 	s.call("POST", "/api/v1/deals", alice, map[string]any{"client_id": cl.ID, "title": "Корпоратив", "product": "events", "currency": "RUB"}).decode(t, 201, &d)
+	recordHistory(t, d.ID)
 	s.act(alice, d.ID, "hold_presentation", map[string]any{"notes": "Программа понравилась"})
 	s.act(alice, d.ID, "send_protocol", map[string]any{})
 	s.act(alice, d.ID, "issue_offer", map[string]any{"amount": "130000.00", "valid_until": future(10 * 24 * time.Hour)})
@@ -142,6 +145,45 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 		t.Fatalf("%d documents after retries, want 5", n)
 	}
 
+	// Regenerated on request: a new edition with the current template,
+	// once however often the request is repeated; the first stays.
+	regen := map[string]any{"document": "offer", "document_version": 1, "reason": "новые реквизиты"}
+	for range 2 {
+		s.call("POST", "/api/v1/deals/"+d.ID+"/actions/regenerate_document", alice, regen, idemKey, "regen-"+d.ID).decode(t, 200, nil)
+	}
+	docs = s.documents(alice, d.ID)
+	if len(docs) != 6 {
+		t.Fatalf("%d documents after a regeneration, want 6: %+v", len(docs), docs)
+	}
+	e2 := docs[5]
+	if e2.ID != d.ID+"-offer-v1-e2" || e2.Edition != 2 || e2.TemplateVersion != 2 || e2.Reason != "новые реквизиты" {
+		t.Fatalf("the second edition: %+v", e2)
+	}
+	if text := s.pdfText(alice, d.ID, e2); !strings.Contains(text, "130 000,00") || !strings.Contains(text, "Шаблон компании, редакция 2") {
+		t.Fatalf("the second edition's text: %s", text)
+	}
+	var refused apiError
+	s.call("POST", "/api/v1/deals/"+d.ID+"/actions/regenerate_document", alice, map[string]any{"document": "act", "reason": "x"}).decode(t, 422, &refused)
+
+	// The closing documents: the act and the VAT invoice.
+	s.act(alice, d.ID, "record_payment", map[string]any{"amount": "123456.78"})
+	s.act(alice, d.ID, "plan_event", map[string]any{"date": eventToday(), "items": []string{"меню"}})
+	s.act(alice, d.ID, "approve_event_item", map[string]any{"item": "меню"})
+	s.act(alice, d.ID, "hold_event", map[string]any{})
+	s.act(alice, d.ID, "sign_closing_documents", map[string]any{})
+	docs = s.documents(alice, d.ID)
+	for typ, want := range map[documents.Type][]string{
+		documents.Act:        {"АКТ", "ООО «Ромашка-Документ»", "123 456,78", words, "версии 2"},
+		documents.VATInvoice: {"СЧЁТ-ФАКТУРА", "ООО «Ромашка-Документ»", "22 262,70", "101 194,08", words},
+	} {
+		text := s.pdfText(alice, d.ID, find(t, docs, typ, 1))
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", typ, w, text)
+			}
+		}
+	}
+
 	// Outside the deal's scope a document is a 404, and so is another
 	// deal's document under this deal, or a document that does not exist.
 	s.call("POST", "/api/v1/staff", admin, map[string]any{"id": "zed", "name": "Zed", "role": "manager"}).decode(t, 201, nil)
@@ -152,7 +194,8 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 		s.call("GET", "/api/v1/deals/"+d.ID+"/documents", who, nil).decode(t, 404, nil)
 	}
 	s.call("GET", path, maria, nil).decode(t, 200, nil)
-	other := s.newDeal(alice, nil)
+	var other deal.View
+	s.call("POST", "/api/v1/deals", alice, map[string]any{"client_id": cl.ID, "title": "Другая сделка", "currency": "RUB"}).decode(t, 201, &other)
 	s.call("GET", fmt.Sprintf("/api/v1/deals/%s/documents/%s", other.ID, offer.ID), alice, nil).decode(t, 404, nil)
 	s.call("GET", path+"x", alice, nil).decode(t, 404, nil)
 
@@ -161,8 +204,8 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 	b.signIn(alice)
 	b.open("/deals/" + d.ID)
 	b.waitFor("#generated-documents")
-	if n := b.count("#generated-documents a[download]"); n != 5 {
-		t.Fatalf("the deal page links %d documents, want 5", n)
+	if n := b.count("#generated-documents a[download]"); n != 8 {
+		t.Fatalf("the deal page links %d documents, want 8", n)
 	}
 	b.waitFor(`.process-map[data-state="ready"]`)
 	b.screenshot("deal")

@@ -23,14 +23,16 @@ var dealPlaces = map[string]string{
 	deal.ActSubmitSurvey: "close", deal.ActScheduleFollowUp: "close", deal.ActCloseDeal: "close",
 	deal.ActCompleteFollowUp: onFollowUp,
 	deal.ActLose:             onOpenEnds, deal.ActLogContact: onOpen, deal.ActReassign: onOpen,
+	deal.ActRegenerateDocument: onOpen,
 }
 
 // dealActionEnds are the end events of the actions taken on the open deal.
 var dealActionEnds = map[string][2]string{
-	deal.ActLose:             {EndLost, "Lost"},
-	deal.ActCancelWithRefund: {"End_lost_refund", "Lost: cancelled with a refund"},
-	deal.ActLogContact:       {"End_contact_logged", "Contact logged"},
-	deal.ActReassign:         {"End_reassigned", "Deal reassigned"},
+	deal.ActLose:               {EndLost, "Lost"},
+	deal.ActCancelWithRefund:   {"End_lost_refund", "Lost: cancelled with a refund"},
+	deal.ActLogContact:         {"End_contact_logged", "Contact logged"},
+	deal.ActReassign:           {"End_reassigned", "Deal reassigned"},
+	deal.ActRegenerateDocument: {"End_document_regenerated", "Document regenerated"},
 }
 
 // dealPoints says which activities watch each control point kind
