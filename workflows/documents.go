@@ -65,12 +65,12 @@ func (r *run) generateDocuments(ctx workflow.Context) error {
 
 // regenerateDocument adds a new edition of a register entry, which the
 // sync then renders with the current template (generateDocuments); the
-// earlier editions stay. It is offered once the deal generates documents
-// and has one.
+// earlier editions stay. It is offered on an open deal that generates
+// documents and has one.
 var regenerateDocument = engine.Handle(deal.ActRegenerateDocument,
 	func(r *run) error {
-		if !r.docs.on || len(r.v.Documents) == 0 {
-			return engine.NotAllowed("the deal has no generated document")
+		if r.v.Status != deal.StatusOpen || !r.docs.on || len(r.v.Documents) == 0 {
+			return engine.NotAllowed("only an open deal with generated documents has one generated again")
 		}
 		return nil
 	},
