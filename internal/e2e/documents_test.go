@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/salesflow/salesflow/activities"
+	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/documents"
+	"github.com/salesflow/salesflow/models"
 )
 
 // docList is the body of GET /deals/{id}/documents.
@@ -211,5 +216,33 @@ func TestDocumentsGeneratedAsPDF(t *testing.T) {
 	b.screenshot("deal")
 	if status, _ := s.withCookie("GET", path, b.sessionCookie()); status != 200 {
 		t.Fatalf("download with the session: %d", status)
+	}
+}
+
+// With DOCUMENT_STORE=file:/path the worker writes the documents to the
+// folder and the API serves them from it; the read model holds none.
+func TestDocumentsInAFileStore(t *testing.T) {
+	dir := t.TempDir()
+	spec := "file:" + dir
+	s := newStack(t, stackOptions{
+		configure: func(c *config.Config) { c.DocumentStore = spec },
+		deps:      func(d *api.Deps) { d.Documents = documents.Open(spec, nil) },
+	})
+	d := s.newDeal(alice, nil)
+	s.act(alice, d.ID, "hold_presentation", map[string]any{})
+	s.act(alice, d.ID, "send_protocol", map[string]any{})
+	docs := s.documents(alice, d.ID)
+	if len(docs) != 1 || docs[0].Type != documents.Protocol {
+		t.Fatalf("documents: %+v", docs)
+	}
+	if text := s.pdfText(alice, d.ID, docs[0]); !strings.Contains(text, "Romashka LLC") {
+		t.Fatalf("the protocol's text: %s", text)
+	}
+	if _, err := os.Stat(filepath.Join(dir, d.ID, docs[0].ID, "document.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	var rows int64
+	if err := s.db.Model(&models.GeneratedDocument{}).Count(&rows).Error; err != nil || rows != 0 {
+		t.Fatalf("%d documents in the read model (%v), want none", rows, err)
 	}
 }
