@@ -68,7 +68,7 @@ func TestProgrammePeriod(t *testing.T) {
 		ClientID: "c1", HeldOn: h.at(day(1)),
 		KeyContacts:   []vip.KeyContactInput{{Name: "Ivan Petrov", Role: "CEO", Phone: "+7 900 000-00-00"}},
 		ServiceRating: 4, ServiceComment: "good", ExpansionPlans: "a second office",
-		Upsell: []vip.UpsellInput{{Topic: "Backup channel", As: vip.UpsellFollowUp}, {Topic: "Second office", As: vip.UpsellDeal, Amount: &amount}},
+		Upsell:    []vip.UpsellInput{{Topic: "Backup channel", As: vip.UpsellFollowUp}, {Topic: "Second office", As: vip.UpsellDeal, Amount: &amount}},
 		Referrals: []vip.ReferralInput{{Name: "Romashka", ContactPerson: "Olga", Note: "a partner of Ivan"}},
 		Complaint: &vip.ComplaintInput{Description: "slow support", Category: "quality", Severity: "normal"},
 	}
