@@ -39,9 +39,6 @@ var (
 // document's policies and calendar.
 func (s *server) programmeParams(c echo.Context, in createProgrammeInput) (workflows.ProgrammeParams, error) {
 	me := staffOf(c)
-	if !slices.Contains(managersAdmins, me.Role) {
-		return workflows.ProgrammeParams{}, fail(http.StatusForbidden, casework.CodeForbidden, "only a manager or an admin may create a programme")
-	}
 	p := problems{}
 	p.name("name", &in.Name, 300)
 	lead, err := models.GetStaff(c.Request().Context(), s.DB, in.Lead)
@@ -74,16 +71,22 @@ func (s *server) programmeParams(c echo.Context, in createProgrammeInput) (workf
 	if err != nil {
 		return workflows.ProgrammeParams{}, err
 	}
-	if def.Selection.Categories == nil {
-		def.Selection.Categories = []string{}
-	}
-	if def.Selection.Classes == nil {
-		def.Selection.Classes = []string{}
-	}
 	return workflows.ProgrammeParams{
 		Params:     vip.Params{Definition: def, CreatedBy: me.ID, Policy: vip.DefaultPolicy(), PolicyVersion: doc.Version, Calendar: doc.Calendar},
 		DealPolicy: &doc.Deal, ComplaintPolicy: &doc.Complaint,
 	}, p.err()
+}
+
+// managersCreate is create for managers and admins only: anyone else
+// gets 403 before the body is read.
+func managersCreate[P any](create func(echo.Context) (P, string, error)) func(echo.Context) (P, string, error) {
+	return func(c echo.Context) (P, string, error) {
+		if !slices.Contains(managersAdmins, staffOf(c).Role) {
+			var zero P
+			return zero, "", fail(http.StatusForbidden, casework.CodeForbidden, "only a manager or an admin may create a programme")
+		}
+		return create(c)
+	}
 }
 
 // programmeCase is the VIP programme case type: workflows.Programme
@@ -99,7 +102,7 @@ func (s *server) programmeCase() *CaseType[workflows.ProgrammeParams, vip.View] 
 		Position:   func(v vip.View) map[string]any { return map[string]any{"status": v.Status, "period": v.PeriodNumber} },
 		Owner:      func(v vip.View) string { return v.Lead },
 		Opened:     func(v vip.View) bool { return v.Seq > 0 },
-		Create:     creates(s.programmeParams, func(p workflows.ProgrammeParams) string { return p.Lead }),
+		Create:     managersCreate(creates(s.programmeParams, func(p workflows.ProgrammeParams) string { return p.Lead })),
 		SetID:      func(p *workflows.ProgrammeParams, id string) { p.ID = id },
 		Summary:    func(p workflows.ProgrammeParams) string { return "VIP programme: " + p.Name },
 		Handover:   vip.ActReassignInterview, HandoverField: "interviewer",

@@ -51,8 +51,8 @@ const (
 // read model: a client matches when its category is one of Categories and
 // its ABC class one of Classes; an empty list does not filter.
 type Selection struct {
-	Categories []string `json:"categories"`
-	Classes    []string `json:"classes"`
+	Categories []string `json:"categories,omitempty"`
+	Classes    []string `json:"classes,omitempty"`
 }
 
 // Definition is what a programme is created with.
