@@ -58,7 +58,7 @@ var vipTexts = map[string]map[string]string{
 		"action.record_interview": "Заполнить VIP-анкету", "action.reassign_interview": "Передать встречу другому",
 		"action.skip_interview": "Пропустить встречу", "action.complete_follow_up": "Контакт проведён",
 		"action.close_programme": "Закрыть программу",
-		"field.client_id":        "Клиент (id)", "field.held_on": "Дата встречи", "field.interviewer": "Кто провёл (id сотрудника)",
+		"field.client_id":        "Клиент (id)", "field.held_on": "Дата встречи", "field.interviewer": "Интервьюер (id сотрудника)",
 		"field.key_contacts": "Ключевые лица", "field.phone": "Телефон", "field.email": "Эл. почта",
 		"field.service_rating": "Оценка обслуживания (1–5)", "field.service_comment": "Как клиент оценивает наше обслуживание",
 		"field.expansion_plans": "Планы расширения", "field.upsell": "Новые предложения и темы", "field.topic": "Тема",

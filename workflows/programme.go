@@ -106,7 +106,7 @@ func newProgrammeRun(ctx workflow.Context, p ProgrammeParams) *programmeRun {
 	if r.v.ControlPoints == nil {
 		r.v.ControlPoints = []casework.ControlPoint{}
 	}
-	r.Journal = engine.NewJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() string { return fmt.Sprint(r.v.PeriodNumber) })
+	r.Journal = engine.NewJournal(ctx, &r.v.Seq, &r.v.UpdatedAt, func() string { return "" })
 	r.cps = engine.NewSchedule(&r.v.ControlPoints, p.Policy.Point,
 		engine.Subject{ID: p.ID, Title: "VIP programme " + p.Name}, r.Record, engine.Hooks{})
 	return r
@@ -144,7 +144,7 @@ func (r *programmeRun) startPeriod(ctx workflow.Context) error {
 			Assignment: a, Period: r.v.PeriodNumber, DueAt: r.v.InterviewDueAt, Status: vip.InterviewPending, Outcomes: []vip.Outcome{},
 		})
 		r.cps.Arm(now, interviewPoint(r.v.PeriodNumber, a.ClientID), vip.PointInterview, "", a.Interviewer, r.v.InterviewDueAt,
-			"VIP interview: "+a.ClientName)
+			"VIP: "+a.ClientName)
 	}
 	r.Record(now, engine.SystemActor, "period_started", map[string]any{
 		"period": r.v.PeriodNumber, "start": r.v.PeriodStart, "end": r.v.PeriodEnd, "interviews": len(picked),

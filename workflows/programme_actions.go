@@ -142,7 +142,7 @@ var reassignInterview = engine.Handle(vip.ActReassignInterview, anyPending,
 		iv := r.interview(in.ClientID)
 		iv.Interviewer = in.Interviewer
 		r.cps.Arm(s.Now, interviewPoint(iv.Period, iv.ClientID), vip.PointInterview, "", iv.Interviewer, iv.DueAt,
-			"VIP interview: "+iv.ClientName)
+			"VIP: "+iv.ClientName)
 	})
 
 var skipInterview = engine.Handle(vip.ActSkipInterview, anyPending,
@@ -165,9 +165,13 @@ var completeUpsell = engine.Handle(vip.ActCompleteFollowUp,
 		}
 		return nil
 	},
-	func(r *programmeRun, in *vip.CompleteFollowUpInput, _ engine.Step) error {
-		if cp := r.cps.Get(in.PointID); cp == nil || !openFollowUp(*cp) {
+	func(r *programmeRun, in *vip.CompleteFollowUpInput, s engine.Step) error {
+		cp := r.cps.Get(in.PointID)
+		switch {
+		case cp == nil || !openFollowUp(*cp):
 			return engine.Invalid("point_id", "%q is no open upsell follow-up", in.PointID)
+		case s.Actor != cp.Owner && !lead(r, s):
+			return engine.NotAllowed("the follow-up %s is %s's", in.PointID, cp.Owner)
 		}
 		return nil
 	},
@@ -204,7 +208,7 @@ func (r *programmeRun) outcomes(s engine.Step, iv *vip.Interview, in *vip.Record
 		}
 		id := fmt.Sprintf("upsell-%d-%s-%d", iv.Period, iv.ClientID, i+1)
 		r.cps.Arm(s.Now, id, vip.PointUpsell, "", r.ownerOf(iv), r.cps.After(s.Now, r.v.Policy.FollowUpDue),
-			"Upsell "+iv.ClientName+": "+u.Topic)
+			"VIP: "+iv.ClientName+" — "+u.Topic)
 		iv.Outcomes = append(iv.Outcomes, vip.Outcome{Kind: vip.OutcomeFollowUp, Ref: id, Topic: u.Topic})
 	}
 	for i, ref := range in.Referrals {
