@@ -233,3 +233,46 @@ func TestReferralRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammeRegistryMatchesCatalogue: every action of vip.Inputs has
+// its handler, in catalogue order.
+func TestProgrammeRegistryMatchesCatalogue(t *testing.T) {
+	if got, want := programmeRegistry().Catalog().Names(), vip.Inputs.Names(); !slices.Equal(got, want) {
+		t.Fatalf("registry %v, catalogue %v", got, want)
+	}
+}
+
+// startTwice starts the child workflow waitForever twice under one ID, as
+// a retried outcome would, and reports both starts' errors.
+func startTwice(ctx workflow.Context) ([]string, error) {
+	s := engine.Step{Ctx: ctx, Now: workflow.Now(ctx)}
+	var errs []string
+	for range 2 {
+		msg := ""
+		if err := startChild(s, "deal-twice", waitForever, nil); err != nil {
+			msg = err.Error()
+		}
+		errs = append(errs, msg)
+	}
+	return errs, nil
+}
+
+func waitForever(ctx workflow.Context, _ any) error {
+	return workflow.Await(ctx, func() bool { return false })
+}
+
+// TestOutcomeStartedTwice: a deal an outcome starts a second time under
+// its ID is one deal, and the second start counts as started.
+func TestOutcomeStartedTwice(t *testing.T) {
+	h := newHarness(t)
+	h.env.RegisterWorkflow(startTwice)
+	h.env.RegisterWorkflow(waitForever)
+	h.env.ExecuteWorkflow(startTwice)
+	var errs []string
+	if err := h.env.GetWorkflowResult(&errs); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.children) != 1 || !slices.Equal(errs, []string{"", ""}) {
+		t.Fatalf("children %v, start errors %q", h.children, errs)
+	}
+}
