@@ -139,5 +139,20 @@ func (a *app) programmePage(c echo.Context, failed *formFailure) error {
 	if e != nil {
 		return a.apiFailed(c, e)
 	}
+	if client := c.QueryParam("client_id"); client != "" && failed == nil {
+		prefill(work.Forms, "client_id", client)
+	}
 	return a.render(c, status(c, failed), "programme.html", programmeData{View: v, Work: work})
+}
+
+// prefill puts value into every empty top-level input name of the forms:
+// the client a "my interviews" link names.
+func prefill(forms []actionForm, name, value string) {
+	for i := range forms {
+		for j := range forms[i].Fields {
+			if f := &forms[i].Fields[j]; f.Name == name && f.Value == "" {
+				f.Value = value
+			}
+		}
+	}
 }

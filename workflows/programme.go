@@ -215,3 +215,18 @@ func (r *programmeRun) Sync(ctx workflow.Context) error {
 		return vip.Sync{View: r.v, Events: events}
 	})
 }
+
+// Listing shows the programme in Temporal's visibility: its period as the
+// stage, its status, its lead as the owner, and how its interviews stand.
+func (r *programmeRun) Listing() engine.Listing {
+	count := map[string]int{}
+	for _, iv := range r.v.Interviews {
+		count[iv.Status]++
+	}
+	return engine.Listing{
+		Stage: fmt.Sprintf("period %d", r.v.PeriodNumber), Status: r.v.Status, Owner: r.v.Lead,
+		Details: fmt.Sprintf("**%s**, period %d: %d interviews, %d held, %d pending, %d skipped, %d missed",
+			r.v.Name, r.v.PeriodNumber, len(r.v.Interviews), count[vip.InterviewHeld], count[vip.InterviewPending],
+			count[vip.InterviewSkipped], count[vip.InterviewMissed]),
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -44,10 +46,13 @@ func TestBrowserProgramme(t *testing.T) {
 		t.Errorf("bob's interviews %q", got)
 	}
 	b.look("mine")
-	b.open(page)
+	b.submit("#my-interviews a[href^='/programmes/']")
+	if got := get(b, "prefilled client", chromedp.Value(chromedp.CSS("#act-record_interview-client_id"))); got != "cl-vipb" {
+		t.Errorf("the interview form from my interviews names client %q, want cl-vipb", got)
+	}
 	held := time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04")
 	b.act(page, "record_interview", map[string]string{
-		"client_id": "cl-vipb", "held_on": held, "service_rating": "3", "service_comment": "slow answers",
+		"held_on": held, "service_rating": "3", "service_comment": "slow answers",
 		"key_contacts-0-name": "Ivan Petrov", "key_contacts-0-role": "CEO",
 		"upsell-0-topic": "Backup channel", "upsell-0-as": "follow_up",
 		"referrals-0-name": "Romashka LLC", "referrals-0-note": "Ivan's partner",
