@@ -37,7 +37,8 @@ var vipTexts = map[string]map[string]string{
 		"point.interview": "VIP interview", "point.upsell_follow_up": "Upsell follow-up",
 		"event.programme_opened": "Programme opened", "event.period_started": "Period started", "event.period_ended": "Period ended",
 		"event.deal_opened": "Deal opened", "event.referral_created": "Referred client created",
-		"event.programme_cancelled": "Programme cancelled",
+		"event.programme_cancelled": "Programme cancelled", "event.interview_complaint_opened": "Complaint opened from the interview",
+		"event.interview_complaint_not_opened": "The interview's complaint could not be opened",
 	},
 	models.LangRussian: {
 		"nav.programmes": "VIP-программа", "vip.intro": "Регулярные структурированные встречи с каждым корпоративным клиентом; проводит не тот, кто ведёт клиента.",
@@ -70,7 +71,8 @@ var vipTexts = map[string]map[string]string{
 		"point.interview": "VIP-встреча", "point.upsell_follow_up": "Контакт по допродаже",
 		"event.programme_opened": "Программа открыта", "event.period_started": "Начался период", "event.period_ended": "Период завершён",
 		"event.deal_opened": "Открыта сделка", "event.referral_created": "Создан рекомендованный клиент",
-		"event.programme_cancelled": "Программа отменена",
+		"event.programme_cancelled": "Программа отменена", "event.interview_complaint_opened": "Открыта рекламация по итогам встречи",
+		"event.interview_complaint_not_opened": "Рекламацию по итогам встречи открыть не удалось",
 	},
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -295,7 +296,9 @@ func (r *programmeRun) complaint(s engine.Step, iv *vip.Interview, in vip.Compla
 			Severity: complaint.Severity(in.Severity), Description: in.Description,
 		}}
 	out := vip.Outcome{Kind: vip.OutcomeComplaint, Ref: id, Topic: in.Category}
-	if err := startComplaint(s, p, r.Record); err != nil {
+	// The events say where the complaint came from: interview_complaint_opened.
+	record := func(now time.Time, actor, typ string, data any) { r.Record(now, actor, "interview_"+typ, data) }
+	if err := startComplaint(s, p, record); err != nil {
 		out.Error = err.Error()
 	}
 	return out
