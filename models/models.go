@@ -351,4 +351,5 @@ var All = []any{
 	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{}, &IdempotencyKey{},
 	&WebSession{},
 	&DocumentTemplate{}, &GeneratedDocument{},
+	&Programme{}, &ProgrammeInterview{}, &ProgrammeEvent{}, &Referral{},
 }

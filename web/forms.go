@@ -23,7 +23,7 @@ import (
 //     typed string for the API's decoder;
 //   - array<string> is a textarea, one value a line;
 //   - array<object> (approvers, payment plan) is a few repeated fieldset
-//     rows, whose sub-fields come from the same catalogue the API serves
+//     rows, an object (an interview's complaint) one such row, whose sub-fields come from the same catalogue the API serves
 //     (casework.Describe of the element type);
 //   - object<integer> (survey scores) is one number input per key the page
 //     names (the survey questions of the deal's policy).
@@ -126,6 +126,24 @@ func buildForms(fc formContext, actions []apiAction) []actionForm {
 	return out
 }
 
+// firstRow is an object's one row ({} when a required one was left
+// empty; an optional one left empty is no row at all).
+func firstRow(rows []map[string]any) map[string]any {
+	if len(rows) == 0 {
+		return map[string]any{}
+	}
+	return rows[0]
+}
+
+// rowsOf is how many fieldset rows a field gets: one for an object (a
+// pointer to a struct, such as an interview's complaint).
+func rowsOf(fd casework.Field) int {
+	if fd.Type == "object" {
+		return 1
+	}
+	return rowsShown
+}
+
 // elementTypes maps the action's array-of-object fields to their element
 // types.
 func elementTypes(cat casework.Catalog, action string) map[string]reflect.Type {
@@ -137,7 +155,7 @@ func elementTypes(cat casework.Catalog, action string) map[string]reflect.Type {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct {
+		if (f.Type.Kind() == reflect.Slice || f.Type.Kind() == reflect.Pointer) && f.Type.Elem().Kind() == reflect.Struct {
 			out[name] = f.Type.Elem()
 		}
 	}
@@ -158,7 +176,7 @@ func newField(action string, fd casework.Field, prefix string, values url.Values
 	switch f.Kind {
 	case "rows":
 		if elem != nil {
-			for i := range rowsShown {
+			for i := range rowsOf(fd) {
 				var row []formField
 				for _, sub := range describe(elem) {
 					row = append(row, newField(action, sub, input+"["+strconv.Itoa(i)+"].", values, errs, nil, nil))
@@ -225,7 +243,7 @@ func kindOf(fd casework.Field) string {
 		return "decimal"
 	case fd.Type == "array<string>":
 		return "lines"
-	case fd.Type == "array<object>":
+	case fd.Type == "array<object>" || fd.Type == "object":
 		return "rows"
 	case strings.HasPrefix(fd.Type, "object<"):
 		return "scores"
@@ -251,6 +269,9 @@ func formJSON(fields []casework.Field, form url.Values, prefix string, elem map[
 			v = lines(form.Get(name), fd.Required)
 		case "rows":
 			v = rowsJSON(form, name, elem[fd.Name], loc, fd.Required)
+			if rows, ok := v.([]map[string]any); ok && fd.Type == "object" {
+				v = firstRow(rows)
+			}
 		case "scores":
 			v = scoresJSON(form, name)
 		default:

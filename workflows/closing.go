@@ -101,15 +101,24 @@ func (r *run) openComplaint(s engine.Step) {
 			p.Policy = p.Policy.Legacy()
 		}
 	}
+	if err := startComplaint(s, p, r.Record); err == nil {
+		r.v.ComplaintID = id
+	}
+}
+
+// startComplaint opens complaint p as a child workflow that outlives the
+// case starting it (a deal's dissatisfied survey, a VIP interview), and
+// records complaint_opened, or complaint_not_opened with the error.
+func startComplaint(s engine.Step, p complaint.Params, record func(now time.Time, actor, typ string, data any)) error {
 	cctx := workflow.WithChildOptions(s.Ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowID: p.ID, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
 	if err := workflow.ExecuteChildWorkflow(cctx, Complaint, p).GetChildWorkflowExecution().Get(s.Ctx, nil); err != nil {
-		r.Record(s.Now, engine.SystemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
-		return
+		record(s.Now, engine.SystemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
+		return err
 	}
-	r.v.ComplaintID = id
-	r.Record(s.Now, engine.SystemActor, "complaint_opened", map[string]string{"complaint_id": id})
+	record(s.Now, engine.SystemActor, "complaint_opened", map[string]string{"complaint_id": p.ID})
+	return nil
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -109,6 +109,12 @@ func (s *server) ownerOf(c echo.Context, t objectType, id string, scope models.S
 			panic("api: no owner lookup for " + string(t))
 		}
 		owner, err = k.ownerOf(c, s, id)
+		if err == nil && !scope.Includes(owner) {
+			var part bool
+			if part, err = k.takesPart(c, s, id); part {
+				return owner, nil
+			}
+		}
 	}
 	if err == nil && !scope.Includes(owner) {
 		err = models.ErrNotFound

@@ -73,6 +73,10 @@ type CaseType[P, V any] struct {
 	// Stored reads the case's owner from the read model, models.ErrNotFound
 	// when it has no row yet (the workflow is asked then).
 	Stored func(ctx context.Context, db *gorm.DB, id string) (string, error)
+	// Sees, when set, reports whether a staff member outside the owner's
+	// scope takes part in the case and so sees it (a programme's
+	// interviewer).
+	Sees func(ctx context.Context, db *gorm.DB, id, staffID string) (bool, error)
 	// List answers GET /{Path} within the caller's scope.
 	List echo.HandlerFunc
 	// History reads the case's history from the read model; Where names
@@ -90,6 +94,8 @@ type Case interface {
 	mount(s *server, route routeFunc)
 	// ownerOf returns the owner of the case with the given ID.
 	ownerOf(c echo.Context, s *server, id string) (string, error)
+	// takesPart reports whether the caller takes part in the case (Sees).
+	takesPart(c echo.Context, s *server, id string) (bool, error)
 }
 
 // routeFunc registers one route of /api/v1 with its rule.
@@ -124,6 +130,15 @@ func (k *CaseType[P, V]) ownerOf(c echo.Context, s *server, id string) (string, 
 		return "", err
 	}
 	return k.Owner(v), nil
+}
+
+// takesPart reports whether the caller takes part in the case with the
+// given ID: false for a case type without Sees.
+func (k *CaseType[P, V]) takesPart(c echo.Context, s *server, id string) (bool, error) {
+	if k.Sees == nil {
+		return false, nil
+	}
+	return k.Sees(c.Request().Context(), s.DB, id, staffOf(c).ID)
 }
 
 // creates is a CaseType's Create from a function validating the decoded

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -45,7 +46,7 @@ const includeNoNextContact = "clients_without_next_contact"
 
 var (
 	pointStatuses = []casework.PointStatus{casework.PointOpen, casework.PointOverdue, casework.PointDone, casework.PointCancelled}
-	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint}
+	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint, models.SubjectProgramme}
 )
 
 func (s *server) listControlPoints(c echo.Context) error {
@@ -60,7 +61,7 @@ func (s *server) listControlPoints(c echo.Context) error {
 		f.Statuses = []string{st}
 	}
 	if f.SubjectType != "" && !slices.Contains(subjectTypes, f.SubjectType) {
-		p.add("subject_type", "must be one of deal, complaint")
+		p.add("subject_type", "must be one of "+strings.Join(subjectTypes, ", "))
 	}
 	if v := c.QueryParam("due_before"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)

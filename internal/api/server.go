@@ -130,10 +130,11 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
 	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
-	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
+	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.programmeCase()}, d.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
 	}
+	r("GET", "/interviews", s.listInterviews, rule{})
 	r("GET", "/reports/complaints", s.complaintReport, rule{})
 	r("GET", "/reports/funnel", periodReport(s, "funnel", s.funnelReport), rule{})
 	r("GET", "/reports/losses", periodReport(s, "losses", s.lossesReport), rule{})
