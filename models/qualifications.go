@@ -82,7 +82,7 @@ func ApproveQualification(ctx context.Context, db *gorm.DB, a QualificationAppro
 	if res.RowsAffected == 1 {
 		return a, true, nil
 	}
-	stood, err := get[QualificationApproval](ctx, db, "qualification_id = ?", a.QualificationID)
+	stood, err := GetQualificationApproval(ctx, db, a.QualificationID)
 	if err != nil {
 		return a, false, err
 	}
@@ -98,4 +98,10 @@ func QualificationApprovals(ctx context.Context, db *gorm.DB, clientID string) (
 		out[r.QualificationID] = r
 	}
 	return out, err
+}
+
+// GetQualificationApproval returns the approval of qualification id, or
+// ErrNotFound.
+func GetQualificationApproval(ctx context.Context, db *gorm.DB, id string) (*QualificationApproval, error) {
+	return get[QualificationApproval](ctx, db, "qualification_id = ?", id)
 }
