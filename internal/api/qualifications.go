@@ -86,6 +86,15 @@ func toQualificationJSON(q *models.Qualification, approval *models.Qualification
 	return out
 }
 
+// qualificationRoutes registers the qualification routes with r (the
+// route table of New): under a client, with its scope.
+func (s *server) qualificationRoutes(r func(method, path string, h echo.HandlerFunc, ru rule)) {
+	r("POST", "/clients/:id/qualifications", s.idempotent(s.createQualification), rule{object: objClient, audit: "qualification.create"})
+	r("GET", "/clients/:id/qualifications", s.listQualifications, rule{object: objClient})
+	r("POST", "/clients/:id/qualifications/:qid/approval", s.idempotent(s.approveQualification),
+		rule{roles: managersAdmins, object: objClient, audit: "qualification.approve"})
+}
+
 // createQualification scores the questionnaire of a client the caller can
 // see (authorize answers 404 for another) with the current policy's
 // questions and thresholds, and stores it. With an Idempotency-Key the

@@ -126,9 +126,7 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
 	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
-	r("POST", "/clients/:id/qualifications", s.idempotent(s.createQualification), rule{object: objClient, audit: "qualification.create"})
-	r("GET", "/clients/:id/qualifications", s.listQualifications, rule{object: objClient})
-	r("POST", "/clients/:id/qualifications/:qid/approval", s.idempotent(s.approveQualification), rule{roles: managersAdmins, object: objClient, audit: "qualification.approve"})
+	s.qualificationRoutes(r)
 	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
