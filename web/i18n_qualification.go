@@ -19,6 +19,7 @@ var qualificationTexts = map[string]map[string]string{
 		"band.excellent": "excellent", "band.workable": "workable", "band.doubtful": "doubtful", "band.refuse": "refuse",
 		"flash.qualified": "Qualification saved.", "flash.qualification_approved": "Approval recorded.",
 		"apierr." + api.CodeQualificationRefused: "Qualification refuses this client",
+		"admin.policy.qualification":             "Prospect qualification",
 	},
 	models.LangRussian: {
 		"qual.title": "Квалификация", "qual.bands": "Границы", "qual.total": "Баллы", "qual.band": "Оценка",
@@ -30,5 +31,6 @@ var qualificationTexts = map[string]map[string]string{
 		"band.excellent": "отличный", "band.workable": "рабочий", "band.doubtful": "сомнительный", "band.refuse": "отказаться",
 		"flash.qualified": "Оценка сохранена.", "flash.qualification_approved": "Одобрение записано.",
 		"apierr." + api.CodeQualificationRefused: "Квалификация не позволяет работать с клиентом",
+		"admin.policy.qualification":             "Квалификация клиентов",
 	},
 }

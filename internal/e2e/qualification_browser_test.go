@@ -98,3 +98,40 @@ func TestBrowserQualification(t *testing.T) {
 	// and nesting rules of their own).
 	b.screenshot("deal")
 }
+
+// TestBrowserQualificationPolicy: the admin edits the qualification part
+// on the policy page: thresholds out of order are refused in the part,
+// with what was typed kept; new thresholds and approval turned off are
+// saved as a new version the API serves.
+func TestBrowserQualificationPolicy(t *testing.T) {
+	s := newStack(t)
+	b := s.newBrowser(t)
+	b.signIn("dev-admin")
+	b.open("/admin/policy")
+	b.set("#p-qualification-thresholds", `{"excellent": 50, "workable": 80, "doubtful": 60}`)
+	b.submit("#policy-form > button[type=submit]")
+	if e := b.text("#part-qualification .field-error"); !strings.Contains(e, "thresholds must be") {
+		t.Errorf("the qualification part's error = %q", e)
+	}
+	if v := b.eval(`document.querySelector("#p-qualification-thresholds").value`); !strings.Contains(v, `"excellent": 50`) {
+		t.Errorf("the refused thresholds were not kept: %q", v)
+	}
+	b.screenshot("refused")
+	b.set("#p-qualification-thresholds", `{"excellent": 110, "workable": 90, "doubtful": 70}`)
+	b.click("#p-qualification-refuse-needs-approval")
+	b.submitAt("#policy-form > button[type=submit]", "/admin/policy")
+	var doc struct {
+		Version       int `json:"version"`
+		Qualification struct {
+			Questions  []struct{ ID string } `json:"questions"`
+			Thresholds struct{ Excellent, Workable, Doubtful int }
+			Refuse     bool `json:"refuse_needs_approval"`
+		} `json:"qualification"`
+	}
+	s.call("GET", "/api/v1/policy", alice, nil).decode(t, 200, &doc)
+	q := doc.Qualification
+	if doc.Version != 1 || q.Thresholds.Excellent != 110 || q.Thresholds.Workable != 90 || q.Thresholds.Doubtful != 70 || q.Refuse || len(q.Questions) != 12 {
+		t.Errorf("saved policy = %+v", doc)
+	}
+	b.look("saved")
+}
