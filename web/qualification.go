@@ -31,8 +31,9 @@ type qualificationQuestion struct {
 // qualificationPolicy is the qualification part of GET /api/v1/policy.
 type qualificationPolicy struct {
 	Qualification struct {
-		Questions  []qualificationQuestion  `json:"questions"`
-		Thresholds qualification.Thresholds `json:"thresholds"`
+		Questions           []qualificationQuestion  `json:"questions"`
+		Thresholds          qualification.Thresholds `json:"thresholds"`
+		RefuseNeedsApproval bool                     `json:"refuse_needs_approval"`
 	} `json:"qualification"`
 }
 
@@ -60,7 +61,10 @@ type question struct{ ID, Text string }
 type qualificationBlock struct {
 	Questions  []question
 	Thresholds qualification.Thresholds
-	History    []qualificationItem
+	// NeedsApproval is the policy's refuse_needs_approval: the band refuse
+	// shows the approval form.
+	NeedsApproval bool
+	History       []qualificationItem
 	// Latest is the badge of the newest qualification, nil for none.
 	Latest *qualificationBadge
 }
@@ -99,7 +103,7 @@ func (a *app) qualificationOf(c echo.Context, id string) (qualificationBlock, *A
 		return qualificationBlock{}, e
 	}
 	lang := pageLang(c)
-	out := qualificationBlock{Thresholds: pol.Qualification.Thresholds, History: hist.Items}
+	out := qualificationBlock{Thresholds: pol.Qualification.Thresholds, NeedsApproval: pol.Qualification.RefuseNeedsApproval, History: hist.Items}
 	for _, q := range pol.Qualification.Questions {
 		text := q.Text
 		if lang == models.LangRussian && q.TextRU != "" {

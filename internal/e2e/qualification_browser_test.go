@@ -134,4 +134,18 @@ func TestBrowserQualificationPolicy(t *testing.T) {
 		t.Errorf("saved policy = %+v", doc)
 	}
 	b.look("saved")
+
+	// Without the approval, a client in the band refuse is not offered one
+	// and may have a deal opened.
+	client := s.newClient(alice)
+	zeros := map[string]any{}
+	for _, q := range q.Questions {
+		zeros[q.ID] = 0
+	}
+	s.call("POST", "/api/v1/clients/"+client+"/qualifications", alice, map[string]any{"answers": zeros}).decode(t, 201, nil)
+	b.open("/clients/" + client)
+	if band := b.attr("#qual-h .band", "data-band"); band != "refuse" || b.count("#qual-refused") != 0 || b.count("#approval-form") != 0 {
+		t.Errorf("band %q; with no approval needed the page still asks for one", band)
+	}
+	s.call("POST", "/api/v1/deals", alice, map[string]any{"client_id": client, "title": "Unchecked", "currency": "RUB"}).decode(t, 201, nil)
 }
