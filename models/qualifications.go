@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -57,20 +56,6 @@ func ClientQualifications(ctx context.Context, db *gorm.DB, clientID string) ([]
 	return findAll[Qualification](ctx, db, "client_id", clientID, "created_at DESC", "id DESC")
 }
 
-// LatestQualification returns the newest qualification of a client, or
-// ErrNotFound when it has none.
-func LatestQualification(ctx context.Context, db *gorm.DB, clientID string) (*Qualification, error) {
-	var q Qualification
-	err := take(db.WithContext(ctx).Where("client_id = ?", clientID).Order("created_at DESC").Order("id DESC").Limit(1), &q)
-	if errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, fmt.Errorf("latest qualification of %s: %w", clientID, err)
-	}
-	return &q, nil
-}
-
 // ApproveQualification stores approval a unless its qualification has
 // one already, and returns the approval that stands and whether it is a's
 // (false: an earlier one was kept, unchanged).
@@ -104,4 +89,36 @@ func QualificationApprovals(ctx context.Context, db *gorm.DB, clientID string) (
 // ErrNotFound.
 func GetQualificationApproval(ctx context.Context, db *gorm.DB, id string) (*QualificationApproval, error) {
 	return get[QualificationApproval](ctx, db, "qualification_id = ?", id)
+}
+
+// CurrentQualification is a client's newest qualification and whether a
+// manager approved it.
+type CurrentQualification struct {
+	Qualification
+	Approved bool
+}
+
+// CurrentQualifications returns the newest qualification (CreatedAt, then
+// ID) of each of the clients that has one, by client ID: the band the
+// client and the clients directory show.
+func CurrentQualifications(ctx context.Context, db *gorm.DB, clientIDs []string) (map[string]CurrentQualification, error) {
+	out := map[string]CurrentQualification{}
+	if len(clientIDs) == 0 {
+		return out, nil
+	}
+	var rows []CurrentQualification
+	err := db.WithContext(ctx).Table("qualifications q").
+		Select("q.*, a.qualification_id IS NOT NULL AS approved").
+		Joins("LEFT JOIN qualification_approvals a ON a.qualification_id = q.id").
+		Where("q.client_id IN ?", clientIDs).Order("q.client_id").Order("q.created_at DESC").Order("q.id DESC").
+		Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("current qualifications: %w", err)
+	}
+	for _, r := range rows {
+		if _, seen := out[r.ClientID]; !seen {
+			out[r.ClientID] = r
+		}
+	}
+	return out, nil
 }

@@ -198,23 +198,32 @@ func (s *server) approveQualification(c echo.Context) error {
 // latestQualification is the brief of the client's latest qualification,
 // nil when it has none.
 func (s *server) latestQualification(c echo.Context, clientID string) (*qualificationBrief, error) {
-	ctx := c.Request().Context()
-	q, err := models.LatestQualification(ctx, s.DB, clientID)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, nil
+	cur, err := models.CurrentQualifications(c.Request().Context(), s.DB, []string{clientID})
+	return toBrief(cur, clientID), err
+}
+
+// toBrief is the brief of the current qualification of clientID in cur,
+// nil when it has none.
+func toBrief(cur map[string]models.CurrentQualification, clientID string) *qualificationBrief {
+	q, ok := cur[clientID]
+	if !ok {
+		return nil
 	}
-	if err != nil {
-		return nil, err
+	return &qualificationBrief{ID: q.ID, Band: q.Band, Total: q.Total, Max: q.Max, At: q.CreatedAt.UTC(), Approved: q.Approved}
+}
+
+// withQualifications gives each client of a directory page its latest
+// qualification (one query for the page).
+func (s *server) withQualifications(c echo.Context, items []clientItem) error {
+	ids := make([]string, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
 	}
-	out := &qualificationBrief{ID: q.ID, Band: q.Band, Total: q.Total, Max: q.Max, At: q.CreatedAt.UTC()}
-	if q.Band == qualification.BandRefuse {
-		_, err := models.GetQualificationApproval(ctx, s.DB, q.ID)
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
-			return nil, err
-		}
-		out.Approved = err == nil
+	cur, err := models.CurrentQualifications(c.Request().Context(), s.DB, ids)
+	for i := range items {
+		items[i].Qualification = toBrief(cur, items[i].ID)
 	}
-	return out, nil
+	return err
 }
 
 // checkQualification refuses to open a deal for the client when the

@@ -68,6 +68,21 @@ func TestQualifyClient(t *testing.T) {
 	if q := detail.Qualification; q == nil || q.ID != second.ID || q.Band != qualification.BandWorkable || q.Total != 80 || q.Max != 120 {
 		t.Errorf("client's qualification = %+v", q)
 	}
+	other := a.newClient("dev-alice")
+	var dir clientList
+	expect(t, a.do(http.MethodGet, "/api/v1/clients", "dev-alice", nil), http.StatusOK, &dir)
+	for _, it := range dir.Items {
+		switch q := it.Qualification; it.ID {
+		case cl:
+			if q == nil || q.ID != second.ID || q.Band != qualification.BandWorkable {
+				t.Errorf("directory: the qualified client shows %+v", q)
+			}
+		case other:
+			if q != nil {
+				t.Errorf("directory: an unqualified client shows %+v", q)
+			}
+		}
+	}
 }
 
 // Every question must be answered, from 0 to 10, and only the policy's;
