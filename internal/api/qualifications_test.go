@@ -10,9 +10,9 @@ import (
 	"github.com/salesflow/salesflow/internal/qualification"
 )
 
-// scores answers every default question with score, the last one with
+// qualAnswers answers every default question with score, the last one with
 // last: 11×score + last points in all.
-func scores(score, last int) map[string]any {
+func qualAnswers(score, last int) map[string]any {
 	out := map[string]any{}
 	for i, q := range qualification.DefaultPolicy().Questions {
 		out[q.ID] = score
@@ -43,18 +43,18 @@ func TestQualifyClient(t *testing.T) {
 	if detail.Qualification != nil {
 		t.Errorf("an unqualified client shows %+v", detail.Qualification)
 	}
-	first := a.qualify("dev-alice", cl, scores(5, 4))
+	first := a.qualify("dev-alice", cl, qualAnswers(5, 4))
 	if first.Total != 59 || first.Max != 120 || first.Band != qualification.BandRefuse || first.By != "alice" ||
 		first.ClientID != cl || first.Answers["q12"] != 4 || len(first.Answers) != 12 || first.PolicyVersion != 0 {
 		t.Errorf("first = %+v", first)
 	}
-	rec := a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", scores(7, 3), "Idempotency-Key", "q-2")
+	rec := a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", qualAnswers(7, 3), "Idempotency-Key", "q-2")
 	var second, again qualificationJSON
 	expect(t, rec, http.StatusCreated, &second)
 	if e := a.auditOf(rec); e.Action != "qualification.create" || e.ObjectID != cl || e.Actor != "alice" {
 		t.Errorf("audit = %+v", e)
 	}
-	rec = a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", scores(7, 3), "Idempotency-Key", "q-2")
+	rec = a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", qualAnswers(7, 3), "Idempotency-Key", "q-2")
 	expect(t, rec, http.StatusCreated, &again)
 	if second.Total != 80 || second.Band != qualification.BandWorkable || again.ID != second.ID || rec.Header().Get("Idempotent-Replayed") != "true" {
 		t.Errorf("second = %+v, retry = %+v", second, again)
@@ -92,7 +92,7 @@ func TestQualificationRefusals(t *testing.T) {
 	a := newTestAPI(t, nil)
 	cl := a.newClient("dev-alice")
 	path := "/api/v1/clients/" + cl + "/qualifications"
-	body := scores(5, 5)
+	body := qualAnswers(5, 5)
 	answers := body["answers"].(map[string]any)
 	delete(answers, "q07")
 	answers["q01"], answers["q02"], answers["budget"] = 11, -1, 3
@@ -111,13 +111,13 @@ func TestQualificationRefusals(t *testing.T) {
 		map[string]any{},
 		map[string]any{"answers": map[string]any{"q01": 2.5}},
 		map[string]any{"answers": map[string]any{"q01": "ten"}},
-		map[string]any{"answers": scores(5, 5)["answers"], "total": 60},
+		map[string]any{"answers": qualAnswers(5, 5)["answers"], "total": 60},
 	} {
 		expectError(t, a.do(http.MethodPost, path, "dev-alice", b), http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 	}
-	expectError(t, a.do(http.MethodPost, path, "dev-bob", scores(5, 5)), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, path, "dev-bob", qualAnswers(5, 5)), http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, a.do(http.MethodGet, path, "dev-bob", nil), http.StatusNotFound, casework.CodeNotFound)
-	expectError(t, a.do(http.MethodPost, "/api/v1/clients/cl-nobody/qualifications", "dev-alice", scores(5, 5)), http.StatusNotFound, casework.CodeNotFound)
+	expectError(t, a.do(http.MethodPost, "/api/v1/clients/cl-nobody/qualifications", "dev-alice", qualAnswers(5, 5)), http.StatusNotFound, casework.CodeNotFound)
 	var list qualificationList
 	expect(t, a.do(http.MethodGet, path, "dev-maria", nil), http.StatusOK, &list)
 	if len(list.Items) != 0 {
@@ -139,7 +139,7 @@ func TestQualificationGatesDeals(t *testing.T) {
 		return a.do(http.MethodPost, "/api/v1/deals", "dev-alice", map[string]any{"client_id": cl, "title": "Party", "currency": "RUB"})
 	}
 	expect(t, openDeal(), http.StatusCreated, nil) // not qualified yet
-	refused := a.qualify("dev-alice", cl, scores(5, 4))
+	refused := a.qualify("dev-alice", cl, qualAnswers(5, 4))
 	e := expectError(t, openDeal(), http.StatusConflict, CodeQualificationRefused)
 	if !strings.Contains(e.Error.Message, "refuse") || !strings.Contains(e.Error.Message, "59 of 120") || !strings.Contains(e.Error.Message, "manager's approval") {
 		t.Errorf("message = %q", e.Error.Message)
@@ -178,10 +178,10 @@ func TestQualificationGatesDeals(t *testing.T) {
 		t.Errorf("history = %+v", list.Items)
 	}
 
-	workable := a.qualify("dev-alice", cl, scores(8, 2)) // 90
+	workable := a.qualify("dev-alice", cl, qualAnswers(8, 2)) // 90
 	expectError(t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications/"+workable.ID+"/approval", "dev-maria",
 		map[string]any{"reason": "x"}), http.StatusConflict, casework.CodeConflict)
-	a.qualify("dev-alice", cl, scores(0, 0))
+	a.qualify("dev-alice", cl, qualAnswers(0, 0))
 	expectError(t, openDeal(), http.StatusConflict, CodeQualificationRefused)
 
 	doc := a.getPolicy("dev-admin")
@@ -212,7 +212,7 @@ func TestQualificationPolicyRoundTrip(t *testing.T) {
 	if q.Total != 14 || q.Max != 20 || q.Band != qualification.BandWorkable || q.PolicyVersion != 1 {
 		t.Errorf("qualification with the saved policy = %+v", q)
 	}
-	expectError(t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", scores(5, 5)),
+	expectError(t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", qualAnswers(5, 5)),
 		http.StatusUnprocessableEntity, casework.CodeInvalidInput)
 
 	var m map[string]any

@@ -1,15 +1,16 @@
 package e2e
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// answer sets every question of the client page's questionnaire to score,
+// answerQuestionnaire sets every question of the client page's questionnaire to score,
 // the twelfth to last (11×score + last points), with the browser's own
 // checks of the inputs off so that what the API refuses reaches it.
-func (b *browser) answer(score, last int) {
+func (b *browser) answerQuestionnaire(score, last int) {
 	b.t.Helper()
 	b.eval(`(function () { document.querySelector("#qual-details").open = true; document.querySelector("#qualification-form").noValidate = true; return ""; })()`)
 	for i := 1; i <= 12; i++ {
@@ -17,16 +18,8 @@ func (b *browser) answer(score, last int) {
 		if i == 12 {
 			v = last
 		}
-		b.set("#qa-q"+pad2(i), strconv.Itoa(v))
+		b.set(fmt.Sprintf("#qa-q%02d", i), strconv.Itoa(v))
 	}
-}
-
-// pad2 is n with two digits.
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }
 
 // TestBrowserQualification: alice qualifies her client on its page; an
@@ -45,7 +38,7 @@ func TestBrowserQualification(t *testing.T) {
 	if got := b.text("#qualification .empty"); got == "" {
 		t.Error("an unqualified client shows no note")
 	}
-	b.answer(5, 11)
+	b.answerQuestionnaire(5, 11)
 	b.submit("#qualification-form button[type=submit]")
 	if e := b.text("#qa-q12-error"); e != "от 0 до 10" {
 		t.Errorf("q12's error = %q, want it in Russian in place", e)
@@ -55,7 +48,7 @@ func TestBrowserQualification(t *testing.T) {
 	}
 	b.look("refused")
 
-	b.answer(5, 4)
+	b.answerQuestionnaire(5, 4)
 	b.submitAt("#qualification-form button[type=submit]", page+"#qualification")
 	if band := b.attr("#qual-h .band", "data-band"); band != "refuse" {
 		t.Errorf("badge band = %q, want refuse", band)
