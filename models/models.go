@@ -352,4 +352,5 @@ var All = []any{
 	&WebSession{},
 	&DocumentTemplate{}, &GeneratedDocument{},
 	&Programme{}, &ProgrammeInterview{}, &ProgrammeEvent{}, &Referral{},
+	&Qualification{}, &QualificationApproval{},
 }

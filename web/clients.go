@@ -125,8 +125,11 @@ type clientData struct {
 	Current    *classChange
 	Policy     catalogs
 	Severities []string
-	// Forms shown again after a refusal, by name: contact, complaint.
+	// Forms shown again after a refusal, by name: contact, complaint,
+	// qualification, approval.
 	Forms map[string]*Form
+	// Qualification is the qualification block (qualification.go).
+	Qualification qualificationBlock
 }
 
 // clientPage answers GET /clients/{id}: the client (a foreign or unknown
@@ -163,6 +166,10 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 		}
 	}
 	d.Deals, d.Complaints, d.History = deals.Items, complaints.Items, history.Items
+	var e *APIError
+	if d.Qualification, e = a.qualificationOf(c, id); e != nil {
+		return a.apiFailed(c, e)
+	}
 	if n := len(d.History); n > 0 {
 		d.Current = &d.History[n-1]
 	}

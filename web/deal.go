@@ -37,6 +37,8 @@ type dealData struct {
 	Path      []stageStep
 	Work      caseWork
 	Map       processMap
+	// Qualification is the band of the deal's client, nil for none.
+	Qualification *qualificationBadge
 }
 
 // showDeal answers GET /deals/{id}.
@@ -65,7 +67,7 @@ func (a *app) dealPage(c echo.Context, failed *formFailure) error {
 	d := dealData{View: v, Generated: gen.Items, Path: stagePath(v), Work: work, Map: processMap{
 		BPMN: "/api/v1/process/deal.bpmn", Overlay: "/api/v1/process/deal/overlay", List: "/pipeline?stage={key}",
 		Highlight: dealHighlight(v, work.History), Label: translate(lang, "process.deal") + ": " + v.Title, Lang: lang,
-	}}
+	}, Qualification: a.clientBadge(c, v.ClientID)}
 	return a.render(c, status(c, failed), "deal.html", d)
 }
 

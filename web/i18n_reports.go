@@ -94,10 +94,10 @@ var reportTexts = map[string]map[string]string{
 	},
 }
 
-// init merges the texts kept apart (reportTexts, caseTexts) into
-// catalogues.
+// init merges the texts kept apart (reportTexts, caseTexts,
+// qualificationTexts) into catalogues.
 func init() {
-	for _, part := range []map[string]map[string]string{reportTexts, caseTexts} {
+	for _, part := range []map[string]map[string]string{reportTexts, caseTexts, qualificationTexts} {
 		for lang, texts := range part {
 			for k, v := range texts {
 				catalogues[lang][k] = v

@@ -53,7 +53,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // fragments are template files of shared fragments, parsed with every
 // page rather than pages of their own.
-var fragments = []string{"templates/process_map.html", "templates/case_forms.html"}
+var fragments = []string{"templates/process_map.html", "templates/case_forms.html", "templates/qualification.html"}
 
 // parseTemplates parses every page of templates/ with the layout and the
 // fragments; it panics on a broken template, which the package tests rule

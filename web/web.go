@@ -82,6 +82,8 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/clients/:id", a.clientPage)
 	g.POST("/clients/:id/contacts", a.addContact)
 	g.POST("/clients/:id/complaints", a.registerComplaint)
+	g.POST("/clients/:id/qualifications", a.qualify)
+	g.POST("/clients/:id/qualifications/:qid/approval", a.approveQualification)
 	g.POST("/notifications/:id/read", a.readNotification)
 	g.POST("/notifications/read-all", a.readAllNotifications)
 	g.GET("/deals/new", a.newDealForm)

@@ -86,6 +86,9 @@ func (s *server) createClient(c echo.Context) error {
 type clientDetail struct {
 	clientJSON
 	Contacts []contactJSON `json:"contacts"`
+	// Qualification is the client's latest qualification, absent when it
+	// has none.
+	Qualification *qualificationBrief `json:"qualification,omitempty"`
 }
 
 func (s *server) getClient(c echo.Context) error {
@@ -99,6 +102,9 @@ func (s *server) getClient(c echo.Context) error {
 		return err
 	}
 	out := clientDetail{clientJSON: toClientJSON(cl), Contacts: make([]contactJSON, 0, len(contacts))}
+	if out.Qualification, err = s.latestQualification(c, cl.ID); err != nil {
+		return err
+	}
 	for i := range contacts {
 		out.Contacts = append(out.Contacts, toContactJSON(&contacts[i]))
 	}

@@ -33,7 +33,8 @@ type createDealInput struct {
 // dealParams validates the input and returns the workflow's parameters:
 // the deal runs with the current policy document's deal policy merged with
 // the input's override, and with the document's calendar and version. The
-// product must be one of the document's catalogue.
+// product must be one of the document's catalogue; valid input for a
+// client refused by its qualification is then refused (checkQualification).
 func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealParams, error) {
 	if err := checkOverride(c, "deal", in.Policy); err != nil {
 		return workflows.DealParams{}, err
@@ -72,10 +73,14 @@ func (s *server) dealParams(c echo.Context, in createDealInput) (workflows.DealP
 	if in.Amount != nil {
 		head.Amount = *in.Amount
 	}
-	return workflows.DealParams{
+	params := workflows.DealParams{
 		Params:          deal.Params{Header: head, Policy: pol, PolicyVersion: doc.Version, Calendar: caseCalendar(doc, client)},
 		ComplaintPolicy: &doc.Complaint,
-	}, p.err()
+	}
+	if err := p.err(); err != nil || client == nil {
+		return params, err
+	}
+	return params, s.checkQualification(c, doc, client.ID)
 }
 
 // dealCase is the deal case type: workflows.Deal driven through the

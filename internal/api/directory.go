@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,9 @@ type clientItem struct {
 	// NextContact is the planned next contact of a client between sales.
 	NextContact   *nextContact `json:"next_contact,omitempty"`
 	LastContactAt *time.Time   `json:"last_contact_at,omitempty"`
+	// Qualification is the client's latest qualification, absent when it
+	// has none.
+	Qualification *qualificationBrief `json:"qualification,omitempty"`
 }
 
 // nextContact is a planned contact with a client between sales.
@@ -89,9 +93,16 @@ func (s *server) answerClients(c echo.Context, p problems, states []string) erro
 	p.maxLen("segment", f.Segment, 100)
 	p.maxLen("owner", f.Owner, 64)
 	f.Limit = limitParam(c, p)
-	return answerPage(c, p, func() ([]models.ClientRow, string, error) {
+	out, err := readPage(p, func() ([]models.ClientRow, string, error) {
 		return models.ListClients(c.Request().Context(), s.DB, f)
 	}, toClientItem)
+	if err == nil {
+		err = s.withQualifications(c, out.Items)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // clientsWithoutNextContactCount counts the clients in the caller's scope

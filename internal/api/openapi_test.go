@@ -24,6 +24,7 @@ import (
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/models"
 )
@@ -309,6 +310,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
 		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
 		"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
+		"Qualification": qualificationJSON{}, "QualificationList": qualificationList{}, "QualificationBrief": qualificationBrief{},
+		"QualificationApproval": approvalJSON{}, "QualificationPolicy": qualification.Policy{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
@@ -318,7 +321,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"CreateComplaintRequest": createComplaintInput{}, "PolicyDocumentInput": policyInput{},
 		"Preferences": models.Preferences{}, "CreateStaffRequest": createStaffInput{},
 		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{},
-		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{}}
+		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{},
+		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)

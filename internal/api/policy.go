@@ -14,6 +14,7 @@ import (
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -50,7 +51,8 @@ func (s *server) policy(c echo.Context) error {
 // policyInput is the body of PUT /policy: a whole policy document (every
 // field of the deal and complaint parts; the calendar as in a calendar
 // file, where omitted fields take their defaults; the catalogues, each
-// list whole, or none to keep the current ones). The version and the
+// list whole, or none to keep the current ones; the qualification, whole,
+// or none to keep the current one). The version and the
 // updated_* fields are ignored, so the body of GET /policy can be sent back
 // changed.
 type policyInput struct {
@@ -59,8 +61,11 @@ type policyInput struct {
 	Complaint json.RawMessage `json:"complaint"`
 	Calendar  json.RawMessage `json:"calendar"`
 	Catalogs  json.RawMessage `json:"catalogs,omitempty"`
-	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+	// Qualification is the questionnaire, whole; none keeps the current
+	// one.
+	Qualification json.RawMessage `json:"qualification,omitempty"`
+	UpdatedBy     json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt     json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
@@ -77,14 +82,15 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 	return v
 }
 
-// catalogs decodes the catalogues of a PUT /policy body, recording their
-// problems in p; none given are the current document's.
-func (s *server) catalogs(c echo.Context, p problems, raw json.RawMessage) (policy.Catalogs, error) {
+// partOrCurrent decodes an optional part of a PUT /policy body (the
+// catalogues, the qualification) as part does, recording its problems
+// under path; a part not given is the current document's (of).
+func partOrCurrent[T any](s *server, c echo.Context, p problems, raw json.RawMessage, path string, of func(policy.Document) T) (T, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		doc, err := s.currentPolicy(c)
-		return doc.Catalogs, err
+		return of(doc), err
 	}
-	return part[policy.Catalogs](p, raw, "catalogs"), nil
+	return part[T](p, raw, path), nil
 }
 
 func (s *server) putPolicy(c echo.Context) error {
@@ -105,7 +111,11 @@ func (s *server) putPolicy(c echo.Context) error {
 		p.add("calendar", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	doc.Calendar = cal
-	if doc.Catalogs, err = s.catalogs(c, p, in.Catalogs); err != nil {
+	if doc.Catalogs, err = partOrCurrent(s, c, p, in.Catalogs, "catalogs", func(d policy.Document) policy.Catalogs { return d.Catalogs }); err != nil {
+		return err
+	}
+	if doc.Qualification, err = partOrCurrent(s, c, p, in.Qualification, "qualification",
+		func(d policy.Document) qualification.Policy { return d.Qualification }); err != nil {
 		return err
 	}
 	// Validate the parts that decoded; one that did not already has its

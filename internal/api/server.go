@@ -118,6 +118,13 @@ func New(d Deps) *echo.Echo {
 	e.GET("/api/v1/process/complaint.bpmn", processBPMN(processmap.Complaint))
 
 	v1 := e.Group("/api/v1", s.authenticate, NewLimiter(d.RateLimit, d.RateBurst).limit)
+	s.mount(v1)
+	return e
+}
+
+// mount registers the routes of /api/v1 on v1, each behind its
+// authorization rule and, where it changes something, its audit entry.
+func (s *server) mount(v1 *echo.Group) {
 	r := func(method, path string, h echo.HandlerFunc, ru rule) {
 		mw := []echo.MiddlewareFunc{s.authorize(ru)}
 		if ru.audit != "" {
@@ -125,16 +132,31 @@ func New(d Deps) *echo.Echo {
 		}
 		v1.Add(method, path, h, mw...)
 	}
+	s.clientAndCaseRoutes(r)
+	s.reportRoutes(r)
+	s.adminRoutes(r)
+	s.mountDocuments(r)
+}
+
+// clientAndCaseRoutes registers the clients, their qualifications and the
+// generic routes of every case type (deals, complaints, programmes and the
+// ones in Deps.Cases).
+func (s *server) clientAndCaseRoutes(r routeFunc) {
 	r("POST", "/clients", s.idempotent(s.createClient), rule{audit: "client.create"})
 	r("GET", "/clients", s.listClients, rule{})
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
 	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
-	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.programmeCase()}, d.Cases...) {
+	s.qualificationRoutes(r)
+	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.programmeCase()}, s.Deps.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
 	}
 	r("GET", "/interviews", s.listInterviews, rule{})
+}
+
+// reportRoutes registers the managers' reports.
+func (s *server) reportRoutes(r routeFunc) {
 	r("GET", "/reports/complaints", s.complaintReport, rule{})
 	r("GET", "/reports/funnel", periodReport(s, "funnel", s.funnelReport), rule{})
 	r("GET", "/reports/losses", periodReport(s, "losses", s.lossesReport), rule{})
@@ -145,6 +167,11 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
 	r("GET", "/reports/clients-without-next-contact", s.clientsWithoutNextContact, rule{})
 	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
+}
+
+// adminRoutes registers notifications, preferences, control points, the
+// process overlays, the policy, staff, tokens and the audit log.
+func (s *server) adminRoutes(r routeFunc) {
 	r("GET", "/notifications", s.notifications, rule{})
 	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})
 	r("POST", "/notifications/read-all", s.readAllNotifications, rule{audit: "notification.read_all"})
@@ -163,6 +190,4 @@ func New(d Deps) *echo.Echo {
 	r("POST", "/staff/:id/tokens", s.idempotent(s.issueToken, withoutSecret), rule{roles: adminsOnly, object: objStaff, audit: "token.issue"})
 	r("DELETE", "/staff/:id/tokens/:token", s.revokeToken, rule{roles: adminsOnly, object: objStaff, audit: "token.revoke"})
 	r("GET", "/audit", s.listAudit, rule{roles: managersAdmins})
-	s.mountDocuments(r)
-	return e
 }

@@ -126,6 +126,15 @@ var matrix = []access{
 	{"PATCH", "/api/v1/clients/:id/contacts/:contact_id", func(w *world, o string) (string, any) {
 		return "/api/v1/clients/" + w.clients[o] + "/contacts/ct-none", map[string]any{}
 	}, same(404, 404, 404)},
+	{"POST", "/api/v1/clients/:id/qualifications", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/qualifications", map[string]any{}
+	}, scoped(422)},
+	{"GET", "/api/v1/clients/:id/qualifications", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/qualifications", nil
+	}, scoped(200)},
+	{"POST", "/api/v1/clients/:id/qualifications/:qid/approval", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/qualifications/qual-none/approval", map[string]any{}
+	}, [3][3]int{{403, 403, 403}, {422, 422, 404}, {422, 422, 422}}},
 	{"POST", "/api/v1/deals", at("/api/v1/deals", map[string]any{}), same(422, 422, 422)},
 	{"GET", "/api/v1/deals", at("/api/v1/deals", nil), same(200, 200, 200)},
 	{"GET", "/api/v1/deals/:id", onDeal("", nil), scoped(200)},

@@ -24,6 +24,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -43,6 +44,8 @@ type Document struct {
 	// Catalogs are the segments, products and contact channels input must
 	// come from.
 	Catalogs Catalogs `json:"catalogs"`
+	// Qualification is the prospect questionnaire and its bands.
+	Qualification qualification.Policy `json:"qualification"`
 	// UpdatedBy is the staff member who saved the version; empty for the
 	// deployment's default.
 	UpdatedBy string `json:"updated_by,omitempty"`
@@ -62,6 +65,10 @@ type content struct {
 	Calendar  calendar.Calendar `json:"calendar"`
 	Units     int               `json:"duration_units,omitempty"`
 	Catalogs  Catalogs          `json:"catalogs"`
+	// Qualification is absent (nil) from versions saved before it
+	// existed, which read qualification.DefaultPolicy. A pointer, so the
+	// saved questions are decoded afresh, not over the default ones.
+	Qualification *qualification.Policy `json:"qualification,omitempty"`
 }
 
 // unitsFormat marks a saved version whose durations carry units
@@ -71,7 +78,8 @@ const unitsFormat = 1
 // Default returns the process's defaults (docs/process.md) as version 0: deal.DefaultPolicy,
 // complaint.DefaultPolicy, calendar.Default and DefaultCatalogs.
 func Default() Document {
-	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs()}
+	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs(),
+		Qualification: qualification.DefaultPolicy()}
 }
 
 // Clone returns a deep copy.
@@ -80,6 +88,7 @@ func (d Document) Clone() Document {
 	c.Deal = d.Deal.Clone()
 	c.Complaint = d.Complaint.Clone()
 	c.Catalogs = d.Catalogs.Clone()
+	c.Qualification = d.Qualification.Clone()
 	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
 	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
 	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
@@ -91,7 +100,7 @@ func (d Document) Clone() Document {
 }
 
 // Problems returns what is wrong with each part of the document, keyed
-// "deal", "complaint", "calendar" and "catalogs" (the part's problems joined
+// "deal", "complaint", "calendar", "catalogs" and "qualification" (the part's problems joined
 // by "; "), or nil when it is valid: each part must pass its own Validate,
 // the control point kinds and severities named must be known ones, and
 // what the deal part names of the others must be in them (CheckDeal).
@@ -118,6 +127,7 @@ func (d Document) Problems() map[string]string {
 		unknownKeys("control_points", d.Complaint.Points, complaint.PointKinds))
 	add("calendar", d.Calendar.Validate())
 	add("catalogs", d.Catalogs.Validate())
+	add("qualification", d.Qualification.Validate())
 	if len(out) == 0 {
 		return nil
 	}
@@ -143,7 +153,7 @@ func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
 // part.
 func (d Document) Validate() error {
 	var errs []error
-	for _, part := range []string{"deal", "complaint", "calendar", "catalogs"} {
+	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "qualification"} {
 		if p, ok := d.Problems()[part]; ok {
 			errs = append(errs, fmt.Errorf("%s: %s", part, p))
 		}
@@ -249,10 +259,13 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 			return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 		}
 	}
+	if c.Qualification == nil {
+		c.Qualification = &def.Qualification
+	}
 	at := row.CreatedAt.UTC()
 	return Document{
 		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs,
-		UpdatedBy: row.CreatedBy, UpdatedAt: &at,
+		Qualification: *c.Qualification, UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
 }
 
@@ -316,7 +329,8 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 	if err != nil {
 		return Document{}, err
 	}
-	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat})
+	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat,
+		Qualification: &doc.Qualification})
 	if err != nil {
 		return Document{}, err
 	}
