@@ -47,26 +47,12 @@ func (s *Surveys) DueSurveys(ctx context.Context, in satisfaction.DueInput) (sat
 	}
 	due := satisfaction.Due{Next: next, Surveys: make([]satisfaction.Params, 0, len(pairs))}
 	for _, p := range pairs {
-		sp := SurveyParams(doc, p.ClientID, p.Product, p.Owner)
+		sp := doc.SurveyParams(p.ClientID, p.Product, p.Owner)
 		sp.ID, sp.OpenedBy = satisfaction.ID(p.ClientID, p.Product, in.AsOf), engine.SystemActor
 		due.Surveys = append(due.Surveys, sp)
 	}
 	logger(ctx).Info("surveys due", "after", in.After, "due", len(due.Surveys), "next", next)
 	return due, nil
-}
-
-// SurveyParams are the parameters of a survey of the client's product
-// owned by owner under the policy document doc: the product's
-// questionnaire and complaint categories of the deal policy, the
-// satisfaction policy's due time and control point, the complaint policy
-// and the calendar. The caller sets the ID and who opens it.
-func SurveyParams(doc policy.Document, clientID, product, owner string) satisfaction.Params {
-	return satisfaction.Params{
-		ClientID: clientID, Product: product, Owner: owner,
-		Questions: doc.Deal.Questions(product), Categories: doc.Deal.SurveyComplaintCategories,
-		Due: doc.Satisfaction.SurveyDue, Point: doc.Satisfaction.Point,
-		Complaint: doc.Complaint, PolicyVersion: doc.Version, Calendar: doc.Calendar,
-	}
 }
 
 // SyncSurvey writes one satisfaction.Sync into the read model in a single

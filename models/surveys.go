@@ -24,9 +24,9 @@ type Survey struct {
 	Owner    string `gorm:"size:64;not null;index"`
 	Status   string `gorm:"size:16;not null;index"`
 	// LowScores counts the questions scored 3 or below.
-	LowScores     int `gorm:"not null;default:0"`
-	ComplaintID   string `gorm:"size:160"`
-	DeclineReason string `gorm:"size:500"`
+	LowScores     int       `gorm:"not null;default:0"`
+	ComplaintID   string    `gorm:"size:160"`
+	DeclineReason string    `gorm:"size:500"`
 	OpenedAt      time.Time `gorm:"not null;index:idx_surveys_opened_id,priority:1;index:idx_surveys_client_product,priority:3"`
 	RecordedAt    *time.Time
 	ClosedAt      *time.Time

@@ -59,8 +59,10 @@ type policyInput struct {
 	Complaint json.RawMessage `json:"complaint"`
 	Calendar  json.RawMessage `json:"calendar"`
 	Catalogs  json.RawMessage `json:"catalogs,omitempty"`
-	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+	// Satisfaction, when omitted, keeps the current satisfaction policy.
+	Satisfaction json.RawMessage `json:"satisfaction,omitempty"`
+	UpdatedBy    json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt    json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
@@ -77,14 +79,15 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 	return v
 }
 
-// catalogs decodes the catalogues of a PUT /policy body, recording their
-// problems in p; none given are the current document's.
-func (s *server) catalogs(c echo.Context, p problems, raw json.RawMessage) (policy.Catalogs, error) {
+// keptPart decodes an optional part of a PUT /policy body (the
+// catalogues, the satisfaction policy), recording its problems in p under
+// path; none given is the current document's (current).
+func keptPart[T any](s *server, c echo.Context, p problems, raw json.RawMessage, path string, current func(policy.Document) T) (T, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		doc, err := s.currentPolicy(c)
-		return doc.Catalogs, err
+		return current(doc), err
 	}
-	return part[policy.Catalogs](p, raw, "catalogs"), nil
+	return part[T](p, raw, path), nil
 }
 
 func (s *server) putPolicy(c echo.Context) error {
@@ -105,7 +108,10 @@ func (s *server) putPolicy(c echo.Context) error {
 		p.add("calendar", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	doc.Calendar = cal
-	if doc.Catalogs, err = s.catalogs(c, p, in.Catalogs); err != nil {
+	if doc.Catalogs, err = keptPart(s, c, p, in.Catalogs, "catalogs", func(d policy.Document) policy.Catalogs { return d.Catalogs }); err != nil {
+		return err
+	}
+	if doc.Satisfaction, err = keptPart(s, c, p, in.Satisfaction, "satisfaction", func(d policy.Document) policy.Satisfaction { return d.Satisfaction }); err != nil {
 		return err
 	}
 	// Validate the parts that decoded; one that did not already has its

@@ -126,7 +126,7 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/clients/:id", s.getClient, rule{object: objClient})
 	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
-	for _, k := range append([]Case{s.dealCase(), s.complaintCase()}, d.Cases...) {
+	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.surveyCase()}, d.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
 	}
@@ -139,6 +139,7 @@ func New(d Deps) *echo.Echo {
 	r("GET", "/reports/clients", s.clientsReport, rule{})
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
 	r("GET", "/reports/clients-without-next-contact", s.clientsWithoutNextContact, rule{})
+	r("GET", "/reports/satisfaction", s.satisfactionReport, rule{})
 	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
 	r("GET", "/notifications", s.notifications, rule{})
 	r("POST", "/notifications/:id/read", s.readNotification, rule{audit: "notification.read"})

@@ -113,6 +113,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"CLASSIFY_XYZ_MONTHS":         "12",
 		"METRICS_ADDR":                "127.0.0.1:9464",
 		"CLASSIFY_CRON":               "30 1 * * *",
+		"SATISFACTION_CRON":           "0 4 * * *",
 		"STARTUP_TIMEOUT":             "2m",
 		"WORKER_WORKFLOW_POLLERS":     "3",
 		"WORKER_ACTIVITY_POLLERS":     "5",

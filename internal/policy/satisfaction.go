@@ -7,6 +7,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 )
 
 // Satisfaction is the policy of the yearly satisfaction survey
@@ -74,4 +75,19 @@ func (s Satisfaction) Validate() error {
 func (s Satisfaction) Windows(asOf time.Time, cal calendar.Calendar) (paidSince, surveyedSince time.Time) {
 	paidSince = s.Interval.Neg().AddTo(asOf, cal)
 	return paidSince, s.LeadTime.AddTo(paidSince, cal)
+}
+
+// SurveyParams are the parameters of a yearly survey of the client's
+// product owned by owner under the document: the product's questionnaire
+// and complaint categories of the deal policy (the end-of-deal survey's),
+// the satisfaction policy's due time and control point, the complaint
+// policy, the version and the calendar. The caller sets the ID and who
+// opens it.
+func (d Document) SurveyParams(clientID, product, owner string) satisfaction.Params {
+	return satisfaction.Params{
+		ClientID: clientID, Product: product, Owner: owner,
+		Questions: d.Deal.Questions(product), Categories: d.Deal.SurveyComplaintCategories,
+		Due: d.Satisfaction.SurveyDue, Point: d.Satisfaction.Point,
+		Complaint: d.Complaint, PolicyVersion: d.Version, Calendar: d.Calendar,
+	}
 }

@@ -85,7 +85,7 @@ type Params struct {
 	Categories map[string]string `json:"categories,omitempty"`
 	// Due is how long after opening the answers are due; Point the
 	// reminders and grace of its control point.
-	Due   casework.Duration     `json:"due"`
+	Due   casework.Duration    `json:"due"`
 	Point casework.PointPolicy `json:"point"`
 	// Complaint is the policy of the complaint a low score opens.
 	Complaint     complaint.Policy  `json:"complaint"`
