@@ -12,6 +12,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 )
 
 // actionSet is one action catalogue as the OpenAPI document shows it: one
@@ -41,6 +42,8 @@ var actionSets = []actionSet{
 	{Catalog: deal.Inputs, Template: "/api/v1/deals/{id}/actions/{action}", Names: "ActionName", Operation: "deal"},
 	{Catalog: complaint.Inputs, Template: "/api/v1/complaints/{id}/actions/{action}", Names: "ComplaintActionName",
 		Operation: "complaint", Schema: "Complaint"},
+	{Catalog: satisfaction.Inputs, Template: "/api/v1/surveys/{id}/actions/{action}", Names: "SurveyActionName",
+		Operation: "survey", Schema: "Survey"},
 }
 
 // notesKey is the template operation's extension holding, by action name,
