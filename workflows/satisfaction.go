@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -104,7 +105,7 @@ var recordSurvey = engine.Handle(satisfaction.ActRecordSurvey, surveyOpen,
 
 var declineSurvey = engine.Handle(satisfaction.ActDeclineSurvey, surveyOpen,
 	func(_ *surveyRun, in *satisfaction.DeclineSurveyInput, _ engine.Step) error {
-		return engine.Required("reason", in.Reason)
+		return engine.Required("reason", strings.TrimSpace(in.Reason))
 	},
 	func(r *surveyRun, in *satisfaction.DeclineSurveyInput, s engine.Step) {
 		r.v.DeclineReason = in.Reason
