@@ -103,6 +103,7 @@ func nav(me *models.Staff, path string) []NavItem {
 	items := []NavItem{
 		{Href: "/", Key: "nav.mywork"}, {Href: "/pipeline", Key: "nav.pipeline"}, {Href: "/clients", Key: "nav.clients"},
 		{Href: "/complaints", Key: "nav.complaints"}, {Href: "/reports", Key: "nav.reports"}, {Href: "/process", Key: "nav.process"},
+		{Href: "/surveys", Key: "nav.surveys"},
 	}
 	if me != nil && me.Role == models.RoleAdmin {
 		items = append(items, NavItem{Href: "/admin", Key: "nav.admin"})
