@@ -15,6 +15,7 @@ var satisfactionTexts = map[string]map[string]string{
 		"point.yearly_survey":   "Yearly satisfaction survey",
 		"event.survey_opened":   "Survey opened", "event.survey_cancelled": "Survey cancelled",
 		"sstatus.open": "open", "sstatus.recorded": "recorded", "sstatus.declined": "declined",
+		"stage.open": "open", "stage.recorded": "recorded", "stage.declined": "declined",
 		"survey.title": "Satisfaction survey", "survey.owner": "Rep", "survey.product": "Product",
 		"survey.opened": "Opened", "survey.low": "Low scores", "survey.complaint": "complaint",
 		"survey.none": "No surveys.", "survey.answers": "The client's answers", "survey.question": "Question",
@@ -33,6 +34,7 @@ var satisfactionTexts = map[string]map[string]string{
 		"point.yearly_survey":   "Ежегодное анкетирование",
 		"event.survey_opened":   "Анкета открыта", "event.survey_cancelled": "Анкета отменена",
 		"sstatus.open": "открыта", "sstatus.recorded": "заполнена", "sstatus.declined": "без ответов",
+		"stage.open": "анкета открыта", "stage.recorded": "анкета заполнена", "stage.declined": "анкета без ответов",
 		"survey.title": "Анкета удовлетворённости", "survey.owner": "Менеджер", "survey.product": "Продукт",
 		"survey.opened": "Открыта", "survey.low": "Низкие оценки", "survey.complaint": "рекламация",
 		"survey.none": "Анкет нет.", "survey.answers": "Ответы клиента", "survey.question": "Вопрос",
@@ -46,8 +48,10 @@ var satisfactionTexts = map[string]map[string]string{
 	},
 }
 
-// init merges satisfactionTexts into catalogues.
+// init merges satisfactionTexts into catalogues and teaches the Russian
+// pages the survey's control point subject.
 func init() {
+	sentences = append(sentences, sent(`Yearly satisfaction survey: (.+)`, "Ежегодное анкетирование: %s", ""))
 	for lang, texts := range satisfactionTexts {
 		for k, v := range texts {
 			catalogues[lang][k] = v

@@ -56,6 +56,7 @@ func TestLoadDefaults(t *testing.T) {
 		WebSessionMax:     7 * 24 * time.Hour,
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
+		SatisfactionCron:  "30 5 * * *",
 		Worker: WorkerTuning{WorkflowPollers: 8, ActivityPollers: 4, StickyCache: 10000,
 			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000},
 	}
