@@ -10,6 +10,7 @@ package satisfaction
 
 import (
 	"fmt"
+	"hash/crc32"
 	"strings"
 	"time"
 
@@ -131,9 +132,13 @@ type Sync struct {
 }
 
 // ID is the survey of a client's product in the month of at, as the sweep
-// starts it: srv-<client>-<product>-<yyyymm>, the product reduced to
-// letters, digits, - and _. A second start in the same month names the
-// same workflow, which Temporal refuses.
+// starts it: srv-<client>-<product>-<yyyymm> (UTC). A product longer
+// than 20 characters or with other characters than ASCII letters, digits,
+// - and _ has them replaced by _, is cut to 11 and gets a hash of its name,
+// so two products never share an ID and the ID (and its complaint's,
+// cmp-<survey>) stays within the read model's 64 characters for the API's
+// client IDs. A second start in the same month names the same workflow,
+// which Temporal refuses.
 func ID(clientID, product string, at time.Time) string {
 	clean := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
@@ -141,6 +146,9 @@ func ID(clientID, product string, at time.Time) string {
 		}
 		return '_'
 	}, product)
+	if clean != product || len(clean) > 20 {
+		clean = fmt.Sprintf("%s_%08x", clean[:min(len(clean), 11)], crc32.ChecksumIEEE([]byte(product)))
+	}
 	return fmt.Sprintf("%s%s-%s-%s", Prefix, clientID, clean, at.UTC().Format("200601"))
 }
 
