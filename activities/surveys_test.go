@@ -9,6 +9,7 @@ import (
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/testdb"
 	"github.com/salesflow/salesflow/models"
@@ -60,4 +61,37 @@ func TestSyncSurveyIdempotent(t *testing.T) {
 			t.Fatal("a view without client and product was stored")
 		}
 	})
+}
+
+// TestDueSurveysFollowsThePolicy: a paid client's product is due with the
+// product's questionnaire and the deterministic ID; with the policy's
+// schedule_enabled off the sweep gets nothing.
+func TestDueSurveysFollowsThePolicy(t *testing.T) {
+	db := testdb.SQLite(t)
+	asOf := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, row := range []any{
+		&models.Deal{ID: "d1", ClientID: "c1", Owner: "bob", Title: "t", Product: "training", Amount: 1, Currency: "RUB",
+			Stage: "close", Status: "won", CreatedAt: t0, UpdatedAt: t0, Seq: 1},
+		&models.Payment{DealID: "d1", N: 1, ClientID: "c1", Amount: 1, At: asOf.AddDate(0, -1, 0)},
+	} {
+		if err := db.Create(row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := policy.Default()
+	doc.Deal.SurveyQuestionsByProduct = map[string][]string{"training": {"trainer", "materials"}}
+	in := satisfaction.DueInput{AsOf: asOf, PageSize: 10}
+	due, err := (&activities.Surveys{DB: db, Policy: doc}).DueSurveys(context.Background(), in)
+	if err != nil || len(due.Surveys) != 1 || due.Next != "" {
+		t.Fatalf("due %+v, %v", due, err)
+	}
+	sp := due.Surveys[0]
+	if sp.ID != "srv-c1-training-202612" || sp.Owner != "bob" || sp.OpenedBy != "system" || len(sp.Questions) != 2 || sp.Due.String() != "14d" {
+		t.Fatalf("survey params %+v", sp)
+	}
+	doc.Satisfaction.ScheduleEnabled = false
+	due, err = (&activities.Surveys{DB: db, Policy: doc}).DueSurveys(context.Background(), in)
+	if err != nil || !due.Disabled || len(due.Surveys) != 0 {
+		t.Fatalf("disabled: due %+v, %v", due, err)
+	}
 }
