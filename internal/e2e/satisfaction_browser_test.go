@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/satisfaction"
-	"github.com/salesflow/salesflow/models"
 )
 
 // TestSurveyInTheBrowser: alice finds a survey of her client among her
@@ -18,18 +15,7 @@ import (
 // satisfaction report shows the client surveyed.
 func TestSurveyInTheBrowser(t *testing.T) {
 	s := newStack(t)
-	clientID := fmt.Sprintf("cli-sb-%08x", rand.Uint32())
-	now := time.Now().UTC()
-	for _, row := range []any{
-		&models.Client{ID: clientID, Name: "Vasilek", CreatedBy: "alice", CreatedAt: now.AddDate(0, -3, 0)},
-		&models.Deal{ID: "deal-" + clientID, ClientID: clientID, Owner: "alice", Title: "Training", Product: "training", Amount: 100,
-			Currency: "RUB", Stage: "close", Status: "won", CreatedAt: now.AddDate(0, -2, 0), UpdatedAt: now.AddDate(0, -1, 0), Seq: 1},
-		&models.Payment{DealID: "deal-" + clientID, N: 1, ClientID: clientID, Amount: 100, At: now.AddDate(0, -1, 0)},
-	} {
-		if err := s.db.Create(row).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	clientID := s.paidClient("Vasilek", "training", time.Now().UTC().AddDate(0, -1, 0))
 	var v satisfaction.View
 	s.call("POST", "/api/v1/surveys", "dev-alice", map[string]string{"client_id": clientID, "product": "training"}).
 		decode(t, http.StatusCreated, &v)

@@ -51,18 +51,8 @@ func TestYearlySurveyOverHTTP(t *testing.T) {
 		t.Fatalf("schedule action %+v", desc.Schedule.Action)
 	}
 
-	clientID := fmt.Sprintf("cli-sat-%08x", rand.Uint32())
 	now := time.Now().UTC()
-	for _, row := range []any{
-		&models.Client{ID: clientID, Name: "Romashka", CreatedBy: "alice", CreatedAt: now.AddDate(0, -3, 0)},
-		&models.Deal{ID: "deal-" + clientID, ClientID: clientID, Owner: "alice", Title: "Events", Product: "events", Amount: 100,
-			Currency: "RUB", Stage: "close", Status: "won", CreatedAt: now.AddDate(0, -2, 0), UpdatedAt: now.AddDate(0, -1, 0), Seq: 1},
-		&models.Payment{DealID: "deal-" + clientID, N: 1, ClientID: clientID, Amount: 100, At: now.AddDate(0, -1, 0)},
-	} {
-		if err := s.db.Create(row).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	clientID := s.paidClient("Romashka", "events", now.AddDate(0, -1, 0))
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -121,4 +111,23 @@ func TestYearlySurveyOverHTTP(t *testing.T) {
 	if manual.Status != satisfaction.StatusDeclined || manual.Owner != "alice" {
 		t.Fatalf("declined survey %+v", manual)
 	}
+}
+
+// paidClient adds to the read model a client of alice's (with a random ID,
+// so that repeated runs start other survey workflows) whose won deal of
+// product was paid at paidAt, and returns the client's ID.
+func (s *stack) paidClient(name, product string, paidAt time.Time) string {
+	s.t.Helper()
+	id := fmt.Sprintf("cli-%08x", rand.Uint32())
+	for _, row := range []any{
+		&models.Client{ID: id, Name: name, CreatedBy: "alice", CreatedAt: paidAt.AddDate(0, -2, 0)},
+		&models.Deal{ID: "deal-" + id, ClientID: id, Owner: "alice", Title: product, Product: product, Amount: 100,
+			Currency: "RUB", Stage: "close", Status: "won", CreatedAt: paidAt.AddDate(0, -1, 0), UpdatedAt: paidAt, Seq: 1},
+		&models.Payment{DealID: "deal-" + id, N: 1, ClientID: id, Amount: 100, At: paidAt},
+	} {
+		if err := s.db.Create(row).Error; err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return id
 }
