@@ -353,4 +353,5 @@ var All = []any{
 	&DocumentTemplate{}, &GeneratedDocument{},
 	&Programme{}, &ProgrammeInterview{}, &ProgrammeEvent{}, &Referral{},
 	&Qualification{}, &QualificationApproval{},
+	&Survey{}, &SurveyEvent{}, &SurveyScore{},
 }

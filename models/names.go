@@ -24,9 +24,10 @@ func complaintClient(id string) string {
 	return "(SELECT mc.client_id FROM complaints mc WHERE mc.id = " + id + ")"
 }
 
-// pointClient is the SQL selecting the client of a control point's deal
-// or complaint.
+// pointClient is the SQL selecting the client of a control point's deal,
+// survey or complaint.
 var pointClient = "COALESCE(CASE control_points.subject_type WHEN 'deal' THEN " + dealClient("control_points.subject_id") +
+	" WHEN 'survey' THEN (SELECT sc.client_id FROM surveys sc WHERE sc.id = control_points.subject_id)" +
 	" ELSE " + complaintClient("control_points.subject_id") + " END, '')"
 
 // notificationClient is the SQL selecting the client of a notification's

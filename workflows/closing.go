@@ -2,11 +2,8 @@ package workflows
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/salesflow/salesflow/internal/casework"
@@ -35,28 +32,10 @@ func (r *run) followUpPending() bool {
 var submitSurvey = engine.Handle(deal.ActSubmitSurvey,
 	onceIn(deal.StageClose, func(r *run) bool { return r.v.Survey != nil }, "the survey was already submitted"),
 	func(r *run, in *deal.SubmitSurveyInput, _ engine.Step) error {
-		if len(in.Scores) == 0 {
-			return engine.Invalid("scores", "score at least one question")
-		}
-		questions := r.v.Policy.Questions(r.v.Product)
-		for _, q := range sortedKeys(in.Scores) {
-			if !slices.Contains(questions, q) {
-				return engine.Invalid("scores", "unknown question %q (questions: %s)", q, strings.Join(questions, ", "))
-			}
-			if s := in.Scores[q]; s < 1 || s > 5 {
-				return engine.Invalid("scores", "score of %q must be 1..5", q)
-			}
-		}
-		return unanswered(questions, in.Scores)
+		return checkScores(r.v.Policy.Questions(r.v.Product), in.Scores)
 	},
 	func(r *run, in *deal.SubmitSurveyInput, s engine.Step) {
-		sv := &deal.Survey{Scores: in.Scores, SubmittedAt: s.Now, LowScores: []string{}}
-		for _, q := range sortedKeys(in.Scores) {
-			if in.Scores[q] <= 3 {
-				sv.LowScores = append(sv.LowScores, q)
-			}
-		}
-		sv.Dissatisfied = len(sv.LowScores) > 0
+		sv := scoreSurvey(in.Scores, s.Now)
 		r.v.Survey = sv
 		r.cps.Done(s.Now, pointSurvey)
 		r.document(s.Now, deal.DocQuestionnaire, 1, "questionnaire-1", "")
@@ -76,23 +55,13 @@ const versionSurveyComplaint = "survey-opens-complaint"
 // as a child workflow that outlives the deal, and links it to the deal.
 func (r *run) openComplaint(s engine.Step) {
 	sv := r.v.Survey
-	severity := complaint.SeverityNormal // a 3 is hidden dissatisfaction
-	var scores []string
-	for _, q := range sv.LowScores {
-		if sv.Scores[q] <= 2 {
-			severity = complaint.SeverityHigh // explicit dissatisfaction
-		}
-		scores = append(scores, fmt.Sprintf("%s %d/5", q, sv.Scores[q]))
-	}
 	category := "quality"
 	if workflow.GetVersion(s.Ctx, versionSurveyCategory, workflow.DefaultVersion, 1) == 1 {
 		category = r.v.Policy.ComplaintCategory(lowestScored(sv))
 	}
 	id := "cmp-" + r.v.ID
-	p := complaint.Params{ID: id, RegisteredBy: s.Actor, Calendar: r.cps.Calendar(), PolicyVersion: r.v.PolicyVersion, Form: complaint.Form{
-		ClientID: r.v.ClientID, DealID: r.v.ID, Channel: complaint.ChannelSurvey, Category: category, Severity: severity,
-		Description: "Satisfaction survey after the event: " + strings.Join(scores, ", ") + ".",
-	}}
+	p := complaint.Params{ID: id, RegisteredBy: s.Actor, Calendar: r.cps.Calendar(), PolicyVersion: r.v.PolicyVersion,
+		Form: surveyComplaintForm(sv, r.v.ClientID, r.v.ID, category, "Satisfaction survey after the event")}
 	if r.complaintPolicy != nil {
 		p.Policy = *r.complaintPolicy
 		if !r.cps.Units() {
@@ -101,33 +70,9 @@ func (r *run) openComplaint(s engine.Step) {
 			p.Policy = p.Policy.Legacy()
 		}
 	}
-	if err := startComplaint(s, p, r.Record); err == nil {
+	if startComplaint(s, p, r.Record) == nil {
 		r.v.ComplaintID = id
 	}
-}
-
-// startComplaint opens complaint p as a child workflow that outlives the
-// case starting it (a deal's dissatisfied survey, a VIP interview), and
-// records complaint_opened, or complaint_not_opened with the error.
-func startComplaint(s engine.Step, p complaint.Params, record func(now time.Time, actor, typ string, data any)) error {
-	cctx := workflow.WithChildOptions(s.Ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: p.ID, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-	})
-	if err := workflow.ExecuteChildWorkflow(cctx, Complaint, p).GetChildWorkflowExecution().Get(s.Ctx, nil); err != nil {
-		record(s.Now, engine.SystemActor, "complaint_not_opened", map[string]string{"error": err.Error()})
-		return err
-	}
-	record(s.Now, engine.SystemActor, "complaint_opened", map[string]string{"complaint_id": p.ID})
-	return nil
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 var scheduleFollowUp = engine.Handle(deal.ActScheduleFollowUp,

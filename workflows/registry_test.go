@@ -6,9 +6,10 @@ import (
 
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 )
 
-// TestRegistriesMatchCatalogues: the deal and complaint registries build
+// TestRegistriesMatchCatalogues: the deal, complaint and survey registries build
 // (engine.MustRegistry panics unless every action of the catalogue has
 // exactly one handler decoding the catalogue's input type) and list the
 // catalogues' actions in order.
@@ -18,5 +19,8 @@ func TestRegistriesMatchCatalogues(t *testing.T) {
 	}
 	if got, want := complaintRegistry().Catalog().Names(), complaint.Inputs.Names(); !slices.Equal(got, want) {
 		t.Errorf("complaint registry %v, catalogue %v", got, want)
+	}
+	if got, want := surveyRegistry().Catalog().Names(), satisfaction.Inputs.Names(); !slices.Equal(got, want) {
+		t.Errorf("survey registry %v, catalogue %v", got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/vip"
 )
 
@@ -44,6 +45,8 @@ var actionSets = []actionSet{
 		Operation: "complaint", Schema: "Complaint"},
 	{Catalog: vip.Inputs, Template: "/api/v1/programmes/{id}/actions/{action}", Names: "ProgrammeActionName",
 		Operation: "programme", Schema: "Programme"},
+	{Catalog: satisfaction.Inputs, Template: "/api/v1/surveys/{id}/actions/{action}", Names: "SurveyActionName",
+		Operation: "survey", Schema: "Survey"},
 }
 
 // notesKey is the template operation's extension holding, by action name,

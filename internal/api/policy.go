@@ -64,8 +64,10 @@ type policyInput struct {
 	// Qualification is the questionnaire, whole; none keeps the current
 	// one.
 	Qualification json.RawMessage `json:"qualification,omitempty"`
-	UpdatedBy     json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt     json.RawMessage `json:"updated_at,omitempty"`
+	// Satisfaction, when omitted, keeps the current satisfaction policy.
+	Satisfaction json.RawMessage `json:"satisfaction,omitempty"`
+	UpdatedBy    json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt    json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
@@ -83,7 +85,7 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 }
 
 // partOrCurrent decodes an optional part of a PUT /policy body (the
-// catalogues, the qualification) as part does, recording its problems
+// catalogues, the qualification, the satisfaction policy) as part does, recording its problems
 // under path; a part not given is the current document's (of).
 func partOrCurrent[T any](s *server, c echo.Context, p problems, raw json.RawMessage, path string, of func(policy.Document) T) (T, error) {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -116,6 +118,9 @@ func (s *server) putPolicy(c echo.Context) error {
 	}
 	if doc.Qualification, err = partOrCurrent(s, c, p, in.Qualification, "qualification",
 		func(d policy.Document) qualification.Policy { return d.Qualification }); err != nil {
+		return err
+	}
+	if doc.Satisfaction, err = partOrCurrent(s, c, p, in.Satisfaction, "satisfaction", func(d policy.Document) policy.Satisfaction { return d.Satisfaction }); err != nil {
 		return err
 	}
 	// Validate the parts that decoded; one that did not already has its

@@ -148,7 +148,7 @@ func (s *server) clientAndCaseRoutes(r routeFunc) {
 	r("POST", "/clients/:id/contacts", s.idempotent(s.createContact), rule{object: objClient, audit: "contact.create"})
 	r("PATCH", "/clients/:id/contacts/:contact_id", s.updateContact, rule{object: objClient, audit: "contact.update"})
 	s.qualificationRoutes(r)
-	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.programmeCase()}, s.Deps.Cases...) {
+	for _, k := range append([]Case{s.dealCase(), s.complaintCase(), s.programmeCase(), s.surveyCase()}, s.Deps.Cases...) {
 		s.cases[k.object()] = k
 		k.mount(s, r)
 	}
@@ -166,6 +166,7 @@ func (s *server) reportRoutes(r routeFunc) {
 	r("GET", "/reports/clients", s.clientsReport, rule{})
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
 	r("GET", "/reports/clients-without-next-contact", s.clientsWithoutNextContact, rule{})
+	r("GET", "/reports/satisfaction", s.satisfactionReport, rule{})
 	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
 }
 

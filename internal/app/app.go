@@ -135,9 +135,12 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w.RegisterWorkflow(workflows.Digest)
 	w.RegisterWorkflow(workflows.Classification)
 	w.RegisterWorkflow(workflows.Programme)
+	w.RegisterWorkflow(workflows.Survey)
+	w.RegisterWorkflow(workflows.SatisfactionSweep)
 	email, hook := cfg.Channels()
 	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify,
 		Documents: documents.Open(cfg.DocumentStore, db)})
+	w.RegisterActivity(surveyActivities(cfg, db))
 	return w
 }
 
@@ -176,7 +179,8 @@ func StartWorker(ctx context.Context, env Env) (worker.Worker, error) {
 const DigestCron = "0 6 * * *"
 
 // EnsureSchedules creates the Temporal Schedules of the daily digest
-// (DigestCron) and the nightly client classification (cfg.ClassifyCron)
+// (DigestCron), the nightly client classification (cfg.ClassifyCron) and
+// the yearly satisfaction sweep (cfg.SatisfactionCron)
 // unless they exist; every worker calls it on start.
 func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
 	if err := ensureSchedule(ctx, c, workflows.DigestScheduleID, DigestCron, workflows.Digest, cfg.TaskQueue); err != nil {
@@ -185,16 +189,17 @@ func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) er
 	if err := ensureSchedule(ctx, c, workflows.ClassificationScheduleID, cfg.ClassifyCron, workflows.Classification, cfg.TaskQueue); err != nil {
 		return fmt.Errorf("classification schedule: %w", err)
 	}
-	return nil
+	return ensureSatisfactionSchedule(ctx, c, cfg)
 }
 
-// ensureSchedule creates the schedule id running wf on cron unless it
-// exists; a run still going when the next is due makes that one skip.
-func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf any, taskQueue string) error {
+// ensureSchedule creates the schedule id running wf (with args) on cron
+// unless it exists; a run still going when the next is due makes that one
+// skip.
+func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf any, taskQueue string, args ...any) error {
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID:      id,
 		Spec:    client.ScheduleSpec{CronExpressions: []string{cron}},
-		Action:  &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue},
+		Action:  &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue, Args: args},
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 	})
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {

@@ -105,6 +105,9 @@ type Config struct {
 	// (CLASSIFY_CRON, UTC).
 	Classify     classify.Params
 	ClassifyCron string
+	// SatisfactionCron (SATISFACTION_CRON, UTC) is when the yearly
+	// satisfaction sweep runs (docs/satisfaction.md).
+	SatisfactionCron string
 	// MetricsAddr (METRICS_ADDR) is the listen address of a listener of
 	// its own answering GET /metrics: the worker serves its metrics only
 	// there, and the API server moves /metrics from HTTPAddr to it; empty:
@@ -316,6 +319,8 @@ var settings = []setting{
 		months(func(c *Config) *int { return &c.Classify.XYZMonths })},
 	{Var{"CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created"},
 		str(func(c *Config) *string { return &c.ClassifyCron })},
+	{Var{"SATISFACTION_CRON", "30 5 * * *", "cron schedule (UTC) of the sweep starting the yearly satisfaction surveys due (daily by default); takes effect when its schedule is created"},
+		str(func(c *Config) *string { return &c.SatisfactionCron })},
 	{Var{"METRICS_ADDR", "", "listen address (host:port) of a separate listener answering GET /metrics (Prometheus) without a token: the worker serves its metrics there, the API server moves /metrics from HTTP_ADDR to it; empty: the API server serves /metrics on HTTP_ADDR and the worker exports none"},
 		str(func(c *Config) *string { return &c.MetricsAddr }, unlessEmpty(hostPort))},
 	{Var{"STARTUP_TIMEOUT", "0s", "how long the worker and the API server wait at start for PostgreSQL and Temporal to be reachable before they exit; 0s waits as long as it takes"},

@@ -46,6 +46,8 @@ type Document struct {
 	Catalogs Catalogs `json:"catalogs"`
 	// Qualification is the prospect questionnaire and its bands.
 	Qualification qualification.Policy `json:"qualification"`
+	// Satisfaction is the policy of the yearly satisfaction survey.
+	Satisfaction Satisfaction `json:"satisfaction"`
 	// UpdatedBy is the staff member who saved the version; empty for the
 	// deployment's default.
 	UpdatedBy string `json:"updated_by,omitempty"`
@@ -69,6 +71,8 @@ type content struct {
 	// existed, which read qualification.DefaultPolicy. A pointer, so the
 	// saved questions are decoded afresh, not over the default ones.
 	Qualification *qualification.Policy `json:"qualification,omitempty"`
+	// Satisfaction is absent from versions saved before it (the defaults).
+	Satisfaction Satisfaction `json:"satisfaction"`
 }
 
 // unitsFormat marks a saved version whose durations carry units
@@ -79,7 +83,7 @@ const unitsFormat = 1
 // complaint.DefaultPolicy, calendar.Default and DefaultCatalogs.
 func Default() Document {
 	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs(),
-		Qualification: qualification.DefaultPolicy()}
+		Qualification: qualification.DefaultPolicy(), Satisfaction: DefaultSatisfaction()}
 }
 
 // Clone returns a deep copy.
@@ -89,6 +93,7 @@ func (d Document) Clone() Document {
 	c.Complaint = d.Complaint.Clone()
 	c.Catalogs = d.Catalogs.Clone()
 	c.Qualification = d.Qualification.Clone()
+	c.Satisfaction = d.Satisfaction.Clone()
 	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
 	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
 	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
@@ -128,6 +133,7 @@ func (d Document) Problems() map[string]string {
 	add("calendar", d.Calendar.Validate())
 	add("catalogs", d.Catalogs.Validate())
 	add("qualification", d.Qualification.Validate())
+	add("satisfaction", d.Satisfaction.Validate())
 	if len(out) == 0 {
 		return nil
 	}
@@ -153,7 +159,7 @@ func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
 // part.
 func (d Document) Validate() error {
 	var errs []error
-	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "qualification"} {
+	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "qualification", "satisfaction"} {
 		if p, ok := d.Problems()[part]; ok {
 			errs = append(errs, fmt.Errorf("%s: %s", part, p))
 		}
@@ -250,7 +256,7 @@ func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, err
 
 func fromRow(row *models.PolicyVersion) (Document, error) {
 	def := Default()
-	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs}
+	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs, Satisfaction: def.Satisfaction}
 	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
 		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 	}
@@ -265,7 +271,7 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 	at := row.CreatedAt.UTC()
 	return Document{
 		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs,
-		Qualification: *c.Qualification, UpdatedBy: row.CreatedBy, UpdatedAt: &at,
+		Qualification: *c.Qualification, Satisfaction: c.Satisfaction, UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
 }
 
@@ -330,7 +336,7 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 		return Document{}, err
 	}
 	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat,
-		Qualification: &doc.Qualification})
+		Qualification: &doc.Qualification, Satisfaction: doc.Satisfaction})
 	if err != nil {
 		return Document{}, err
 	}
