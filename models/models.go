@@ -350,4 +350,5 @@ var All = []any{
 	&Complaint{}, &ComplaintEvent{}, &ComplaintNumber{}, &Delivery{}, &Digest{}, &PolicyVersion{},
 	&AuditEntry{}, &Payment{}, &ClientClass{}, &ClientClassChange{}, &ClientContact{}, &IdempotencyKey{},
 	&WebSession{},
+	&KeyAccountAssessment{},
 }

@@ -24,9 +24,10 @@ func complaintClient(id string) string {
 	return "(SELECT mc.client_id FROM complaints mc WHERE mc.id = " + id + ")"
 }
 
-// pointClient is the SQL selecting the client of a control point's deal
-// or complaint.
+// pointClient is the SQL selecting the client of a control point's deal,
+// complaint or key-account review ("kar-<client id>").
 var pointClient = "COALESCE(CASE control_points.subject_type WHEN 'deal' THEN " + dealClient("control_points.subject_id") +
+	" WHEN '" + SubjectKeyAccount + "' THEN SUBSTR(control_points.subject_id, 5)" +
 	" ELSE " + complaintClient("control_points.subject_id") + " END, '')"
 
 // notificationClient is the SQL selecting the client of a notification's

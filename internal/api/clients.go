@@ -86,6 +86,8 @@ func (s *server) createClient(c echo.Context) error {
 type clientDetail struct {
 	clientJSON
 	Contacts []contactJSON `json:"contacts"`
+	// KeyAccount is the latest key-account assessment (keyaccounts.go).
+	KeyAccount *keyAccountJSON `json:"key_account,omitempty"`
 }
 
 func (s *server) getClient(c echo.Context) error {
@@ -99,6 +101,9 @@ func (s *server) getClient(c echo.Context) error {
 		return err
 	}
 	out := clientDetail{clientJSON: toClientJSON(cl), Contacts: make([]contactJSON, 0, len(contacts))}
+	if out.KeyAccount, err = s.latestKeyAccount(ctx, cl.ID); err != nil {
+		return err
+	}
 	for i := range contacts {
 		out.Contacts = append(out.Contacts, toContactJSON(&contacts[i]))
 	}

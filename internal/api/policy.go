@@ -59,8 +59,10 @@ type policyInput struct {
 	Complaint json.RawMessage `json:"complaint"`
 	Calendar  json.RawMessage `json:"calendar"`
 	Catalogs  json.RawMessage `json:"catalogs,omitempty"`
-	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+	// KeyAccounts, when omitted, keeps the current document's.
+	KeyAccounts json.RawMessage `json:"key_accounts,omitempty"`
+	UpdatedBy   json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt   json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
@@ -75,16 +77,6 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 		}
 	}
 	return v
-}
-
-// catalogs decodes the catalogues of a PUT /policy body, recording their
-// problems in p; none given are the current document's.
-func (s *server) catalogs(c echo.Context, p problems, raw json.RawMessage) (policy.Catalogs, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		doc, err := s.currentPolicy(c)
-		return doc.Catalogs, err
-	}
-	return part[policy.Catalogs](p, raw, "catalogs"), nil
 }
 
 func (s *server) putPolicy(c echo.Context) error {
@@ -105,7 +97,10 @@ func (s *server) putPolicy(c echo.Context) error {
 		p.add("calendar", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	doc.Calendar = cal
-	if doc.Catalogs, err = s.catalogs(c, p, in.Catalogs); err != nil {
+	if doc.Catalogs, err = partOr(c, s, p, in.Catalogs, "catalogs", func(d policy.Document) policy.Catalogs { return d.Catalogs }); err != nil {
+		return err
+	}
+	if doc.KeyAccounts, err = partOr(c, s, p, in.KeyAccounts, "key_accounts", func(d policy.Document) policy.KeyAccounts { return d.KeyAccounts }); err != nil {
 		return err
 	}
 	// Validate the parts that decoded; one that did not already has its

@@ -133,6 +133,7 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w.RegisterWorkflow(workflows.Complaint)
 	w.RegisterWorkflow(workflows.Digest)
 	w.RegisterWorkflow(workflows.Classification)
+	w.RegisterWorkflow(workflows.KeyAccountReview)
 	email, hook := cfg.Channels()
 	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify})
 	return w

@@ -43,6 +43,9 @@ type Document struct {
 	// Catalogs are the segments, products and contact channels input must
 	// come from.
 	Catalogs Catalogs `json:"catalogs"`
+	// KeyAccounts is the key-account assessment's criteria and
+	// re-assessment period (keyaccounts.go).
+	KeyAccounts KeyAccounts `json:"key_accounts"`
 	// UpdatedBy is the staff member who saved the version; empty for the
 	// deployment's default.
 	UpdatedBy string `json:"updated_by,omitempty"`
@@ -62,6 +65,9 @@ type content struct {
 	Calendar  calendar.Calendar `json:"calendar"`
 	Units     int               `json:"duration_units,omitempty"`
 	Catalogs  Catalogs          `json:"catalogs"`
+	// KeyAccounts is absent from versions saved before it: they read the
+	// defaults.
+	KeyAccounts KeyAccounts `json:"key_accounts"`
 }
 
 // unitsFormat marks a saved version whose durations carry units
@@ -71,7 +77,8 @@ const unitsFormat = 1
 // Default returns the process's defaults (docs/process.md) as version 0: deal.DefaultPolicy,
 // complaint.DefaultPolicy, calendar.Default and DefaultCatalogs.
 func Default() Document {
-	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs()}
+	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs(),
+		KeyAccounts: DefaultKeyAccounts()}
 }
 
 // Clone returns a deep copy.
@@ -80,6 +87,7 @@ func (d Document) Clone() Document {
 	c.Deal = d.Deal.Clone()
 	c.Complaint = d.Complaint.Clone()
 	c.Catalogs = d.Catalogs.Clone()
+	c.KeyAccounts = d.KeyAccounts.Clone()
 	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
 	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
 	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
@@ -91,7 +99,7 @@ func (d Document) Clone() Document {
 }
 
 // Problems returns what is wrong with each part of the document, keyed
-// "deal", "complaint", "calendar" and "catalogs" (the part's problems joined
+// "deal", "complaint", "calendar", "catalogs" and "key_accounts" (the part's problems joined
 // by "; "), or nil when it is valid: each part must pass its own Validate,
 // the control point kinds and severities named must be known ones, and
 // what the deal part names of the others must be in them (CheckDeal).
@@ -118,6 +126,7 @@ func (d Document) Problems() map[string]string {
 		unknownKeys("control_points", d.Complaint.Points, complaint.PointKinds))
 	add("calendar", d.Calendar.Validate())
 	add("catalogs", d.Catalogs.Validate())
+	add("key_accounts", d.KeyAccounts.Validate())
 	if len(out) == 0 {
 		return nil
 	}
@@ -143,7 +152,7 @@ func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
 // part.
 func (d Document) Validate() error {
 	var errs []error
-	for _, part := range []string{"deal", "complaint", "calendar", "catalogs"} {
+	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "key_accounts"} {
 		if p, ok := d.Problems()[part]; ok {
 			errs = append(errs, fmt.Errorf("%s: %s", part, p))
 		}
@@ -240,7 +249,7 @@ func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, err
 
 func fromRow(row *models.PolicyVersion) (Document, error) {
 	def := Default()
-	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs}
+	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs, KeyAccounts: def.KeyAccounts}
 	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
 		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 	}
@@ -251,7 +260,7 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 	}
 	at := row.CreatedAt.UTC()
 	return Document{
-		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs,
+		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs, KeyAccounts: c.KeyAccounts,
 		UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
 }
@@ -316,7 +325,7 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 	if err != nil {
 		return Document{}, err
 	}
-	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat})
+	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, KeyAccounts: doc.KeyAccounts, Units: unitsFormat})
 	if err != nil {
 		return Document{}, err
 	}
