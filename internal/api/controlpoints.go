@@ -45,7 +45,7 @@ const includeNoNextContact = "clients_without_next_contact"
 
 var (
 	pointStatuses = []casework.PointStatus{casework.PointOpen, casework.PointOverdue, casework.PointDone, casework.PointCancelled}
-	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint}
+	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint, models.SubjectKeyAccount}
 )
 
 func (s *server) listControlPoints(c echo.Context) error {
@@ -60,7 +60,7 @@ func (s *server) listControlPoints(c echo.Context) error {
 		f.Statuses = []string{st}
 	}
 	if f.SubjectType != "" && !slices.Contains(subjectTypes, f.SubjectType) {
-		p.add("subject_type", "must be one of deal, complaint")
+		p.add("subject_type", "must be one of deal, complaint, key_account")
 	}
 	if v := c.QueryParam("due_before"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
