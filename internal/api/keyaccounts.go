@@ -54,6 +54,13 @@ type keyAccountJSON struct {
 // error mapping (CaseType.call); the review has no generic routes.
 var reviews = &CaseType[keyaccount.Params, keyaccount.View]{Noun: "key-account review", Prefix: keyaccount.IDPrefix, Catalog: keyaccount.Catalog}
 
+// keyAccountRoutes registers the assessment routes and the report.
+func (s *server) keyAccountRoutes(r routeFunc) {
+	r("POST", "/clients/:id/assessments", s.idempotent(s.createAssessment), rule{object: objClient, audit: "client.assess"})
+	r("GET", "/clients/:id/assessments", s.listAssessments, rule{object: objClient})
+	r("GET", "/reports/key-accounts", s.keyAccountsReport, rule{})
+}
+
 // createAssessment answers POST /clients/{id}/assessments: the assess
 // action on the client's review, started with it when it is the first.
 func (s *server) createAssessment(c echo.Context) error {

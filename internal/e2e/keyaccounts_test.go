@@ -102,8 +102,10 @@ func TestKeyAccountAssessmentsOverHTTP(t *testing.T) {
 func checkKeyAccountReport(t *testing.T, s *stack) {
 	type counts struct{ Key, Target, Lower int }
 	var rep struct {
-		Counts   counts
-		Clients  []struct{ ClientName string `json:"client_name"` }
+		Counts  counts
+		Clients []struct {
+			ClientName string `json:"client_name"`
+		}
 		Quarters []struct {
 			Counts counts
 			Moves  []struct {
