@@ -92,7 +92,7 @@ func (a *app) assessClient(c echo.Context) error {
 	}
 	scores := map[string]any{}
 	for name, vs := range form {
-		if id, ok := strings.CutPrefix(name, "score."); ok && len(vs) > 0 {
+		if id, ok := strings.CutPrefix(name, "scores."); ok && len(vs) > 0 {
 			v := strings.TrimSpace(vs[0])
 			if _, err := json.Number(v).Int64(); err == nil {
 				scores[id] = json.Number(v)
@@ -116,14 +116,19 @@ func (a *app) assessClient(c echo.Context) error {
 	return a.redirect(c, path, "flash.assessed")
 }
 
-// keyAccountReport answers GET /reports/key-accounts?from=&to= (dates):
-// the clients by quadrant and the change per quarter.
+// keyAccountReport answers GET /reports/key-accounts?from=&to= (dates,
+// to inclusive; the API's defaults when empty): the clients by quadrant
+// and the change per quarter.
 func (a *app) keyAccountReport(c echo.Context) error {
 	q := url.Values{}
-	for _, p := range []string{"from", "to"} {
-		if v := c.QueryParam(p); v != "" {
-			q.Set(p, v+"T00:00:00Z")
-		}
+	from, to := c.QueryParam("from"), c.QueryParam("to")
+	if from != "" {
+		q.Set("from", from+"T00:00:00Z")
+	}
+	if t, err := time.Parse(time.DateOnly, to); err == nil {
+		q.Set("to", t.AddDate(0, 0, 1).Format(time.RFC3339))
+	} else if to != "" {
+		q.Set("to", to) // the API names the problem
 	}
 	var r reports.KeyAccountReport
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/reports/key-accounts?"+q.Encode(), nil, &r); e != nil {
@@ -133,5 +138,5 @@ func (a *app) keyAccountReport(c echo.Context) error {
 		Report    reports.KeyAccountReport
 		Quadrants []keyaccount.Quadrant
 		From, To  string
-	}{r, keyaccount.Quadrants, c.QueryParam("from"), c.QueryParam("to")})
+	}{r, keyaccount.Quadrants, r.From.Format(time.DateOnly), r.To.Add(-time.Nanosecond).Format(time.DateOnly)})
 }

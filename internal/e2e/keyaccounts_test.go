@@ -45,7 +45,7 @@ func TestKeyAccountAssessmentsOverHTTP(t *testing.T) {
 	var bad apiError
 	s.call("POST", path, "dev-alice", map[string]any{"scores": map[string]int{"prices": 101}}).decode(t, http.StatusUnprocessableEntity, &bad)
 	fields, _ := bad.Error.Details["fields"].(map[string]any)
-	if fields["scores.prices"] != "must be 0..100" || fields["scores.growth_rate"] != "required" {
+	if fields["scores.prices"] != "must be 0..100" || fields["scores.growth_rate"] != "is required" {
 		t.Fatalf("refusal %+v", bad)
 	}
 	// Client side (80+70+60+50+40+30+20)/7 = 50, strong at the threshold;

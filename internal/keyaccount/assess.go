@@ -35,21 +35,22 @@ type Result struct {
 }
 
 // Check names every problem of scores against the criteria: an unknown
-// criterion, a score outside 0..MaxScore, a criterion without score. The
+// criterion ("unknown field"), a score outside 0..MaxScore, a criterion
+// without score ("is required"), in the words of the API's decoder. The
 // problems are keyed "scores.<id>" and sorted by key.
 func Check(p Policy, scores map[string]int) map[string]string {
 	out := map[string]string{}
 	for id, s := range scores {
 		switch {
 		case !slices.ContainsFunc(p.Criteria, func(c Criterion) bool { return c.ID == id }):
-			out["scores."+id] = "no such criterion"
+			out["scores."+id] = "unknown field"
 		case s < 0 || s > MaxScore:
 			out["scores."+id] = fmt.Sprintf("must be 0..%d", MaxScore)
 		}
 	}
 	for _, c := range p.Criteria {
 		if _, ok := scores[c.ID]; !ok {
-			out["scores."+c.ID] = "required"
+			out["scores."+c.ID] = "is required"
 		}
 	}
 	return out

@@ -70,7 +70,7 @@ func TestQuadrantOfAtThreshold(t *testing.T) {
 
 func TestCheckNamesEveryProblem(t *testing.T) {
 	got := Check(twoSides(), map[string]int{"a": 101, "b": -1, "c": 5, "zz": 3})
-	want := map[string]string{"scores.a": "must be 0..100", "scores.b": "must be 0..100", "scores.d": "required", "scores.zz": "no such criterion"}
+	want := map[string]string{"scores.a": "must be 0..100", "scores.b": "must be 0..100", "scores.d": "is required", "scores.zz": "unknown field"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
 	}
