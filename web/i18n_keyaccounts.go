@@ -14,6 +14,7 @@ var keyAccountTexts = map[string]map[string]string{
 		"ka.quadrant.lower": "Lower square", "ka.report": "Key accounts", "ka.now": "Clients by quadrant",
 		"ka.change": "Change per quarter", "ka.quarter": "Quarter", "ka.moves": "Moves", "ka.new": "first assessed",
 		"ka.open": "Key-account assessment", "flash.assessed": "Assessment saved.", "point.reassessment": "Re-assess the key account",
+		"admin.policy.key_accounts": "Key-account assessment (JSON)",
 	},
 	models.LangRussian: {
 		"ka.title": "Оценка ключевого клиента", "ka.latest": "Последняя оценка", "ka.none": "Оценки ещё нет.",
@@ -24,6 +25,7 @@ var keyAccountTexts = map[string]map[string]string{
 		"ka.quadrant.lower": "Нижняя часть квадрата", "ka.report": "Ключевые клиенты", "ka.now": "Клиенты по квадрантам",
 		"ka.change": "Изменения по кварталам", "ka.quarter": "Квартал", "ka.moves": "Переходы", "ka.new": "первая оценка",
 		"ka.open": "Оценка ключевого клиента", "flash.assessed": "Оценка сохранена.", "point.reassessment": "Переоценить ключевого клиента",
+		"admin.policy.key_accounts": "Оценка ключевых клиентов (JSON)",
 	},
 }
 

@@ -28,19 +28,19 @@ type keyAccountData struct {
 		} `json:"key_account"`
 	}
 	History []struct {
-		Number      int     `json:"number"`
-		Quadrant    string  `json:"quadrant"`
-		ClientScore float64 `json:"client_score"`
-		OurScore    float64 `json:"our_score"`
-		Note        string  `json:"note"`
-		By          string  `json:"by"`
+		Number      int       `json:"number"`
+		Quadrant    string    `json:"quadrant"`
+		ClientScore float64   `json:"client_score"`
+		OurScore    float64   `json:"our_score"`
+		Note        string    `json:"note"`
+		By          string    `json:"by"`
 		At          time.Time `json:"at"`
 		NextDue     time.Time `json:"next_due"`
 	}
 	Sides     map[string][]keyaccount.Criterion
 	SideNames []string
 	Policy    keyaccount.Policy
-	Form   *Form
+	Form      *Form
 }
 
 // mountKeyAccounts adds the key-account pages to the signed-in group.
