@@ -3,11 +3,15 @@ package workflows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/casework"
@@ -21,13 +25,7 @@ import (
 // escalated 14 days after), a refused assessment changes nothing, and a
 // second assessment re-arms the point a year on.
 func TestKeyAccountReviewReassessment(t *testing.T) {
-	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
-	if err == nil {
-		err = models.SeedDemo(context.Background(), db)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := reviewDB(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(KeyAccountReview)
@@ -109,4 +107,55 @@ func TestKeyAccountReviewReassessment(t *testing.T) {
 	if len(rows) != 2 || rows[1].Number != 2 || cp.Status != models.PointOpen || !cp.DueAt.Equal(second.ControlPoints[0].DueAt) {
 		t.Fatalf("read model: %+v, point %+v", rows, cp)
 	}
+}
+
+// TestKeyAccountReviewContinuesAsNew: the run's KeyAccountRunLimit-th
+// assessment ends it with a continue-as-new carrying the view (count,
+// latest assessment, open point), which the next run starts from.
+func TestKeyAccountReviewContinuesAsNew(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(KeyAccountReview)
+	env.RegisterActivity(&activities.Activities{DB: reviewDB(t)})
+	pol := keyaccount.DefaultPolicy()
+	scores := map[string]int{}
+	for _, c := range pol.Criteria {
+		scores[c.ID] = 30
+	}
+	raw, _ := json.Marshal(keyaccount.AssessInput{Scores: scores, Owner: "bob", Policy: pol})
+	for i := range KeyAccountRunLimit {
+		env.RegisterDelayedCallback(func() {
+			env.UpdateWorkflow(keyaccount.ActionAssess, "", &testsuite.TestUpdateCallback{
+				OnReject: func(err error) { t.Errorf("assessment %d refused: %v", i+1, err) },
+				OnAccept: func() {}, OnComplete: func(any, error) {},
+			}, casework.Request{Actor: "bob", Input: raw})
+		}, time.Duration(i+1)*time.Hour)
+	}
+	env.ExecuteWorkflow(KeyAccountReview, keyaccount.Params{ID: "kar-cl-2", ClientID: "cl-2", Client: "Vasilek", Calendar: everyDay})
+	var cont *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &cont) {
+		t.Fatalf("the run ended with %v, want a continue-as-new", err)
+	}
+	var next keyaccount.Params
+	if err := converter.GetDefaultDataConverter().FromPayloads(cont.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	c := next.Carry
+	if c == nil || c.Count != KeyAccountRunLimit || c.Latest == nil || c.Latest.Number != KeyAccountRunLimit ||
+		c.Latest.Quadrant != keyaccount.QuadrantLower || len(c.ControlPoints) != 1 || c.ControlPoints[0].Status != casework.PointOpen {
+		t.Fatalf("carried over %+v", c)
+	}
+}
+
+// reviewDB is an embedded read model with the demo team.
+func reviewDB(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
+	if err == nil {
+		err = models.SeedDemo(context.Background(), db)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
