@@ -14,19 +14,20 @@ import (
 	"github.com/salesflow/salesflow/internal/reports"
 )
 
+// keyAccountSummary is the latest assessment a client carries
+// (GET /api/v1/clients/{id} → key_account).
+type keyAccountSummary struct {
+	Quadrant    string    `json:"quadrant"`
+	ClientScore float64   `json:"client_score"`
+	OurScore    float64   `json:"our_score"`
+	NextDue     time.Time `json:"next_due"`
+}
+
 // keyAccountData is the client's key-account page: its latest quadrant,
 // the history of assessments, and the form with the policy's criteria
 // grouped by side.
 type keyAccountData struct {
-	Client struct {
-		ID         string `json:"id"`
-		Name       string `json:"name"`
-		KeyAccount *struct {
-			Quadrant    string  `json:"quadrant"`
-			ClientScore float64 `json:"client_score"`
-			OurScore    float64 `json:"our_score"`
-		} `json:"key_account"`
-	}
+	Client  client
 	History []struct {
 		Number      int       `json:"number"`
 		Quadrant    string    `json:"quadrant"`

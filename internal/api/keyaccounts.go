@@ -184,13 +184,8 @@ const keyAccountReportPeriod = 365 * 24 * time.Hour
 // clients in the caller's scope (reports.KeyAccounts); to defaults to now,
 // from to a year before to.
 func (s *server) keyAccountsReport(c echo.Context) error {
-	p := problems{}
-	to := timeParam(c, p, "to", time.Now().UTC())
-	from := timeParam(c, p, "from", to.Add(-keyAccountReportPeriod))
-	if len(p) == 0 && !from.Before(to) {
-		p.add("from", "must be before to")
-	}
-	if err := p.err(); err != nil {
+	from, to, err := periodParams(c, keyAccountReportPeriod)
+	if err != nil {
 		return err
 	}
 	r, err := reports.KeyAccounts(c.Request().Context(), s.DB, scopeOf(c), from, to)

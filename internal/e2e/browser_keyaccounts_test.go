@@ -48,6 +48,11 @@ func TestBrowserKeyAccount(t *testing.T) {
 		t.Fatalf("history has %d rows", rows)
 	}
 	b.checkAccessible()
+	b.open("/clients/" + id)
+	if q := b.text("#ka-badge"); q != "Целевой" {
+		t.Errorf("the client page's badge %q, want Целевой", q)
+	}
+	b.checkAccessible()
 
 	m := s.newBrowser(t)
 	m.signIn(maria)
