@@ -50,3 +50,24 @@ func AssessmentsInScope(ctx context.Context, db *gorm.DB, scope Scope, until tim
 		Where("a.at < ?", until.UTC()).Order("a.client_id").Order("a.at").Order("a.number").Find(&rows).Error
 	return rows, err
 }
+
+// ReviewResume is where a key-account review the read model knows left
+// off: its highest assessment number and the sequence number its control
+// point was last stored with (0, 0 for none). A review started again
+// after its workflow ended continues from there.
+func ReviewResume(ctx context.Context, db *gorm.DB, reviewID string) (number, seq int, err error) {
+	var n, s *int
+	q := db.WithContext(ctx)
+	err = q.Model(&KeyAccountAssessment{}).Where("review_id = ?", reviewID).Select("MAX(number)").Scan(&n).Error
+	if err == nil {
+		err = q.Model(&ControlPoint{}).Where("subject_type = ? AND subject_id = ?", SubjectKeyAccount, reviewID).
+			Select("MAX(seq)").Scan(&s).Error
+	}
+	if n != nil {
+		number = *n
+	}
+	if s != nil {
+		seq = *s
+	}
+	return number, seq, err
+}

@@ -87,6 +87,9 @@ func (s *server) createAssessment(c echo.Context) error {
 	input, _ := json.Marshal(keyaccount.AssessInput{Scores: in.Scores, Note: in.Note, Owner: cl.CreatedBy, Policy: doc.KeyAccounts})
 	id := keyaccount.ReviewID(cl.ID)
 	params := keyaccount.Params{ID: id, ClientID: cl.ID, Client: cl.Name, Calendar: caseCalendar(doc, cl)}
+	if params.Carry, err = s.resumeReview(c.Request().Context(), id, cl.ID); err != nil {
+		return err
+	}
 	auditObject(c, objClient, cl.ID, cl.CreatedBy)
 	view, err := reviews.call(c, id, func(ctx context.Context, view *keyaccount.View) error {
 		return s.assess(ctx, id, updateIDOf(me.ID, key), params, casework.Request{Actor: me.ID, Role: me.Role, Input: input}, view)
@@ -95,6 +98,19 @@ func (s *server) createAssessment(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAssessmentJSON(cl.ID, view.Latest))
+}
+
+// resumeReview is what a review starts from should this request start
+// it: a first review starts from nothing, one started again after an
+// operator ended the workflow continues the numbering of assessments and
+// control-point syncs the read model holds (so no assessment row is keyed
+// twice and no point sync is taken for an older one).
+func (s *server) resumeReview(ctx context.Context, id, clientID string) (*keyaccount.View, error) {
+	number, seq, err := models.ReviewResume(ctx, s.DB, id)
+	if err != nil || number == 0 && seq == 0 {
+		return nil, err
+	}
+	return &keyaccount.View{ID: id, ClientID: clientID, Count: number, Seq: seq, ControlPoints: []casework.ControlPoint{}}, nil
 }
 
 // assess sends the assess action to review id with update-with-start: the

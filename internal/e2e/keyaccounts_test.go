@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -34,7 +35,8 @@ type assessmentOut struct {
 // TestKeyAccountAssessmentsOverHTTP: assessments with hand-worked
 // averages, the refusal of bad scores, the history newest first, the
 // latest on the client, idempotent retries, another rep's 404, the
-// re-assessment point in the control-point list and the report's figures.
+// re-assessment point in the control-point list, a review started again
+// after an operator ended it, and the report's figures.
 func TestKeyAccountAssessmentsOverHTTP(t *testing.T) {
 	s := newStack(t)
 	var romashka, vasilek struct{ ID string }
@@ -90,6 +92,19 @@ func TestKeyAccountAssessmentsOverHTTP(t *testing.T) {
 	s.call("GET", "/api/v1/control-points?subject_type=key_account", "dev-alice", nil).decode(t, http.StatusOK, &points)
 	if len(points.Items) != 1 || points.Items[0].Kind != "reassessment" || points.Items[0].Owner != "alice" {
 		t.Fatalf("points %+v", points.Items)
+	}
+	// An operator ends the review; the next assessment starts it again and
+	// continues the numbering.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := devServer.Client().TerminateWorkflow(ctx, keyaccount.ReviewID(romashka.ID), "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var a3 assessmentOut
+	s.call("POST", path, "dev-alice", second).decode(t, http.StatusCreated, &a3)
+	s.call("GET", path, "dev-alice", nil).decode(t, http.StatusOK, &hist)
+	if a3.Number != 3 || len(hist.Items) != 3 || hist.Items[0].Number != 3 {
+		t.Fatalf("after a restart: %+v, history %+v", a3, hist.Items)
 	}
 	// Bob's client: client 7·10/7 = 10, ours 8·10/8 = 10: lower.
 	s.call("POST", "/api/v1/clients/"+vasilek.ID+"/assessments", "dev-bob",

@@ -49,8 +49,9 @@ var Catalog = casework.Catalog{
 }
 
 // Params start a client's review. Carry is the view a review continued
-// as new carries over (its numbering, latest assessment and open point);
-// nil for a new review.
+// as new carries over (its numbering, latest assessment and open point),
+// or, for a review started again after its workflow ended, the numbering
+// the read model holds; nil for a client's first review.
 type Params struct {
 	ID       string `json:"id"`
 	ClientID string `json:"client_id"`
