@@ -22,7 +22,8 @@ import (
 // TestKeyAccountReviewReassessment runs a review in the time-skipping
 // environment with the real activities: the first assessment arms the
 // yearly re-assessment point (reminded 30 and 7 days ahead, overdue and
-// escalated 14 days after), a refused assessment changes nothing, and a
+// escalated 14 days after), refused assessments (an unknown criterion
+// with every other missing, a score over 100) change nothing, and a
 // second assessment re-arms the point a year on.
 func TestKeyAccountReviewReassessment(t *testing.T) {
 	db := reviewDB(t)
@@ -66,6 +67,12 @@ func TestKeyAccountReviewReassessment(t *testing.T) {
 	}
 	env.RegisterDelayedCallback(assess("first", scores, false), time.Hour)
 	env.RegisterDelayedCallback(assess("unknown", map[string]int{"nope": 5}, true), 2*time.Hour)
+	tooHigh := map[string]int{}
+	for id, v := range scores {
+		tooHigh[id] = v
+	}
+	tooHigh["prices"] = 101
+	env.RegisterDelayedCallback(assess("too high", tooHigh, true), 3*time.Hour)
 	var before []models.Notification
 	env.RegisterDelayedCallback(func() {
 		db.Order("created_at").Find(&before)

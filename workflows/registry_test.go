@@ -6,9 +6,11 @@ import (
 
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/keyaccount"
 )
 
-// TestRegistriesMatchCatalogues: the deal and complaint registries build
+// TestRegistriesMatchCatalogues: the deal, complaint and key-account
+// review registries build
 // (engine.MustRegistry panics unless every action of the catalogue has
 // exactly one handler decoding the catalogue's input type) and list the
 // catalogues' actions in order.
@@ -18,5 +20,8 @@ func TestRegistriesMatchCatalogues(t *testing.T) {
 	}
 	if got, want := complaintRegistry().Catalog().Names(), complaint.Inputs.Names(); !slices.Equal(got, want) {
 		t.Errorf("complaint registry %v, catalogue %v", got, want)
+	}
+	if got, want := reviewRegistry().Catalog().Names(), keyaccount.Catalog.Names(); !slices.Equal(got, want) {
+		t.Errorf("key-account review registry %v, catalogue %v", got, want)
 	}
 }
