@@ -13,7 +13,7 @@ var keyAccountTexts = map[string]map[string]string{
 		"ka.side.ours": "Our position with the client", "ka.quadrant.key": "Key account", "ka.quadrant.target": "Target",
 		"ka.quadrant.lower": "Lower square", "ka.report": "Key accounts", "ka.now": "Clients by quadrant",
 		"ka.change": "Change per quarter", "ka.quarter": "Quarter", "ka.moves": "Moves", "ka.new": "first assessed",
-		"ka.open": "Key-account assessment", "flash.assessed": "Assessment saved.", "point.reassessment": "Re-assess the key account",
+		"ka.open": "Assess or see the history", "flash.assessed": "Assessment saved.", "point.reassessment": "Re-assess the key account",
 		"admin.policy.key_accounts": "Key-account assessment (JSON)",
 	},
 	models.LangRussian: {
@@ -24,7 +24,7 @@ var keyAccountTexts = map[string]map[string]string{
 		"ka.side.ours": "Наша позиция у клиента", "ka.quadrant.key": "Ключевой", "ka.quadrant.target": "Целевой",
 		"ka.quadrant.lower": "Нижняя часть квадрата", "ka.report": "Ключевые клиенты", "ka.now": "Клиенты по квадрантам",
 		"ka.change": "Изменения по кварталам", "ka.quarter": "Квартал", "ka.moves": "Переходы", "ka.new": "первая оценка",
-		"ka.open": "Оценка ключевого клиента", "flash.assessed": "Оценка сохранена.", "point.reassessment": "Переоценить ключевого клиента",
+		"ka.open": "Оценить или посмотреть историю", "flash.assessed": "Оценка сохранена.", "point.reassessment": "Переоценить ключевого клиента",
 		"admin.policy.key_accounts": "Оценка ключевых клиентов (JSON)",
 	},
 }
