@@ -44,6 +44,20 @@ type keyAccountData struct {
 	Form      *Form
 }
 
+// Link is the page a notification is about: its complaint, the client's
+// key-account page for a key-account review's (whose key starts with the
+// review's ID, "kar-<client id>/…"), else its deal.
+func (n notification) Link() string {
+	review, _, _ := strings.Cut(n.Key, "/")
+	switch {
+	case n.ComplaintID != "":
+		return "/complaints/" + url.PathEscape(n.ComplaintID)
+	case n.DealID == "" && strings.HasPrefix(review, keyaccount.IDPrefix):
+		return "/clients/" + url.PathEscape(keyaccount.ClientOf(review)) + "/key-account"
+	}
+	return "/deals/" + url.PathEscape(n.DealID)
+}
+
 // mountKeyAccounts adds the key-account pages to the signed-in group.
 func (a *app) mountKeyAccounts(g *echo.Group) {
 	g.GET("/clients/:id/key-account", a.keyAccountPage)

@@ -1,0 +1,21 @@
+package web
+
+import "testing"
+
+// TestNotificationLink: a complaint's notice links to the complaint, a
+// key-account review's (no deal, key "kar-<client>/…") to the client's
+// key-account page, any other to its deal.
+func TestNotificationLink(t *testing.T) {
+	for _, tc := range []struct {
+		n    notification
+		want string
+	}{
+		{notification{ComplaintID: "cmp-1", DealID: "deal-1"}, "/complaints/cmp-1"},
+		{notification{Key: "kar-cl-7/reassessment/reminder/2027-01-10T10:00:00Z/2026-12-11T10:00:00Z"}, "/clients/cl-7/key-account"},
+		{notification{DealID: "deal-2", Key: "deal-2/offer/reminder/x/y"}, "/deals/deal-2"},
+	} {
+		if got := tc.n.Link(); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.n, got, tc.want)
+		}
+	}
+}
