@@ -59,10 +59,11 @@ type policyInput struct {
 	Complaint json.RawMessage `json:"complaint"`
 	Calendar  json.RawMessage `json:"calendar"`
 	Catalogs  json.RawMessage `json:"catalogs,omitempty"`
+	UpdatedBy json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+
 	// KeyAccounts, when omitted, keeps the current document's.
 	KeyAccounts json.RawMessage `json:"key_accounts,omitempty"`
-	UpdatedBy   json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt   json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
