@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/salesflow/salesflow/internal/keyaccount"
+	"github.com/salesflow/salesflow/internal/policy"
 )
 
 // keyScores scores the default criteria: the client side's seven from
@@ -141,4 +142,40 @@ func checkKeyAccountReport(t *testing.T, s *stack) {
 		t.Fatalf("alice's report %+v", rep)
 	}
 	s.call("GET", "/api/v1/reports/key-accounts?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "dev-maria", nil).decode(t, http.StatusUnprocessableEntity, nil)
+}
+
+// TestKeyAccountPolicyEdited: an admin's edit of the key_accounts part is
+// refused when invalid (422 under key_accounts) and, saved, governs the
+// next assessment: two criteria, client weighted 3:1, threshold 70.
+func TestKeyAccountPolicyEdited(t *testing.T) {
+	s := newStack(t)
+	var doc policy.Document
+	s.call("GET", "/api/v1/policy", admin, nil).decode(t, http.StatusOK, &doc)
+	doc.KeyAccounts.Criteria = []keyaccount.Criterion{
+		{ID: "growth", Text: "Growth", Side: keyaccount.SideClient, Weight: 0},
+		{ID: "need", Text: "Need", Side: keyaccount.SideClient, Weight: 1},
+		{ID: "relations", Text: "Relations", Side: keyaccount.SideOurs, Weight: 1},
+	}
+	doc.KeyAccounts.StrongThreshold = 70
+	var bad apiError
+	s.call("PUT", "/api/v1/policy", admin, doc).decode(t, http.StatusUnprocessableEntity, &bad)
+	if fields, _ := bad.Error.Details["fields"].(map[string]any); fields["key_accounts"] == nil {
+		t.Fatalf("refusal %+v", bad)
+	}
+	doc.KeyAccounts.Criteria[0].Weight = 3
+	s.call("PUT", "/api/v1/policy", admin, doc).decode(t, http.StatusOK, nil)
+
+	id := s.newClient(alice)
+	var a struct {
+		ClientScore float64 `json:"client_score"`
+		OurScore    float64 `json:"our_score"`
+		Threshold   float64 `json:"threshold"`
+		Quadrant    string  `json:"quadrant"`
+	}
+	// Client (3·80 + 40)/4 = 70: strong at 70; ours 69: not.
+	s.call("POST", "/api/v1/clients/"+id+"/assessments", alice,
+		map[string]any{"scores": map[string]int{"growth": 80, "need": 40, "relations": 69}}).decode(t, http.StatusCreated, &a)
+	if a.ClientScore != 70 || a.OurScore != 69 || a.Threshold != 70 || a.Quadrant != "target" {
+		t.Fatalf("assessment under the edited policy %+v", a)
+	}
 }
