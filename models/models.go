@@ -354,4 +354,5 @@ var All = []any{
 	&Programme{}, &ProgrammeInterview{}, &ProgrammeEvent{}, &Referral{},
 	&Qualification{}, &QualificationApproval{},
 	&Survey{}, &SurveyEvent{}, &SurveyScore{},
+	&KeyAccountAssessment{},
 }

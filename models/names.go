@@ -25,9 +25,10 @@ func complaintClient(id string) string {
 }
 
 // pointClient is the SQL selecting the client of a control point's deal,
-// survey or complaint.
+// survey, complaint or key-account review ("kar-<client id>").
 var pointClient = "COALESCE(CASE control_points.subject_type WHEN 'deal' THEN " + dealClient("control_points.subject_id") +
 	" WHEN 'survey' THEN (SELECT sc.client_id FROM surveys sc WHERE sc.id = control_points.subject_id)" +
+	" WHEN '" + SubjectKeyAccount + "' THEN SUBSTR(control_points.subject_id, 5)" +
 	" ELSE " + complaintClient("control_points.subject_id") + " END, '')"
 
 // notificationClient is the SQL selecting the client of a notification's

@@ -75,7 +75,7 @@ type policyData struct {
 var policyParts = []struct {
 	name      string
 	fieldwise bool
-}{{"deal", true}, {"complaint", true}, {"calendar", false}, {"catalogs", false}, {"qualification", true}}
+}{{"deal", true}, {"complaint", true}, {"calendar", false}, {"catalogs", false}, {"qualification", true}, {"key_accounts", false}}
 
 // adminPolicy answers GET /admin/policy: the current policy as a form.
 func (a *app) adminPolicy(c echo.Context) error {

@@ -63,6 +63,7 @@ var sentences = []sentence{
 	sent(`must be an email address such as .+`, "нужен адрес e-mail, например name@example.com"),
 	sent(`must be an ISO 4217 currency code such as .+`, "нужен код валюты ISO 4217, например RUB или EUR"),
 	sent(`must be a number`, "нужно число"),
+	sent(`must be (\d+)\.\.(\d+)`, "от %s до %s", "", ""),
 	sent(`must be an integer`, "нужно целое число"),
 	sent(`must be a string`, "нужен текст"),
 	sent(`must be true or false`, "нужно «да» или «нет»"),

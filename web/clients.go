@@ -105,6 +105,7 @@ type client struct {
 		Email    string `json:"email"`
 		Phone    string `json:"phone"`
 	} `json:"contacts"`
+	KeyAccount *keyAccountSummary `json:"key_account"`
 }
 
 // classChange is an item of GET /api/v1/reports/clients/{id}/history.

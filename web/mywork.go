@@ -35,6 +35,7 @@ type notification struct {
 	ComplaintID string    `json:"complaint_id"`
 	ClientID    string    `json:"client_id"`
 	ClientName  string    `json:"client_name"`
+	Key         string    `json:"key"`
 }
 
 // dealItem is an item of GET /api/v1/deals.

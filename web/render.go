@@ -43,30 +43,9 @@ var funcs = template.FuncMap{
 	"field":  inputField,
 	// tr translates a key in a language, for fragments whose data is not
 	// the Page (process_map).
-	"tr":         translate,
-	"choice":     selectField,
-	"choiceIn":   labelledSelect,
-	"noticeLink": noticeLink,
-}
-
-// noticeLink is the page of a notification's case: its complaint or deal,
-// else the case whose workflow ID begins the notification's key (a VIP
-// programme "vip-…", a yearly survey "srv-…").
-func noticeLink(n models.Notification) string {
-	switch {
-	case n.ComplaintID != "":
-		return "/complaints/" + url.PathEscape(n.ComplaintID)
-	case n.DealID != "":
-		return "/deals/" + url.PathEscape(n.DealID)
-	}
-	id, _, _ := strings.Cut(n.ID, "/")
-	switch {
-	case strings.HasPrefix(id, "vip-"):
-		return "/programmes/" + url.PathEscape(id)
-	case strings.HasPrefix(id, "srv-"):
-		return "/surveys/" + url.PathEscape(id)
-	}
-	return "/"
+	"tr":       translate,
+	"choice":   selectField,
+	"choiceIn": labelledSelect,
 }
 
 // itoa formats an int.

@@ -80,6 +80,7 @@ func (a *app) routes(e *echo.Echo) {
 	g.GET("/clients", a.clients)
 	g.POST("/clients", a.createClient)
 	g.GET("/clients/:id", a.clientPage)
+	a.mountKeyAccounts(g)
 	g.POST("/clients/:id/contacts", a.addContact)
 	g.POST("/clients/:id/complaints", a.registerComplaint)
 	g.POST("/clients/:id/qualifications", a.qualify)

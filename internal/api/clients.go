@@ -89,6 +89,8 @@ type clientDetail struct {
 	// Qualification is the client's latest qualification, absent when it
 	// has none.
 	Qualification *qualificationBrief `json:"qualification,omitempty"`
+	// KeyAccount is the latest key-account assessment (keyaccounts.go).
+	KeyAccount *keyAccountJSON `json:"key_account,omitempty"`
 }
 
 func (s *server) getClient(c echo.Context) error {
@@ -103,6 +105,9 @@ func (s *server) getClient(c echo.Context) error {
 	}
 	out := clientDetail{clientJSON: toClientJSON(cl), Contacts: make([]contactJSON, 0, len(contacts))}
 	if out.Qualification, err = s.latestQualification(c, cl.ID); err != nil {
+		return err
+	}
+	if out.KeyAccount, err = s.latestKeyAccount(ctx, cl.ID); err != nil {
 		return err
 	}
 	for i := range contacts {

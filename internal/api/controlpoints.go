@@ -46,7 +46,7 @@ const includeNoNextContact = "clients_without_next_contact"
 
 var (
 	pointStatuses = []casework.PointStatus{casework.PointOpen, casework.PointOverdue, casework.PointDone, casework.PointCancelled}
-	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint, models.SubjectProgramme, models.SubjectSurvey}
+	subjectTypes  = []string{models.SubjectDeal, models.SubjectComplaint, models.SubjectProgramme, models.SubjectSurvey, models.SubjectKeyAccount}
 )
 
 func (s *server) listControlPoints(c echo.Context) error {

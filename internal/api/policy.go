@@ -66,8 +66,10 @@ type policyInput struct {
 	Qualification json.RawMessage `json:"qualification,omitempty"`
 	// Satisfaction, when omitted, keeps the current satisfaction policy.
 	Satisfaction json.RawMessage `json:"satisfaction,omitempty"`
-	UpdatedBy    json.RawMessage `json:"updated_by,omitempty"`
-	UpdatedAt    json.RawMessage `json:"updated_at,omitempty"`
+	// KeyAccounts, when omitted, keeps the current document's.
+	KeyAccounts json.RawMessage `json:"key_accounts,omitempty"`
+	UpdatedBy   json.RawMessage `json:"updated_by,omitempty"`
+	UpdatedAt   json.RawMessage `json:"updated_at,omitempty"`
 }
 
 // part decodes one part of the document strictly, as decode does a body,
@@ -85,7 +87,7 @@ func part[T any](p problems, raw json.RawMessage, path string) T {
 }
 
 // partOrCurrent decodes an optional part of a PUT /policy body (the
-// catalogues, the qualification, the satisfaction policy) as part does, recording its problems
+// catalogues, the qualification, the satisfaction policy, the key accounts) as part does, recording its problems
 // under path; a part not given is the current document's (of).
 func partOrCurrent[T any](s *server, c echo.Context, p problems, raw json.RawMessage, path string, of func(policy.Document) T) (T, error) {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -121,6 +123,9 @@ func (s *server) putPolicy(c echo.Context) error {
 		return err
 	}
 	if doc.Satisfaction, err = partOrCurrent(s, c, p, in.Satisfaction, "satisfaction", func(d policy.Document) policy.Satisfaction { return d.Satisfaction }); err != nil {
+		return err
+	}
+	if doc.KeyAccounts, err = partOrCurrent(s, c, p, in.KeyAccounts, "key_accounts", func(d policy.Document) policy.KeyAccounts { return d.KeyAccounts }); err != nil {
 		return err
 	}
 	// Validate the parts that decoded; one that did not already has its

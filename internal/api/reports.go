@@ -32,17 +32,24 @@ func timeParam(c echo.Context, p problems, name string, def time.Time) time.Time
 	return t.UTC()
 }
 
+// periodParams reads the period [from, to) of a report from its query: to
+// defaults to now, from to span before to, and from must be before to.
+func periodParams(c echo.Context, span time.Duration) (from, to time.Time, err error) {
+	p := problems{}
+	to = timeParam(c, p, "to", time.Now().UTC())
+	from = timeParam(c, p, "from", to.Add(-span))
+	if len(p) == 0 && !from.Before(to) {
+		p.add("from", "must be before to")
+	}
+	return from, to, p.err()
+}
+
 // complaintReport answers GET /reports/complaints?from=&to= with the
 // figures of the complaints in the caller's scope registered in [from, to); to defaults to now,
 // from to 30 days before to.
 func (s *server) complaintReport(c echo.Context) error {
-	p := problems{}
-	to := timeParam(c, p, "to", time.Now().UTC())
-	from := timeParam(c, p, "from", to.Add(-reportPeriod))
-	if len(p) == 0 && !from.Before(to) {
-		p.add("from", "must be before to")
-	}
-	if err := p.err(); err != nil {
+	from, to, err := periodParams(c, reportPeriod)
+	if err != nil {
 		return err
 	}
 	stats, err := models.ComplaintReport(c.Request().Context(), s.DB, scopeOf(c), from, to)

@@ -167,6 +167,7 @@ func (s *server) reportRoutes(r routeFunc) {
 	r("GET", "/reports/clients/:id/history", s.clientClassHistory, rule{})
 	r("GET", "/reports/clients-without-next-contact", s.clientsWithoutNextContact, rule{})
 	r("GET", "/reports/satisfaction", s.satisfactionReport, rule{})
+	s.keyAccountRoutes(r)
 	r("POST", "/classification/run", s.runClassification, rule{roles: adminsOnly, audit: "classification.run"})
 }
 

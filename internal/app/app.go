@@ -137,6 +137,7 @@ func NewWorker(c client.Client, cfg config.Config, db *gorm.DB) worker.Worker {
 	w.RegisterWorkflow(workflows.Programme)
 	w.RegisterWorkflow(workflows.Survey)
 	w.RegisterWorkflow(workflows.SatisfactionSweep)
+	w.RegisterWorkflow(workflows.KeyAccountReview)
 	email, hook := cfg.Channels()
 	w.RegisterActivity(&activities.Activities{DB: db, Email: email, Webhook: hook, Classify: cfg.Classify,
 		Documents: documents.Open(cfg.DocumentStore, db)})

@@ -185,6 +185,13 @@ var matrix = []access{
 	{"DELETE", "/api/v1/staff/:id/tokens/:token", onStaff("/tokens/tok_0000000000000000", nil),
 		[3][3]int{{403, 403, 403}, {403, 403, 403}, {404, 404, 404}}},
 	{"GET", "/api/v1/audit", at("/api/v1/audit", nil), same(403, 200, 200)},
+	{"POST", "/api/v1/clients/:id/assessments", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/assessments", map[string]any{}
+	}, scoped(422)},
+	{"GET", "/api/v1/clients/:id/assessments", func(w *world, o string) (string, any) {
+		return "/api/v1/clients/" + w.clients[o] + "/assessments", nil
+	}, scoped(200)},
+	{"GET", "/api/v1/reports/key-accounts", at("/api/v1/reports/key-accounts", nil), same(200, 200, 200)},
 }
 
 // TestAuthorizationMatrix drives every route as every role on its own,

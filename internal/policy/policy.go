@@ -48,6 +48,9 @@ type Document struct {
 	Qualification qualification.Policy `json:"qualification"`
 	// Satisfaction is the policy of the yearly satisfaction survey.
 	Satisfaction Satisfaction `json:"satisfaction"`
+	// KeyAccounts is the key-account assessment's criteria and
+	// re-assessment period (keyaccounts.go).
+	KeyAccounts KeyAccounts `json:"key_accounts"`
 	// UpdatedBy is the staff member who saved the version; empty for the
 	// deployment's default.
 	UpdatedBy string `json:"updated_by,omitempty"`
@@ -73,6 +76,9 @@ type content struct {
 	Qualification *qualification.Policy `json:"qualification,omitempty"`
 	// Satisfaction is absent from versions saved before it (the defaults).
 	Satisfaction Satisfaction `json:"satisfaction"`
+	// KeyAccounts is absent from versions saved before it: they read the
+	// defaults.
+	KeyAccounts KeyAccounts `json:"key_accounts"`
 }
 
 // unitsFormat marks a saved version whose durations carry units
@@ -83,7 +89,8 @@ const unitsFormat = 1
 // complaint.DefaultPolicy, calendar.Default and DefaultCatalogs.
 func Default() Document {
 	return Document{Deal: deal.DefaultPolicy(), Complaint: complaint.DefaultPolicy(), Calendar: calendar.Default(), Catalogs: DefaultCatalogs(),
-		Qualification: qualification.DefaultPolicy(), Satisfaction: DefaultSatisfaction()}
+		Qualification: qualification.DefaultPolicy(), Satisfaction: DefaultSatisfaction(),
+		KeyAccounts: DefaultKeyAccounts()}
 }
 
 // Clone returns a deep copy.
@@ -94,6 +101,7 @@ func (d Document) Clone() Document {
 	c.Catalogs = d.Catalogs.Clone()
 	c.Qualification = d.Qualification.Clone()
 	c.Satisfaction = d.Satisfaction.Clone()
+	c.KeyAccounts = d.KeyAccounts.Clone()
 	c.Calendar.Weekend = slices.Clone(d.Calendar.Weekend)
 	c.Calendar.Holidays = slices.Clone(d.Calendar.Holidays)
 	c.Calendar.WorkingDays = slices.Clone(d.Calendar.WorkingDays)
@@ -105,7 +113,7 @@ func (d Document) Clone() Document {
 }
 
 // Problems returns what is wrong with each part of the document, keyed
-// "deal", "complaint", "calendar", "catalogs" and "qualification" (the part's problems joined
+// "deal", "complaint", "calendar", "catalogs", "qualification", "satisfaction" and "key_accounts" (the part's problems joined
 // by "; "), or nil when it is valid: each part must pass its own Validate,
 // the control point kinds and severities named must be known ones, and
 // what the deal part names of the others must be in them (CheckDeal).
@@ -134,6 +142,7 @@ func (d Document) Problems() map[string]string {
 	add("catalogs", d.Catalogs.Validate())
 	add("qualification", d.Qualification.Validate())
 	add("satisfaction", d.Satisfaction.Validate())
+	add("key_accounts", d.KeyAccounts.Validate())
 	if len(out) == 0 {
 		return nil
 	}
@@ -159,7 +168,7 @@ func unknownKeys[K ~string, V any](field string, m map[K]V, known []K) error {
 // part.
 func (d Document) Validate() error {
 	var errs []error
-	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "qualification", "satisfaction"} {
+	for _, part := range []string{"deal", "complaint", "calendar", "catalogs", "qualification", "satisfaction", "key_accounts"} {
 		if p, ok := d.Problems()[part]; ok {
 			errs = append(errs, fmt.Errorf("%s: %s", part, p))
 		}
@@ -256,7 +265,8 @@ func Current(ctx context.Context, db *gorm.DB, fallback Document) (Document, err
 
 func fromRow(row *models.PolicyVersion) (Document, error) {
 	def := Default()
-	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs, Satisfaction: def.Satisfaction}
+	c := content{Deal: def.Deal, Complaint: def.Complaint, Calendar: def.Calendar, Catalogs: def.Catalogs, Satisfaction: def.Satisfaction,
+		KeyAccounts: def.KeyAccounts}
 	if err := json.Unmarshal([]byte(row.Document), &c); err != nil {
 		return Document{}, fmt.Errorf("policy version %d: %w", row.Version, err)
 	}
@@ -271,7 +281,7 @@ func fromRow(row *models.PolicyVersion) (Document, error) {
 	at := row.CreatedAt.UTC()
 	return Document{
 		Version: row.Version, Deal: c.Deal, Complaint: c.Complaint, Calendar: c.Calendar, Catalogs: c.Catalogs,
-		Qualification: *c.Qualification, Satisfaction: c.Satisfaction, UpdatedBy: row.CreatedBy, UpdatedAt: &at,
+		Qualification: *c.Qualification, Satisfaction: c.Satisfaction, KeyAccounts: c.KeyAccounts, UpdatedBy: row.CreatedBy, UpdatedAt: &at,
 	}, nil
 }
 
@@ -336,7 +346,7 @@ func Save(ctx context.Context, db *gorm.DB, doc Document, by string) (Document, 
 		return Document{}, err
 	}
 	raw, err := json.Marshal(content{Deal: doc.Deal, Complaint: doc.Complaint, Calendar: doc.Calendar, Catalogs: doc.Catalogs, Units: unitsFormat,
-		Qualification: &doc.Qualification, Satisfaction: doc.Satisfaction})
+		Qualification: &doc.Qualification, Satisfaction: doc.Satisfaction, KeyAccounts: doc.KeyAccounts})
 	if err != nil {
 		return Document{}, err
 	}

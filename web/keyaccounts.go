@@ -1,0 +1,164 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/salesflow/salesflow/internal/keyaccount"
+	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/reports"
+)
+
+// keyAccountSummary is the latest assessment a client carries
+// (GET /api/v1/clients/{id} → key_account).
+type keyAccountSummary struct {
+	Quadrant    string    `json:"quadrant"`
+	ClientScore float64   `json:"client_score"`
+	OurScore    float64   `json:"our_score"`
+	NextDue     time.Time `json:"next_due"`
+}
+
+// keyAccountData is the client's key-account page: its latest quadrant,
+// the history of assessments, and the form with the policy's criteria
+// grouped by side.
+type keyAccountData struct {
+	Client  client
+	History []struct {
+		Number      int       `json:"number"`
+		Quadrant    string    `json:"quadrant"`
+		ClientScore float64   `json:"client_score"`
+		OurScore    float64   `json:"our_score"`
+		Note        string    `json:"note"`
+		By          string    `json:"by"`
+		At          time.Time `json:"at"`
+		NextDue     time.Time `json:"next_due"`
+	}
+	Sides     map[string][]keyaccount.Criterion
+	SideNames []string
+	Policy    keyaccount.Policy
+	Form      *Form
+}
+
+// Link is the page a notification is about: its complaint or deal, else
+// the case whose workflow ID begins the notification's key: the client's
+// key-account page for a key-account review ("kar-<client id>/…"), a VIP
+// programme ("vip-…") or a yearly survey ("srv-…").
+func (n notification) Link() string {
+	id, _, _ := strings.Cut(n.Key, "/")
+	switch {
+	case n.ComplaintID != "":
+		return "/complaints/" + url.PathEscape(n.ComplaintID)
+	case n.DealID != "":
+		return "/deals/" + url.PathEscape(n.DealID)
+	case strings.HasPrefix(id, keyaccount.IDPrefix):
+		return "/clients/" + url.PathEscape(keyaccount.ClientOf(id)) + "/key-account"
+	case strings.HasPrefix(id, "vip-"):
+		return "/programmes/" + url.PathEscape(id)
+	case strings.HasPrefix(id, "srv-"):
+		return "/surveys/" + url.PathEscape(id)
+	}
+	return "/"
+}
+
+// mountKeyAccounts adds the key-account pages to the signed-in group.
+func (a *app) mountKeyAccounts(g *echo.Group) {
+	g.GET("/clients/:id/key-account", a.keyAccountPage)
+	g.POST("/clients/:id/key-account", a.assessClient)
+	g.GET("/reports/key-accounts", a.keyAccountReport)
+}
+
+func (a *app) keyAccountPage(c echo.Context) error { return a.renderKeyAccount(c, nil) }
+
+// renderKeyAccount renders the page with a refused form shown again.
+func (a *app) renderKeyAccount(c echo.Context, form *Form) error {
+	esc := url.PathEscape(c.Param("id"))
+	d := keyAccountData{Form: form, Sides: map[string][]keyaccount.Criterion{}, SideNames: keyaccount.Sides}
+	var doc policy.Document
+	var hist struct {
+		Items json.RawMessage `json:"items"`
+	}
+	for _, r := range []struct {
+		path string
+		into any
+	}{{"/api/v1/clients/" + esc, &d.Client}, {"/api/v1/clients/" + esc + "/assessments", &hist}, {"/api/v1/policy", &doc}} {
+		if _, e := a.apiCall(c, http.MethodGet, r.path, nil, r.into); e != nil {
+			return a.apiFailed(c, e)
+		}
+	}
+	if err := json.Unmarshal(hist.Items, &d.History); err != nil {
+		return err
+	}
+	d.Policy = doc.KeyAccounts
+	for _, cr := range d.Policy.Criteria {
+		d.Sides[cr.Side] = append(d.Sides[cr.Side], cr)
+	}
+	status := http.StatusOK
+	if form != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	return a.render(c, status, "key_account.html", d)
+}
+
+// assessClient answers POST /clients/{id}/key-account: the form's scores
+// through POST /api/v1/clients/{id}/assessments, whose decoder and checks
+// refuse what does not fit; then the page again.
+func (a *app) assessClient(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	scores := map[string]any{}
+	for name, vs := range form {
+		if id, ok := strings.CutPrefix(name, "scores."); ok && len(vs) > 0 {
+			v := strings.TrimSpace(vs[0])
+			if _, err := json.Number(v).Int64(); err == nil {
+				scores[id] = json.Number(v)
+			} else {
+				scores[id] = v // the API's decoder names the field
+			}
+		}
+	}
+	body := map[string]any{"scores": scores}
+	if note := strings.TrimSpace(c.FormValue("note")); note != "" {
+		body["note"] = note
+	}
+	path := "/clients/" + url.PathEscape(c.Param("id")) + "/key-account"
+	refused, done, err := a.submitted(c, "/api/v1"+strings.TrimSuffix(path, "/key-account")+"/assessments", body, nil)
+	switch {
+	case done:
+		return err
+	case refused != nil:
+		return a.renderKeyAccount(c, refused)
+	}
+	return a.redirect(c, path, "flash.assessed")
+}
+
+// keyAccountReport answers GET /reports/key-accounts?from=&to= (dates,
+// to inclusive; the API's defaults when empty): the clients by quadrant
+// and the change per quarter.
+func (a *app) keyAccountReport(c echo.Context) error {
+	q := url.Values{}
+	from, to := c.QueryParam("from"), c.QueryParam("to")
+	if from != "" {
+		q.Set("from", from+"T00:00:00Z")
+	}
+	if t, err := time.Parse(time.DateOnly, to); err == nil {
+		q.Set("to", t.AddDate(0, 0, 1).Format(time.RFC3339))
+	} else if to != "" {
+		q.Set("to", to) // the API names the problem
+	}
+	var r reports.KeyAccountReport
+	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/reports/key-accounts?"+q.Encode(), nil, &r); e != nil {
+		return a.apiFailed(c, e)
+	}
+	return a.render(c, http.StatusOK, "key_accounts_report.html", struct {
+		Report    reports.KeyAccountReport
+		Quadrants []keyaccount.Quadrant
+		From, To  string
+	}{r, keyaccount.Quadrants, r.From.Format(time.DateOnly), r.To.Add(-time.Nanosecond).Format(time.DateOnly)})
+}
