@@ -181,8 +181,8 @@ const DigestCron = "0 6 * * *"
 
 // EnsureSchedules creates the Temporal Schedules of the daily digest
 // (DigestCron), the nightly client classification (cfg.ClassifyCron) and
-// the yearly satisfaction sweep (cfg.SatisfactionCron)
-// unless they exist; every worker calls it on start.
+// the yearly satisfaction sweep (cfg.SatisfactionCron), or updates them
+// to the configuration; every worker calls it on start.
 func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) error {
 	if err := ensureSchedule(ctx, c, workflows.DigestScheduleID, DigestCron, workflows.Digest, cfg.TaskQueue); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
@@ -193,20 +193,31 @@ func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) er
 	return ensureSatisfactionSchedule(ctx, c, cfg)
 }
 
-// ensureSchedule creates the schedule id running wf (with args) on cron
-// unless it exists; a run still going when the next is due makes that one
-// skip.
+// ensureSchedule creates the schedule id running wf (with args) on cron,
+// or brings an existing one to this cron, workflow and task queue (so a
+// changed cron setting applies from the next worker start); a run still
+// going when the next is due makes that one skip. A paused schedule stays
+// paused.
 func ensureSchedule(ctx context.Context, c client.Client, id, cron string, wf any, taskQueue string, args ...any) error {
+	spec := client.ScheduleSpec{CronExpressions: []string{cron}}
+	action := &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue, Args: args}
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:      id,
-		Spec:    client.ScheduleSpec{CronExpressions: []string{cron}},
-		Action:  &client.ScheduleWorkflowAction{ID: id, Workflow: wf, TaskQueue: taskQueue, Args: args},
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		ID: id, Spec: spec, Action: action, Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return err
 	}
-	return err
+	return c.ScheduleClient().GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
+		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			s := in.Description.Schedule
+			s.Spec, s.Action = &spec, action
+			if s.Policy == nil {
+				s.Policy = &client.SchedulePolicies{}
+			}
+			s.Policy.Overlap = enumspb.SCHEDULE_OVERLAP_POLICY_SKIP
+			return &client.ScheduleUpdate{Schedule: &s}, nil
+		},
+	})
 }
 
 // Metrics answers GET /metrics for an API server on env: the process's

@@ -28,7 +28,7 @@ func surveyActivities(cfg config.Config, db *gorm.DB) *activities.Surveys {
 
 // ensureSatisfactionSchedule creates the Temporal Schedule running the
 // yearly satisfaction sweep (workflows.SatisfactionSweep, from the first
-// client as of its start) on cfg.SatisfactionCron unless it exists.
+// client as of its start) on cfg.SatisfactionCron (see ensureSchedule).
 func ensureSatisfactionSchedule(ctx context.Context, c client.Client, cfg config.Config) error {
 	err := ensureSchedule(ctx, c, workflows.SatisfactionScheduleID, cfg.SatisfactionCron, workflows.SatisfactionSweep, cfg.TaskQueue,
 		satisfaction.SweepParams{})
