@@ -16,19 +16,6 @@ func (a *app) programmeKind() caseKind {
 	return caseKind{path: "programmes", catalog: vip.Inputs, page: a.programmePage}
 }
 
-// programmeItem is an item of GET /api/v1/programmes.
-type programmeItem struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Lead         string    `json:"lead"`
-	Status       string    `json:"status"`
-	Categories   []string  `json:"categories"`
-	Classes      []string  `json:"classes"`
-	Period       string    `json:"period"`
-	PeriodNumber int       `json:"period_number"`
-	PeriodEnd    time.Time `json:"period_end"`
-}
-
 // interviewRow is an item of GET /api/v1/interviews.
 type interviewRow struct {
 	ProgrammeID string        `json:"programme_id"`
@@ -45,7 +32,7 @@ type interviewRow struct {
 
 // programmesData is the data of programmes.html.
 type programmesData struct {
-	Items []programmeItem
+	Items []vip.Item
 	// Mine are the member's own pending interviews.
 	Mine []interviewRow
 	// New is the creation form, with the API's refusal when it refused.
@@ -68,7 +55,7 @@ func (a *app) programmesPage(c echo.Context, form *Form) error {
 	if form == nil {
 		d.New = &Form{Values: url.Values{"lead": {me.ID}, "period": {"90d"}}}
 	}
-	var l list[programmeItem]
+	var l list[vip.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/programmes", nil, &l); e != nil {
 		return a.apiFailed(c, e)
 	}

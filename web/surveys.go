@@ -17,24 +17,10 @@ func (a *app) surveyKind() caseKind {
 	return caseKind{path: "surveys", catalog: satisfaction.Inputs, page: a.surveyPage}
 }
 
-// surveyItem is an item of GET /api/v1/surveys.
-type surveyItem struct {
-	ID          string     `json:"id"`
-	ClientID    string     `json:"client_id"`
-	ClientName  string     `json:"client_name"`
-	Product     string     `json:"product"`
-	Owner       string     `json:"owner"`
-	Status      string     `json:"status"`
-	LowScores   int        `json:"low_scores"`
-	ComplaintID string     `json:"complaint_id"`
-	OpenedAt    time.Time  `json:"opened_at"`
-	RecordedAt  *time.Time `json:"recorded_at"`
-}
-
 // surveysData is the data of surveys.html.
 type surveysData struct {
 	Filter   *Form
-	Items    []surveyItem
+	Items    []satisfaction.Item
 	Next     string
 	Statuses []string
 }
@@ -55,7 +41,7 @@ func (a *app) listSurveys(c echo.Context) error {
 		q.Set(k, filter.Get(k))
 	}
 	d := surveysData{Filter: &Form{Values: filter}, Statuses: names(satisfaction.Statuses...)}
-	var l list[surveyItem]
+	var l list[satisfaction.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/surveys?"+q.Encode(), nil, &l); e != nil {
 		if e.Status != http.StatusUnprocessableEntity {
 			return a.apiFailed(c, e)

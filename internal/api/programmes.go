@@ -142,22 +142,6 @@ func (s *server) checkProgrammeAction(c echo.Context, action string, body json.R
 	return p.err()
 }
 
-// programmeItem is a programme as the read model last saw it.
-type programmeItem struct {
-	ID           string     `json:"id"`
-	Name         string     `json:"name"`
-	Lead         string     `json:"lead"`
-	Status       string     `json:"status"`
-	Categories   []string   `json:"categories"`
-	Classes      []string   `json:"classes"`
-	Period       string     `json:"period"`
-	PeriodNumber int        `json:"period_number"`
-	PeriodStart  time.Time  `json:"period_start"`
-	PeriodEnd    time.Time  `json:"period_end"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ClosedAt     *time.Time `json:"closed_at,omitempty"`
-}
-
 func splitList(s string) []string {
 	if s == "" {
 		return []string{}
@@ -169,8 +153,8 @@ func splitList(s string) []string {
 // the caller's scope, newest first.
 func (s *server) listProgrammes(c echo.Context) error {
 	rows, err := models.ListProgrammes(c.Request().Context(), s.DB, scopeOf(c))
-	return answerList(c, rows, err, func(m *models.Programme) programmeItem {
-		return programmeItem{
+	return answerList(c, rows, err, func(m *models.Programme) vip.Item {
+		return vip.Item{
 			ID: m.ID, Name: m.Name, Lead: m.Lead, Status: m.Status, Categories: splitList(m.Categories), Classes: splitList(m.Classes),
 			Period: m.Period, PeriodNumber: m.PeriodNumber, PeriodStart: m.PeriodStart.UTC(), PeriodEnd: m.PeriodEnd.UTC(),
 			CreatedAt: m.CreatedAt.UTC(), ClosedAt: utc(m.ClosedAt),

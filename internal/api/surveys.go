@@ -60,24 +60,8 @@ func (s *server) surveyCase() *CaseType[satisfaction.Params, satisfaction.View] 
 	}
 }
 
-// surveyItem is a survey as the read model last saw it.
-type surveyItem struct {
-	ID            string     `json:"id"`
-	ClientID      string     `json:"client_id"`
-	ClientName    string     `json:"client_name"`
-	Product       string     `json:"product"`
-	Owner         string     `json:"owner"`
-	Status        string     `json:"status"`
-	LowScores     int        `json:"low_scores"`
-	ComplaintID   string     `json:"complaint_id,omitempty"`
-	DeclineReason string     `json:"decline_reason,omitempty"`
-	OpenedAt      time.Time  `json:"opened_at"`
-	RecordedAt    *time.Time `json:"recorded_at,omitempty"`
-	ClosedAt      *time.Time `json:"closed_at,omitempty"`
-}
-
-func toSurveyItem(m models.Survey) surveyItem {
-	return surveyItem{
+func toSurveyItem(m models.Survey) satisfaction.Item {
+	return satisfaction.Item{
 		ID: m.ID, ClientID: m.ClientID, ClientName: m.ClientName, Product: m.Product, Owner: m.Owner, Status: m.Status,
 		LowScores: m.LowScores, ComplaintID: m.ComplaintID, DeclineReason: m.DeclineReason,
 		OpenedAt: m.OpenedAt.UTC(), RecordedAt: utc(m.RecordedAt), ClosedAt: utc(m.ClosedAt),

@@ -192,3 +192,20 @@ type SweepResult struct {
 	Started int `json:"started"`
 	Skipped int `json:"skipped"`
 }
+
+// Item is a survey as the read model last saw it: an item of
+// GET /api/v1/surveys, which the web app reads too.
+type Item struct {
+	ID            string     `json:"id"`
+	ClientID      string     `json:"client_id"`
+	ClientName    string     `json:"client_name"`
+	Product       string     `json:"product"`
+	Owner         string     `json:"owner"`
+	Status        string     `json:"status"`
+	LowScores     int        `json:"low_scores"`
+	ComplaintID   string     `json:"complaint_id,omitempty"`
+	DeclineReason string     `json:"decline_reason,omitempty"`
+	OpenedAt      time.Time  `json:"opened_at"`
+	RecordedAt    *time.Time `json:"recorded_at,omitempty"`
+	ClosedAt      *time.Time `json:"closed_at,omitempty"`
+}

@@ -195,3 +195,20 @@ type NewClient struct {
 	At          time.Time     `json:"at"`
 	Referral    ReferralInput `json:"referral"`
 }
+
+// Item is a programme as the read model last saw it: an item of
+// GET /api/v1/programmes, which the web app reads too.
+type Item struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Lead         string     `json:"lead"`
+	Status       string     `json:"status"`
+	Categories   []string   `json:"categories"`
+	Classes      []string   `json:"classes"`
+	Period       string     `json:"period"`
+	PeriodNumber int        `json:"period_number"`
+	PeriodStart  time.Time  `json:"period_start"`
+	PeriodEnd    time.Time  `json:"period_end"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+}
