@@ -17,6 +17,9 @@ const (
 	ActivityDeliverEmail = "DeliverEmail"
 	// ActivityDeliverWebhook posts a notification, by key, to the webhook.
 	ActivityDeliverWebhook = "DeliverWebhook"
+	// ActivityDeliverNotification puts a casework.Notification in its
+	// recipient's inbox and sends it by e-mail and webhook, in one activity.
+	ActivityDeliverNotification = "DeliverNotification"
 )
 
 // ActivityOptions retry the read model and notifications until they
@@ -52,6 +55,24 @@ var deliveryOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 45 * time.Second,
 	RetryPolicy:         ActivityOptions.RetryPolicy,
 }
+
+// deliveryLocalOptions run a notification's delivery (inbox, e-mail and
+// webhook, see ActivityDeliverNotification) as a local activity within the
+// workflow task that fired it: an attempt gets as long as an activity on
+// the task queue does (deliveryOptions), and a failed one is retried with
+// the same backoff, without end (see LocalActivityOptions).
+var deliveryLocalOptions = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: LocalActivityOptions.ScheduleToCloseTimeout,
+	StartToCloseTimeout:    deliveryOptions.StartToCloseTimeout,
+	RetryPolicy:            ActivityOptions.RetryPolicy,
+}
+
+// versionOneDelivery marks the cheaper notice: a notification is delivered
+// by one local activity (ActivityDeliverNotification) instead of three
+// activities on the task queue, each with a workflow task after it. It is
+// asked at a workflow's first delivery, so running workflows take it up
+// with their next notification.
+const versionOneDelivery = "one-delivery"
 
 // versionLocalSync marks the fast path: the read-model sync (and a case's
 // opening activities) run as local activities within the workflow task of
