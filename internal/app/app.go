@@ -221,7 +221,7 @@ func API(env Env) (*echo.Echo, error) {
 	}
 	d := api.Deps{
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
-		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
+		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL, TokenCacheTTL: cfg.TokenCacheTTL,
 		SessionIdle: cfg.WebSessionIdle, SessionMax: cfg.WebSessionMax,
 	}
 	if cfg.MetricsAddr == "" {

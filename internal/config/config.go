@@ -95,6 +95,10 @@ type Config struct {
 	// IdempotencyTTL (IDEMPOTENCY_TTL) is how long the API remembers the
 	// Idempotency-Key of a creating request.
 	IdempotencyTTL time.Duration
+	// TokenCacheTTL (TOKEN_CACHE_TTL) is how long an API server remembers
+	// which staff member an opaque API token names; 0 looks it up on every
+	// request.
+	TokenCacheTTL time.Duration
 	// WebSessionIdle (WEB_SESSION_IDLE) ends a web app session unused for
 	// that long; WebSessionMax (WEB_SESSION_MAX) ends any session that old.
 	WebSessionIdle time.Duration
@@ -302,6 +306,8 @@ var settings = []setting{
 		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
 	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
 		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
+	{Var{"TOKEN_CACHE_TTL", "2s", "how long an API server remembers which staff member an API token names (Go duration); a revocation or staff change through another API server takes effect within it; 0 looks the token up on every request"},
+		field(func(c *Config) *time.Duration { return &c.TokenCacheTTL }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
 	{Var{"WEB_SESSION_IDLE", "12h", "a web app session unused for this long (Go duration) ends; the browser signs in again"},
 		field(func(c *Config) *time.Duration { return &c.WebSessionIdle }, time.ParseDuration, positive)},
 	{Var{"WEB_SESSION_MAX", "168h", "a web app session ends this long (Go duration) after sign-in, however busy"},
