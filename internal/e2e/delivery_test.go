@@ -665,11 +665,13 @@ func TestDeliveryWebhookWorkerStoppedMidDelivery(t *testing.T) {
 // The dying worker has its own Temporal connection and database handle;
 // the test closes both and then stops it, so the attempt ends without a
 // trace: its delivery row stays "sending" under the 75 s lease and Temporal
-// hears nothing. Timing, from the held attempt's claim at t=0: the attempt
-// times out at 45 s (deliveryOptions' StartToCloseTimeout); the retries at
-// about 46, 48, 52 and 60 s find the lease held (DeliveryInProgress); the
-// one at about 76 s takes the delivery over and posts. So the test takes
-// about 80-85 s; it allows 3 minutes.
+// hears nothing. Since the one-delivery version the attempt is a local
+// activity inside the dead worker's workflow task: the task times out, the
+// new worker replays it and retries the delivery after 1, 2, 4, 8, 16 and
+// then every 20 s (deliveryLocalOptions); those retries find the lease held
+// (DeliveryInProgress) until it passes at 75 s, and the next one takes the
+// delivery over and posts. So the test takes about 80-100 s; it allows 3
+// minutes.
 func TestDeliveryWebhookWorkerDiesMidDelivery(t *testing.T) {
 	held, release := make(chan string, 4), make(chan struct{})
 	h := startHookReceiver(t, holdFirst(held, release))

@@ -59,12 +59,18 @@ var deliveryOptions = workflow.ActivityOptions{
 // deliveryLocalOptions run a notification's delivery (inbox, e-mail and
 // webhook, see ActivityDeliverNotification) as a local activity within the
 // workflow task that fired it: an attempt gets as long as an activity on
-// the task queue does (deliveryOptions), and a failed one is retried with
-// the same backoff, without end (see LocalActivityOptions).
+// the task queue does (deliveryOptions), and a failed one is retried after
+// a second, doubling up to 20 s, without end (see LocalActivityOptions).
+// The shorter ceiling (a minute on the task queue) lets a retry take over
+// a delivery whose worker died within 20 s of the 75 s lease's end: a
+// local activity's attempts do not time out on the server, they are
+// retried from the workflow task the next worker runs.
 var deliveryLocalOptions = workflow.LocalActivityOptions{
 	ScheduleToCloseTimeout: LocalActivityOptions.ScheduleToCloseTimeout,
 	StartToCloseTimeout:    deliveryOptions.StartToCloseTimeout,
-	RetryPolicy:            ActivityOptions.RetryPolicy,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 20 * time.Second,
+	},
 }
 
 // versionOneDelivery marks the cheaper notice: a notification is delivered
