@@ -626,12 +626,12 @@ func restartChecks(t *testing.T, s *stack, h *hookReceiver, dealID string, start
 // (WorkerStopTimeout is 0) and cancels the in-flight activities' context,
 // which aborts the held requests from the sender's side (or they get the
 // 500 the receiver answers on release, whichever comes first). Either way
-// the stopped worker's activity records the attempt as failed (pending,
-// attempts 1) and reports the failure to Temporal, so the retry is
-// scheduled after the 1 s backoff and runs on the new worker without
-// waiting for the start-to-close timeout or the lease. The test takes about
-// 5 s. TestDeliveryWebhookWorkerDiesMidDelivery covers the worker that
-// reports nothing.
+// the stopped worker's attempt is recorded as failed (pending, attempts 1),
+// so the lease does not hold the retry up. Since the one-delivery version
+// the attempt is a local activity: its workflow task, left unanswered,
+// times out and the new worker retries the delivery from it. The test
+// takes about 10-15 s. TestDeliveryWebhookWorkerDiesMidDelivery covers
+// the worker that records nothing.
 func TestDeliveryWebhookWorkerStoppedMidDelivery(t *testing.T) {
 	held, release := make(chan string, 4), make(chan struct{})
 	h := startHookReceiver(t, holdFirst(held, release))
