@@ -110,15 +110,25 @@ type reminderOp struct {
 }
 
 // openForReminder is the reminder phases' operation: opening a deal whose
-// contact interval falls due lead later.
-func (a *apiClient) openForReminder(lead time.Duration, due *dueDeals) reminderOp {
+// contact interval falls due lead() later (whole seconds, at least one).
+func (a *apiClient) openForReminder(lead func() time.Duration, due *dueDeals) reminderOp {
 	return reminderOp{due: due, do: func(ctx context.Context, client int, _ *recorder) error {
-		v, err := a.openDeal(ctx, client, reminderOverride(lead))
+		v, err := a.openDeal(ctx, client, reminderOverride(max(lead(), time.Second)))
 		if err == nil {
 			due.add(v.ID)
 		}
 		return err
 	}}
+}
+
+// leadUntil is the lead of a deal opened now that falls due at at: the
+// time until then, rounded up to a whole second, so every deal opened
+// before at falls due within the second after it.
+func leadUntil(at time.Time) func() time.Duration {
+	return func() time.Duration {
+		d := time.Until(at)
+		return d.Truncate(time.Second) + time.Second
+	}
 }
 
 // reminderPoll is how often the reminder phase reads the notifications.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 )
 
 // TestReportOfSomePhases: a run of some phases (-phases) reports the
@@ -23,5 +24,24 @@ func TestReportOfSomePhases(t *testing.T) {
 		if g.Goal != want[i] || !g.Met {
 			t.Errorf("goal %d: %+v, want %q met", i, g, want[i])
 		}
+	}
+}
+
+// TestLeadUntilFallsDueInTheSecondAfter: deals opened at any moment
+// before the burst's instant get whole-second leads that make them fall
+// due within the second after it.
+func TestLeadUntilFallsDueInTheSecondAfter(t *testing.T) {
+	at := time.Now().Add(5 * time.Second)
+	lead := leadUntil(at)
+	for range 3 {
+		now := time.Now()
+		d := lead()
+		if d%time.Second != 0 {
+			t.Errorf("lead %s is not whole seconds", d)
+		}
+		if due := now.Add(d); due.Before(at) || due.After(at.Add(time.Second+10*time.Millisecond)) {
+			t.Errorf("opened at %s with lead %s: due %s, want within the second after %s", now, d, due, at)
+		}
+		time.Sleep(700 * time.Millisecond)
 	}
 }

@@ -169,31 +169,35 @@ func (r *runner) memory(ctx context.Context, a *apiClient) {
 	}
 }
 
-// reminders runs the reminder phases: the burst, whose deals open as fast
-// as the API takes them, so that their points fall due within the few
-// seconds the openings take; then, unless cfg.spread is 0, the spread,
-// whose deals open (and fall due) at cfg.spread a second, as real deals'
-// points spread over a day.
+// reminders runs the reminder phases: the burst, whose deals all fall due
+// in the same second, cfg.lead after the phase started opening them; then,
+// unless cfg.spread is 0, the spread, whose deals open — and so fall due,
+// cfg.lead later — at cfg.spread a second, as real deals' points spread
+// over a working day.
 func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) error {
-	open := a.openForReminder(r.cfg.lead, &dueDeals{})
-	if err := r.reminderLag(ctx, phReminder, "overdue notice in the read model − its due time; all due within seconds", open, rm); err != nil || r.cfg.spread <= 0 {
+	burst := func() reminderOp { return a.openForReminder(leadUntil(time.Now().Add(r.cfg.lead)), &dueDeals{}) }
+	if err := r.reminderLag(ctx, phReminder, "overdue notice in the read model − its due time; all due in the same second", burst, rm); err != nil || r.cfg.spread <= 0 {
 		return err
 	}
 	what := fmt.Sprintf("overdue notice in the read model − its due time; due at %g a second", r.cfg.spread)
-	return r.reminderLag(ctx, phSpread, what, paced(r.cfg.spread, a.openForReminder(r.cfg.lead, &dueDeals{})), rm)
+	spread := func() reminderOp {
+		return paced(r.cfg.spread, a.openForReminder(func() time.Duration { return r.cfg.lead }, &dueDeals{}))
+	}
+	return r.reminderLag(ctx, phSpread, what, spread, rm)
 }
 
-// reminderLag opens cfg.reminders deals with open, each of whose contact
-// interval falls due cfg.lead after its opening, and measures, for each,
-// from its due time until its overdue notice is in the read model, and the
+// reminderLag opens cfg.reminders deals with the operation makeOpen makes
+// as the phase starts, and measures, for each, from its due time until its
+// overdue notice is in the read model, and the
 // CPU each process spent per notice from the last opening to the last
 // notice.
-func (r *runner) reminderLag(ctx context.Context, name, what string, open reminderOp, rm *readModel) error {
+func (r *runner) reminderLag(ctx context.Context, name, what string, makeOpen func() reminderOp, rm *readModel) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	r.pause(ctx)
 	slog.Info("phase", "name", name)
+	open := makeOpen()
 	opened := drive(ctx, r.counted(r.cfg.reminders), open.do)
 	start, cpu := time.Now(), r.cpu(ctx)
 	lags, err := rm.awaitOverdue(ctx, open.due.ids, r.cfg.lead+2*time.Minute)
