@@ -15,8 +15,9 @@ const tokenCacheMax = 10000
 // token names, so a client's requests in quick succession cost no token
 // and staff lookups. This API server forgets everything as soon as it
 // revokes a token or changes a staff member; a revocation or change made
-// through another API server takes effect here within ttl. A zero ttl
-// caches nothing.
+// through another API server takes effect here within ttl. A zero ttl, or
+// a nil cache (a server made for one call, as SignIn makes), caches
+// nothing.
 type tokenCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
@@ -31,7 +32,7 @@ type tokenEntry struct {
 
 // get returns a copy of the member the token with hash names, if cached.
 func (t *tokenCache) get(hash string, now time.Time) (*models.Staff, bool) {
-	if t.ttl <= 0 {
+	if t == nil || t.ttl <= 0 {
 		return nil, false
 	}
 	t.mu.Lock()
@@ -46,7 +47,7 @@ func (t *tokenCache) get(hash string, now time.Time) (*models.Staff, bool) {
 
 // put remembers that the token with hash names staff, from now on.
 func (t *tokenCache) put(hash string, staff *models.Staff, now time.Time) {
-	if t.ttl <= 0 {
+	if t == nil || t.ttl <= 0 {
 		return
 	}
 	t.mu.Lock()
@@ -59,6 +60,9 @@ func (t *tokenCache) put(hash string, staff *models.Staff, now time.Time) {
 
 // forget drops every entry.
 func (t *tokenCache) forget() {
+	if t == nil {
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.entries = nil
