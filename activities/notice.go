@@ -21,7 +21,17 @@ import (
 // It fails with Notify's error when the inbox part fails; otherwise with a
 // channel's error: a retryable one when any channel may still succeed,
 // else the first channel's non-retryable error.
+//
+// At most deliverySlots deliveries run at once in one worker; the others
+// wait for a slot. Run as local activities, the notifications of many
+// control points falling due together would otherwise open a database
+// connection each at the same moment.
 func (a *Activities) DeliverNotification(ctx context.Context, n casework.Notification) error {
+	release, err := deliverySlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err := a.Notify(ctx, n); err != nil {
 		return err
 	}
@@ -37,6 +47,24 @@ func (a *Activities) DeliverNotification(ctx context.Context, n casework.Notific
 	}
 	wg.Wait()
 	return retryableFirst(errs)
+}
+
+// deliverySlots bounds the deliveries DeliverNotification runs at once in
+// one process (each uses up to two database connections at a time).
+const deliverySlots = 8
+
+// slots are the delivery slots of this process.
+var slots = make(chan struct{}, deliverySlots)
+
+// deliverySlot waits for a delivery slot and returns its release, or
+// ctx's error when the activity ends first.
+func deliverySlot(ctx context.Context) (func(), error) {
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // retryableFirst is the error of an attempt made of parts that failed with
