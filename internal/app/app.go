@@ -148,6 +148,7 @@ func WorkerOptions(t config.WorkerTuning) worker.Options {
 		MaxConcurrentWorkflowTaskExecutionSize:  t.MaxWorkflowTasks,
 		MaxConcurrentActivityExecutionSize:      t.MaxActivities,
 		MaxConcurrentLocalActivityExecutionSize: t.MaxLocalActivities,
+		StickyScheduleToStartTimeout:            t.StickyTimeout,
 	}
 }
 

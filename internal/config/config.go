@@ -124,13 +124,16 @@ type Config struct {
 // WorkerTuning sizes the worker: how many requests poll the task queue for
 // workflow tasks (WORKER_WORKFLOW_POLLERS) and activity tasks
 // (WORKER_ACTIVITY_POLLERS), how many workflows stay cached between their
-// tasks (WORKER_STICKY_CACHE, process-wide), and how many workflow tasks,
+// tasks (WORKER_STICKY_CACHE, process-wide), how long a cached workflow's
+// task waits for this worker before any worker may take it
+// (WORKER_STICKY_TIMEOUT), and how many workflow tasks,
 // activities and local activities run at once (WORKER_MAX_WORKFLOW_TASKS,
 // WORKER_MAX_ACTIVITIES, WORKER_MAX_LOCAL_ACTIVITIES).
 type WorkerTuning struct {
 	WorkflowPollers, ActivityPollers                    int
 	StickyCache                                         int
 	MaxWorkflowTasks, MaxActivities, MaxLocalActivities int
+	StickyTimeout                                       time.Duration
 }
 
 // Var describes one environment variable.
@@ -334,6 +337,8 @@ var settings = []setting{
 		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
 	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
 		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
+	{Var{"WORKER_STICKY_TIMEOUT", "5s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner"},
+		field(func(c *Config) *time.Duration { return &c.Worker.StickyTimeout }, time.ParseDuration, positive)},
 }
 
 // Vars lists every environment variable with its default and meaning, in
