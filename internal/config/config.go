@@ -337,7 +337,7 @@ var settings = []setting{
 		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
 	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
 		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
-	{Var{"WORKER_STICKY_TIMEOUT", "5s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner"},
+	{Var{"WORKER_STICKY_TIMEOUT", "30s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner"},
 		field(func(c *Config) *time.Duration { return &c.Worker.StickyTimeout }, time.ParseDuration, positive)},
 }
 

@@ -58,7 +58,7 @@ func TestLoadDefaults(t *testing.T) {
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
 		Worker: WorkerTuning{WorkflowPollers: 8, ActivityPollers: 4, StickyCache: 10000,
-			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000, StickyTimeout: 5 * time.Second},
+			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000, StickyTimeout: 30 * time.Second},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults = %+v, want %+v", c, want)
@@ -122,7 +122,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"WORKER_MAX_WORKFLOW_TASKS":   "7",
 		"WORKER_MAX_ACTIVITIES":       "9",
 		"WORKER_MAX_LOCAL_ACTIVITIES": "11",
-		"WORKER_STICKY_TIMEOUT":       "30s",
+		"WORKER_STICKY_TIMEOUT":       "45s",
 	}
 	// Variables that are only valid together with others.
 	jwt := []string{"JWT_ISSUER", "JWT_AUDIENCE"}
