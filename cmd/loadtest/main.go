@@ -81,7 +81,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.settle, "settle", 2*time.Second, "pause between phases")
 	fs.IntVar(&c.open, "open", 10000, "open deals of the memory phase")
 	fs.IntVar(&c.reminders, "reminders", 200, "deals of the reminder phase")
-	fs.DurationVar(&c.lead, "lead", 30*time.Second, "from a reminder deal's opening to its control point's due time (whole seconds)")
+	fs.DurationVar(&c.lead, "lead", 30*time.Second, "the reminder burst: from its start to the second all its deals fall due; the spread: from each deal's opening to its due time (whole seconds)")
 	fs.Float64Var(&c.spread, "spread", 20, "reminder deals opened, and falling due, a second in the spread reminder phase (0 skips it)")
 	fs.StringVar(&c.phases, "phases", "all", "phase groups to run, comma-separated: create, action, deal, fresh, open, reminder (or all)")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the report as JSON to this file")
