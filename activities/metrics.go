@@ -22,12 +22,15 @@ const (
 
 // observeDelivery records attempt number attempt (0: none was made) of a
 // delivery over channel of a notification created at created: its lag
-// when it succeeded, a failure when it did not.
+// when it succeeded, a failure when it did not. The series carry the
+// activity type, which the SDK's handler leaves "none" in a local activity.
 func observeDelivery(ctx context.Context, channel string, created time.Time, attempt int, err error) {
 	if attempt == 0 || !activity.IsActivity(ctx) {
 		return
 	}
-	m := activity.GetMetricsHandler(ctx).WithTags(map[string]string{"channel": channel})
+	m := activity.GetMetricsHandler(ctx).WithTags(map[string]string{
+		"channel": channel, "activity_type": activity.GetInfo(ctx).ActivityType.Name,
+	})
 	if err != nil {
 		m.Counter(MetricDeliveryFailures).Inc(1)
 		return

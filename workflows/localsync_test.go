@@ -76,7 +76,8 @@ func (h *harness) readModelHas(v deal.View) {
 
 // TestSyncRunsLocallyWithinTheAction: a deal started with the local-sync
 // version syncs its opening, every action and every fired control point
-// in local activities — never on the task queue — and an action answers
+// in local activities — never on the task queue —, delivers each
+// notification in one local activity (the one-delivery version), and an action answers
 // only once the read model has its change (read-your-writes). Actions that
 // move the next control-point moment later cancel no timer: the loop's
 // timer fires early once instead.
@@ -105,8 +106,11 @@ func TestSyncRunsLocallyWithinTheAction(t *testing.T) {
 	if cancelled != 0 {
 		t.Errorf("%d timers cancelled, want none", cancelled)
 	}
-	if count(acts.queued, "Notify") == 0 {
-		t.Errorf("no notification was delivered on the task queue (%v)", acts.queued)
+	if count(acts.local, "DeliverNotification") == 0 {
+		t.Errorf("no notification was delivered in a local activity (%v)", acts.local)
+	}
+	if len(acts.queued) != 0 {
+		t.Errorf("activities ran on the task queue: %v, want only local ones", acts.queued)
 	}
 	h.readModelHas(v)
 }

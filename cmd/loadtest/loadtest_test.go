@@ -29,7 +29,7 @@ func TestLoadHarnessSmoke(t *testing.T) {
 	cfg := config{
 		cli: cli, postgres: testdb.URL(), src: src, token: "dev-admin",
 		clients: 2, phase: time.Second, dealPhase: 5 * time.Second, settle: 100 * time.Millisecond,
-		open: 6, reminders: 3, lead: 2 * time.Second,
+		open: 6, reminders: 3, lead: 2 * time.Second, spread: 3, phases: "all",
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -46,7 +46,7 @@ func TestLoadHarnessSmoke(t *testing.T) {
 // figures.
 func checkPhases(t *testing.T, rep *report) {
 	t.Helper()
-	names := []string{phBareStart, phBareUWS, phCreate, phBareUpd, phAction, phBareDeal, phDeal, phFresh, phOpen, phReminder}
+	names := []string{phBareStart, phBareUWS, phCreate, phBareUpd, phAction, phBareDeal, phDeal, phFresh, phOpen, phReminder, phSpread}
 	if len(rep.Phases) != len(names) {
 		t.Fatalf("%d phases, want %d: %+v", len(rep.Phases), len(names), rep.Phases)
 	}
@@ -56,8 +56,11 @@ func checkPhases(t *testing.T, rep *report) {
 		}
 		checkPhase(t, p)
 	}
-	if rep.phase(phOpen).Ops != 6 || rep.phase(phReminder).Ops != 3 {
-		t.Errorf("open deals %d (want 6), reminders %d (want 3)", rep.phase(phOpen).Ops, rep.phase(phReminder).Ops)
+	if rep.phase(phOpen).Ops != 6 || rep.phase(phReminder).Ops != 3 || rep.phase(phSpread).Ops != 3 {
+		t.Errorf("open deals %d (want 6), reminders %d and %d (want 3)", rep.phase(phOpen).Ops, rep.phase(phReminder).Ops, rep.phase(phSpread).Ops)
+	}
+	if c := rep.phase(phCreate).CPU["postgres"]; c <= 0 {
+		t.Errorf("PostgreSQL's CPU per creation is %v", c)
 	}
 	if c := rep.phase(phDeal).Parts["create"]; c.P50 <= 0 || c.P50 > c.P99 {
 		t.Errorf("creation under the whole-deal load: %+v", c)
@@ -86,7 +89,7 @@ func checkPhase(t *testing.T, p *phase) {
 	if p.Latency.P50 > p.Latency.P99 || p.Latency.P99 > p.Latency.Max || (p.Ops > 0 && p.Latency.Max <= 0) {
 		t.Errorf("%s: latency %+v", p.Name, p.Latency)
 	}
-	if p.CPU["temporal"] <= 0 && p.Name != phReminder {
+	if p.CPU["temporal"] <= 0 && p.Name != phReminder && p.Name != phSpread {
 		t.Errorf("%s: the dev server's CPU per operation is %v", p.Name, p.CPU)
 	}
 }
@@ -103,7 +106,7 @@ func checkPairsAndGoals(t *testing.T, rep *report) {
 			t.Errorf("%s / %s: ratio %v", p.API, p.Bare, p.Ratio)
 		}
 	}
-	if len(rep.Goals) != 8 {
+	if len(rep.Goals) != 9 {
 		t.Errorf("goals: %+v", rep.Goals)
 	}
 	if rep.LoadStart[0] < 0 || rep.LoadEnd[0] <= 0 {

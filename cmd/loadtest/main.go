@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -45,6 +47,8 @@ type config struct {
 	open      int           // open deals of the memory phase
 	reminders int           // deals of the reminder phase
 	lead      time.Duration // from a reminder deal's opening to its due time
+	spread    float64       // reminder deals due a second in the spread phase; 0 skips it
+	phases    string        // comma-separated phase groups to run, or "all"
 	jsonOut   string
 }
 
@@ -77,7 +81,9 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.settle, "settle", 2*time.Second, "pause between phases")
 	fs.IntVar(&c.open, "open", 10000, "open deals of the memory phase")
 	fs.IntVar(&c.reminders, "reminders", 200, "deals of the reminder phase")
-	fs.DurationVar(&c.lead, "lead", 30*time.Second, "from a reminder deal's opening to its control point's due time (whole seconds)")
+	fs.DurationVar(&c.lead, "lead", 30*time.Second, "the reminder burst: from its start to the second all its deals fall due; the spread: from each deal's opening to its due time (whole seconds)")
+	fs.Float64Var(&c.spread, "spread", 20, "reminder deals opened, and falling due, a second in the spread reminder phase (0 skips it)")
+	fs.StringVar(&c.phases, "phases", "all", "phase groups to run, comma-separated: create, action, deal, fresh, open, reminder (or all)")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the report as JSON to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -85,12 +91,27 @@ func parseFlags(args []string) (config, error) {
 	if c.apiURL != "" && c.dbURL == "" {
 		return c, fmt.Errorf("-api needs -db (the read model's PostgreSQL URL)")
 	}
-	if c.clients < 1 || c.open < 1 || c.reminders < 1 || c.lead < time.Second {
-		return c, fmt.Errorf("-c, -open and -reminders must be at least 1, -lead at least 1s")
+	if c.clients < 1 || c.open < 1 || c.reminders < 1 || c.lead < time.Second || c.spread < 0 {
+		return c, fmt.Errorf("-c, -open and -reminders must be at least 1, -lead at least 1s, -spread not negative")
+	}
+	for _, g := range strings.Split(c.phases, ",") {
+		if !slices.Contains(phaseGroups, g) && g != "all" {
+			return c, fmt.Errorf("-phases: unknown group %q (want %s or all)", g, strings.Join(phaseGroups, ", "))
+		}
 	}
 	src, err := filepath.Abs(c.src)
 	c.src = src
 	return c, err
+}
+
+// phaseGroups are the groups of phases -phases selects from, in the order
+// they run.
+var phaseGroups = []string{"create", "action", "deal", "fresh", "open", "reminder"}
+
+// runs reports whether the run includes phase group g.
+func (c config) runs(g string) bool {
+	gs := strings.Split(c.phases, ",")
+	return slices.Contains(gs, "all") || slices.Contains(gs, g)
 }
 
 func main() {

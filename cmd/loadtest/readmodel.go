@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -11,16 +12,29 @@ import (
 // readModel is the stack's PostgreSQL read model as the harness reads it.
 type readModel struct{ db *sql.DB }
 
-// openReadModel connects to the read model at url.
-func openReadModel(ctx context.Context, url string) (*readModel, error) {
-	db, err := sql.Open("pgx", url)
+// openReadModel connects to the read model at dbURL as harnessApp.
+func openReadModel(ctx context.Context, dbURL string) (*readModel, error) {
+	db, err := sql.Open("pgx", withApplicationName(dbURL))
 	if err == nil {
 		err = db.PingContext(ctx)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read model at %s: %w", url, err)
+		return nil, fmt.Errorf("read model at %s: %w", dbURL, err)
 	}
 	return &readModel{db: db}, nil
+}
+
+// withApplicationName is the PostgreSQL URL dbURL naming its connections
+// harnessApp (dbURL itself when it is not a URL).
+func withApplicationName(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Scheme == "" {
+		return dbURL
+	}
+	q := u.Query()
+	q.Set("application_name", harnessApp)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // close closes the connections.
@@ -88,15 +102,32 @@ func (d *dueDeals) add(id string) {
 	d.ids = append(d.ids, id)
 }
 
-// openForReminder is the reminder phase's operation: opening a deal whose
-// contact interval falls due lead later.
-func (a *apiClient) openForReminder(lead time.Duration, due *dueDeals) op {
-	return func(ctx context.Context, client int, _ *recorder) error {
-		v, err := a.openDeal(ctx, client, reminderOverride(lead))
+// reminderOp is a reminder phase's operation, opening a deal, and the
+// deals it opened.
+type reminderOp struct {
+	do  op
+	due *dueDeals
+}
+
+// openForReminder is the reminder phases' operation: opening a deal whose
+// contact interval falls due lead() later (whole seconds, at least one).
+func (a *apiClient) openForReminder(lead func() time.Duration, due *dueDeals) reminderOp {
+	return reminderOp{due: due, do: func(ctx context.Context, client int, _ *recorder) error {
+		v, err := a.openDeal(ctx, client, reminderOverride(max(lead(), time.Second)))
 		if err == nil {
 			due.add(v.ID)
 		}
 		return err
+	}}
+}
+
+// leadUntil is the lead of a deal opened now that falls due at at: the
+// time until then, rounded up to a whole second, so every deal opened
+// before at falls due within the second after it.
+func leadUntil(at time.Time) func() time.Duration {
+	return func() time.Duration {
+		d := time.Until(at)
+		return d.Truncate(time.Second) + time.Second
 	}
 }
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -18,7 +20,8 @@ const (
 	phDeal      = "API whole deal"
 	phFresh     = "read-model freshness"
 	phOpen      = "open deals"
-	phReminder  = "reminder lag"
+	phReminder  = "reminder lag, burst"
+	phSpread    = "reminder lag, spread"
 )
 
 // run starts or targets the stack, runs every phase in turn and returns
@@ -52,11 +55,21 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err := b.prepareUpdates(ctx, cfg.clients); err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, procs: s.procs, rep: rep, drain: b.drain}
+	pg := newPGCPU(s.dbURL, rm.db)
+	pgCtx, stopPG := context.WithCancel(ctx)
+	defer stopPG()
+	go pg.run(pgCtx)
+	r := &runner{cfg: cfg, procs: s.procs, pg: pg, rep: rep, drain: b.drain}
 	r.throughput(ctx, a, b)
-	r.measure(ctx, phFresh, "log_contact, then read the read model until its event is there", r.timed(cfg.phase), a.freshness(rm))
-	r.memory(ctx, a)
-	err = r.reminders(ctx, a, rm)
+	if cfg.runs("fresh") {
+		r.measure(ctx, phFresh, "log_contact, then read the read model until its event is there", r.timed(cfg.phase), a.freshness(rm))
+	}
+	if cfg.runs("open") {
+		r.memory(ctx, a)
+	}
+	if cfg.runs("reminder") {
+		err = r.reminders(ctx, a, rm)
+	}
 	rep.Interrupted = ctx.Err() != nil
 	rep.finish()
 	return rep, err
@@ -66,6 +79,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 type runner struct {
 	cfg   config
 	procs processes
+	pg    *pgCPU
 	rep   *report
 	// drain waits until the bare worker has caught up with the bare
 	// workflows started.
@@ -82,13 +96,29 @@ func (r *runner) counted(n int) limits {
 
 // throughput runs the bare and API phases in adjacent pairs.
 func (r *runner) throughput(ctx context.Context, a *apiClient, b *bare) {
-	r.measure(ctx, phBareStart, "start a workflow (the start call)", r.timed(r.cfg.phase), b.start)
-	r.measure(ctx, phBareUWS, "update-with-start, waiting for the update's result", r.timed(r.cfg.phase), b.updateWithStart)
-	r.measure(ctx, phCreate, "POST /api/v1/deals", r.timed(r.cfg.phase), a.create)
-	r.measure(ctx, phBareUpd, "UpdateWorkflow, waiting for the result", r.timed(r.cfg.phase), b.update)
-	r.measure(ctx, phAction, "POST /api/v1/deals/{id}/actions/log_contact", r.timed(r.cfg.phase), a.logContact)
-	r.measure(ctx, phBareDeal, "update-with-start + 16 updates, the last finishing (p50/p99 per request)", r.timed(r.cfg.dealPhase), b.wholeDeal)
-	r.measure(ctx, phDeal, "a deal from POST /deals to won: 17 requests, timers of seconds (p50/p99 per request)", r.timed(r.cfg.dealPhase), a.wholeDeal)
+	if r.cfg.runs("create") {
+		r.measure(ctx, phBareStart, "start a workflow (the start call)", r.timed(r.cfg.phase), b.start)
+		r.measure(ctx, phBareUWS, "update-with-start, waiting for the update's result", r.timed(r.cfg.phase), b.updateWithStart)
+		r.measure(ctx, phCreate, "POST /api/v1/deals", r.timed(r.cfg.phase), a.create)
+	}
+	if r.cfg.runs("action") {
+		r.measure(ctx, phBareUpd, "UpdateWorkflow, waiting for the result", r.timed(r.cfg.phase), b.update)
+		r.measure(ctx, phAction, "POST /api/v1/deals/{id}/actions/log_contact", r.timed(r.cfg.phase), a.logContact)
+	}
+	if r.cfg.runs("deal") {
+		r.measure(ctx, phBareDeal, "update-with-start + 16 updates, the last finishing (p50/p99 per request)", r.timed(r.cfg.dealPhase), b.wholeDeal)
+		r.measure(ctx, phDeal, "a deal from POST /deals to won: 17 requests, timers of seconds (p50/p99 per request)", r.timed(r.cfg.dealPhase), a.wholeDeal)
+	}
+}
+
+// cpu is the CPU seconds each known process has used so far, with the
+// read model's PostgreSQL backends as "postgres" when they were found.
+func (r *runner) cpu(ctx context.Context) map[string]float64 {
+	out := r.procs.cpu()
+	if s, ok := r.pg.seconds(ctx); ok {
+		out["postgres"] = s
+	}
+	return out
 }
 
 // measure runs one phase after the settle pause and adds it to the
@@ -99,10 +129,10 @@ func (r *runner) measure(ctx context.Context, name, what string, lim limits, do 
 	}
 	r.pause(ctx)
 	slog.Info("phase", "name", name)
-	before := r.procs.cpu()
+	before := r.cpu(ctx)
 	out := drive(ctx, lim, do)
 	p := newPhase(name, what, out)
-	p.CPU = cpuPerOp(before, r.procs.cpu(), p.OpsPerSec*p.Seconds)
+	p.CPU = cpuPerOp(before, r.cpu(ctx), p.OpsPerSec*p.Seconds)
 	r.rep.add(p)
 	slog.Info("phase done", "name", name, "ops", p.Ops, "ops_per_sec", round(p.OpsPerSec), "p50_ms", round(p.Latency.P50),
 		"p99_ms", round(p.Latency.P99), "errors", p.Errors)
@@ -139,35 +169,78 @@ func (r *runner) memory(ctx context.Context, a *apiClient) {
 	}
 }
 
-// reminders opens cfg.reminders deals whose contact interval falls due
-// cfg.lead after their opening, and measures, for each, from its due time
-// until its overdue notice is in the read model, and the CPU each process
-// spent per notice from the last opening to the last notice.
+// reminders runs the reminder phases: the burst, whose deals all fall due
+// in the same second, cfg.lead after the phase started opening them; then,
+// unless cfg.spread is 0, the spread, whose deals open — and so fall due,
+// cfg.lead later — at cfg.spread a second, as real deals' points spread
+// over a working day.
 func (r *runner) reminders(ctx context.Context, a *apiClient, rm *readModel) error {
+	burst := func() reminderOp { return a.openForReminder(leadUntil(time.Now().Add(r.cfg.lead)), &dueDeals{}) }
+	if err := r.reminderLag(ctx, phReminder, "overdue notice in the read model − its due time; all due in the same second", burst, rm); err != nil || r.cfg.spread <= 0 {
+		return err
+	}
+	what := fmt.Sprintf("overdue notice in the read model − its due time; due at %g a second", r.cfg.spread)
+	spread := func() reminderOp {
+		return paced(r.cfg.spread, a.openForReminder(func() time.Duration { return r.cfg.lead }, &dueDeals{}))
+	}
+	return r.reminderLag(ctx, phSpread, what, spread, rm)
+}
+
+// reminderLag opens cfg.reminders deals with the operation makeOpen makes
+// as the phase starts, and measures, for each, from its due time until its
+// overdue notice is in the read model, and the
+// CPU each process spent per notice from the last opening to the last
+// notice.
+func (r *runner) reminderLag(ctx context.Context, name, what string, makeOpen func() reminderOp, rm *readModel) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	due := &dueDeals{}
 	r.pause(ctx)
-	slog.Info("phase", "name", phReminder)
-	opened := drive(ctx, r.counted(r.cfg.reminders), a.openForReminder(r.cfg.lead, due))
-	start, cpu := time.Now(), r.procs.cpu()
-	lags, err := rm.awaitOverdue(ctx, due.ids, r.cfg.lead+2*time.Minute)
+	slog.Info("phase", "name", name)
+	open := makeOpen()
+	opened := drive(ctx, r.counted(r.cfg.reminders), open.do)
+	start, cpu := time.Now(), r.cpu(ctx)
+	lags, err := rm.awaitOverdue(ctx, open.due.ids, r.cfg.lead+2*time.Minute)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	p := newPhase(phReminder, "overdue notice in the read model − its due time", outcome{
-		ops: len(lags), errors: opened.errors + len(due.ids) - len(lags), elapsed: time.Since(start),
+	p := newPhase(name, what, outcome{
+		ops: len(lags), errors: opened.errors + len(open.due.ids) - len(lags), elapsed: time.Since(start),
 		latencies: lags, firstError: opened.firstError,
 	})
 	if err != nil && p.FirstError == "" {
 		p.FirstError = err.Error()
 	}
-	p.CPU = cpuPerOp(cpu, r.procs.cpu(), float64(len(lags)))
+	p.CPU = cpuPerOp(cpu, r.cpu(ctx), float64(len(lags)))
 	p.Extra["not_opened"] = float64(opened.errors)
-	p.Extra["undelivered"] = float64(len(due.ids) - len(lags))
+	p.Extra["undelivered"] = float64(len(open.due.ids) - len(lags))
 	r.rep.add(p)
 	return nil
+}
+
+// paced is open started at rate a second, whatever the clients: the n-th
+// call waits until n/rate after the first.
+func paced(rate float64, open reminderOp) reminderOp {
+	every := time.Duration(float64(time.Second) / rate)
+	var mu sync.Mutex
+	var next time.Time
+	do := open.do
+	open.do = func(ctx context.Context, client int, rec *recorder) error {
+		mu.Lock()
+		if next.IsZero() {
+			next = time.Now()
+		}
+		at := next
+		next = next.Add(every)
+		mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Until(at)):
+		}
+		return do(ctx, client, rec)
+	}
+	return open
 }
 
 // round is x to one decimal, for the log.

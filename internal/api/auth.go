@@ -57,9 +57,16 @@ func (s *server) identify(c echo.Context, token string) (*models.Staff, *time.Ti
 	return staff, nil, err
 }
 
-// staffByToken resolves an opaque API token.
+// staffByToken resolves an opaque API token, through the token cache.
 func (s *server) staffByToken(c echo.Context, token string) (*models.Staff, error) {
-	staff, err := models.StaffByToken(c.Request().Context(), s.DB, token, time.Now())
+	now, hash := time.Now(), models.HashToken(token)
+	if staff, ok := s.tokens.get(hash, now); ok {
+		return staff, nil
+	}
+	staff, err := models.StaffByToken(c.Request().Context(), s.DB, token, now)
+	if err == nil {
+		s.tokens.put(hash, staff, now)
+	}
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		return nil, unauthorized(c, "the token is not valid")

@@ -52,6 +52,11 @@ type Deps struct {
 	// IdempotencyTTL is how long an Idempotency-Key of a creating request
 	// is remembered; 0 means DefaultIdempotencyTTL.
 	IdempotencyTTL time.Duration
+	// TokenCacheTTL is how long this server remembers which staff member
+	// an opaque API token names; 0 looks the token up on every request. A
+	// revocation or staff change made through another API server takes
+	// effect here within it.
+	TokenCacheTTL time.Duration
 	// Metrics, when set, answers GET /metrics without a token (see
 	// telemetry.Handler); nil serves no metrics on the API's listener
 	// (METRICS_ADDR moves them to a listener of their own).
@@ -82,6 +87,8 @@ type server struct {
 	cases map[objectType]Case
 	// keys are the Idempotency-Keys of creating requests (idempotent).
 	keys *keys
+	// tokens caches opaque API tokens' lookups (Deps.TokenCacheTTL).
+	tokens *tokenCache
 }
 
 // New builds the API. It panics if the embedded OpenAPI document does not
@@ -100,7 +107,7 @@ func New(d Deps) *echo.Echo {
 	if d.IdempotencyTTL <= 0 {
 		d.IdempotencyTTL = DefaultIdempotencyTTL
 	}
-	s := &server{Deps: d, spec: spec, cases: map[objectType]Case{}, keys: &keys{ttl: d.IdempotencyTTL}}
+	s := &server{Deps: d, spec: spec, cases: map[objectType]Case{}, keys: &keys{ttl: d.IdempotencyTTL}, tokens: &tokenCache{ttl: d.TokenCacheTTL}}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -135,6 +135,7 @@ func (s *server) updateStaff(c echo.Context) error {
 	}
 	ch := models.StaffChange{Name: in.Name, Email: in.Email, Role: in.Role, ManagerID: in.ManagerID, Active: in.Active}
 	st, err := models.UpdateStaff(c.Request().Context(), s.DB, c.Param("id"), ch, time.Now())
+	s.tokens.forget()
 	if err != nil {
 		return staffError(err)
 	}

@@ -103,6 +103,7 @@ func (s *server) listTokens(c echo.Context) error {
 func (s *server) revokeToken(c echo.Context) error {
 	auditObject(c, objToken, c.Param("token"), c.Param("id"))
 	tok, err := models.RevokeToken(c.Request().Context(), s.DB, c.Param("id"), c.Param("token"), time.Now())
+	s.tokens.forget()
 	if err != nil {
 		return notFoundOr(err, objToken)
 	}

@@ -155,6 +155,7 @@ func WorkerOptions(t config.WorkerTuning) worker.Options {
 		MaxConcurrentWorkflowTaskExecutionSize:  t.MaxWorkflowTasks,
 		MaxConcurrentActivityExecutionSize:      t.MaxActivities,
 		MaxConcurrentLocalActivityExecutionSize: t.MaxLocalActivities,
+		StickyScheduleToStartTimeout:            t.StickyTimeout,
 	}
 }
 
@@ -241,7 +242,7 @@ func API(env Env) (*echo.Echo, error) {
 	}
 	d := api.Deps{
 		Temporal: env.Temporal, DB: env.DB, Policy: doc, TaskQueue: cfg.TaskQueue, Logger: env.Logger,
-		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL,
+		JWT: jwt, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, IdempotencyTTL: cfg.IdempotencyTTL, TokenCacheTTL: cfg.TokenCacheTTL,
 		SessionIdle: cfg.WebSessionIdle, SessionMax: cfg.WebSessionMax,
 		Documents: documents.Open(cfg.DocumentStore, env.DB),
 	}

@@ -96,6 +96,10 @@ type Config struct {
 	// IdempotencyTTL (IDEMPOTENCY_TTL) is how long the API remembers the
 	// Idempotency-Key of a creating request.
 	IdempotencyTTL time.Duration
+	// TokenCacheTTL (TOKEN_CACHE_TTL) is how long an API server remembers
+	// which staff member an opaque API token names; 0 looks it up on every
+	// request.
+	TokenCacheTTL time.Duration
 	// WebSessionIdle (WEB_SESSION_IDLE) ends a web app session unused for
 	// that long; WebSessionMax (WEB_SESSION_MAX) ends any session that old.
 	WebSessionIdle time.Duration
@@ -127,13 +131,16 @@ type Config struct {
 // WorkerTuning sizes the worker: how many requests poll the task queue for
 // workflow tasks (WORKER_WORKFLOW_POLLERS) and activity tasks
 // (WORKER_ACTIVITY_POLLERS), how many workflows stay cached between their
-// tasks (WORKER_STICKY_CACHE, process-wide), and how many workflow tasks,
+// tasks (WORKER_STICKY_CACHE, process-wide), how long a cached workflow's
+// task waits for this worker before any worker may take it
+// (WORKER_STICKY_TIMEOUT), and how many workflow tasks,
 // activities and local activities run at once (WORKER_MAX_WORKFLOW_TASKS,
 // WORKER_MAX_ACTIVITIES, WORKER_MAX_LOCAL_ACTIVITIES).
 type WorkerTuning struct {
 	WorkflowPollers, ActivityPollers                    int
 	StickyCache                                         int
 	MaxWorkflowTasks, MaxActivities, MaxLocalActivities int
+	StickyTimeout                                       time.Duration
 }
 
 // Var describes one environment variable.
@@ -309,6 +316,8 @@ var settings = []setting{
 		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
 	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
 		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
+	{Var{"TOKEN_CACHE_TTL", "2s", "how long an API server remembers which staff member an API token names (Go duration); a revocation or staff change through another API server takes effect within it; 0 looks the token up on every request"},
+		field(func(c *Config) *time.Duration { return &c.TokenCacheTTL }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
 	{Var{"WEB_SESSION_IDLE", "12h", "a web app session unused for this long (Go duration) ends; the browser signs in again"},
 		field(func(c *Config) *time.Duration { return &c.WebSessionIdle }, time.ParseDuration, positive)},
 	{Var{"WEB_SESSION_MAX", "168h", "a web app session ends this long (Go duration) after sign-in, however busy"},
@@ -337,6 +346,8 @@ var settings = []setting{
 		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
 	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
 		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
+	{Var{"WORKER_STICKY_TIMEOUT", "30s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner"},
+		field(func(c *Config) *time.Duration { return &c.Worker.StickyTimeout }, time.ParseDuration, positive)},
 	{Var{"DOCUMENT_STORE", "db", "where generated documents (PDF) are kept: db (the read model's table) or file:/path (a folder every worker and API server must share; docs/documents.md)"},
 		str(func(c *Config) *string { return &c.DocumentStore }, documents.CheckSpec)},
 }

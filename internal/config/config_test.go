@@ -52,13 +52,14 @@ func TestLoadDefaults(t *testing.T) {
 		RateLimit:         20,
 		RateBurst:         40,
 		IdempotencyTTL:    24 * time.Hour,
+		TokenCacheTTL:     2 * time.Second,
 		WebSessionIdle:    12 * time.Hour,
 		WebSessionMax:     7 * 24 * time.Hour,
 		Classify:          classify.Params{WindowMonths: 3, XYZMonths: 6},
 		ClassifyCron:      "0 2 * * *",
 		SatisfactionCron:  "30 5 * * *",
 		Worker: WorkerTuning{WorkflowPollers: 8, ActivityPollers: 4, StickyCache: 10000,
-			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000},
+			MaxWorkflowTasks: 1000, MaxActivities: 1000, MaxLocalActivities: 1000, StickyTimeout: 30 * time.Second},
 		DocumentStore: "db",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -109,6 +110,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"RATE_LIMIT":                  "5.5",
 		"RATE_BURST":                  "7",
 		"IDEMPOTENCY_TTL":             "1h30m",
+		"TOKEN_CACHE_TTL":             "500ms",
 		"WEB_SESSION_IDLE":            "30m",
 		"WEB_SESSION_MAX":             "48h",
 		"CLASSIFY_WINDOW_MONTHS":      "2",
@@ -123,6 +125,7 @@ func TestEveryVarIsRead(t *testing.T) {
 		"WORKER_MAX_WORKFLOW_TASKS":   "7",
 		"WORKER_MAX_ACTIVITIES":       "9",
 		"WORKER_MAX_LOCAL_ACTIVITIES": "11",
+		"WORKER_STICKY_TIMEOUT":       "45s",
 		"DOCUMENT_STORE":              "file:/srv/salesflow/documents",
 	}
 	// Variables that are only valid together with others.

@@ -626,12 +626,12 @@ func restartChecks(t *testing.T, s *stack, h *hookReceiver, dealID string, start
 // (WorkerStopTimeout is 0) and cancels the in-flight activities' context,
 // which aborts the held requests from the sender's side (or they get the
 // 500 the receiver answers on release, whichever comes first). Either way
-// the stopped worker's activity records the attempt as failed (pending,
-// attempts 1) and reports the failure to Temporal, so the retry is
-// scheduled after the 1 s backoff and runs on the new worker without
-// waiting for the start-to-close timeout or the lease. The test takes about
-// 5 s. TestDeliveryWebhookWorkerDiesMidDelivery covers the worker that
-// reports nothing.
+// the stopped worker's attempt is recorded as failed (pending, attempts 1),
+// so the lease does not hold the retry up. Since the one-delivery version
+// the attempt is a local activity: its workflow task, left unanswered,
+// times out and the new worker retries the delivery from it. The test
+// takes about 10-15 s. TestDeliveryWebhookWorkerDiesMidDelivery covers
+// the worker that records nothing.
 func TestDeliveryWebhookWorkerStoppedMidDelivery(t *testing.T) {
 	held, release := make(chan string, 4), make(chan struct{})
 	h := startHookReceiver(t, holdFirst(held, release))
@@ -665,11 +665,13 @@ func TestDeliveryWebhookWorkerStoppedMidDelivery(t *testing.T) {
 // The dying worker has its own Temporal connection and database handle;
 // the test closes both and then stops it, so the attempt ends without a
 // trace: its delivery row stays "sending" under the 75 s lease and Temporal
-// hears nothing. Timing, from the held attempt's claim at t=0: the attempt
-// times out at 45 s (deliveryOptions' StartToCloseTimeout); the retries at
-// about 46, 48, 52 and 60 s find the lease held (DeliveryInProgress); the
-// one at about 76 s takes the delivery over and posts. So the test takes
-// about 80-85 s; it allows 3 minutes.
+// hears nothing. Since the one-delivery version the attempt is a local
+// activity inside the dead worker's workflow task: the task times out, the
+// new worker replays it and retries the delivery after 1, 2, 4, 8, 16 and
+// then every 20 s (deliveryLocalOptions); those retries find the lease held
+// (DeliveryInProgress) until it passes at 75 s, and the next one takes the
+// delivery over and posts. So the test takes about 80-100 s; it allows 3
+// minutes.
 func TestDeliveryWebhookWorkerDiesMidDelivery(t *testing.T) {
 	held, release := make(chan string, 4), make(chan struct{})
 	h := startHookReceiver(t, holdFirst(held, release))

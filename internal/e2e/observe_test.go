@@ -91,7 +91,9 @@ func TestMetricsOfNotificationDelivery(t *testing.T) {
 	})
 	metrics := httptest.NewServer(telemetry.Handler())
 	t.Cleanup(metrics.Close)
-	webhookSeries := map[string]string{"channel": models.ChannelWebhook, "activity_type": "DeliverWebhook"}
+	// Since the one-delivery version the webhook part runs inside the
+	// notification's one (local) activity.
+	webhookSeries := map[string]string{"channel": models.ChannelWebhook, "activity_type": "DeliverNotification"}
 	counts := func() (lag, failures float64) {
 		families := scrape(t, metrics.URL)
 		lag, _ = series(families, "salesflow_notification_delivery_lag_seconds", webhookSeries)

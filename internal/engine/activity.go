@@ -17,6 +17,9 @@ const (
 	ActivityDeliverEmail = "DeliverEmail"
 	// ActivityDeliverWebhook posts a notification, by key, to the webhook.
 	ActivityDeliverWebhook = "DeliverWebhook"
+	// ActivityDeliverNotification puts a casework.Notification in its
+	// recipient's inbox and sends it by e-mail and webhook, in one activity.
+	ActivityDeliverNotification = "DeliverNotification"
 )
 
 // ActivityOptions retry the read model and notifications until they
@@ -52,6 +55,30 @@ var deliveryOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 45 * time.Second,
 	RetryPolicy:         ActivityOptions.RetryPolicy,
 }
+
+// deliveryLocalOptions run a notification's delivery (inbox, e-mail and
+// webhook, see ActivityDeliverNotification) as a local activity within the
+// workflow task that fired it: an attempt gets as long as an activity on
+// the task queue does (deliveryOptions), and a failed one is retried after
+// a second, doubling up to 20 s, without end (see LocalActivityOptions).
+// The shorter ceiling (a minute on the task queue) lets a retry take over
+// a delivery whose worker died within 20 s of the 75 s lease's end: a
+// local activity's attempts do not time out on the server, they are
+// retried from the workflow task the next worker runs.
+var deliveryLocalOptions = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: LocalActivityOptions.ScheduleToCloseTimeout,
+	StartToCloseTimeout:    deliveryOptions.StartToCloseTimeout,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 20 * time.Second,
+	},
+}
+
+// versionOneDelivery marks the cheaper notice: a notification is delivered
+// by one local activity (ActivityDeliverNotification) instead of three
+// activities on the task queue, each with a workflow task after it. It is
+// asked at a workflow's first delivery, so running workflows take it up
+// with their next notification.
+const versionOneDelivery = "one-delivery"
 
 // versionLocalSync marks the fast path: the read-model sync (and a case's
 // opening activities) run as local activities within the workflow task of

@@ -282,23 +282,29 @@ func (s *Schedule) overdue(now time.Time, cp *casework.ControlPoint) []casework.
 	return notes
 }
 
-// deliver puts every notification in its recipient's inbox (Notify) and,
-// with channels on, then sends it by e-mail and webhook; all in parallel.
-// Each activity is idempotent by the notification's key and retries until
-// it succeeds or fails for good; an error here means the workflow is being
-// cancelled or a channel refused for good, which the activity recorded.
+// deliver puts every notification in its recipient's inbox and, with
+// channels on, sends it by e-mail and webhook; all in parallel. Since
+// versionOneDelivery each notification is one local activity doing all
+// three (ActivityDeliverNotification); before it, Notify ran for every
+// notification, then DeliverEmail, then DeliverWebhook, each on the task
+// queue. Each activity is idempotent by the notification's key and retries
+// until it succeeds or fails for good; an error here means the workflow is
+// being cancelled or a channel refused for good, which the activity
+// recorded.
 func (s *Schedule) deliver(ctx workflow.Context, notes []casework.Notification) {
-	actx := workflow.WithActivityOptions(ctx, ActivityOptions)
-	run := func(ctx workflow.Context, activity string, arg func(casework.Notification) any) {
-		futures := make([]workflow.Future, len(notes))
-		for i, n := range notes {
-			futures[i] = workflow.ExecuteActivity(ctx, activity, arg(n))
-		}
-		for _, f := range futures {
-			_ = f.Get(ctx, nil)
-		}
+	if s.channels && oneDelivery(ctx) {
+		lctx := workflow.WithLocalActivityOptions(ctx, deliveryLocalOptions)
+		awaitAll(ctx, notes, func(n casework.Notification) workflow.Future {
+			return workflow.ExecuteLocalActivity(lctx, ActivityDeliverNotification, n)
+		})
+		return
 	}
-	run(actx, ActivityNotify, func(n casework.Notification) any { return n })
+	run := func(ctx workflow.Context, activity string, arg func(casework.Notification) any) {
+		awaitAll(ctx, notes, func(n casework.Notification) workflow.Future {
+			return workflow.ExecuteActivity(ctx, activity, arg(n))
+		})
+	}
+	run(workflow.WithActivityOptions(ctx, ActivityOptions), ActivityNotify, func(n casework.Notification) any { return n })
 	if !s.channels {
 		return
 	}
@@ -306,6 +312,25 @@ func (s *Schedule) deliver(ctx workflow.Context, notes []casework.Notification) 
 	byKey := func(n casework.Notification) any { return n.Key }
 	run(dctx, ActivityDeliverEmail, byKey)
 	run(dctx, ActivityDeliverWebhook, byKey)
+}
+
+// oneDelivery reports whether the workflow delivers with
+// versionOneDelivery: the version's marker is recorded at the workflow's
+// first delivery, later ones read it back.
+func oneDelivery(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, versionOneDelivery, workflow.DefaultVersion, 1) == 1
+}
+
+// awaitAll starts one activity per notification with start and waits for
+// all of them, ignoring their errors (see deliver).
+func awaitAll(ctx workflow.Context, notes []casework.Notification, start func(casework.Notification) workflow.Future) {
+	futures := make([]workflow.Future, len(notes))
+	for i, n := range notes {
+		futures[i] = start(n)
+	}
+	for _, f := range futures {
+		_ = f.Get(ctx, nil)
+	}
 }
 
 // notice builds a notification whose key is stable for this point, kind,
