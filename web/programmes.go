@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,25 +15,11 @@ func (a *app) programmeKind() caseKind {
 	return caseKind{path: "programmes", catalog: vip.Inputs, page: a.programmePage}
 }
 
-// interviewRow is an item of GET /api/v1/interviews.
-type interviewRow struct {
-	ProgrammeID string        `json:"programme_id"`
-	Period      int           `json:"period"`
-	ClientID    string        `json:"client_id"`
-	ClientName  string        `json:"client_name"`
-	Owner       string        `json:"owner"`
-	Interviewer string        `json:"interviewer"`
-	Status      string        `json:"status"`
-	DueAt       time.Time     `json:"due_at"`
-	Rating      int           `json:"service_rating"`
-	Outcomes    []vip.Outcome `json:"outcomes"`
-}
-
 // programmesData is the data of programmes.html.
 type programmesData struct {
 	Items []vip.Item
 	// Mine are the member's own pending interviews.
-	Mine []interviewRow
+	Mine []vip.InterviewItem
 	// New is the creation form, with the API's refusal when it refused.
 	New *Form
 	// CanCreate is set for managers and admins.
@@ -59,7 +44,7 @@ func (a *app) programmesPage(c echo.Context, form *Form) error {
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/programmes", nil, &l); e != nil {
 		return a.apiFailed(c, e)
 	}
-	var mine list[interviewRow]
+	var mine list[vip.InterviewItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/interviews?status=pending", nil, &mine); e != nil {
 		return a.apiFailed(c, e)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -162,21 +161,6 @@ func (s *server) listProgrammes(c echo.Context) error {
 	})
 }
 
-// interviewItem is one client's interview of a period.
-type interviewItem struct {
-	ProgrammeID string        `json:"programme_id"`
-	Period      int           `json:"period"`
-	ClientID    string        `json:"client_id"`
-	ClientName  string        `json:"client_name"`
-	Owner       string        `json:"owner"`
-	Interviewer string        `json:"interviewer"`
-	Status      string        `json:"status"`
-	DueAt       time.Time     `json:"due_at"`
-	HeldOn      *time.Time    `json:"held_on,omitempty"`
-	Rating      int           `json:"service_rating,omitempty"`
-	Outcomes    []vip.Outcome `json:"outcomes"`
-}
-
 var interviewStatuses = []string{vip.InterviewPending, vip.InterviewHeld, vip.InterviewSkipped, vip.InterviewMissed}
 
 // listInterviews answers GET /api/v1/interviews: the caller's own
@@ -192,8 +176,8 @@ func (s *server) listInterviews(c echo.Context) error {
 		return err
 	}
 	rows, err := models.ListInterviews(c.Request().Context(), s.DB, f)
-	return answerList(c, rows, err, func(m *models.ProgrammeInterview) interviewItem {
-		out := interviewItem{
+	return answerList(c, rows, err, func(m *models.ProgrammeInterview) vip.InterviewItem {
+		out := vip.InterviewItem{
 			ProgrammeID: m.ProgrammeID, Period: m.Period, ClientID: m.ClientID, ClientName: m.ClientName, Owner: m.Owner,
 			Interviewer: m.Interviewer, Status: m.Status, DueAt: m.DueAt.UTC(), HeldOn: utc(m.HeldOn), Rating: m.Rating,
 			Outcomes: []vip.Outcome{},

@@ -212,3 +212,19 @@ type Item struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	ClosedAt     *time.Time `json:"closed_at,omitempty"`
 }
+
+// InterviewItem is one client's interview of a period: an item of
+// GET /api/v1/interviews, which the web app reads too.
+type InterviewItem struct {
+	ProgrammeID string     `json:"programme_id"`
+	Period      int        `json:"period"`
+	ClientID    string     `json:"client_id"`
+	ClientName  string     `json:"client_name"`
+	Owner       string     `json:"owner"`
+	Interviewer string     `json:"interviewer"`
+	Status      string     `json:"status"`
+	DueAt       time.Time  `json:"due_at"`
+	HeldOn      *time.Time `json:"held_on,omitempty"`
+	Rating      int        `json:"service_rating,omitempty"`
+	Outcomes    []Outcome  `json:"outcomes"`
+}
