@@ -50,11 +50,3 @@ var documentTexts = map[string]map[string]string{
 		"gendoc.company.vat_rate": "Ставка НДС, %",
 	},
 }
-
-func init() {
-	for lang, texts := range documentTexts {
-		for k, v := range texts {
-			catalogues[lang][k] = v
-		}
-	}
-}

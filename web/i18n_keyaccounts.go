@@ -28,11 +28,3 @@ var keyAccountTexts = map[string]map[string]string{
 		"admin.policy.key_accounts": "Оценка ключевых клиентов (JSON)",
 	},
 }
-
-func init() {
-	for lang, texts := range keyAccountTexts {
-		for k, v := range texts {
-			catalogues[lang][k] = v
-		}
-	}
-}

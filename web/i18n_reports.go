@@ -94,10 +94,12 @@ var reportTexts = map[string]map[string]string{
 	},
 }
 
-// init merges the texts kept apart (reportTexts, caseTexts,
-// qualificationTexts) into catalogues.
+// init merges the texts kept apart into catalogues, later parts over
+// earlier ones.
 func init() {
-	for _, part := range []map[string]map[string]string{reportTexts, caseTexts, qualificationTexts} {
+	parts := []map[string]map[string]string{vipTexts, documentTexts, keyAccountTexts,
+		reportTexts, caseTexts, qualificationTexts, satisfactionTexts}
+	for _, part := range parts {
 		for lang, texts := range part {
 			for k, v := range texts {
 				catalogues[lang][k] = v

@@ -48,13 +48,7 @@ var satisfactionTexts = map[string]map[string]string{
 	},
 }
 
-// init merges satisfactionTexts into catalogues and teaches the Russian
-// pages the survey's control point subject.
+// init teaches the Russian pages the survey's control point subject.
 func init() {
 	sentences = append(sentences, sent(`Yearly satisfaction survey: (.+)`, "Ежегодное анкетирование: %s", ""))
-	for lang, texts := range satisfactionTexts {
-		for k, v := range texts {
-			catalogues[lang][k] = v
-		}
-	}
 }

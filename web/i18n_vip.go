@@ -75,16 +75,3 @@ var vipTexts = map[string]map[string]string{
 		"event.interview_complaint_not_opened": "Рекламацию по итогам встречи открыть не удалось",
 	},
 }
-
-// init adds the VIP texts to catalogues; a key the other catalogues
-// already have keeps its text there (shared field names such as name,
-// role, reason).
-func init() {
-	for lang, texts := range vipTexts {
-		for k, v := range texts {
-			if _, ok := catalogues[lang][k]; !ok {
-				catalogues[lang][k] = v
-			}
-		}
-	}
-}
