@@ -112,30 +112,19 @@ func (a *app) assessClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	scores := map[string]any{}
-	for name, vs := range form {
-		if id, ok := strings.CutPrefix(name, "scores."); ok && len(vs) > 0 {
-			v := strings.TrimSpace(vs[0])
-			if _, err := json.Number(v).Int64(); err == nil {
-				scores[id] = json.Number(v)
-			} else {
-				scores[id] = v // the API's decoder names the field
-			}
-		}
-	}
-	body := map[string]any{"scores": scores}
+	body := map[string]any{"scores": scoresJSON(form, "scores")}
 	if note := strings.TrimSpace(c.FormValue("note")); note != "" {
 		body["note"] = note
 	}
-	path := "/clients/" + url.PathEscape(c.Param("id")) + "/key-account"
-	refused, done, err := a.submitted(c, "/api/v1"+strings.TrimSuffix(path, "/key-account")+"/assessments", body, nil)
+	client := "/clients/" + url.PathEscape(c.Param("id"))
+	refused, done, err := a.submitted(c, "/api/v1"+client+"/assessments", body, nil)
 	switch {
 	case done:
 		return err
 	case refused != nil:
 		return a.renderKeyAccount(c, refused)
 	}
-	return a.redirect(c, path, "flash.assessed")
+	return a.redirect(c, client+"/key-account", "flash.assessed")
 }
 
 // keyAccountReport answers GET /reports/key-accounts?from=&to= (dates,
