@@ -29,6 +29,7 @@ import (
 	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/documents"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/telemetry"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/web"
@@ -191,7 +192,12 @@ func EnsureSchedules(ctx context.Context, c client.Client, cfg config.Config) er
 	if err := ensureSchedule(ctx, c, workflows.ClassificationScheduleID, cfg.ClassifyCron, workflows.Classification, cfg.TaskQueue); err != nil {
 		return fmt.Errorf("classification schedule: %w", err)
 	}
-	return ensureSatisfactionSchedule(ctx, c, cfg)
+	err := ensureSchedule(ctx, c, workflows.SatisfactionScheduleID, cfg.SatisfactionCron, workflows.SatisfactionSweep, cfg.TaskQueue,
+		satisfaction.SweepParams{})
+	if err != nil {
+		return fmt.Errorf("satisfaction schedule: %w", err)
+	}
+	return nil
 }
 
 // ensureSchedule creates the schedule id running wf (with args) on cron,
