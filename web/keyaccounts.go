@@ -44,27 +44,6 @@ type keyAccountData struct {
 	Form      *Form
 }
 
-// Link is the page a notification is about: its complaint or deal, else
-// the case whose workflow ID begins the notification's key: the client's
-// key-account page for a key-account review ("kar-<client id>/…"), a VIP
-// programme ("vip-…") or a yearly survey ("srv-…").
-func (n notification) Link() string {
-	id, _, _ := strings.Cut(n.Key, "/")
-	switch {
-	case n.ComplaintID != "":
-		return "/complaints/" + url.PathEscape(n.ComplaintID)
-	case n.DealID != "":
-		return "/deals/" + url.PathEscape(n.DealID)
-	case strings.HasPrefix(id, keyaccount.IDPrefix):
-		return "/clients/" + url.PathEscape(keyaccount.ClientOf(id)) + "/key-account"
-	case strings.HasPrefix(id, "vip-"):
-		return "/programmes/" + url.PathEscape(id)
-	case strings.HasPrefix(id, "srv-"):
-		return "/surveys/" + url.PathEscape(id)
-	}
-	return "/"
-}
-
 // mountKeyAccounts adds the key-account pages to the signed-in group.
 func (a *app) mountKeyAccounts(g *echo.Group) {
 	g.GET("/clients/:id/key-account", a.keyAccountPage)

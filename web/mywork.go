@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -36,6 +38,46 @@ type notification struct {
 	ClientID    string    `json:"client_id"`
 	ClientName  string    `json:"client_name"`
 	Key         string    `json:"key"`
+}
+
+// Link is the page of the control point's case.
+func (cp controlPoint) Link() string { return casePage(cp.SubjectType, cp.SubjectID, cp.ClientID) }
+
+// Link is the page a notification is about: its complaint or deal, else
+// the case whose workflow ID begins the notification's key: the client's
+// key-account page for a key-account review ("kar-<client id>/…"), a VIP
+// programme ("vip-…") or a yearly survey ("srv-…").
+func (n notification) Link() string {
+	id, _, _ := strings.Cut(n.Key, "/")
+	switch {
+	case n.ComplaintID != "":
+		return casePage(models.SubjectComplaint, n.ComplaintID, "")
+	case n.DealID != "":
+		return casePage(models.SubjectDeal, n.DealID, "")
+	case strings.HasPrefix(id, keyaccount.IDPrefix):
+		return casePage(models.SubjectKeyAccount, id, keyaccount.ClientOf(id))
+	case strings.HasPrefix(id, "vip-"):
+		return casePage(models.SubjectProgramme, id, "")
+	case strings.HasPrefix(id, "srv-"):
+		return casePage(models.SubjectSurvey, id, "")
+	}
+	return "/"
+}
+
+// casePage is the page of case id of a subject type (models.Subject…):
+// a key-account review's is its client's key-account page.
+func casePage(subjectType, id, clientID string) string {
+	switch subjectType {
+	case models.SubjectComplaint:
+		return "/complaints/" + url.PathEscape(id)
+	case models.SubjectProgramme:
+		return "/programmes/" + url.PathEscape(id)
+	case models.SubjectSurvey:
+		return "/surveys/" + url.PathEscape(id)
+	case models.SubjectKeyAccount:
+		return "/clients/" + url.PathEscape(clientID) + "/key-account"
+	}
+	return "/deals/" + url.PathEscape(id)
 }
 
 // dealItem is an item of GET /api/v1/deals.
