@@ -17,7 +17,7 @@ FUZZTIME             ?= 15s
 
 export TEMPORAL_CLI TEMPORAL_SERVER TEMPORAL_SQL_TOOL
 
-.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web load
+.PHONY: run test fuzz vet lint-openapi lint-bpmn vendor-web temporal-cli temporal-server cluster cluster-test cluster-drop worker server record-histories clean bench-reports bench-web load load-cluster
 
 ## run: Temporal dev server + Web UI, worker and API on :8080 (embedded store unless DATABASE_URL is set)
 run: $(TEMPORAL_CLI)
@@ -128,6 +128,11 @@ LOAD_FLAGS ?=
 load: $(TEMPORAL_CLI)
 	@mkdir -p $(BIN)
 	go run ./cmd/loadtest -json $(BIN)/load.json $(LOAD_FLAGS)
+
+## load-cluster: make load on a real Temporal cluster of its own (frontend, history, matching and worker processes on two new databases of the local PostgreSQL, dropped afterwards) instead of the dev server; JSON in bin/load-cluster.json
+load-cluster: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
+	@mkdir -p $(BIN)
+	go run ./cmd/loadtest -cluster -json $(BIN)/load-cluster.json $(LOAD_FLAGS)
 
 # bench-reports and bench-web settings; override any on the command line,
 # e.g. make bench-reports BENCH_RESEED=1 BENCH_COUNT=10.

@@ -42,6 +42,43 @@ func TestLoadHarnessSmoke(t *testing.T) {
 	checkOutputs(t, rep)
 }
 
+// With -cluster the harness runs the same phases on a real Temporal
+// cluster of its own (four server processes on new databases, dropped
+// afterwards) and counts the four processes' CPU as Temporal's.
+func TestLoadHarnessOnCluster(t *testing.T) {
+	for _, v := range []string{"TEMPORAL_CLI", "TEMPORAL_SERVER", "TEMPORAL_SQL_TOOL"} {
+		if os.Getenv(v) == "" {
+			t.Fatalf("%s must name the pinned Temporal binary; run the tests with `make test`", v)
+		}
+	}
+	src, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config{
+		cli: os.Getenv("TEMPORAL_CLI"), postgres: testdb.URL(), src: src, token: "dev-admin", cluster: true,
+		clients: 2, phase: time.Second, settle: 100 * time.Millisecond, phases: "action",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.Stack, "Temporal cluster") {
+		t.Errorf("stack %q, want a Temporal cluster", rep.Stack)
+	}
+	if len(rep.Phases) != 2 {
+		t.Fatalf("%d phases, want the bare update and the action: %+v", len(rep.Phases), rep.Phases)
+	}
+	for _, p := range rep.Phases {
+		checkPhase(t, p)
+		if c := p.CPU["temporal"]; c <= 0 {
+			t.Errorf("%s: the cluster's CPU per operation is %v", p.Name, c)
+		}
+	}
+}
+
 // checkPhases fails unless every phase ran without errors and has sane
 // figures.
 func checkPhases(t *testing.T, rep *report) {

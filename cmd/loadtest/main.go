@@ -39,6 +39,8 @@ type config struct {
 	// Own stack: the Temporal CLI, the PostgreSQL server its database is
 	// created on, the module root the worker and server are built from.
 	cli, postgres, src string
+	// cluster starts a real Temporal cluster instead of the dev server.
+	cluster bool
 
 	clients   int
 	phase     time.Duration // each throughput phase
@@ -74,6 +76,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.cli, "temporal-cli", env("TEMPORAL_CLI", ""), "the pinned Temporal CLI the own stack's dev server runs (env TEMPORAL_CLI)")
 	fs.StringVar(&c.postgres, "postgres", env("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
 		"PostgreSQL server the own stack's database is created on and dropped from (env LOAD_POSTGRES_URL)")
+	fs.BoolVar(&c.cluster, "cluster", false, "own stack: run a Temporal cluster on PostgreSQL (frontend, history, matching and worker processes) instead of the dev server; needs TEMPORAL_SERVER and TEMPORAL_SQL_TOOL (make load-cluster)")
 	fs.StringVar(&c.src, "src", ".", "module root the own stack's worker and server are built from")
 	fs.IntVar(&c.clients, "c", 16, "concurrent clients")
 	fs.DurationVar(&c.phase, "phase", 15*time.Second, "duration of each throughput phase (bare and API)")

@@ -85,17 +85,21 @@ func loadAverage() ([3]float64, error) {
 }
 
 // processes are the processes whose CPU a run accounts for, by role
-// (temporal, worker, server, harness), with their PIDs; a role whose
-// process the harness does not know (a targeted stack) is absent.
-type processes map[string]int
+// (temporal, worker, server, harness), with their PIDs: one each, but the
+// four of a Temporal cluster's services under "temporal"; a role whose
+// processes the harness does not know (a targeted stack) is absent.
+type processes map[string][]int
 
-// cpu is the CPU seconds each process has used so far; a process that
-// cannot be read is left out.
+// cpu is the CPU seconds each role's processes have used so far, summed;
+// a process that cannot be read is left out, a role with none readable
+// too.
 func (p processes) cpu() map[string]float64 {
 	out := map[string]float64{}
-	for role, pid := range p {
-		if s, err := cpuSeconds(pid); err == nil {
-			out[role] = s
+	for role, pids := range p {
+		for _, pid := range pids {
+			if s, err := cpuSeconds(pid); err == nil {
+				out[role] += s
+			}
 		}
 	}
 	return out

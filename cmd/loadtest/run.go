@@ -151,9 +151,12 @@ func (r *runner) pause(ctx context.Context) {
 // memory opens cfg.open deals with the default policy (armed control
 // points) and reads the worker's memory before and after.
 func (r *runner) memory(ctx context.Context, a *apiClient) {
-	pid, known := r.procs["worker"]
+	pids := r.procs["worker"]
+	known := len(pids) > 0
+	var pid int
 	var before memory
 	if known {
+		pid = pids[0]
 		before, _ = residentMemory(pid)
 	}
 	p := r.measure(ctx, phOpen, "POST /api/v1/deals until that many deals are open", r.counted(r.cfg.open), a.create)

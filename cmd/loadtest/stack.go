@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/salesflow/salesflow/internal/app"
+	"github.com/salesflow/salesflow/internal/temporalcluster"
 )
 
 // stack is the salesflow the harness loads: Temporal, the API, the read
@@ -29,17 +31,19 @@ type stack struct {
 	apiURL, dbURL       string
 	token               string
 	procs               processes
-	// started tells whether the harness started the stack itself.
-	started bool
+	// started tells whether the harness started the stack itself, and
+	// temporalKind what its Temporal is ("dev server" or "cluster").
+	started      bool
+	temporalKind string
 	// stop stops what the harness started and drops its database.
 	stop func()
 }
 
 // target is the stack cfg names (with -api), started by someone else.
 func target(cfg config) *stack {
-	procs := processes{"harness": os.Getpid()}
+	procs := processes{"harness": {os.Getpid()}}
 	if cfg.workerPID > 0 {
-		procs["worker"] = cfg.workerPID
+		procs["worker"] = []int{cfg.workerPID}
 	}
 	return &stack{
 		temporal: cfg.temporal, namespace: cfg.namespace, apiURL: strings.TrimSuffix(cfg.apiURL, "/"),
@@ -75,7 +79,7 @@ func startStack(ctx context.Context, cfg config) (s *stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &launcher{dir: dir, procs: processes{"harness": os.Getpid()}}
+	l := &launcher{dir: dir, procs: processes{"harness": {os.Getpid()}}}
 	l.onStop(func() { _ = os.RemoveAll(dir) })
 	defer func() {
 		if err != nil {
@@ -90,7 +94,7 @@ func startStack(ctx context.Context, cfg config) (s *stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	temporal, err := l.devServer(ctx, cfg.cli)
+	temporal, err := l.temporal(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +104,7 @@ func startStack(ctx context.Context, cfg config) (s *stack, err error) {
 	}
 	return &stack{
 		temporal: temporal, namespace: "default", apiURL: apiURL, dbURL: dbURL,
-		token: cfg.token, procs: l.procs, started: true, stop: l.stop,
+		token: cfg.token, procs: l.procs, started: true, temporalKind: temporalKind(cfg), stop: l.stop,
 	}, nil
 }
 
@@ -141,6 +145,64 @@ func (l *launcher) database(ctx context.Context, admin string) (string, error) {
 	})
 	server.Path = "/" + name
 	return server.String(), nil
+}
+
+// temporal starts the own stack's Temporal: a cluster (-cluster) or the
+// dev server.
+func (l *launcher) temporal(ctx context.Context, cfg config) (string, error) {
+	if cfg.cluster {
+		return l.cluster(ctx, cfg)
+	}
+	return l.devServer(ctx, cfg.cli)
+}
+
+// cluster starts a Temporal cluster of its own — frontend, history,
+// matching and worker processes of the pinned server (TEMPORAL_SERVER,
+// TEMPORAL_SQL_TOOL; make load-cluster sets them) on two new databases
+// of the local PostgreSQL (TEMPORAL_DB_* as for make cluster) and free
+// ports — and returns its frontend once the namespace serves. Its four
+// processes count as "temporal"; stop ends them and drops the databases.
+func (l *launcher) cluster(ctx context.Context, cfg config) (string, error) {
+	base, err := temporalcluster.FromEnv()
+	if err != nil {
+		return "", err
+	}
+	base.CLI, base.LogLevel = cfg.cli, "warn"
+	base.ConfigDir = filepath.Join(cfg.src, "deploy", "temporal", "config")
+	base.LogDir = filepath.Join(l.dir, "cluster")
+	cc, err := temporalcluster.Throwaway(base, "temporal_load")
+	if err != nil {
+		return "", err
+	}
+	if err := cc.Check(); err != nil {
+		return "", fmt.Errorf("-cluster needs the pinned Temporal binaries (make load-cluster builds them): %w", err)
+	}
+	if err := cc.CreateSchema(ctx); err != nil {
+		return "", err
+	}
+	l.onStop(func() {
+		drop, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := cc.DropSchema(drop); err != nil {
+			slog.Warn("drop the cluster's databases", "err", err)
+		}
+	})
+	slog.Info("starting a Temporal cluster", "databases", cc.DB.Name, "logs", cc.LogDir)
+	c, err := temporalcluster.Up(ctx, cc)
+	if err != nil {
+		return "", err
+	}
+	l.onStop(c.Stop)
+	l.procs["temporal"] = c.PIDs()
+	return c.Frontend(), app.RegisterSearchAttributes(ctx, c.Frontend(), cc.Namespace)
+}
+
+// temporalKind names the Temporal an own stack runs.
+func temporalKind(cfg config) string {
+	if cfg.cluster {
+		return "cluster"
+	}
+	return "dev server"
 }
 
 // devServer starts the pinned Temporal CLI's dev server on a free port of
@@ -216,7 +278,7 @@ func (l *launcher) spawn(ctx context.Context, role, path string, env []string, a
 		_ = logf.Close()
 		return fmt.Errorf("start %s (%s): %w", role, path, err)
 	}
-	l.procs[role] = cmd.Process.Pid
+	l.procs[role] = []int{cmd.Process.Pid}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	l.onStop(func() {
@@ -280,7 +342,7 @@ func randomHex(n int) string {
 // describe says what the stack is, for the report.
 func (s *stack) describe() string {
 	if s.started {
-		return fmt.Sprintf("own stack: Temporal dev server %s, worker and API server processes, PostgreSQL read model", s.temporal)
+		return fmt.Sprintf("own stack: Temporal %s %s, worker and API server processes, PostgreSQL read model", s.temporalKind, s.temporal)
 	}
 	return fmt.Sprintf("targeted stack: API %s, Temporal %s (namespace %s)", s.apiURL, s.temporal, s.namespace)
 }

@@ -10,14 +10,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/salesflow/salesflow/internal/app"
-	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/temporalcluster"
 )
 
@@ -65,7 +63,7 @@ func up(ctx context.Context, cfg temporalcluster.Config) error {
 		return err
 	}
 	defer c.Stop()
-	if err := searchAttributes(startCtx, c.Frontend(), cfg.Namespace); err != nil {
+	if err := app.RegisterSearchAttributes(startCtx, c.Frontend(), cfg.Namespace); err != nil {
 		return err
 	}
 	fmt.Printf(`
@@ -84,16 +82,4 @@ Stop with Ctrl-C.
 	case err := <-c.Exited():
 		return err
 	}
-}
-
-// searchAttributes registers the case search attributes on the cluster's
-// namespace, as every salesflow worker also does on start, so the Web UI
-// and visibility queries know them before the first deal.
-func searchAttributes(ctx context.Context, frontend, namespace string) error {
-	tc, err := app.Dial(config.Config{TemporalAddress: frontend, TemporalNamespace: namespace}, slog.Default())
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	return app.EnsureSearchAttributes(ctx, tc, namespace)
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
+	"time"
 
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/salesflow/salesflow/internal/config"
 	"github.com/salesflow/salesflow/internal/engine"
 )
 
@@ -46,4 +49,31 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		return fmt.Errorf("add search attributes %v: %w", slices.Sorted(maps.Keys(missing)), err)
 	}
 	return nil
+}
+
+// namespaceRefresh is how often each Temporal service re-reads the
+// namespaces, and with them their search attributes
+// (system.namespaceCacheRefreshInterval, 2 s unless configured).
+const namespaceRefresh = 2 * time.Second
+
+// RegisterSearchAttributes connects to the Temporal frontend at address
+// and registers the case search attributes on namespace (see
+// EnsureSearchAttributes), for a cluster started before any worker; it
+// returns once every service has re-read the namespace, so a workflow
+// started right after may set them.
+func RegisterSearchAttributes(ctx context.Context, address, namespace string) error {
+	tc, err := Dial(config.Config{TemporalAddress: address, TemporalNamespace: namespace}, slog.Default())
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	if err := EnsureSearchAttributes(ctx, tc, namespace); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(2 * namespaceRefresh):
+		return nil
+	}
 }

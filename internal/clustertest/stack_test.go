@@ -7,18 +7,12 @@ package clustertest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"io"
 	"log/slog"
-	mathrand "math/rand/v2"
-	"net"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,21 +46,16 @@ func clusterConfig(t *testing.T) temporalcluster.Config {
 		pgPort = 5432
 	}
 	password, _ := pg.User.Password()
-	name := "temporal_ct_" + randomHex(t)
-	ports := freePorts(t, 9)
-	cfg := temporalcluster.Config{
+	base := temporalcluster.Config{
 		Server: os.Getenv("TEMPORAL_SERVER"), SQLTool: os.Getenv("TEMPORAL_SQL_TOOL"), CLI: os.Getenv("TEMPORAL_CLI"),
 		ConfigDir: filepath.Join("..", "..", "deploy", "temporal", "config"),
 		LogDir:    t.TempDir(),
-		DB: temporalcluster.DB{Host: pg.Hostname(), Port: pgPort, User: pg.User.Username(), Password: password,
-			Name: name, VisibilityName: name + "_visibility"},
-		Ports: temporalcluster.Ports{
-			Frontend: ports[0], FrontendMembership: ports[1], FrontendHTTP: ports[2],
-			History: ports[3], HistoryMembership: ports[4],
-			Matching: ports[5], MatchingMembership: ports[6],
-			Worker: ports[7], WorkerMembership: ports[8],
-		},
-		Shards: 4, Namespace: "default", LogLevel: "warn",
+		DB:        temporalcluster.DB{Host: pg.Hostname(), Port: pgPort, User: pg.User.Username(), Password: password},
+		Shards:    4, Namespace: "default", LogLevel: "warn",
+	}
+	cfg, err := temporalcluster.Throwaway(base, "temporal_ct")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := cfg.Check(); err != nil {
 		t.Fatalf("the cluster test needs the pinned Temporal binaries; run it with `make cluster-test` "+
@@ -113,35 +102,6 @@ func showLogs(t *testing.T, dir string) {
 		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 		t.Logf("---- last lines of %s ----\n%s", filepath.Base(f), strings.Join(lines[max(0, len(lines)-20):], "\n"))
 	}
-}
-
-// freePorts returns n distinct TCP ports free on 127.0.0.1 now, below
-// 32768: Temporal stores membership ports in a PostgreSQL smallint, which
-// the kernel's ephemeral ports (from 32768 up) overflow.
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	for tries := 0; len(ports) < n; tries++ {
-		if tries > 1000 {
-			t.Fatalf("no %d free ports below 32768", n)
-		}
-		p := 20000 + mathrand.IntN(12000)
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-		if err != nil || slices.Contains(ports, p) {
-			continue
-		}
-		defer l.Close()
-		ports = append(ports, p)
-	}
-	return ports
-}
-
-func randomHex(t *testing.T) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
 }
 
 // quiet is the logger of the test's salesflow processes: their warnings

@@ -195,6 +195,19 @@ func (c *Cluster) Exited() <-chan error { return c.exited }
 // Frontend is the host:port clients reach the cluster at.
 func (c *Cluster) Frontend() string { return c.cfg.Frontend() }
 
+// PIDs are the process IDs of the services running now, in start order.
+func (c *Cluster) PIDs() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var pids []int
+	for _, s := range Services {
+		if p := c.procs[s]; p != nil && !p.exitedNow() {
+			pids = append(pids, p.cmd.Process.Pid)
+		}
+	}
+	return pids
+}
+
 // Kill kills service s's process with SIGKILL, as a crash would, and waits
 // until it is gone.
 func (c *Cluster) Kill(s Service) error {
