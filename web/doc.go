@@ -29,7 +29,9 @@
 //     double submit applies once.
 //  4. A POST handler ends with a.redirect(c, path, flashKey) (303); on an
 //     API refusal (422/409) it re-renders the page with the APIError's
-//     Message and Fields beside the form, keeping what the user typed.
+//     Message and Fields beside the form, keeping what the user typed
+//     (a.submitted does this for a form POST; the template
+//     {{template "alert" $f.Err}} shows the message).
 //
 // Case pages (deal.go, complaint.go, casepage.go, forms.go) are generic
 // over case types: a caseKind names the API path segment, the action
