@@ -22,7 +22,7 @@ func (a *app) adminRoutes(g *echo.Group) {
 	ad.POST("/staff/:id", a.updateStaff)
 	ad.POST("/staff/:id/tokens", a.issueToken)
 	ad.POST("/staff/:id/tokens/:token/revoke", a.revokeToken)
-	ad.GET("/policy", a.adminPolicy)
+	ad.GET("/policy", formPage(a, "admin_policy.html", a.policyForm)) // the current policy as a form
 	ad.POST("/policy", a.savePolicy)
 	ad.GET("/audit", a.adminAudit)
 	a.documentRoutes(ad)
@@ -88,6 +88,19 @@ func (a *app) createStaff(c echo.Context) error {
 		return a.staffPage(c, e.Status, adminStaffData{Form: f, Error: e.Message, Fields: e.Fields})
 	}
 	return a.redirect(c, "/admin/staff/"+url.PathEscape(f.ID), "admin.flash.created")
+}
+
+// formPage answers the GET of an admin form page: the data read reads,
+// rendered with the template page, or the error page when the API refused
+// the read.
+func formPage[D any](a *app, page string, read func(echo.Context) (D, *APIError)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, e := read(c)
+		if e != nil {
+			return a.apiFailed(c, e)
+		}
+		return a.render(c, http.StatusOK, page, d)
+	}
 }
 
 // refusal is true for an API answer a form shows in place: the input

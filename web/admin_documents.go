@@ -12,11 +12,14 @@ import (
 )
 
 // documentRoutes mounts the admin pages of the document templates and
-// the company's details on the admin group.
+// the company's details on the admin group: GET /admin/documents, the
+// templates' current versions and the company form, and GET
+// /admin/documents/{type}, a template's current text in an editor and
+// every version.
 func (a *app) documentRoutes(ad *echo.Group) {
-	ad.GET("/documents", a.adminDocuments)
+	ad.GET("/documents", formPage(a, "admin_documents.html", a.documentsForm))
 	ad.POST("/documents/company", a.saveCompany)
-	ad.GET("/documents/:type", a.adminTemplate)
+	ad.GET("/documents/:type", formPage(a, "admin_template.html", a.templateForm))
 	ad.POST("/documents/:type", a.saveTemplate)
 }
 
@@ -38,16 +41,8 @@ type documentsData struct {
 	Error     string
 }
 
-// adminDocuments answers GET /admin/documents: the templates' current
-// versions and the company form.
-func (a *app) adminDocuments(c echo.Context) error {
-	d, e := a.documentsForm(c)
-	if e != nil {
-		return a.apiFailed(c, e)
-	}
-	return a.render(c, http.StatusOK, "admin_documents.html", d)
-}
-
+// documentsForm reads the templates' current versions and the company's
+// details into the data of admin_documents.html.
 func (a *app) documentsForm(c echo.Context) (documentsData, *APIError) {
 	var d documentsData
 	var list struct{ Items []documents.Template }
@@ -118,16 +113,8 @@ type templateData struct {
 	BodyError string
 }
 
-// adminTemplate answers GET /admin/documents/{type}: the current text in
-// an editor and every version.
-func (a *app) adminTemplate(c echo.Context) error {
-	d, e := a.templateForm(c)
-	if e != nil {
-		return a.apiFailed(c, e)
-	}
-	return a.render(c, http.StatusOK, "admin_template.html", d)
-}
-
+// templateForm reads every version of the template of the path's type
+// into the data of admin_template.html, the current text in the editor.
 func (a *app) templateForm(c echo.Context) (templateData, *APIError) {
 	d := templateData{Type: documents.Type(c.Param("type"))}
 	var list struct{ Items []documents.Template }

@@ -77,15 +77,6 @@ var policyParts = []struct {
 	fieldwise bool
 }{{"deal", true}, {"complaint", true}, {"calendar", false}, {"catalogs", false}, {"qualification", true}, {"key_accounts", false}}
 
-// adminPolicy answers GET /admin/policy: the current policy as a form.
-func (a *app) adminPolicy(c echo.Context) error {
-	d, e := a.policyForm(c)
-	if e != nil {
-		return a.apiFailed(c, e)
-	}
-	return a.render(c, http.StatusOK, "admin_policy.html", d)
-}
-
 // policyForm reads the current policy into the form's data.
 func (a *app) policyForm(c echo.Context) (policyData, *APIError) {
 	var doc map[string]json.RawMessage

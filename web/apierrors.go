@@ -117,6 +117,7 @@ var sentences = []sentence{
 	sent(`Get the client's confirmation of the remedy`, "Получить согласие клиента с решением"),
 	sent(`Eliminate the process flaw behind the complaint`, "Устранить недостаток процесса, вызвавший рекламацию"),
 	sent(`Corrective action: (.+)`, "Корректирующее действие: %s", ""),
+	sent(`Yearly satisfaction survey: (.+)`, "Ежегодное анкетирование: %s", ""),
 }
 
 // inLang is an API sentence (a field's error, a control point's subject)

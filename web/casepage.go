@@ -89,6 +89,13 @@ func pointRows(lang string, points []casework.ControlPoint) []pointRow {
 	return out
 }
 
+// caseRoutes mounts the pages of the case type k on g: its page, GET
+// /{path}/{id}, and its actions, POST /{path}/{id}/actions/{action}.
+func (a *app) caseRoutes(g *echo.Group, k caseKind) {
+	g.GET("/"+k.path+"/:id", func(c echo.Context) error { return k.page(c, nil) })
+	g.POST("/"+k.path+"/:id/actions/:action", a.caseAction(k))
+}
+
 // caseAction answers POST /{path}/{id}/actions/{action}: the form becomes
 // the action's JSON by the catalogue's field types and goes to the API
 // with the form's Idempotency-Key; success redirects to the case page with
@@ -116,7 +123,7 @@ func (a *app) caseAction(k caseKind) echo.HandlerFunc {
 		switch {
 		case e == nil:
 			return a.redirect(c, page, "flash.action_done")
-		case e.Status == http.StatusBadRequest || e.Status == http.StatusConflict || e.Status == http.StatusUnprocessableEntity:
+		case refusal(e):
 			return k.page(c, &formFailure{Action: action, Err: e, Values: form})
 		}
 		return a.apiFailed(c, e)

@@ -78,12 +78,9 @@ func (a *app) createClient(c echo.Context) error {
 	var out struct {
 		ID string `json:"id"`
 	}
-	form, done, err := a.submitted(c, "/api/v1/clients", formBody(c, "name", "segment", "email", "phone"), &out)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.clientsPage(c, form) }
+	if answered, err := a.submitted(c, "/api/v1/clients", formBody(c, "name", "segment", "email", "phone"), &out, again); answered {
 		return err
-	case form != nil:
-		return a.clientsPage(c, form)
 	}
 	return a.redirect(c, "/clients/"+url.PathEscape(out.ID), "flash.client_created")
 }
@@ -201,12 +198,9 @@ func (a *app) directoryRow(c echo.Context, cl client) *clientItem {
 // addContact answers POST /clients/{id}/contacts.
 func (a *app) addContact(c echo.Context) error {
 	path := "/api/v1/clients/" + url.PathEscape(c.Param("id")) + "/contacts"
-	form, done, err := a.submitted(c, path, formBody(c, "name", "position", "email", "phone"), nil)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.renderClient(c, "contact", form) }
+	if answered, err := a.submitted(c, path, formBody(c, "name", "position", "email", "phone"), nil, again); answered {
 		return err
-	case form != nil:
-		return a.renderClient(c, "contact", form)
 	}
 	return a.redirect(c, "/clients/"+url.PathEscape(c.Param("id")), "flash.contact_added")
 }
@@ -220,12 +214,9 @@ func (a *app) registerComplaint(c echo.Context) error {
 	var out struct {
 		ID string `json:"id"`
 	}
-	form, done, err := a.submitted(c, "/api/v1/complaints", body, &out)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.renderClient(c, "complaint", form) }
+	if answered, err := a.submitted(c, "/api/v1/complaints", body, &out, again); answered {
 		return err
-	case form != nil:
-		return a.renderClient(c, "complaint", form)
 	}
 	return a.redirect(c, "/complaints/"+url.PathEscape(out.ID), "flash.complaint_registered")
 }

@@ -112,9 +112,6 @@ type complaintData struct {
 	Work caseWork
 }
 
-// showComplaint answers GET /complaints/{id}.
-func (a *app) showComplaint(c echo.Context) error { return a.complaintPage(c, nil) }
-
 // complaintPage renders the complaint page, with a refused submission in
 // its form when failed is not nil.
 func (a *app) complaintPage(c echo.Context, failed *formFailure) error {

@@ -41,9 +41,6 @@ type dealData struct {
 	Qualification *qualificationBadge
 }
 
-// showDeal answers GET /deals/{id}.
-func (a *app) showDeal(c echo.Context) error { return a.dealPage(c, nil) }
-
 // dealPage renders the deal page, with a refused submission in its form
 // when failed is not nil.
 func (a *app) dealPage(c echo.Context, failed *formFailure) error {
@@ -166,12 +163,11 @@ func (a *app) newDealPage(c echo.Context, status int, clientID string, form *For
 // form again with the API's message and field errors and what was typed.
 func (a *app) createDeal(c echo.Context) error {
 	var v deal.View
-	form, done, err := a.submitted(c, "/api/v1/deals", formBody(c, "client_id", "title", "product", "amount", "currency"), &v)
-	switch {
-	case done:
-		return err
-	case form != nil:
+	again := func(form *Form) error {
 		return a.newDealPage(c, form.Status, strings.TrimSpace(c.FormValue("client_id")), form)
+	}
+	if answered, err := a.submitted(c, "/api/v1/deals", formBody(c, "client_id", "title", "product", "amount", "currency"), &v, again); answered {
+		return err
 	}
 	return a.redirect(c, "/deals/"+url.PathEscape(v.ID), "flash.deal_created")
 }

@@ -14,7 +14,8 @@
 //     "content" (and optionally "head"); it is rendered inside
 //     layout.html, whose data is a Page: .Me (the member), .Lang, .CSRF,
 //     .Flash, .Nav, and .Data (what the handler passes). Translate with
-//     {{$.T "key"}} and add the keys to both catalogues in i18n.go.
+//     {{$.T "key"}} and add the keys to both text files, web/i18n/en.json
+//     and web/i18n/ru.json (loaded by i18n.go).
 //  2. Write the handler as a method of *app in web/<page>.go: read with
 //     a.apiCall(c, "GET", "/api/v1/...", nil, &into); on an error call
 //     a.apiFailed(c, apiErr) (401 → sign-in, 404/403 → those pages);
@@ -28,7 +29,9 @@
 //     double submit applies once.
 //  4. A POST handler ends with a.redirect(c, path, flashKey) (303); on an
 //     API refusal (422/409) it re-renders the page with the APIError's
-//     Message and Fields beside the form, keeping what the user typed.
+//     Message and Fields beside the form, keeping what the user typed
+//     (a.submitted does this for a form POST; the template
+//     {{template "alert" $f.Err}} shows the message).
 //
 // Case pages (deal.go, complaint.go, casepage.go, forms.go) are generic
 // over case types: a caseKind names the API path segment, the action
@@ -47,7 +50,7 @@
 // the page's "head" block).
 //
 // Languages: a page's language is the member's preference (pageLang). The
-// generated parts are labelled in Go from i18n_cases.go (action.<name>,
+// generated parts are labelled from the text files (action.<name>,
 // field.<name>, enum.<field>.<value>, point.<kind>; a test fails when a
 // catalogue action, field, enum value or an API error code has no text in
 // both languages), and every API error a page receives is rewritten for

@@ -1,316 +1,61 @@
 package web
 
-import "github.com/salesflow/salesflow/models"
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
 
-// catalogues are the pages' texts by language and key. Every key is in
-// both (a test checks); a missing key shows as itself.
-var catalogues = map[string]map[string]string{
-	models.LangEnglish: {
-		"app.name":       "salesflow",
-		"nav.mywork":     "My work",
-		"nav.pipeline":   "Pipeline",
-		"nav.clients":    "Clients",
-		"nav.complaints": "Complaints",
-		"nav.reports":    "Reports",
-		"nav.process":    "Process",
-		"nav.admin":      "Admin",
-		"nav.skip":       "Skip to content",
-		"lang.switch":    "Language",
-		"lang.apply":     "Switch",
-		"logout":         "Sign out",
+	"github.com/salesflow/salesflow/models"
+)
 
-		"login.title":   "Sign in",
-		"login.token":   "Staff API token",
-		"login.hint":    "Paste the API token an admin issued you (or your identity provider's JWT).",
-		"login.submit":  "Sign in",
-		"login.refused": "Sign-in refused",
-		"login.slow":    "Too many sign-in attempts; wait a moment and try again.",
-		"login.expired": "The sign-in form has expired or did not come from this site; please sign in again.",
+// textFS holds the pages' texts: i18n/<lang>.json, one JSON object of
+// key → text per language, which translators edit. The keys of the
+// generated case parts are action.<name>, field.<name> (one label per JSON
+// name whatever the action), enum.<field>.<value>, apierr.<code>,
+// point.<kind> and event.<type>; tests fail when an action, field, enum
+// value, error code or point kind of a catalogue has no text in both
+// languages.
+//
+//go:embed i18n/*.json
+var textFS embed.FS
 
-		"error.title":   "Something went wrong",
-		"error.404":     "Not found",
-		"error.404.msg": "There is no such page, or it is not yours to see.",
-		"error.403":     "Not allowed",
-		"error.403.msg": "You may not do this.",
-		"error.csrf":    "The form has expired; reload the page and try again.",
-		"error.other":   "The request could not be completed.",
-		"error.home":    "Back to My work",
+// catalogues are the pages' texts by language and key, read from textFS
+// when the program starts. Every key is in both (a test checks); a
+// missing key shows as itself.
+var catalogues = mustLoadCatalogues(textFS, models.LangEnglish, models.LangRussian)
 
-		"flash.signed_out":  "You have signed out.",
-		"flash.read":        "Marked as read.",
-		"flash.read_all":    "All notifications marked as read.",
-		"flash.lang":        "Language switched.",
-		"flash.saved":       "Saved.",
-		"mywork.title":      "My work",
-		"process.maps":      "Process maps",
-		"process.deal":      "Deal process",
-		"process.complaint": "Complaint procedure",
-		"process.hint":      "Generated from the engine's own definition. Badges: open cases now, overdue control points, losses; colour: median time spent there. Click a stage or step to open its list.",
-		"process.download":  "Download the BPMN 2.0 file (opens in Camunda Modeler and bpmn.io)",
-		"mywork.points":     "Control points: overdue and due today",
-		"mywork.no_points":  "No control points due today. Well done.",
-		"mywork.notes":      "Unread notifications",
-		"mywork.no_notes":   "No unread notifications.",
-		"mywork.read":       "Mark read",
-		"mywork.read_all":   "Mark all read",
-		"mywork.waiting":    "Deals waiting on us",
-		"mywork.no_waiting": "No deal waits on you.",
-		"mywork.between":    "Clients between sales: next contacts this week",
-		"mywork.no_between": "No next contacts planned this week.",
-		"col.client":        "Client",
-		"col.subject":       "What",
-		"col.due":           "Due",
-		"col.status":        "Status",
-		"col.deal":          "Deal",
-		"col.stage":         "Stage",
-		"col.amount":        "Amount",
-		"col.since":         "Waiting since",
-		"col.next":          "Next contact",
-		"col.purpose":       "Purpose",
-		"col.when":          "When",
-		"status.overdue":    "overdue",
-		"status.open":       "open",
+// mustLoadCatalogues is loadCatalogues for texts built into the binary:
+// a missing or malformed file is a broken build, so it panics.
+func mustLoadCatalogues(fsys fs.FS, langs ...string) map[string]map[string]string {
+	cats, err := loadCatalogues(fsys, langs...)
+	if err != nil {
+		panic(err)
+	}
+	return cats
+}
 
-		"flash.action_done":          "Done.",
-		"flash.deal_created":         "Deal opened.",
-		"case.actions":               "What can be done now",
-		"case.no_actions":            "No action is open to you now.",
-		"case.points":                "Control points",
-		"case.history":               "History",
-		"case.no_history":            "Nothing yet.",
-		"deal.stages":                "Stages",
-		"deal.lost_reason":           "lost because",
-		"deal.documents":             "Documents",
-		"deal.offers":                "Offers",
-		"deal.contract":              "Contract",
-		"deal.invoices":              "Invoices and payments",
-		"deal.process":               "Process map",
-		"deal.new":                   "New deal",
-		"deal.title_field":           "Title",
-		"deal.product":               "Product",
-		"deal.currency":              "Currency",
-		"deal.create":                "Open the deal",
-		"complaint.title":            "Complaint",
-		"complaint.steps":            "Steps",
-		"complaint.category":         "Category",
-		"complaint.severity":         "Severity",
-		"complaint.step":             "Step",
-		"complaint.registered":       "Registered",
-		"complaint.none":             "No complaints match.",
-		"filter.apply":               "Filter",
-		"list.next":                  "Next page",
-		"form.zone":                  "time zone",
-		"stage.presentation":         "Presentation",
-		"stage.offer":                "Offer",
-		"stage.contract":             "Contract",
-		"stage.payment":              "Payment",
-		"stage.event":                "Event",
-		"stage.close":                "Close",
-		"waiting.client":             "client",
-		"waiting.approver":           "approver",
-		"waiting.payment":            "payment",
-		"waiting.internal":           "us",
-		"filter.owner":               "Owner",
-		"filter.team":                "Team",
-		"filter.product":             "Product",
-		"filter.segment":             "Segment",
-		"filter.any":                 "all",
-		"filter.reset":               "Reset",
-		"board.days":                 "d in stage",
-		"board.days_title":           "days in this stage",
-		"board.waits":                "waits on",
-		"board.empty":                "No deals.",
-		"board.more":                 "More deals…",
-		"board.first":                "Back to the newest",
-		"state.in_deal":              "in a deal",
-		"state.between_sales":        "between sales",
-		"state.no_next_contact":      "no next contact",
-		"state.lost":                 "lost",
-		"clients.q":                  "Name or e-mail",
-		"clients.state":              "State",
-		"clients.search":             "Search",
-		"clients.list":               "Directory",
-		"clients.more":               "More clients…",
-		"clients.none":               "No clients found.",
-		"clients.new":                "New client",
-		"clients.create":             "Create client",
-		"client.name":                "Name",
-		"client.email":               "E-mail",
-		"client.phone":               "Phone",
-		"client.about":               "Client",
-		"client.category":            "Category",
-		"client.history":             "Class history",
-		"client.contacts":            "Contact persons",
-		"client.no_contacts":         "No contact persons yet.",
-		"client.add_contact":         "Add contact",
-		"contact.position":           "Position",
-		"contact.name":               "Name",
-		"client.deals":               "Deals",
-		"client.no_deals":            "No deals yet.",
-		"client.open_deal":           "Open a deal",
-		"client.complaints":          "Complaints",
-		"client.no_complaints":       "No complaints.",
-		"client.register_complaint":  "Register a complaint",
-		"complaint.channel":          "Channel",
-		"complaint.description":      "Description",
-		"complaint.remedy":           "Remedy sought",
-		"flash.client_created":       "Client created.",
-		"flash.contact_added":        "Contact person added.",
-		"flash.complaint_registered": "Complaint registered.",
-	},
-	models.LangRussian: {
-		"app.name":       "salesflow",
-		"nav.mywork":     "Мои дела",
-		"nav.pipeline":   "Воронка",
-		"nav.clients":    "Клиенты",
-		"nav.complaints": "Рекламации",
-		"nav.reports":    "Отчёты",
-		"nav.process":    "Процесс",
-		"nav.admin":      "Администрирование",
-		"nav.skip":       "К содержимому",
-		"lang.switch":    "Язык",
-		"lang.apply":     "Сменить",
-		"logout":         "Выйти",
-
-		"login.title":   "Вход",
-		"login.token":   "API-токен сотрудника",
-		"login.hint":    "Вставьте API-токен, выданный администратором (или JWT вашего провайдера идентификации).",
-		"login.submit":  "Войти",
-		"login.refused": "Вход отклонён",
-		"login.slow":    "Слишком много попыток входа; подождите немного и попробуйте снова.",
-		"login.expired": "Форма входа устарела или пришла не с этого сайта; войдите ещё раз.",
-
-		"error.title":   "Что-то пошло не так",
-		"error.404":     "Не найдено",
-		"error.404.msg": "Такой страницы нет или она вам недоступна.",
-		"error.403":     "Нет доступа",
-		"error.403.msg": "Вам это делать нельзя.",
-		"error.csrf":    "Форма устарела; обновите страницу и попробуйте снова.",
-		"error.other":   "Запрос не удалось выполнить.",
-		"error.home":    "К моим делам",
-
-		"flash.signed_out":  "Вы вышли.",
-		"flash.read":        "Отмечено как прочитанное.",
-		"flash.read_all":    "Все уведомления прочитаны.",
-		"flash.lang":        "Язык изменён.",
-		"flash.saved":       "Сохранено.",
-		"mywork.title":      "Мои дела",
-		"process.maps":      "Карты процессов",
-		"process.deal":      "Процесс сделки",
-		"process.complaint": "Процедура рекламации",
-		"process.hint":      "Построено по определению процесса в самом движке. Значки: открытые сейчас, просроченные контрольные точки, потери; цвет: медианное время на этапе. Щелчок по этапу или шагу открывает список.",
-		"process.download":  "Скачать файл BPMN 2.0 (открывается в Camunda Modeler и bpmn.io)",
-		"mywork.points":     "Контрольные точки: просроченные и на сегодня",
-		"mywork.no_points":  "На сегодня контрольных точек нет.",
-		"mywork.notes":      "Непрочитанные уведомления",
-		"mywork.no_notes":   "Непрочитанных уведомлений нет.",
-		"mywork.read":       "Прочитано",
-		"mywork.read_all":   "Прочитать все",
-		"mywork.waiting":    "Сделки ждут нас",
-		"mywork.no_waiting": "Ни одна сделка вас не ждёт.",
-		"mywork.between":    "Клиенты между продажами: контакты на этой неделе",
-		"mywork.no_between": "На этой неделе контактов не запланировано.",
-		"col.client":        "Клиент",
-		"col.subject":       "Что",
-		"col.due":           "Срок",
-		"col.status":        "Статус",
-		"col.deal":          "Сделка",
-		"col.stage":         "Этап",
-		"col.amount":        "Сумма",
-		"col.since":         "Ждёт с",
-		"col.next":          "Следующий контакт",
-		"col.purpose":       "Цель",
-		"col.when":          "Когда",
-		"status.overdue":    "просрочена",
-		"status.open":       "открыта",
-
-		"flash.action_done":          "Готово.",
-		"flash.deal_created":         "Сделка открыта.",
-		"case.actions":               "Что можно сделать сейчас",
-		"case.no_actions":            "Сейчас вам не доступно ни одно действие.",
-		"case.points":                "Контрольные точки",
-		"case.history":               "История",
-		"case.no_history":            "Пока ничего.",
-		"deal.stages":                "Этапы",
-		"deal.lost_reason":           "причина проигрыша",
-		"deal.documents":             "Документы",
-		"deal.offers":                "Предложения",
-		"deal.contract":              "Договор",
-		"deal.invoices":              "Счета и оплаты",
-		"deal.process":               "Карта процесса",
-		"deal.new":                   "Новая сделка",
-		"deal.title_field":           "Название",
-		"deal.product":               "Продукт",
-		"deal.currency":              "Валюта",
-		"deal.create":                "Открыть сделку",
-		"complaint.title":            "Рекламация",
-		"complaint.steps":            "Шаги",
-		"complaint.category":         "Категория",
-		"complaint.severity":         "Серьёзность",
-		"complaint.step":             "Шаг",
-		"complaint.registered":       "Зарегистрирована",
-		"complaint.none":             "Рекламаций не найдено.",
-		"filter.apply":               "Отобрать",
-		"list.next":                  "Следующая страница",
-		"form.zone":                  "часовой пояс",
-		"stage.presentation":         "Презентация",
-		"stage.offer":                "Предложение",
-		"stage.contract":             "Договор",
-		"stage.payment":              "Оплата",
-		"stage.event":                "Мероприятие",
-		"stage.close":                "Закрытие",
-		"waiting.client":             "клиента",
-		"waiting.approver":           "согласующего",
-		"waiting.payment":            "оплату",
-		"waiting.internal":           "нас",
-		"filter.owner":               "Ответственный",
-		"filter.team":                "Команда",
-		"filter.product":             "Продукт",
-		"filter.segment":             "Сегмент",
-		"filter.any":                 "все",
-		"filter.reset":               "Сбросить",
-		"board.days":                 "дн. на этапе",
-		"board.days_title":           "дней на этом этапе",
-		"board.waits":                "ждёт",
-		"board.empty":                "Сделок нет.",
-		"board.more":                 "Ещё сделки…",
-		"board.first":                "К самым новым",
-		"state.in_deal":              "в сделке",
-		"state.between_sales":        "между продажами",
-		"state.no_next_contact":      "нет следующего контакта",
-		"state.lost":                 "потерян",
-		"clients.q":                  "Название или e-mail",
-		"clients.state":              "Состояние",
-		"clients.search":             "Найти",
-		"clients.list":               "Справочник",
-		"clients.more":               "Ещё клиенты…",
-		"clients.none":               "Клиенты не найдены.",
-		"clients.new":                "Новый клиент",
-		"clients.create":             "Создать клиента",
-		"client.name":                "Название",
-		"client.email":               "E-mail",
-		"client.phone":               "Телефон",
-		"client.about":               "Клиент",
-		"client.category":            "Категория",
-		"client.history":             "История классов",
-		"client.contacts":            "Контактные лица",
-		"client.no_contacts":         "Контактных лиц пока нет.",
-		"client.add_contact":         "Добавить контакт",
-		"contact.position":           "Должность",
-		"contact.name":               "Имя",
-		"client.deals":               "Сделки",
-		"client.no_deals":            "Сделок пока нет.",
-		"client.open_deal":           "Открыть сделку",
-		"client.complaints":          "Рекламации",
-		"client.no_complaints":       "Рекламаций нет.",
-		"client.register_complaint":  "Зарегистрировать рекламацию",
-		"complaint.channel":          "Канал",
-		"complaint.description":      "Описание",
-		"complaint.remedy":           "Требование клиента",
-		"flash.client_created":       "Клиент создан.",
-		"flash.contact_added":        "Контактное лицо добавлено.",
-		"flash.complaint_registered": "Рекламация зарегистрирована.",
-	},
+// loadCatalogues reads i18n/<lang>.json of fsys for each of langs; a
+// file that is missing, is not one JSON object of strings or is empty is
+// an error.
+func loadCatalogues(fsys fs.FS, langs ...string) (map[string]map[string]string, error) {
+	cats := make(map[string]map[string]string, len(langs))
+	for _, lang := range langs {
+		name := "i18n/" + lang + ".json"
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("web texts: %w", err)
+		}
+		var texts map[string]string
+		if err := json.Unmarshal(data, &texts); err != nil {
+			return nil, fmt.Errorf("web texts %s: %w", name, err)
+		}
+		if len(texts) == 0 {
+			return nil, fmt.Errorf("web texts %s: no texts", name)
+		}
+		cats[lang] = texts
+	}
+	return cats, nil
 }
 
 // translate returns the text of key in lang (Russian unless English),
@@ -324,4 +69,23 @@ func translate(lang, key string) string {
 		return s
 	}
 	return key
+}
+
+// historyLabel is what the history shows for an entry of type typ: the
+// action's label, or the system event's (event.<type>).
+func historyLabel(lang, typ string) string {
+	if s := translate(lang, "action."+typ); s != "action."+typ {
+		return s
+	}
+	return textOr(lang, "event."+typ, typ)
+}
+
+// textOr is the text of key in lang, or fallback written as words (see
+// human) when no catalogue has it: the labels of values a deployment's
+// policy names (survey questions), which the catalogues cannot list.
+func textOr(lang, key, fallback string) string {
+	if s := translate(lang, key); s != key {
+		return s
+	}
+	return human(fallback)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salesflow/salesflow/internal/api"
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
@@ -39,6 +40,7 @@ func TestCaseTextsComplete(t *testing.T) {
 	for _, code := range constants(t, "../internal/casework", func(name, _ string) bool { return strings.HasPrefix(name, "Code") }) {
 		keys = append(keys, "apierr."+code)
 	}
+	keys = append(keys, "apierr."+api.CodeQualificationRefused)
 	isPoint := func(_, typ string) bool { return typ == "casework.PointKind" || typ == "PointKind" }
 	for _, dir := range []string{"../internal/deal", "../internal/complaint"} {
 		for _, kind := range constants(t, dir, isPoint) {

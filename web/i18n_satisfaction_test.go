@@ -36,7 +36,4 @@ func TestSatisfactionTextsComplete(t *testing.T) {
 			}
 		}
 	}
-	if len(satisfactionTexts[models.LangRussian]) != len(satisfactionTexts[models.LangEnglish]) {
-		t.Errorf("%d Russian texts, %d English", len(satisfactionTexts[models.LangRussian]), len(satisfactionTexts[models.LangEnglish]))
-	}
 }

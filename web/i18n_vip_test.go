@@ -10,8 +10,8 @@ import (
 
 // TestVipTextsComplete: every action, input field (the rows' and the
 // complaint's sub-fields included), enum value and control point kind of
-// the VIP programme, and every word its pages use, has a Russian and an
-// English text — words, not identifiers.
+// the VIP programme has a Russian and an English text — words, not
+// identifiers (TestCataloguesMatch checks the words its pages use).
 func TestVipTextsComplete(t *testing.T) {
 	var keys []string
 	for _, a := range vip.Inputs {
@@ -29,10 +29,7 @@ func TestVipTextsComplete(t *testing.T) {
 	for _, k := range vip.PointKinds {
 		keys = append(keys, "point."+string(k))
 	}
-	for k := range vipTexts[models.LangEnglish] {
-		keys = append(keys, k)
-	}
-	if len(keys) < 60 {
+	if len(keys) < 40 {
 		t.Fatalf("only %d keys found", len(keys))
 	}
 	for _, k := range keys {

@@ -96,12 +96,9 @@ func (a *app) assessClient(c echo.Context) error {
 		body["note"] = note
 	}
 	client := "/clients/" + url.PathEscape(c.Param("id"))
-	refused, done, err := a.submitted(c, "/api/v1"+client+"/assessments", body, nil)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.renderKeyAccount(c, form) }
+	if answered, err := a.submitted(c, "/api/v1"+client+"/assessments", body, nil, again); answered {
 		return err
-	case refused != nil:
-		return a.renderKeyAccount(c, refused)
 	}
 	return a.redirect(c, client+"/key-account", "flash.assessed")
 }

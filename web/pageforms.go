@@ -61,19 +61,20 @@ func formBody(c echo.Context, fields ...string) map[string]any {
 	return body
 }
 
-// submitted posts a form's body through the API; on success it decodes
-// the answer into into and returns nil, on a refusal the user can fix
-// (400, 409, 422) the Form to show again, and on anything else it has
-// answered with the error page (done is true).
-func (a *app) submitted(c echo.Context, path string, body, into any) (form *Form, done bool, err error) {
+// submitted posts a form's body through the API and decodes the answer
+// into into. After success it is false, for the handler to redirect;
+// otherwise it has answered the browser, with err the handler's error: the
+// page again through again, with the refused Form, after a refusal the
+// user can fix (400, 409, 422), else the error page.
+func (a *app) submitted(c echo.Context, path string, body, into any, again func(*Form) error) (answered bool, err error) {
 	_, e := a.apiCall(c, http.MethodPost, path, body, into)
 	switch {
 	case e == nil:
-		return nil, false, nil
-	case e.Status == http.StatusBadRequest || e.Status == http.StatusConflict || e.Status == http.StatusUnprocessableEntity:
-		return refused(c, e), false, nil
+		return false, nil
+	case refusal(e):
+		return true, again(refused(c, e))
 	}
-	return nil, true, a.apiFailed(c, e)
+	return true, a.apiFailed(c, e)
 }
 
 // Field is one labelled input of a form, for the templates "input" and

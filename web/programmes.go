@@ -70,12 +70,9 @@ func (a *app) createProgramme(c echo.Context) error {
 	var out struct {
 		ID string `json:"id"`
 	}
-	form, done, err := a.submitted(c, "/api/v1/programmes", body, &out)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.programmesPage(c, form) }
+	if answered, err := a.submitted(c, "/api/v1/programmes", body, &out, again); answered {
 		return err
-	case form != nil:
-		return a.programmesPage(c, form)
 	}
 	return a.redirect(c, "/programmes/"+url.PathEscape(out.ID), "flash.programme_created")
 }
@@ -96,9 +93,6 @@ type programmeData struct {
 	View vip.View
 	Work caseWork
 }
-
-// showProgramme answers GET /programmes/{id}.
-func (a *app) showProgramme(c echo.Context) error { return a.programmePage(c, nil) }
 
 // programmePage renders the programme page, with a refused submission in
 // its form when failed is not nil.

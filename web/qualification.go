@@ -159,12 +159,9 @@ func (a *app) approveQualification(c echo.Context) error {
 // again after a refusal.
 func (a *app) clientForm(c echo.Context, path, name string, body any, flash string) error {
 	client := "/clients/" + url.PathEscape(c.Param("id"))
-	form, done, err := a.submitted(c, "/api/v1"+client+path, body, nil)
-	switch {
-	case done:
+	again := func(form *Form) error { return a.renderClient(c, name, form) }
+	if answered, err := a.submitted(c, "/api/v1"+client+path, body, nil, again); answered {
 		return err
-	case form != nil:
-		return a.renderClient(c, name, form)
 	}
 	return a.redirect(c, client+"#qualification", flash)
 }

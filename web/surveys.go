@@ -63,9 +63,6 @@ type surveyData struct {
 	Work caseWork
 }
 
-// showSurvey answers GET /surveys/{id}.
-func (a *app) showSurvey(c echo.Context) error { return a.surveyPage(c, nil) }
-
 // surveyPage renders the survey page with its questionnaire (a score 1..5
 // per question of the survey) and decline form, a refused submission kept
 // in its form when failed is not nil.

@@ -2,16 +2,21 @@ package web
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/salesflow/salesflow/models"
 )
 
 // TestCataloguesMatch: every text key is in both the Russian and the
-// English catalogue, and every key a template names ({{.T "key"}},
+// English catalogue, every text is words for people (not empty, not an
+// identifier), and every key a template names ({{.T "key"}},
 // {{$.T "key"}}) is in them.
 func TestCataloguesMatch(t *testing.T) {
 	ru, en := catalogues[models.LangRussian], catalogues[models.LangEnglish]
+	if len(ru) < 600 || len(en) < 600 {
+		t.Fatalf("%d Russian texts, %d English: the files were not read", len(ru), len(en))
+	}
 	for k := range ru {
 		if _, ok := en[k]; !ok {
 			t.Errorf("key %q is Russian only", k)
@@ -20,6 +25,13 @@ func TestCataloguesMatch(t *testing.T) {
 	for k := range en {
 		if _, ok := ru[k]; !ok {
 			t.Errorf("key %q is English only", k)
+		}
+	}
+	for lang, cat := range catalogues {
+		for k, text := range cat {
+			if strings.TrimSpace(text) == "" || strings.Contains(text, "_") {
+				t.Errorf("%s text of %s is not words: %q", lang, k, text)
+			}
 		}
 	}
 	used := regexp.MustCompile(`\.T "([^"]+)"`)
