@@ -61,7 +61,7 @@ func (s *Surveys) DueSurveys(ctx context.Context, in satisfaction.DueInput) (sat
 // recorded, its scores (each written once). A view without ID, client or
 // product fails with a non-retryable ErrTypeInvalidInput error.
 func (s *Surveys) SyncSurvey(ctx context.Context, in satisfaction.Sync) error {
-	return surveys.sync(ctx, s.DB, in.View, in.Events)
+	return surveys.sync(ctx, s.DB, in)
 }
 
 var surveys = caseTables[satisfaction.View, models.SurveyEvent]{subject: models.SubjectSurvey, eventKey: []string{"survey_id", "seq"},

@@ -17,7 +17,7 @@ import (
 // older sequence number, so a repeated or late (older) sync changes nothing.
 // Documents are added once per (type, version).
 func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
-	return deals.sync(ctx, a.DB, s.View, s.Events)
+	return deals.sync(ctx, a.DB, s)
 }
 
 // deals are mirrored into deals, deal_events, payments, documents and the

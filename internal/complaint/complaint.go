@@ -170,11 +170,8 @@ type CorrectiveAction struct {
 }
 
 // Sync carries what the read model must learn after a change of a
-// complaint; like deal.Sync, applying it twice or late changes nothing.
-type Sync struct {
-	View   View                    `json:"view"`
-	Events []casework.HistoryEvent `json:"events"`
-}
+// complaint.
+type Sync = casework.Sync[View]
 
 // Registration is what the read model answers when a complaint registers:
 // its number and, when the same client complained in the same category
