@@ -66,7 +66,7 @@ func (s *Surveys) SyncSurvey(ctx context.Context, in satisfaction.Sync) error {
 
 var surveys = caseTables[satisfaction.View, models.SurveyEvent]{subject: models.SubjectSurvey, eventKey: []string{"survey_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.SurveyEvent {
-		return models.SurveyEvent{SurveyID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+		return models.SurveyEvent{SurveyID: id, CaseEvent: models.NewCaseEvent(e)}
 	},
 	head: func(v satisfaction.View) (string, int, []casework.ControlPoint, string) {
 		return v.ID, v.Seq, v.ControlPoints, missing(v.ID == "" || v.ClientID == "" || v.Product == "", "a survey ID, client or product")
