@@ -78,8 +78,7 @@ type SurveyFilter struct {
 
 // ListSurveys returns the surveys of the filter, newest opened first.
 func ListSurveys(ctx context.Context, db *gorm.DB, f SurveyFilter) (items []Survey, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Survey{}).
-		Select("surveys.*, "+clientNameOf("surveys.client_id")+" AS client_name"), "owner"),
+	q := whereEqual(listOf[Survey](ctx, db, "surveys", f.Scope, "owner"),
 		[2]string{"owner", f.Owner}, [2]string{"status", f.Status},
 		[2]string{"client_id", f.ClientID}, [2]string{"product", f.Product})
 	return keysetPage("surveys", q, newestFirst("opened_at"), f.Limit, f.Cursor,
