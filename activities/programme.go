@@ -19,7 +19,7 @@ import (
 // programme row and the current period's interviews (each only over an
 // older copy), and its control points.
 func (a *Activities) SyncProgramme(ctx context.Context, s vip.Sync) error {
-	return programmes.sync(ctx, a.DB, s.View, s.Events)
+	return programmes.sync(ctx, a.DB, s)
 }
 
 var programmes = caseTables[vip.View, models.ProgrammeEvent]{subject: models.SubjectProgramme, eventKey: []string{"programme_id", "seq"},

@@ -61,12 +61,12 @@ func (s *Surveys) DueSurveys(ctx context.Context, in satisfaction.DueInput) (sat
 // recorded, its scores (each written once). A view without ID, client or
 // product fails with a non-retryable ErrTypeInvalidInput error.
 func (s *Surveys) SyncSurvey(ctx context.Context, in satisfaction.Sync) error {
-	return surveys.sync(ctx, s.DB, in.View, in.Events)
+	return surveys.sync(ctx, s.DB, in)
 }
 
 var surveys = caseTables[satisfaction.View, models.SurveyEvent]{subject: models.SubjectSurvey, eventKey: []string{"survey_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.SurveyEvent {
-		return models.SurveyEvent{SurveyID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+		return models.SurveyEvent{SurveyID: id, CaseEvent: models.NewCaseEvent(e)}
 	},
 	head: func(v satisfaction.View) (string, int, []casework.ControlPoint, string) {
 		return v.ID, v.Seq, v.ControlPoints, missing(v.ID == "" || v.ClientID == "" || v.Product == "", "a survey ID, client or product")

@@ -29,13 +29,14 @@ type caseTables[V, E any] struct {
 	upsert func(tx *gorm.DB, v V) error
 }
 
-// sync writes one sync of a case — its view v and the history events
-// that led to it — into the read model in a single transaction: the
+// sync writes one sync of a case — its view and the history events that
+// led to it — into the read model in a single transaction: the
 // events not stored yet, the case's own rows and its control points (see
 // upsertControlPoints). The events come first: the case's rows may be
 // derived from its stored history. A view lacking what head names fails
 // with a non-retryable ErrTypeInvalidInput error.
-func (c caseTables[V, E]) sync(ctx context.Context, db *gorm.DB, v V, events []casework.HistoryEvent) error {
+func (c caseTables[V, E]) sync(ctx context.Context, db *gorm.DB, s casework.Sync[V]) error {
+	v, events := s.View, s.Events
 	id, seq, points, missing := c.head(v)
 	if missing != "" {
 		return temporal.NewNonRetryableApplicationError("sync without "+missing, ErrTypeInvalidInput, nil)

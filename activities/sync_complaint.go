@@ -18,7 +18,7 @@ import (
 // (older) sync changes nothing. A view without an ID or a number fails with
 // a non-retryable ErrTypeInvalidInput error.
 func (a *Activities) SyncComplaint(ctx context.Context, s complaint.Sync) error {
-	return complaints.sync(ctx, a.DB, s.View, s.Events)
+	return complaints.sync(ctx, a.DB, s)
 }
 
 // complaints are mirrored into complaints, complaint_events and the

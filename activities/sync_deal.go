@@ -17,14 +17,14 @@ import (
 // older sequence number, so a repeated or late (older) sync changes nothing.
 // Documents are added once per (type, version).
 func (a *Activities) SyncDeal(ctx context.Context, s deal.Sync) error {
-	return deals.sync(ctx, a.DB, s.View, s.Events)
+	return deals.sync(ctx, a.DB, s)
 }
 
 // deals are mirrored into deals, deal_events, payments, documents and the
 // control points; a deal's view needs its ID.
 var deals = caseTables[deal.View, models.DealEvent]{subject: models.SubjectDeal, eventKey: []string{"deal_id", "seq"},
 	event: func(id string, e casework.HistoryEvent) models.DealEvent {
-		return models.DealEvent{DealID: id, Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: utc(e.At), Data: string(e.Data)}
+		return models.DealEvent{DealID: id, CaseEvent: models.NewCaseEvent(e)}
 	},
 	head: func(v deal.View) (string, int, []casework.ControlPoint, string) {
 		return v.ID, v.Seq, v.ControlPoints, missing(v.ID == "", "a deal ID")

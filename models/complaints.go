@@ -113,8 +113,7 @@ type ComplaintFilter struct {
 // which is "" on the last page. A cursor it did not issue yields an error
 // wrapping ErrBadCursor.
 func ListComplaints(ctx context.Context, db *gorm.DB, f ComplaintFilter) (items []Complaint, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Complaint{}).
-		Select("complaints.*, "+clientNameOf("complaints.client_id")+" AS client_name"), "assignee"),
+	q := whereEqual(listOf[Complaint](ctx, db, "complaints", f.Scope, "assignee"),
 		[2]string{"status", f.Status}, [2]string{"client_id", f.ClientID},
 		[2]string{"deal_id", f.DealID}, [2]string{"category", f.Category},
 		[2]string{"step", f.Step}, [2]string{"severity", f.Severity})

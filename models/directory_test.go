@@ -58,9 +58,9 @@ func directoryFixture(t *testing.T, db *gorm.DB) {
 		{SubjectType: models.SubjectDeal, SubjectID: "e7", ID: "follow-up", Kind: "follow_up", Owner: "alice", Status: models.PointDone, DueAt: h(500)},
 	}
 	events := []models.DealEvent{
-		{DealID: "e1a", Seq: 1, Type: "log_contact", At: h(12)},
-		{DealID: "e1b", Seq: 1, Type: "log_contact", At: h(13)},
-		{DealID: "e1b", Seq: 2, Type: "reassign", At: h(14)},
+		{DealID: "e1a", CaseEvent: models.CaseEvent{Seq: 1, Type: "log_contact", At: h(12)}},
+		{DealID: "e1b", CaseEvent: models.CaseEvent{Seq: 1, Type: "log_contact", At: h(13)}},
+		{DealID: "e1b", CaseEvent: models.CaseEvent{Seq: 2, Type: "reassign", At: h(14)}},
 	}
 	if err := db.Create(&points).Error; err != nil {
 		t.Fatal(err)

@@ -189,16 +189,31 @@ type Payment struct {
 // DealEvent is one append-only history entry of a deal.
 type DealEvent struct {
 	DealID string `gorm:"primaryKey;size:64"`
-	Seq    int    `gorm:"primaryKey"`
-	Type   string `gorm:"size:64;not null"`
-	Actor  string `gorm:"size:64"`
-	Stage  string `gorm:"size:16"`
-	At     time.Time
-	Data   string `gorm:"type:text"`
+	CaseEvent
+}
+
+// CaseEvent is the columns of a history entry that follow the case's ID
+// in the history tables whose stage column is named stage (deal_events,
+// survey_events); complaint_events names it step and programme_events
+// period, so they spell theirs out.
+type CaseEvent struct {
+	// Seq is numbered by the workflow, never by the database: without
+	// autoIncrement:false GORM takes the struct's only integer key for one.
+	Seq   int    `gorm:"primaryKey;autoIncrement:false"`
+	Type  string `gorm:"size:64;not null"`
+	Actor string `gorm:"size:64"`
+	Stage string `gorm:"size:16"`
+	At    time.Time
+	Data  string `gorm:"type:text"`
+}
+
+// NewCaseEvent is the row of history event e (its time in UTC).
+func NewCaseEvent(e casework.HistoryEvent) CaseEvent {
+	return CaseEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: e.At.UTC(), Data: string(e.Data)}
 }
 
 // Event is the row as a history event.
-func (e DealEvent) Event() casework.HistoryEvent {
+func (e CaseEvent) Event() casework.HistoryEvent {
 	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: e.At, Data: RawJSON(e.Data)}
 }
 

@@ -1,5 +1,12 @@
 package models
 
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
 // List rows carry the name of their client next to its ID: the list
 // queries select it (and, for control points and notifications, the
 // client's ID) with scalar subqueries on the clients' primary key, so
@@ -12,6 +19,15 @@ package models
 // SQL expression id yields (” when there is none).
 func clientNameOf(id string) string {
 	return "COALESCE((SELECT cn.name FROM clients cn WHERE cn.id = " + id + "), '')"
+}
+
+// listOf is the query of a list of table's rows (model T), restricted to
+// scope by its staff column: every column of the row, the name of the
+// client of its client_id column as client_name, then the further
+// selections extra (SQL expressions with their AS names).
+func listOf[T any](ctx context.Context, db *gorm.DB, table string, scope Scope, staff string, extra ...string) *gorm.DB {
+	sel := append([]string{table + ".*", clientNameOf(table+".client_id") + " AS client_name"}, extra...)
+	return scope.restrict(db.WithContext(ctx).Model(new(T)).Select(strings.Join(sel, ", ")), staff)
 }
 
 // dealClient and complaintClient select the client of the deal or

@@ -227,8 +227,7 @@ const hasOverdue = "EXISTS (SELECT 1 FROM control_points cp WHERE cp.subject_typ
 // on the last page. A cursor it did not issue yields an error wrapping
 // ErrBadCursor.
 func ListDeals(ctx context.Context, db *gorm.DB, f DealFilter) (items []Deal, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Deal{}).
-		Select("deals.*, "+clientNameOf("deals.client_id")+" AS client_name, "+hasOverdue+" AS has_overdue"), "owner"),
+	q := whereEqual(listOf[Deal](ctx, db, "deals", f.Scope, "owner", hasOverdue+" AS has_overdue"),
 		[2]string{"stage", f.Stage}, [2]string{"status", f.Status},
 		[2]string{"owner", f.Owner}, [2]string{"client_id", f.ClientID}, [2]string{"product", f.Product})
 	if f.Owners != nil {

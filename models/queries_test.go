@@ -234,8 +234,8 @@ func TestDealDetails(t *testing.T) {
 			t.Errorf("GetDeal(nope): err = %v, want ErrNotFound", err)
 		}
 		for _, row := range []any{
-			&models.DealEvent{DealID: "d1", Seq: 2, Type: "b"}, &models.DealEvent{DealID: "d1", Seq: 10, Type: "c"},
-			&models.DealEvent{DealID: "d1", Seq: 1, Type: "a"}, &models.DealEvent{DealID: "d2", Seq: 3, Type: "other"},
+			&models.DealEvent{DealID: "d1", CaseEvent: models.CaseEvent{Seq: 2, Type: "b"}}, &models.DealEvent{DealID: "d1", CaseEvent: models.CaseEvent{Seq: 10, Type: "c"}},
+			&models.DealEvent{DealID: "d1", CaseEvent: models.CaseEvent{Seq: 1, Type: "a"}}, &models.DealEvent{DealID: "d2", CaseEvent: models.CaseEvent{Seq: 3, Type: "other"}},
 			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "z", Kind: "k", Status: "open", DueAt: t0},
 			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "y", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},
 			&models.ControlPoint{SubjectType: models.SubjectDeal, SubjectID: "d1", ID: "a", Kind: "k", Status: "open", DueAt: t0.Add(time.Hour)},

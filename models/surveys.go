@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-
-	"github.com/salesflow/salesflow/internal/casework"
 )
 
 // SubjectSurvey is the control points' subject type of a yearly
@@ -42,17 +40,7 @@ type Survey struct {
 // status then.
 type SurveyEvent struct {
 	SurveyID string `gorm:"primaryKey;size:128"`
-	Seq      int    `gorm:"primaryKey"`
-	Type     string `gorm:"size:64;not null"`
-	Actor    string `gorm:"size:64"`
-	Stage    string `gorm:"size:16"`
-	At       time.Time
-	Data     string `gorm:"type:text"`
-}
-
-// Event is the row as a history event.
-func (e SurveyEvent) Event() casework.HistoryEvent {
-	return casework.HistoryEvent{Seq: e.Seq, Type: e.Type, Actor: e.Actor, Stage: e.Stage, At: e.At, Data: RawJSON(e.Data)}
+	CaseEvent
 }
 
 // SurveyScore is one answer of a recorded survey: written once, with the
@@ -90,8 +78,7 @@ type SurveyFilter struct {
 
 // ListSurveys returns the surveys of the filter, newest opened first.
 func ListSurveys(ctx context.Context, db *gorm.DB, f SurveyFilter) (items []Survey, next string, err error) {
-	q := whereEqual(f.Scope.restrict(db.WithContext(ctx).Model(&Survey{}).
-		Select("surveys.*, "+clientNameOf("surveys.client_id")+" AS client_name"), "owner"),
+	q := whereEqual(listOf[Survey](ctx, db, "surveys", f.Scope, "owner"),
 		[2]string{"owner", f.Owner}, [2]string{"status", f.Status},
 		[2]string{"client_id", f.ClientID}, [2]string{"product", f.Product})
 	return keysetPage("surveys", q, newestFirst("opened_at"), f.Limit, f.Cursor,

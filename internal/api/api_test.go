@@ -217,8 +217,8 @@ func TestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := []models.DealEvent{
-		{DealID: "deal-x", Seq: 2, Type: "issue_offer", Actor: "alice", Stage: "offer", At: at, Data: `{"amount":"10.00"}`},
-		{DealID: "deal-x", Seq: 1, Type: "opened", Actor: "alice", Stage: "presentation", At: at},
+		{DealID: "deal-x", CaseEvent: models.CaseEvent{Seq: 2, Type: "issue_offer", Actor: "alice", Stage: "offer", At: at, Data: `{"amount":"10.00"}`}},
+		{DealID: "deal-x", CaseEvent: models.CaseEvent{Seq: 1, Type: "opened", Actor: "alice", Stage: "presentation", At: at}},
 	}
 	if err := a.db.Create(&events).Error; err != nil {
 		t.Fatal(err)

@@ -167,6 +167,20 @@ func storedOwner[R any](get func(context.Context, *gorm.DB, string) (*R, error),
 	}
 }
 
+// checksInput is a CaseType's Check of one action, whose input the
+// catalogue declares as T: that action's body, which decode has checked,
+// goes to check as a T; every other action passes.
+func checksInput[T any](action string, check func(echo.Context, T) error) func(echo.Context, string, json.RawMessage) error {
+	return func(c echo.Context, name string, body json.RawMessage) error {
+		if name != action {
+			return nil
+		}
+		var in T
+		_ = json.Unmarshal(body, &in) // decode has checked it
+		return check(c, in)
+	}
+}
+
 // caseHistory is a CaseType's History from its read model's history of
 // event rows.
 func caseHistory[E interface{ Event() casework.HistoryEvent }](read func(context.Context, *gorm.DB, string) ([]E, error)) func(context.Context, *gorm.DB, string) ([]casework.HistoryEvent, error) {

@@ -87,7 +87,7 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 			return "complaint: " + string(p.Form.Category) + ", " + string(p.Form.Severity)
 		},
 		Handover: complaint.ActAssign, HandoverField: "assignee",
-		Check:   s.checkComplaintAction,
+		Check:   checksInput(complaint.ActAddCorrectiveAction, s.checkCorrectiveAction),
 		Stored:  storedOwner(models.GetComplaint, func(m *models.Complaint) string { return m.Assignee }),
 		List:    s.listComplaints,
 		History: caseHistory(models.ComplaintHistory),
@@ -95,15 +95,10 @@ func (s *server) complaintCase() *CaseType[complaint.Params, complaint.View] {
 	}
 }
 
-// checkComplaintAction checks what a complaint action names against the
-// staff directory: a corrective action's owner is an active staff member
-// (docs/process.md §4), whom the workflow cannot know.
-func (s *server) checkComplaintAction(c echo.Context, action string, body json.RawMessage) error {
-	if action != complaint.ActAddCorrectiveAction {
-		return nil
-	}
-	var in complaint.AddCorrectiveActionInput
-	_ = json.Unmarshal(body, &in) // decode has checked it
+// checkCorrectiveAction checks a corrective action against the staff
+// directory: its owner is an active staff member (docs/process.md §4),
+// whom the workflow cannot know.
+func (s *server) checkCorrectiveAction(c echo.Context, in complaint.AddCorrectiveActionInput) error {
 	st, err := models.GetStaff(c.Request().Context(), s.DB, in.Owner)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err

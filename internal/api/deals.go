@@ -132,10 +132,8 @@ func (s *server) checkDealAction(c echo.Context, action string, body json.RawMes
 	switch action {
 	case deal.ActLogContact, deal.ActScheduleFollowUp, deal.ActCompleteFollowUp:
 		return s.checkCatalogs(c, action, body)
-	case deal.ActPrepareContract:
-		return s.checkApprovers(c, body)
 	}
-	return nil
+	return checksInput(deal.ActPrepareContract, s.checkApprovers)(c, action, body)
 }
 
 // checkCatalogs checks a logged contact's channel and a follow-up's
@@ -157,9 +155,7 @@ func (s *server) checkCatalogs(c echo.Context, action string, body json.RawMessa
 
 // checkApprovers refuses a contract approver whose contact_id is not a
 // contact person of the deal's client (docs/process.md §2).
-func (s *server) checkApprovers(c echo.Context, body json.RawMessage) error {
-	var in deal.PrepareContractInput
-	_ = json.Unmarshal(body, &in) // decode has checked it
+func (s *server) checkApprovers(c echo.Context, in deal.PrepareContractInput) error {
 	ctx := c.Request().Context()
 	d, err := models.GetDeal(ctx, s.DB, c.Param("id"))
 	if err != nil {

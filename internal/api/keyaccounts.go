@@ -57,7 +57,7 @@ var reviews = &CaseType[keyaccount.Params, keyaccount.View]{Noun: "key-account r
 func (s *server) keyAccountRoutes(r routeFunc) {
 	r("POST", "/clients/:id/assessments", s.idempotent(s.createAssessment), rule{object: objClient, audit: "client.assess"})
 	r("GET", "/clients/:id/assessments", s.listAssessments, rule{object: objClient})
-	r("GET", "/reports/key-accounts", s.keyAccountsReport, rule{})
+	r("GET", "/reports/key-accounts", scopeReport(s, keyAccountReportPeriod, reports.KeyAccounts), rule{})
 }
 
 // createAssessment answers POST /clients/{id}/assessments: the assess
@@ -194,18 +194,3 @@ func (s *server) latestKeyAccount(ctx context.Context, clientID string) (*keyAcc
 // keyAccountReportPeriod is the report's default period: the year up to
 // now.
 const keyAccountReportPeriod = 365 * 24 * time.Hour
-
-// keyAccountsReport answers GET /reports/key-accounts?from=&to= for the
-// clients in the caller's scope (reports.KeyAccounts); to defaults to now,
-// from to a year before to.
-func (s *server) keyAccountsReport(c echo.Context) error {
-	from, to, err := periodParams(c, keyAccountReportPeriod)
-	if err != nil {
-		return err
-	}
-	r, err := reports.KeyAccounts(c.Request().Context(), s.DB, scopeOf(c), from, to)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
-}

@@ -105,7 +105,7 @@ func (s *server) programmeCase() *CaseType[workflows.ProgrammeParams, vip.View] 
 		SetID:      func(p *workflows.ProgrammeParams, id string) { p.ID = id },
 		Summary:    func(p workflows.ProgrammeParams) string { return "VIP programme: " + p.Name },
 		Handover:   vip.ActReassignInterview, HandoverField: "interviewer",
-		Check:   s.checkProgrammeAction,
+		Check:   checksInput(vip.ActRecordInterview, s.checkInterview),
 		Stored:  storedOwner(models.GetProgramme, func(m *models.Programme) string { return m.Lead }),
 		Sees:    models.IsInterviewer,
 		List:    s.listProgrammes,
@@ -114,15 +114,10 @@ func (s *server) programmeCase() *CaseType[workflows.ProgrammeParams, vip.View] 
 	}
 }
 
-// checkProgrammeAction checks a recorded interview against what the
-// workflow cannot know: a named interviewer is an active staff member,
-// and upsell products are in the policy document's catalogue.
-func (s *server) checkProgrammeAction(c echo.Context, action string, body json.RawMessage) error {
-	if action != vip.ActRecordInterview {
-		return nil
-	}
-	var in vip.RecordInterviewInput
-	_ = json.Unmarshal(body, &in) // decode has checked it
+// checkInterview checks a recorded interview against what the workflow
+// cannot know: a named interviewer is an active staff member, and upsell
+// products are in the policy document's catalogue.
+func (s *server) checkInterview(c echo.Context, in vip.RecordInterviewInput) error {
 	p := problems{}
 	if in.Interviewer != "" {
 		if st, err := models.GetStaff(c.Request().Context(), s.DB, in.Interviewer); err != nil || !st.Active {

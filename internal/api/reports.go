@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/reports"
@@ -44,19 +46,24 @@ func periodParams(c echo.Context, span time.Duration) (from, to time.Time, err e
 	return from, to, p.err()
 }
 
-// complaintReport answers GET /reports/complaints?from=&to= with the
-// figures of the complaints in the caller's scope registered in [from, to); to defaults to now,
-// from to 30 days before to.
-func (s *server) complaintReport(c echo.Context) error {
-	from, to, err := periodParams(c, reportPeriod)
-	if err != nil {
-		return err
+// scopeReport is the handler of a report of the caller's scope over the
+// period [from, to) of its query (periodParams: to defaults to now, from to
+// span before to), which read computes: GET /reports/complaints
+// (models.ComplaintReport, 30 days) and GET /reports/key-accounts
+// (reports.KeyAccounts, a year).
+func scopeReport[R any](s *server, span time.Duration,
+	read func(ctx context.Context, db *gorm.DB, scope models.Scope, from, to time.Time) (R, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		from, to, err := periodParams(c, span)
+		if err != nil {
+			return err
+		}
+		r, err := read(c.Request().Context(), s.DB, scopeOf(c), from, to)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, r)
 	}
-	stats, err := models.ComplaintReport(c.Request().Context(), s.DB, scopeOf(c), from, to)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, stats)
 }
 
 // Manager reports: each reads the read model within the caller's scope,

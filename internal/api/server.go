@@ -21,6 +21,7 @@ import (
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/processmap"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/models"
 )
 
 // Deps are what the API talks to.
@@ -164,7 +165,7 @@ func (s *server) clientAndCaseRoutes(r routeFunc) {
 
 // reportRoutes registers the managers' reports.
 func (s *server) reportRoutes(r routeFunc) {
-	r("GET", "/reports/complaints", s.complaintReport, rule{})
+	r("GET", "/reports/complaints", scopeReport(s, reportPeriod, models.ComplaintReport), rule{})
 	r("GET", "/reports/funnel", periodReport(s, "funnel", s.funnelReport), rule{})
 	r("GET", "/reports/losses", periodReport(s, "losses", s.lossesReport), rule{})
 	r("GET", "/reports/kpi", periodReport(s, "kpi", s.kpiReport), rule{})

@@ -17,3 +17,12 @@ type HistoryEvent struct {
 	Stage string          `json:"stage"`
 	Data  json.RawMessage `json:"data,omitempty"`
 }
+
+// Sync is what the read model learns after a change of a case whose view
+// is V: the view at that moment and the history events that led to it.
+// Applying the same Sync twice, or an older one after a newer one, changes
+// nothing. Each case type names its own (deal.Sync, complaint.Sync, …).
+type Sync[V any] struct {
+	View   V              `json:"view"`
+	Events []HistoryEvent `json:"events"`
+}

@@ -64,11 +64,17 @@ func CheckPoints(points map[PointKind]PointPolicy, kinds []PointKind) error {
 			errs = append(errs, fmt.Errorf("control_points.%s is missing", k))
 			continue
 		}
-		if pp.Grace.Negative() || slices.ContainsFunc(pp.Reminders, Duration.Negative) {
+		if pp.Negative() {
 			errs = append(errs, fmt.Errorf("control_points.%s: durations must not be negative", k))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Negative reports whether any reminder offset or the grace of p is
+// negative, which no point policy may be.
+func (p PointPolicy) Negative() bool {
+	return p.Grace.Negative() || slices.ContainsFunc(p.Reminders, Duration.Negative)
 }
 
 // CloneMap deep-copies a map of slices, nil staying nil.

@@ -19,6 +19,10 @@ const (
 	RoleAdmin   = "admin"
 )
 
+// Managers are the roles that lead others: a catalogue entry's Roles for
+// the actions only a manager or an admin may take (handing a case over).
+var Managers = []string{RoleManager, RoleAdmin}
+
 // Error codes: the type of a validator's refusal and the machine-readable
 // code of every API error (docs/security.md lists when each is answered).
 const (

@@ -170,11 +170,8 @@ type CorrectiveAction struct {
 }
 
 // Sync carries what the read model must learn after a change of a
-// complaint; like deal.Sync, applying it twice or late changes nothing.
-type Sync struct {
-	View   View                    `json:"view"`
-	Events []casework.HistoryEvent `json:"events"`
-}
+// complaint.
+type Sync = casework.Sync[View]
 
 // Registration is what the read model answers when a complaint registers:
 // its number and, when the same client complained in the same category
@@ -268,9 +265,6 @@ const (
 	ActClose                    = "close"
 )
 
-// managers may hand a complaint over.
-var managers = []string{casework.RoleManager, casework.RoleAdmin}
-
 // MayTake reports whether a member of role may take the action on the
 // complaint as it stands, beyond the catalogue's Roles: closing it without
 // any corrective action is a manager's (or admin's) reasoned decision that
@@ -278,7 +272,7 @@ var managers = []string{casework.RoleManager, casework.RoleAdmin}
 // offered close then.
 func MayTake(v View, action, role string) bool {
 	if action == ActClose && len(v.CorrectiveActions) == 0 {
-		return slices.Contains(managers, role)
+		return slices.Contains(casework.Managers, role)
 	}
 	return true
 }
@@ -287,7 +281,7 @@ func MayTake(v View, action, role string) bool {
 // procedure (docs/process.md §4).
 var Inputs = casework.Catalog{
 	{Name: ActAcknowledge, Input: AcknowledgeInput{}, Summary: "Record the acknowledgement sent to the client; investigation starts", When: "acknowledgement step"},
-	{Name: ActAssign, Input: AssignInput{}, Summary: "Hand the complaint's steps to another member of the team", When: "any step of an open complaint", Roles: managers},
+	{Name: ActAssign, Input: AssignInput{}, Summary: "Hand the complaint's steps to another member of the team", When: "any step of an open complaint", Roles: casework.Managers},
 	{Name: ActRecordInvestigation, Input: RecordInvestigationInput{}, Summary: "Record the root cause found; resolution starts", When: "investigation step"},
 	{Name: ActResolveForClient, Input: ResolveForClientInput{}, Summary: "Record the remedy offered to the client", When: "resolution step"},
 	{Name: ActConfirmByClient, Input: ConfirmByClientInput{}, Summary: "Record the client's answer to the remedy; not satisfied goes back to investigation", When: "confirmation step"},

@@ -21,6 +21,7 @@ import (
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/documents"
+	"github.com/salesflow/salesflow/internal/envconf"
 	"github.com/salesflow/salesflow/internal/jwtauth"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/models"
@@ -144,20 +145,15 @@ type WorkerTuning struct {
 }
 
 // Var describes one environment variable.
-type Var struct {
-	// Name is the variable's name, e.g. TEMPORAL_ADDRESS.
-	Name string
-	// Default is the value used when the variable is unset or empty.
-	Default string
-	// Doc says what the variable sets.
-	Doc string
-}
+type Var = envconf.Var
 
 // setting is one environment variable and how its value sets the
 // configuration.
-type setting struct {
-	Var
-	set func(*Config, string) error
+type setting = envconf.Setting[Config]
+
+// env is the setting of the variable name, with its default and doc.
+func env(name, def, doc string, set func(*Config, string) error) setting {
+	return setting{Var: Var{Name: name, Default: def, Doc: doc}, Set: set}
 }
 
 // field returns the setter of the field ptr points to: the variable's value
@@ -191,16 +187,6 @@ func months(ptr func(*Config) *int) func(*Config, string) error {
 // count reads a whole number, at least 1, into the field.
 func count(ptr func(*Config) *int) func(*Config, string) error {
 	return field(ptr, strconv.Atoi, atLeast(1, "must be at least 1"))
-}
-
-// unlessEmpty applies check to a value that is not empty.
-func unlessEmpty(check func(string) error) func(string) error {
-	return func(v string) error {
-		if v == "" {
-			return nil
-		}
-		return check(v)
-	}
 }
 
 // hostPort checks a host:port address.
@@ -249,130 +235,110 @@ func positive(d time.Duration) error {
 // parseFloat reads a decimal number.
 func parseFloat(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
 
-// readFile reads the file named v; an empty name reads nothing.
-func readFile(v string) ([]byte, error) {
-	if v == "" {
-		return nil, nil
-	}
-	return os.ReadFile(v)
-}
-
 var settings = []setting{
-	{Var{"TEMPORAL_ADDRESS", "localhost:7233", "host:port of the Temporal frontend"},
-		str(func(c *Config) *string { return &c.TemporalAddress })},
-	{Var{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
-		str(func(c *Config) *string { return &c.TemporalNamespace })},
-	{Var{"TASK_QUEUE", "salesflow", "task queue of deal workflows and activities"},
-		str(func(c *Config) *string { return &c.TaskQueue })},
-	{Var{"DATABASE_URL", "", "PostgreSQL URL of the read model; empty uses embedded SQLite at $DATA_DIR/salesflow.db"},
-		str(func(c *Config) *string { return &c.DatabaseURL })},
-	{Var{"DATA_DIR", "./data", "folder for local state (embedded store)"},
-		str(func(c *Config) *string { return &c.DataDir })},
-	{Var{"HTTP_ADDR", ":8080", "listen address of the API server"},
-		str(func(c *Config) *string { return &c.HTTPAddr })},
-	{Var{"POLICY_FILE", "", `optional JSON file {"deal": {...}, "complaint": {...}, "catalogs": {...}} overriding fields of the default deal and complaint policies and catalogues (policy version 0)`},
-		str(func(c *Config) *string { return &c.PolicyFile })},
-	{Var{"CALENDAR_FILE", "", "optional business calendar file, .json or .ics (policy version 0); empty: UTC, Saturday and Sunday off, no holidays"},
-		str(func(c *Config) *string { return &c.CalendarFile })},
-	{Var{"LOG_LEVEL", "info", "minimum log level: debug, info, warn or error"},
-		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
-	{Var{"SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start"},
-		field(func(c *Config) *bool { return &c.SeedDemo }, strconv.ParseBool)},
-	{Var{"BOOTSTRAP_ADMIN", "", "ID of the first admin, created on start unless a staff member with that ID exists (a deployment without demo staff)"},
-		str(func(c *Config) *string { return &c.BootstrapAdmin }, unlessEmpty(staffID))},
-	{Var{"BOOTSTRAP_ADMIN_TOKEN_FILE", "", "file holding the secret (32 characters or more) of a non-expiring API token of BOOTSTRAP_ADMIN, stored hashed; revoke it once the admin has their own"},
-		field(func(c *Config) *[]byte { return &c.BootstrapTokenFile }, readFile)},
-	{Var{"TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)"},
-		str(func(c *Config) *string { return &c.TemporalCLI })},
-	{Var{"TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI"},
-		str(func(c *Config) *string { return &c.TemporalUIPort })},
-	{Var{"SMTP_ADDR", "", "host:port of the SMTP server for notification e-mails; empty turns e-mail off"},
-		str(func(c *Config) *string { return &c.SMTPAddr }, unlessEmpty(hostPort))},
-	{Var{"SMTP_FROM", "salesflow@localhost", "sender of notification e-mails, optionally with a name: Salesflow <sf@example.com>"},
-		str(func(c *Config) *string { return &c.SMTPFrom }, mailAddress)},
-	{Var{"SMTP_USERNAME", "", "SMTP user for PLAIN authentication (only over TLS or to localhost); empty: no authentication"},
-		str(func(c *Config) *string { return &c.SMTPUsername })},
-	{Var{"SMTP_PASSWORD", "", "password of SMTP_USERNAME"},
-		str(func(c *Config) *string { return &c.SMTPPassword })},
-	{Var{"WEBHOOK_URL", "", "http(s) URL receiving notifications as signed JSON (docs/webhooks.md); empty turns the webhook off"},
-		str(func(c *Config) *string { return &c.WebhookURL }, unlessEmpty(httpURL))},
-	{Var{"WEBHOOK_SECRET", "", "shared secret of the webhook's HMAC-SHA256 signature; required with WEBHOOK_URL"},
-		str(func(c *Config) *string { return &c.WebhookSecret })},
-	{Var{"JWT_JWKS_URL", "", "URL of the identity provider's JSON Web Key Set; turns JWT sign-in on (docs/security.md)"},
-		str(func(c *Config) *string { return &c.JWT.JWKSURL })},
-	{Var{"JWT_PUBLIC_KEY_FILE", "", "PEM file of the identity provider's public key, instead of JWT_JWKS_URL"},
-		field(func(c *Config) *[]byte { return &c.JWT.PublicKeyPEM }, readFile)},
-	{Var{"JWT_ISSUER", "", `the "iss" every JWT must carry; required with JWT sign-in`},
-		str(func(c *Config) *string { return &c.JWT.Issuer })},
-	{Var{"JWT_AUDIENCE", "", `the "aud" every JWT must include; required with JWT sign-in`},
-		str(func(c *Config) *string { return &c.JWT.Audience })},
-	{Var{"JWT_STAFF_CLAIM", "sub", "JWT claim holding the staff member's ID"},
-		str(func(c *Config) *string { return &c.JWT.StaffClaim })},
-	{Var{"JWT_ROLE_CLAIM", "", "JWT claim holding the role (sales, manager or admin); empty: the staff record's role"},
-		str(func(c *Config) *string { return &c.JWT.RoleClaim })},
-	{Var{"RATE_LIMIT", "20", "requests per second one bearer token may make on one API server, on average; 0 turns the limit off"},
-		field(func(c *Config) *float64 { return &c.RateLimit }, parseFloat, atLeast(0.0, "must not be negative"))},
-	{Var{"RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies"},
-		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))},
-	{Var{"IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer"},
-		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)},
-	{Var{"TOKEN_CACHE_TTL", "2s", "how long an API server remembers which staff member an API token names (Go duration); a revocation or staff change through another API server takes effect within it; 0 looks the token up on every request"},
-		field(func(c *Config) *time.Duration { return &c.TokenCacheTTL }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
-	{Var{"WEB_SESSION_IDLE", "12h", "a web app session unused for this long (Go duration) ends; the browser signs in again"},
-		field(func(c *Config) *time.Duration { return &c.WebSessionIdle }, time.ParseDuration, positive)},
-	{Var{"WEB_SESSION_MAX", "168h", "a web app session ends this long (Go duration) after sign-in, however busy"},
-		field(func(c *Config) *time.Duration { return &c.WebSessionMax }, time.ParseDuration, positive)},
-	{Var{"CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)"},
-		months(func(c *Config) *int { return &c.Classify.WindowMonths })},
-	{Var{"CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over"},
-		months(func(c *Config) *int { return &c.Classify.XYZMonths })},
-	{Var{"CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created"},
-		str(func(c *Config) *string { return &c.ClassifyCron })},
-	{Var{"SATISFACTION_CRON", "30 5 * * *", "cron schedule (UTC) of the sweep starting the yearly satisfaction surveys due (daily by default); takes effect when its schedule is created"},
-		str(func(c *Config) *string { return &c.SatisfactionCron })},
-	{Var{"METRICS_ADDR", "", "listen address (host:port) of a separate listener answering GET /metrics (Prometheus) without a token: the worker serves its metrics there, the API server moves /metrics from HTTP_ADDR to it; empty: the API server serves /metrics on HTTP_ADDR and the worker exports none"},
-		str(func(c *Config) *string { return &c.MetricsAddr }, unlessEmpty(hostPort))},
-	{Var{"STARTUP_TIMEOUT", "0s", "how long the worker and the API server wait at start for PostgreSQL and Temporal to be reachable before they exit; 0s waits as long as it takes"},
-		field(func(c *Config) *time.Duration { return &c.StartupTimeout }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))},
-	{Var{"WORKER_WORKFLOW_POLLERS", "8", "requests the worker keeps polling for workflow tasks (the first task of a new case waits for one)"},
-		count(func(c *Config) *int { return &c.Worker.WorkflowPollers })},
-	{Var{"WORKER_ACTIVITY_POLLERS", "4", "requests the worker keeps polling for activity tasks (notifications and deliveries)"},
-		count(func(c *Config) *int { return &c.Worker.ActivityPollers })},
-	{Var{"WORKER_STICKY_CACHE", "10000", "workflows the worker keeps cached between their workflow tasks; a workflow not cached is replayed from its history"},
-		count(func(c *Config) *int { return &c.Worker.StickyCache })},
-	{Var{"WORKER_MAX_WORKFLOW_TASKS", "1000", "workflow tasks the worker runs at once"},
-		count(func(c *Config) *int { return &c.Worker.MaxWorkflowTasks })},
-	{Var{"WORKER_MAX_ACTIVITIES", "1000", "activities the worker runs at once"},
-		count(func(c *Config) *int { return &c.Worker.MaxActivities })},
-	{Var{"WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once"},
-		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })},
-	{Var{"WORKER_STICKY_TIMEOUT", "30s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner"},
-		field(func(c *Config) *time.Duration { return &c.Worker.StickyTimeout }, time.ParseDuration, positive)},
-	{Var{"DOCUMENT_STORE", "db", "where generated documents (PDF) are kept: db (the read model's table) or file:/path (a folder every worker and API server must share; docs/documents.md)"},
-		str(func(c *Config) *string { return &c.DocumentStore }, documents.CheckSpec)},
+	env("TEMPORAL_ADDRESS", "localhost:7233", "host:port of the Temporal frontend",
+		str(func(c *Config) *string { return &c.TemporalAddress })),
+	env("TEMPORAL_NAMESPACE", "default", "Temporal namespace",
+		str(func(c *Config) *string { return &c.TemporalNamespace })),
+	env("TASK_QUEUE", "salesflow", "task queue of deal workflows and activities",
+		str(func(c *Config) *string { return &c.TaskQueue })),
+	env("DATABASE_URL", "", "PostgreSQL URL of the read model; empty uses embedded SQLite at $DATA_DIR/salesflow.db",
+		str(func(c *Config) *string { return &c.DatabaseURL })),
+	env("DATA_DIR", "./data", "folder for local state (embedded store)",
+		str(func(c *Config) *string { return &c.DataDir })),
+	env("HTTP_ADDR", ":8080", "listen address of the API server",
+		str(func(c *Config) *string { return &c.HTTPAddr })),
+	env("POLICY_FILE", "", `optional JSON file {"deal": {...}, "complaint": {...}, "catalogs": {...}} overriding fields of the default deal and complaint policies and catalogues (policy version 0)`,
+		str(func(c *Config) *string { return &c.PolicyFile })),
+	env("CALENDAR_FILE", "", "optional business calendar file, .json or .ics (policy version 0); empty: UTC, Saturday and Sunday off, no holidays",
+		str(func(c *Config) *string { return &c.CalendarFile })),
+	env("LOG_LEVEL", "info", "minimum log level: debug, info, warn or error",
+		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }),
+	env("SEED_DEMO", "false", "seed the demo staff (alice, bob, maria) and their tokens on start",
+		field(func(c *Config) *bool { return &c.SeedDemo }, strconv.ParseBool)),
+	env("BOOTSTRAP_ADMIN", "", "ID of the first admin, created on start unless a staff member with that ID exists (a deployment without demo staff)",
+		str(func(c *Config) *string { return &c.BootstrapAdmin }, staffID)),
+	env("BOOTSTRAP_ADMIN_TOKEN_FILE", "", "file holding the secret (32 characters or more) of a non-expiring API token of BOOTSTRAP_ADMIN, stored hashed; revoke it once the admin has their own",
+		field(func(c *Config) *[]byte { return &c.BootstrapTokenFile }, os.ReadFile)),
+	env("TEMPORAL_CLI", "", "path of the temporal CLI the dev runner starts (make run sets it)",
+		str(func(c *Config) *string { return &c.TemporalCLI })),
+	env("TEMPORAL_UI_PORT", "8233", "port of the dev runner's Temporal Web UI",
+		str(func(c *Config) *string { return &c.TemporalUIPort })),
+	env("SMTP_ADDR", "", "host:port of the SMTP server for notification e-mails; empty turns e-mail off",
+		str(func(c *Config) *string { return &c.SMTPAddr }, hostPort)),
+	env("SMTP_FROM", "salesflow@localhost", "sender of notification e-mails, optionally with a name: Salesflow <sf@example.com>",
+		str(func(c *Config) *string { return &c.SMTPFrom }, mailAddress)),
+	env("SMTP_USERNAME", "", "SMTP user for PLAIN authentication (only over TLS or to localhost); empty: no authentication",
+		str(func(c *Config) *string { return &c.SMTPUsername })),
+	env("SMTP_PASSWORD", "", "password of SMTP_USERNAME",
+		str(func(c *Config) *string { return &c.SMTPPassword })),
+	env("WEBHOOK_URL", "", "http(s) URL receiving notifications as signed JSON (docs/webhooks.md); empty turns the webhook off",
+		str(func(c *Config) *string { return &c.WebhookURL }, httpURL)),
+	env("WEBHOOK_SECRET", "", "shared secret of the webhook's HMAC-SHA256 signature; required with WEBHOOK_URL",
+		str(func(c *Config) *string { return &c.WebhookSecret })),
+	env("JWT_JWKS_URL", "", "URL of the identity provider's JSON Web Key Set; turns JWT sign-in on (docs/security.md)",
+		str(func(c *Config) *string { return &c.JWT.JWKSURL })),
+	env("JWT_PUBLIC_KEY_FILE", "", "PEM file of the identity provider's public key, instead of JWT_JWKS_URL",
+		field(func(c *Config) *[]byte { return &c.JWT.PublicKeyPEM }, os.ReadFile)),
+	env("JWT_ISSUER", "", `the "iss" every JWT must carry; required with JWT sign-in`,
+		str(func(c *Config) *string { return &c.JWT.Issuer })),
+	env("JWT_AUDIENCE", "", `the "aud" every JWT must include; required with JWT sign-in`,
+		str(func(c *Config) *string { return &c.JWT.Audience })),
+	env("JWT_STAFF_CLAIM", "sub", "JWT claim holding the staff member's ID",
+		str(func(c *Config) *string { return &c.JWT.StaffClaim })),
+	env("JWT_ROLE_CLAIM", "", "JWT claim holding the role (sales, manager or admin); empty: the staff record's role",
+		str(func(c *Config) *string { return &c.JWT.RoleClaim })),
+	env("RATE_LIMIT", "20", "requests per second one bearer token may make on one API server, on average; 0 turns the limit off",
+		field(func(c *Config) *float64 { return &c.RateLimit }, parseFloat, atLeast(0.0, "must not be negative"))),
+	env("RATE_BURST", "40", "requests one bearer token may make at once before RATE_LIMIT applies",
+		field(func(c *Config) *int { return &c.RateBurst }, strconv.Atoi, atLeast(1, "must be at least 1"))),
+	env("IDEMPOTENCY_TTL", "24h", "how long the API remembers the Idempotency-Key of a creating POST (Go duration); a repeat within it answers the first answer",
+		field(func(c *Config) *time.Duration { return &c.IdempotencyTTL }, time.ParseDuration, positive)),
+	env("TOKEN_CACHE_TTL", "2s", "how long an API server remembers which staff member an API token names (Go duration); a revocation or staff change through another API server takes effect within it; 0 looks the token up on every request",
+		field(func(c *Config) *time.Duration { return &c.TokenCacheTTL }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))),
+	env("WEB_SESSION_IDLE", "12h", "a web app session unused for this long (Go duration) ends; the browser signs in again",
+		field(func(c *Config) *time.Duration { return &c.WebSessionIdle }, time.ParseDuration, positive)),
+	env("WEB_SESSION_MAX", "168h", "a web app session ends this long (Go duration) after sign-in, however busy",
+		field(func(c *Config) *time.Duration { return &c.WebSessionMax }, time.ParseDuration, positive)),
+	env("CLASSIFY_WINDOW_MONTHS", "3", "months of the client category window (docs/reports.md)",
+		months(func(c *Config) *int { return &c.Classify.WindowMonths })),
+	env("CLASSIFY_XYZ_MONTHS", "6", "months of turnover the ABC and XYZ classes are computed over",
+		months(func(c *Config) *int { return &c.Classify.XYZMonths })),
+	env("CLASSIFY_CRON", "0 2 * * *", "cron schedule (UTC) of the nightly client classification; takes effect when its schedule is created",
+		str(func(c *Config) *string { return &c.ClassifyCron })),
+	env("SATISFACTION_CRON", "30 5 * * *", "cron schedule (UTC) of the sweep starting the yearly satisfaction surveys due (daily by default); takes effect when its schedule is created",
+		str(func(c *Config) *string { return &c.SatisfactionCron })),
+	env("METRICS_ADDR", "", "listen address (host:port) of a separate listener answering GET /metrics (Prometheus) without a token: the worker serves its metrics there, the API server moves /metrics from HTTP_ADDR to it; empty: the API server serves /metrics on HTTP_ADDR and the worker exports none",
+		str(func(c *Config) *string { return &c.MetricsAddr }, hostPort)),
+	env("STARTUP_TIMEOUT", "0s", "how long the worker and the API server wait at start for PostgreSQL and Temporal to be reachable before they exit; 0s waits as long as it takes",
+		field(func(c *Config) *time.Duration { return &c.StartupTimeout }, time.ParseDuration, atLeast(time.Duration(0), "must not be negative"))),
+	env("WORKER_WORKFLOW_POLLERS", "8", "requests the worker keeps polling for workflow tasks (the first task of a new case waits for one)",
+		count(func(c *Config) *int { return &c.Worker.WorkflowPollers })),
+	env("WORKER_ACTIVITY_POLLERS", "4", "requests the worker keeps polling for activity tasks (notifications and deliveries)",
+		count(func(c *Config) *int { return &c.Worker.ActivityPollers })),
+	env("WORKER_STICKY_CACHE", "10000", "workflows the worker keeps cached between their workflow tasks; a workflow not cached is replayed from its history",
+		count(func(c *Config) *int { return &c.Worker.StickyCache })),
+	env("WORKER_MAX_WORKFLOW_TASKS", "1000", "workflow tasks the worker runs at once",
+		count(func(c *Config) *int { return &c.Worker.MaxWorkflowTasks })),
+	env("WORKER_MAX_ACTIVITIES", "1000", "activities the worker runs at once",
+		count(func(c *Config) *int { return &c.Worker.MaxActivities })),
+	env("WORKER_MAX_LOCAL_ACTIVITIES", "1000", "local activities (read-model syncs) the worker runs at once",
+		count(func(c *Config) *int { return &c.Worker.MaxLocalActivities })),
+	env("WORKER_STICKY_TIMEOUT", "30s", "how long a cached workflow's task waits for the worker that has it cached before any worker may take it (and replay it); longer rides out bursts of control points falling due together, shorter hands a dead worker's workflows on sooner",
+		field(func(c *Config) *time.Duration { return &c.Worker.StickyTimeout }, time.ParseDuration, positive)),
+	env("DOCUMENT_STORE", "db", "where generated documents (PDF) are kept: db (the read model's table) or file:/path (a folder every worker and API server must share; docs/documents.md)",
+		str(func(c *Config) *string { return &c.DocumentStore }, documents.CheckSpec)),
 }
 
 // Vars lists every environment variable with its default and meaning, in
 // the order the README shows them.
-func Vars() []Var {
-	vars := make([]Var, len(settings))
-	for i, s := range settings {
-		vars[i] = s.Var
-	}
-	return vars
-}
+func Vars() []Var { return envconf.Vars(settings) }
 
 // Load reads the configuration from the environment.
 func Load() (Config, error) {
-	var c Config
-	for _, s := range settings {
-		v := os.Getenv(s.Name)
-		if v == "" {
-			v = s.Default
-		}
-		if err := s.set(&c, v); err != nil {
-			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
-		}
+	c, err := envconf.Load(settings)
+	if err != nil {
+		return Config{}, err
 	}
 	if c.BootstrapTokenFile != nil && c.BootstrapAdmin == "" {
 		return Config{}, errors.New("BOOTSTRAP_ADMIN must be set when BOOTSTRAP_ADMIN_TOKEN_FILE is")

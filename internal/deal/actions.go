@@ -193,9 +193,6 @@ const (
 	ActRegenerateDocument     = "regenerate_document"
 )
 
-// managers may hand a deal over.
-var managers = []string{casework.RoleManager, casework.RoleAdmin}
-
 // Inputs is the catalogue of deal actions, in the order of the process
 // (docs/process.md §1–§2).
 var Inputs = casework.Catalog{
@@ -224,6 +221,6 @@ var Inputs = casework.Catalog{
 	{Name: ActCompleteFollowUp, Input: CompleteFollowUpInput{}, Summary: "Record the follow-up's outcome: a next deal, a later contact, or no interest", When: "a won deal awaiting its follow-up"},
 	{Name: ActLose, Input: LoseInput{}, Summary: "End the deal as lost at its stage, with a reason; once money was received, with a refund or keep_payment and its reason", When: "any stage of an open deal"},
 	{Name: ActLogContact, Input: LogContactInput{}, Summary: "Record a contact with the client; on an open deal the contact interval restarts from its time", When: "any stage of an open deal, or a won deal awaiting its follow-up"},
-	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: managers},
+	{Name: ActReassign, Input: ReassignInput{}, Summary: "Hand the deal and its open control points to another member of the team", When: "any stage of an open deal", Roles: casework.Managers},
 	{Name: ActRegenerateDocument, Input: RegenerateDocumentInput{}, Summary: "Render a document of the register again from the current template, as a new edition (the earlier editions stay)", When: "any stage of an open deal, once it has a generated document of the type"},
 }

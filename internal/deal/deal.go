@@ -352,13 +352,8 @@ type Document struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// Sync carries what the read model must learn after a change: the deal's
-// view at that moment and the history events that led to it. Applying the
-// same Sync twice, or an older Sync after a newer one, changes nothing.
-type Sync struct {
-	View   View                    `json:"view"`
-	Events []casework.HistoryEvent `json:"events"`
-}
+// Sync carries what the read model must learn after a change of a deal.
+type Sync = casework.Sync[View]
 
 // The control point kinds.
 const (

@@ -117,7 +117,7 @@ func (p Policy) Validate() error {
 	if !p.ReassessEvery.Positive() {
 		errs = append(errs, errors.New("reassess_every must be positive"))
 	}
-	if p.Reassessment.Grace.Negative() || slices.ContainsFunc(p.Reassessment.Reminders, casework.Duration.Negative) {
+	if p.Reassessment.Negative() {
 		errs = append(errs, errors.New("reassessment: reminders and grace must not be negative"))
 	}
 	return errors.Join(errs...)

@@ -62,7 +62,7 @@ func (s Satisfaction) Validate() error {
 	if !s.SurveyDue.Positive() {
 		errs = append(errs, errors.New("survey_due must be positive"))
 	}
-	if s.Point.Grace.Negative() || slices.ContainsFunc(s.Point.Reminders, casework.Duration.Negative) {
+	if s.Point.Negative() {
 		errs = append(errs, errors.New("control_point: durations must not be negative"))
 	}
 	return errors.Join(errs...)

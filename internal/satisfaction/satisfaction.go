@@ -126,10 +126,7 @@ type View struct {
 }
 
 // Sync is what the read model learns after each change.
-type Sync struct {
-	View   View                    `json:"view"`
-	Events []casework.HistoryEvent `json:"events"`
-}
+type Sync = casework.Sync[View]
 
 // ID is the survey of a client's product in the month of at, as the sweep
 // starts it: srv-<client>-<product>-<yyyymm> (UTC). A product longer

@@ -11,8 +11,9 @@ package temporalcluster
 
 import (
 	"fmt"
-	"os"
 	"strconv"
+
+	"github.com/salesflow/salesflow/internal/envconf"
 )
 
 // Service is one of the Temporal server's services, each run as its own
@@ -79,32 +80,25 @@ func (c Config) Frontend() string {
 }
 
 // Var is one environment variable FromEnv reads, with its default and
-// meaning, for the README. Template names the variables the configuration
+// meaning, for the README. Template marks the variables the configuration
 // template reads, which a process gets from its Config.
-type Var struct {
-	Name, Default, Meaning string
-	Template               bool
-}
+type Var = envconf.Var
 
 // setting is a Var with where its value goes in a Config and how the
 // Config gives it back.
-type setting struct {
-	Var
-	set func(c *Config, v string) error
-	get func(c Config) string
-}
+type setting = envconf.Setting[Config]
 
 // text is a setting of a string field.
 func text(v Var, f func(c *Config) *string) setting {
-	return setting{v,
-		func(c *Config, s string) error { *f(c) = s; return nil },
-		func(c Config) string { return *f(&c) }}
+	return setting{Var: v,
+		Set: func(c *Config, s string) error { *f(c) = s; return nil },
+		Get: func(c Config) string { return *f(&c) }}
 }
 
 // number is a setting of a positive int field.
 func number(v Var, f func(c *Config) *int) setting {
-	return setting{v,
-		func(c *Config, s string) error {
+	return setting{Var: v,
+		Set: func(c *Config, s string) error {
 			n, err := strconv.Atoi(s)
 			if err != nil || n <= 0 {
 				return fmt.Errorf("must be a positive number")
@@ -112,24 +106,24 @@ func number(v Var, f func(c *Config) *int) setting {
 			*f(c) = n
 			return nil
 		},
-		func(c Config) string { return strconv.Itoa(*f(&c)) }}
+		Get: func(c Config) string { return strconv.Itoa(*f(&c)) }}
 }
 
 // tv is a Var the configuration template reads.
-func tv(name, def, meaning string) Var { return Var{name, def, meaning, true} }
+func tv(name, def, doc string) Var { return Var{Name: name, Default: def, Doc: doc, Template: true} }
 
 var settings = []setting{
-	text(Var{Name: "TEMPORAL_SERVER", Meaning: "path of the temporal-server binary (`make cluster` builds and sets it)"},
+	text(Var{Name: "TEMPORAL_SERVER", Doc: "path of the temporal-server binary (`make cluster` builds and sets it)"},
 		func(c *Config) *string { return &c.Server }),
-	text(Var{Name: "TEMPORAL_SQL_TOOL", Meaning: "path of the temporal-sql-tool binary (`make cluster` builds and sets it)"},
+	text(Var{Name: "TEMPORAL_SQL_TOOL", Doc: "path of the temporal-sql-tool binary (`make cluster` builds and sets it)"},
 		func(c *Config) *string { return &c.SQLTool }),
-	text(Var{Name: "TEMPORAL_CLI", Meaning: "path of the temporal CLI that creates the namespace (`make` sets it)"},
+	text(Var{Name: "TEMPORAL_CLI", Doc: "path of the temporal CLI that creates the namespace (`make` sets it)"},
 		func(c *Config) *string { return &c.CLI }),
-	text(Var{"TEMPORAL_CLUSTER_CONFIG", "deploy/temporal/config", "folder of the configuration template salesflow.yaml", false},
+	text(Var{Name: "TEMPORAL_CLUSTER_CONFIG", Default: "deploy/temporal/config", Doc: "folder of the configuration template salesflow.yaml"},
 		func(c *Config) *string { return &c.ConfigDir }),
-	text(Var{"TEMPORAL_CLUSTER_LOGS", "data/temporal-cluster", "folder of the processes' logs, <service>.log", false},
+	text(Var{Name: "TEMPORAL_CLUSTER_LOGS", Default: "data/temporal-cluster", Doc: "folder of the processes' logs, <service>.log"},
 		func(c *Config) *string { return &c.LogDir }),
-	text(Var{"TEMPORAL_NAMESPACE", "default", "namespace created once the cluster is up", false},
+	text(Var{Name: "TEMPORAL_NAMESPACE", Default: "default", Doc: "namespace created once the cluster is up"},
 		func(c *Config) *string { return &c.Namespace }),
 	text(tv("TEMPORAL_DB_HOST", "127.0.0.1", "PostgreSQL host of the cluster's databases"), func(c *Config) *string { return &c.DB.Host }),
 	number(tv("TEMPORAL_DB_PORT", "5432", "PostgreSQL port"), func(c *Config) *int { return &c.DB.Port }),
@@ -155,32 +149,11 @@ var settings = []setting{
 
 // Vars lists every environment variable FromEnv reads, with its default and
 // meaning, in the order the README shows them.
-func Vars() []Var {
-	vars := make([]Var, len(settings))
-	for i, s := range settings {
-		vars[i] = s.Var
-	}
-	return vars
-}
+func Vars() []Var { return envconf.Vars(settings) }
 
 // FromEnv reads a Config from the environment; an unset or empty variable
 // takes its default.
-func FromEnv() (Config, error) {
-	var c Config
-	for _, s := range settings {
-		v := os.Getenv(s.Name)
-		if v == "" {
-			v = s.Default
-		}
-		if v == "" {
-			continue
-		}
-		if err := s.set(&c, v); err != nil {
-			return Config{}, fmt.Errorf("%s=%q: %w", s.Name, v, err)
-		}
-	}
-	return c, nil
-}
+func FromEnv() (Config, error) { return envconf.Load(settings) }
 
 // templateEnv is the environment of the configuration template for c's
 // processes: every Template variable with c's value.
@@ -188,7 +161,7 @@ func (c Config) templateEnv() []string {
 	var env []string
 	for _, s := range settings {
 		if s.Template {
-			env = append(env, s.Name+"="+s.get(c))
+			env = append(env, s.Name+"="+s.Get(c))
 		}
 	}
 	return env

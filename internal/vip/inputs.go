@@ -99,20 +99,18 @@ type CloseProgrammeInput struct {
 	Reason string `json:"reason" maxlen:"1000"`
 }
 
-var leads = []string{casework.RoleManager, casework.RoleAdmin}
-
 // Inputs is the programme's action catalogue.
 var Inputs = casework.Catalog{
 	{Name: ActRecordInterview, Input: RecordInterviewInput{}, Summary: "Record a client's interview; its upsell topics, referrals and complaint become work",
 		When: "while the client's interview of this period is pending"},
 	{Name: ActReassignInterview, Input: ReassignInterviewInput{}, Summary: "Hand a client's interview to another interviewer (never its owner)",
-		When: "while the client's interview is pending", Roles: leads},
+		When: "while the client's interview is pending", Roles: casework.Managers},
 	{Name: ActSkipInterview, Input: SkipInterviewInput{}, Summary: "Skip a client's interview of this period, with a reason",
-		When: "while the client's interview is pending", Roles: leads},
+		When: "while the client's interview is pending", Roles: casework.Managers},
 	{Name: ActCompleteFollowUp, Input: CompleteFollowUpInput{}, Summary: "Record that an upsell topic was followed up",
 		When: "while an upsell follow-up is open"},
 	{Name: ActCloseProgramme, Input: CloseProgrammeInput{}, Summary: "Close the programme; pending interviews are cancelled",
-		When: "while the programme is active", Roles: leads},
+		When: "while the programme is active", Roles: casework.Managers},
 }
 
 // Severities are the complaint severities an interview may record.

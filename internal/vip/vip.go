@@ -179,10 +179,7 @@ type Outcome struct {
 }
 
 // Sync is what the read model learns after each change.
-type Sync struct {
-	View   View                    `json:"view"`
-	Events []casework.HistoryEvent `json:"events"`
-}
+type Sync = casework.Sync[View]
 
 // NewClient is what the referral activity creates a potential client
 // from: the referral as recorded, with the IDs the workflow chose.
