@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -38,6 +39,24 @@ type AuditEntry struct {
 	Input string `gorm:"type:text"`
 	// Status is the HTTP status answered, AuditPending until it is known.
 	Status int `gorm:"not null"`
+}
+
+// AuditItem is an audit entry as the API shows it: an item of
+// GET /api/v1/audit, which the web app reads too.
+type AuditItem struct {
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	RequestID  string          `json:"request_id"`
+	Actor      string          `json:"actor"`
+	Role       string          `json:"role"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type,omitempty"`
+	ObjectID   string          `json:"object_id,omitempty"`
+	Owner      string          `json:"owner,omitempty"`
+	Input      json.RawMessage `json:"input"`
+	Status     int             `json:"status"`
+	// Pending is true while the outcome is not recorded (Status 0).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // AuditPending is the Status of an entry whose request has not finished,

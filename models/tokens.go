@@ -21,6 +21,18 @@ const TokenPrefix = "sf_"
 // no longer works: expired, revoked, or its owner deactivated.
 var ErrTokenInactive = errors.New("token expired, revoked or owner deactivated")
 
+// TokenItem is an API token as the API lists it, never its secret: an item
+// of GET /api/v1/staff/{id}/tokens, which the web app reads too.
+type TokenItem struct {
+	ID        string     `json:"id"`
+	StaffID   string     `json:"staff_id"`
+	Name      string     `json:"name,omitempty"`
+	CreatedBy string     `json:"created_by,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
 // HashToken returns the hex SHA-256 of a bearer token, the only form in
 // which tokens are stored. Tokens are 256-bit random secrets, so a plain
 // hash (no salt, no stretching) is enough.

@@ -109,22 +109,12 @@ func refusal(e *APIError) bool {
 	return e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity || e.Status == http.StatusConflict
 }
 
-// tokenItem is an item of GET /api/v1/staff/{id}/tokens.
-type tokenItem struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	CreatedBy string     `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
-	ExpiresAt *time.Time `json:"expires_at"`
-	RevokedAt *time.Time `json:"revoked_at"`
-}
-
 // memberData is the data of admin_member.html.
 type memberData struct {
 	Member staffItem
 	Staff  []staffItem
 	Roles  []string
-	Tokens []tokenItem
+	Tokens []models.TokenItem
 	// Form is the update form as typed, TokenName the token form's.
 	Form      staffForm
 	TokenName string
@@ -147,7 +137,7 @@ func (a *app) adminMember(c echo.Context) error {
 func (a *app) memberPage(c echo.Context, status int, d memberData) error {
 	id := url.PathEscape(c.Param("id"))
 	var staff list[staffItem]
-	var tokens list[tokenItem]
+	var tokens list[models.TokenItem]
 	for _, call := range []struct {
 		path string
 		into any
@@ -212,25 +202,10 @@ func (a *app) revokeToken(c echo.Context) error {
 	return a.redirect(c, "/admin/staff/"+id, "admin.flash.revoked")
 }
 
-// auditItem is an item of GET /api/v1/audit.
-type auditItem struct {
-	ID         int64     `json:"id"`
-	At         time.Time `json:"at"`
-	RequestID  string    `json:"request_id"`
-	Actor      string    `json:"actor"`
-	Role       string    `json:"role"`
-	Action     string    `json:"action"`
-	ObjectType string    `json:"object_type"`
-	ObjectID   string    `json:"object_id"`
-	Owner      string    `json:"owner"`
-	Status     int       `json:"status"`
-	Pending    bool      `json:"pending"`
-}
-
 // auditData is the data of admin_audit.html.
 type auditData struct {
 	Actor, Object, From, To string
-	Items                   []auditItem
+	Items                   []models.AuditItem
 	// Next is the query of the next page, "" on the last.
 	Next   string
 	Error  string
@@ -247,7 +222,7 @@ func (a *app) adminAudit(c echo.Context) error {
 	d := auditData{Actor: q.Get("actor"), Object: q.Get("object"), From: q.Get("from"), To: q.Get("to")}
 	f := reportFilter{From: d.From, To: d.To}
 	aq := cloneWith(f.query(), "actor", d.Actor, "object", d.Object, "cursor", q.Get("cursor"), "limit", strconv.Itoa(auditPage))
-	var page list[auditItem]
+	var page list[models.AuditItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/audit?"+aq.Encode(), nil, &page); e != nil {
 		if !refusal(e) {
 			return a.apiFailed(c, e)

@@ -8,37 +8,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/models"
 )
 
-// controlPoint is an item of GET /api/v1/control-points.
-type controlPoint struct {
-	SubjectType string    `json:"subject_type"`
-	SubjectID   string    `json:"subject_id"`
-	ClientID    string    `json:"client_id"`
-	ClientName  string    `json:"client_name"`
-	ID          string    `json:"id"`
-	Kind        string    `json:"kind"`
-	Stage       string    `json:"stage"`
-	Subject     string    `json:"subject"`
-	Status      string    `json:"status"`
-	DueAt       time.Time `json:"due_at"`
-}
+// controlPoint is an item of GET /api/v1/control-points, with the page of
+// its case.
+type controlPoint struct{ casework.ControlPointItem }
 
-// notification is an item of GET /api/v1/notifications.
-type notification struct {
-	ID          string    `json:"id"`
-	Subject     string    `json:"subject"`
-	Message     string    `json:"message"`
-	DueAt       time.Time `json:"due_at"`
-	CreatedAt   time.Time `json:"created_at"`
-	DealID      string    `json:"deal_id"`
-	ComplaintID string    `json:"complaint_id"`
-	ClientID    string    `json:"client_id"`
-	ClientName  string    `json:"client_name"`
-	Key         string    `json:"key"`
-}
+// notification is an item of GET /api/v1/notifications, with the page it
+// is about.
+type notification struct{ casework.NotificationItem }
 
 // Link is the page of the control point's case.
 func (cp controlPoint) Link() string { return casePage(cp.SubjectType, cp.SubjectID, cp.ClientID) }

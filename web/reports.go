@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/reports"
@@ -218,9 +219,7 @@ func (a *app) readOverdue(c echo.Context, d *dashboardData) *APIError {
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
-		var page list[struct {
-			Owner string `json:"owner"`
-		}]
+		var page list[casework.ControlPointItem]
 		if _, e := a.apiCall(c, http.MethodGet, "/api/v1/control-points?"+q.Encode(), nil, &page); e != nil {
 			return e
 		}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,26 +12,9 @@ import (
 
 // auditList is the answer of GET /audit.
 type auditList struct {
-	Items []auditJSON `json:"items"`
+	Items []models.AuditItem `json:"items"`
 	// NextCursor fetches the next page; "" on the last page.
 	NextCursor string `json:"next_cursor"`
-}
-
-// auditJSON is one audit entry.
-type auditJSON struct {
-	ID         int64           `json:"id"`
-	At         time.Time       `json:"at"`
-	RequestID  string          `json:"request_id"`
-	Actor      string          `json:"actor"`
-	Role       string          `json:"role"`
-	Action     string          `json:"action"`
-	ObjectType string          `json:"object_type,omitempty"`
-	ObjectID   string          `json:"object_id,omitempty"`
-	Owner      string          `json:"owner,omitempty"`
-	Input      json.RawMessage `json:"input"`
-	Status     int             `json:"status"`
-	// Pending is true while the outcome is not recorded (Status 0).
-	Pending bool `json:"pending,omitempty"`
 }
 
 // listAudit answers GET /audit?actor=&object=&from=&to=&limit=&cursor=
@@ -58,12 +40,12 @@ func (s *server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := auditList{Items: make([]auditJSON, 0, len(rows))}
+	out := auditList{Items: make([]models.AuditItem, 0, len(rows))}
 	if next > 0 {
 		out.NextCursor = strconv.FormatInt(next, 10)
 	}
 	for _, e := range rows {
-		out.Items = append(out.Items, auditJSON{
+		out.Items = append(out.Items, models.AuditItem{
 			ID: e.ID, At: e.At.UTC(), RequestID: e.RequestID, Actor: e.Actor, Role: e.Role, Action: e.Action,
 			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: models.RawJSON(e.Input), Status: e.Status,
 			Pending: e.Status == models.AuditPending,

@@ -193,8 +193,8 @@ func TestAuditRedactsSecrets(t *testing.T) {
 
 // auditPage is the answer of GET /audit.
 type auditPage struct {
-	Items      []auditJSON `json:"items"`
-	NextCursor string      `json:"next_cursor"`
+	Items      []models.AuditItem `json:"items"`
+	NextCursor string             `json:"next_cursor"`
 }
 
 // actions lists the entries' actions, in order.

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/casework"
-	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -18,26 +17,8 @@ import (
 // clients in the caller's scope without a planned next contact (GET
 // /reports/clients-without-next-contact lists them).
 type controlPointList struct {
-	page[controlPointItem]
+	page[casework.ControlPointItem]
 	ClientsWithoutNextContact *int64 `json:"clients_without_next_contact,omitempty"`
-}
-
-// controlPointItem is a control point of a deal or a complaint as the read
-// model last saw it. Stage is empty for a complaint's.
-type controlPointItem struct {
-	SubjectType string `json:"subject_type"`
-	SubjectID   string `json:"subject_id"`
-	// ClientID and ClientName are the client of the deal or complaint.
-	ClientID   string               `json:"client_id"`
-	ClientName string               `json:"client_name"`
-	ID         string               `json:"id"`
-	Kind       casework.PointKind   `json:"kind"`
-	Stage      deal.Stage           `json:"stage"`
-	Owner      string               `json:"owner"`
-	Subject    string               `json:"subject"`
-	Status     casework.PointStatus `json:"status"`
-	DueAt      time.Time            `json:"due_at"`
-	OverdueAt  time.Time            `json:"overdue_at"`
 }
 
 // includeNoNextContact asks GET /control-points for the count of clients
@@ -91,10 +72,10 @@ func (s *server) listControlPoints(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func toControlPointItem(r models.ControlPoint) controlPointItem {
-	return controlPointItem{
+func toControlPointItem(r models.ControlPoint) casework.ControlPointItem {
+	return casework.ControlPointItem{
 		SubjectType: r.SubjectType, SubjectID: r.SubjectID, ClientID: r.ClientID, ClientName: r.ClientName, ID: r.ID, Kind: casework.PointKind(r.Kind),
-		Stage: deal.Stage(r.Stage), Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
+		Stage: r.Stage, Owner: r.Owner, Subject: r.Subject, Status: casework.PointStatus(r.Status),
 		DueAt: r.DueAt.UTC(), OverdueAt: r.OverdueAt.UTC(),
 	}
 }

@@ -143,7 +143,7 @@ func TestAuditListShowsPending(t *testing.T) {
 	if err := models.BeginAudit(ctx, a.db, &e); err != nil {
 		t.Fatal(err)
 	}
-	first := func() auditJSON {
+	first := func() models.AuditItem {
 		var p auditPage
 		expect(t, a.do(http.MethodGet, "/api/v1/audit?actor=admin", "dev-admin", nil), http.StatusOK, &p)
 		if len(p.Items) == 0 || p.Items[len(p.Items)-1].RequestID != "rq-p" {

@@ -16,28 +16,7 @@ import (
 )
 
 // notificationList is the answer of GET /notifications.
-type notificationList = list[notificationJSON]
-
-// notificationJSON is a reminder or escalation in the caller's inbox.
-type notificationJSON struct {
-	// ID is the notification's opaque, URL-safe ID; Key is its idempotency
-	// key, which e-mails and webhook deliveries (X-Salesflow-Delivery) carry.
-	ID        string                    `json:"id"`
-	Key       string                    `json:"key"`
-	Kind      casework.NotificationKind `json:"kind"`
-	CreatedAt time.Time                 `json:"created_at"`
-	ReadAt    *time.Time                `json:"read_at,omitempty"`
-	Subject   string                    `json:"subject"`
-	Message   string                    `json:"message"`
-	DueAt     time.Time                 `json:"due_at"`
-	// The deal, complaint and control point the notification is about.
-	DealID         string `json:"deal_id"`
-	ComplaintID    string `json:"complaint_id,omitempty"`
-	ControlPointID string `json:"control_point_id"`
-	// ClientID and ClientName are the client of the deal or complaint.
-	ClientID   string `json:"client_id"`
-	ClientName string `json:"client_name"`
-}
+type notificationList = list[casework.NotificationItem]
 
 // notifications answers GET /notifications: the caller's inbox, newest
 // first; ?unread=true keeps the unread ones.
@@ -58,8 +37,8 @@ func (s *server) notifications(c echo.Context) error {
 	return answerList(c, rows, err, toNotificationJSON)
 }
 
-func toNotificationJSON(n *models.Notification) notificationJSON {
-	return notificationJSON{
+func toNotificationJSON(n *models.Notification) casework.NotificationItem {
+	return casework.NotificationItem{
 		ID: n.PublicID, Key: n.ID, Kind: casework.NotificationKind(n.Kind), DealID: n.DealID, ComplaintID: n.ComplaintID, ControlPointID: n.ControlPointID,
 		ClientID: n.ClientID, ClientName: n.ClientName,
 		Subject: n.Subject, Message: n.Message, DueAt: n.DueAt.UTC(), CreatedAt: n.CreatedAt.UTC(),

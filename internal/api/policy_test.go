@@ -240,7 +240,7 @@ func TestReadNotification(t *testing.T) {
 
 	// A notification is named by its URL-safe ID; its key, which older
 	// clients used as its ID, still finds it.
-	var n notificationJSON
+	var n casework.NotificationItem
 	expect(t, a.do(http.MethodPost, path(models.NotificationID(mine)), "dev-alice", nil), http.StatusOK, &n)
 	if n.ID != models.NotificationID(mine) || n.Key != mine || n.ReadAt == nil || n.DealID != "deal-1" {
 		t.Fatalf("read notification = %+v", n)
@@ -329,7 +329,7 @@ func TestListControlPoints(t *testing.T) {
 
 	var l controlPointList
 	expect(t, a.do(http.MethodGet, "/api/v1/control-points?subject_type=complaint", "dev-alice", nil), http.StatusOK, &l)
-	wantItem := controlPointItem{SubjectType: "complaint", SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
+	wantItem := casework.ControlPointItem{SubjectType: "complaint", SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,
 		Owner: "alice", Subject: "Acknowledge", Status: casework.PointOverdue, DueAt: h(2), OverdueAt: h(2)}
 	if len(l.Items) != 1 || l.Items[0] != wantItem {
 		t.Errorf("items = %+v, want [%+v]", l.Items, wantItem)

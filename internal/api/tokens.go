@@ -18,26 +18,15 @@ const (
 	maxTokenLifetime     = 2 * 365 * 24 * time.Hour
 )
 
-// tokenJSON is an API token as listed: never its secret.
-type tokenJSON struct {
-	ID        string     `json:"id"`
-	StaffID   string     `json:"staff_id"`
-	Name      string     `json:"name,omitempty"`
-	CreatedBy string     `json:"created_by,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
-}
-
 // issuedTokenJSON is the answer of POST /staff/{id}/tokens: the token's
 // secret, shown this once.
 type issuedTokenJSON struct {
-	tokenJSON
+	models.TokenItem
 	Token string `json:"token"`
 }
 
 // tokenList is the answer of GET /staff/{id}/tokens.
-type tokenList = list[tokenJSON]
+type tokenList = list[models.TokenItem]
 
 // issueTokenInput is the body of POST /staff/{id}/tokens.
 type issueTokenInput struct {
@@ -45,8 +34,8 @@ type issueTokenInput struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-func toTokenJSON(t *models.Token) tokenJSON {
-	return tokenJSON{
+func toTokenJSON(t *models.Token) models.TokenItem {
+	return models.TokenItem{
 		ID: t.ID, StaffID: t.StaffID, Name: t.Name, CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt.UTC(),
 		ExpiresAt: utc(t.ExpiresAt), RevokedAt: utc(t.RevokedAt),
 	}
@@ -81,7 +70,7 @@ func (s *server) issueToken(c echo.Context) error {
 	}
 	auditObject(c, objToken, tok.ID, st.ID)
 	logger(c).Info("token issued", "token", tok.ID, "staff", st.ID)
-	return c.JSON(http.StatusCreated, issuedTokenJSON{tokenJSON: toTokenJSON(tok), Token: secret})
+	return c.JSON(http.StatusCreated, issuedTokenJSON{TokenItem: toTokenJSON(tok), Token: secret})
 }
 
 // withoutSecret is the replay of a token issue (see idempotent): the

@@ -86,3 +86,44 @@ type Notification struct {
 	DueAt     time.Time `json:"due_at"`
 	At        time.Time `json:"at"`
 }
+
+// ControlPointItem is a control point of a case as the read model last saw
+// it: an item of GET /api/v1/control-points, which the web app reads too.
+// Stage is empty for a case without stages.
+type ControlPointItem struct {
+	SubjectType string `json:"subject_type"`
+	SubjectID   string `json:"subject_id"`
+	// ClientID and ClientName are the client of the case.
+	ClientID   string      `json:"client_id"`
+	ClientName string      `json:"client_name"`
+	ID         string      `json:"id"`
+	Kind       PointKind   `json:"kind"`
+	Stage      string      `json:"stage"`
+	Owner      string      `json:"owner"`
+	Subject    string      `json:"subject"`
+	Status     PointStatus `json:"status"`
+	DueAt      time.Time   `json:"due_at"`
+	OverdueAt  time.Time   `json:"overdue_at"`
+}
+
+// NotificationItem is a reminder or escalation in a member's inbox: an
+// item of GET /api/v1/notifications, which the web app reads too.
+type NotificationItem struct {
+	// ID is the notification's opaque, URL-safe ID; Key is its idempotency
+	// key, which e-mails and webhook deliveries (X-Salesflow-Delivery) carry.
+	ID        string           `json:"id"`
+	Key       string           `json:"key"`
+	Kind      NotificationKind `json:"kind"`
+	CreatedAt time.Time        `json:"created_at"`
+	ReadAt    *time.Time       `json:"read_at,omitempty"`
+	Subject   string           `json:"subject"`
+	Message   string           `json:"message"`
+	DueAt     time.Time        `json:"due_at"`
+	// The deal, complaint and control point the notification is about.
+	DealID         string `json:"deal_id"`
+	ComplaintID    string `json:"complaint_id,omitempty"`
+	ControlPointID string `json:"control_point_id"`
+	// ClientID and ClientName are the client of the deal or complaint.
+	ClientID   string `json:"client_id"`
+	ClientName string `json:"client_name"`
+}
