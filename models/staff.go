@@ -14,6 +14,20 @@ import (
 // the staff register, such as a duplicate ID or a manager who is not one.
 var ErrConflict = errors.New("conflict")
 
+// StaffItem is a staff member as the API shows it: GET /api/v1/staff/{id}
+// and an item of GET /api/v1/staff, which the web app reads too.
+type StaffItem struct {
+	ID            string     `json:"id"`
+	Name          string     `json:"name"`
+	Role          string     `json:"role"`
+	ManagerID     string     `json:"manager_id,omitempty"`
+	Email         string     `json:"email,omitempty"`
+	Language      string     `json:"language"`
+	Active        bool       `json:"active"`
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
 // GetStaff returns one staff member by ID, or ErrNotFound.
 func GetStaff(ctx context.Context, db *gorm.DB, id string) (*Staff, error) {
 	return get[Staff](ctx, db, "id = ?", id)

@@ -49,7 +49,7 @@ type staffForm struct {
 
 // adminStaffData is the data of admin.html.
 type adminStaffData struct {
-	Staff []staffItem
+	Staff []models.StaffItem
 	// Form is the create form as typed; Error and Fields the API's refusal.
 	Form   staffForm
 	Error  string
@@ -67,7 +67,7 @@ func (a *app) adminStaff(c echo.Context) error {
 
 // staffPage renders admin.html with d and the staff list.
 func (a *app) staffPage(c echo.Context, status int, d adminStaffData) error {
-	var staff list[staffItem]
+	var staff list[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff?limit=200", nil, &staff); e != nil {
 		return a.apiFailed(c, e)
 	}
@@ -111,8 +111,8 @@ func refusal(e *APIError) bool {
 
 // memberData is the data of admin_member.html.
 type memberData struct {
-	Member staffItem
-	Staff  []staffItem
+	Member models.StaffItem
+	Staff  []models.StaffItem
 	Roles  []string
 	Tokens []models.TokenItem
 	// Form is the update form as typed, TokenName the token form's.
@@ -136,7 +136,7 @@ func (a *app) adminMember(c echo.Context) error {
 // member as stored unless it was typed (ID set).
 func (a *app) memberPage(c echo.Context, status int, d memberData) error {
 	id := url.PathEscape(c.Param("id"))
-	var staff list[staffItem]
+	var staff list[models.StaffItem]
 	var tokens list[models.TokenItem]
 	for _, call := range []struct {
 		path string

@@ -118,7 +118,7 @@ type clientData struct {
 	Client     client
 	Directory  *clientItem
 	Deals      []dealItem
-	Complaints []complaintItem
+	Complaints []complaint.Item
 	History    []classChange
 	Current    *classChange
 	Policy     catalogs
@@ -146,7 +146,7 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
 	var deals list[dealItem]
-	var complaints list[complaintItem]
+	var complaints list[complaint.Item]
 	var history list[classChange]
 	reads := []struct {
 		path string

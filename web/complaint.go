@@ -16,22 +16,6 @@ func (a *app) complaintKind() caseKind {
 	return caseKind{path: "complaints", catalog: complaint.Inputs, page: a.complaintPage}
 }
 
-// complaintItem is an item of GET /api/v1/complaints.
-type complaintItem struct {
-	ID           string    `json:"id"`
-	Number       string    `json:"number"`
-	Step         string    `json:"step"`
-	Status       string    `json:"status"`
-	Severity     string    `json:"severity"`
-	ClientID     string    `json:"client_id"`
-	ClientName   string    `json:"client_name"`
-	DealID       string    `json:"deal_id"`
-	Category     string    `json:"category"`
-	Assignee     string    `json:"assignee"`
-	OnTime       bool      `json:"on_time"`
-	RegisteredAt time.Time `json:"registered_at"`
-}
-
 // complaintFilters are the list's filters the API takes.
 var complaintFilters = []string{"status", "step", "severity", "category", "client_id", "deal_id"}
 
@@ -40,7 +24,7 @@ type complaintsData struct {
 	// Filter holds the chosen filters, with the API's problems with them
 	// when it refused one.
 	Filter *Form
-	Items  []complaintItem
+	Items  []complaint.Item
 	// Next is the query of the next page, "" on the last.
 	Next string
 	// Statuses, Steps and Severities are the filters' choices, Categories
@@ -68,7 +52,7 @@ func (a *app) listComplaints(c echo.Context) error {
 		return a.apiFailed(c, e)
 	}
 	d.Categories = pol.Complaint.Categories
-	var l list[complaintItem]
+	var l list[complaint.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/complaints?"+q.Encode(), nil, &l); e != nil {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest {
 			return a.apiFailed(c, e)

@@ -55,7 +55,7 @@ type pipelineData struct {
 	Columns []column
 	// Staff are the members the caller may filter by (nil for a sales rep,
 	// who sees their own deals), Managers the teams.
-	Staff, Managers []staffItem
+	Staff, Managers []models.StaffItem
 	// Policy holds the catalogues of products and segments.
 	Policy catalogs
 }
@@ -135,11 +135,11 @@ func daysIn(it dealItem, now time.Time) int {
 
 // staffChoices are the staff members and the managers the caller may
 // filter by; nil for a caller the API does not show staff (a sales rep).
-func (a *app) staffChoices(c echo.Context) (staff, managers []staffItem) {
+func (a *app) staffChoices(c echo.Context) (staff, managers []models.StaffItem) {
 	if staffOf(c).Role == models.RoleSales {
 		return nil, nil
 	}
-	var all list[staffItem]
+	var all list[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff", nil, &all); e != nil {
 		return nil, nil
 	}

@@ -86,7 +86,7 @@ type dashboardData struct {
 	Fields map[string]string
 	// Staff and Catalogs fill the filter's selects (Staff is empty for a
 	// rep, who may not list the staff).
-	Staff    []staffItem
+	Staff    []models.StaffItem
 	Catalogs policy.Catalogs
 
 	Funnel     reports.FunnelReport
@@ -103,23 +103,11 @@ type dashboardData struct {
 	FunnelChart, LossesChart, TimeChart template.HTML
 }
 
-// staffItem is an item of GET /api/v1/staff.
-type staffItem struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	ManagerID string    `json:"manager_id"`
-	Email     string    `json:"email"`
-	Language  string    `json:"language"`
-	Active    bool      `json:"active"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // dashboard answers GET /reports: the manager dashboard, every section
 // read from the report APIs with the filter of the form.
 func (a *app) dashboard(c echo.Context) error {
 	d := dashboardData{Filter: filterOf(c)}
-	var staff list[staffItem]
+	var staff list[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff?limit=200", nil, &staff); e == nil {
 		d.Staff = staff.Items
 	}

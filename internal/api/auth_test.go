@@ -281,7 +281,7 @@ func TestDeactivationRevokesTokens(t *testing.T) {
 	for _, token := range []string{t1.Token, t2.Token, "dev-alice"} {
 		expect(t, a.do(http.MethodGet, "/api/v1/policy", token, nil), http.StatusOK, nil)
 	}
-	var st staffJSON
+	var st models.StaffItem
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/alice", "dev-admin", map[string]any{"active": false}), http.StatusOK, &st)
 	if st.Active || st.DeactivatedAt == nil {
 		t.Errorf("after deactivation: %+v", st)
@@ -299,7 +299,7 @@ func TestDeactivationRevokesTokens(t *testing.T) {
 	for _, token := range []string{bobs.Token, "dev-bob"} {
 		expect(t, a.do(http.MethodGet, "/api/v1/policy", token, nil), http.StatusOK, nil)
 	}
-	var back staffJSON
+	var back models.StaffItem
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/alice", "dev-admin", map[string]any{"active": true}), http.StatusOK, &back)
 	if !back.Active || back.DeactivatedAt != nil {
 		t.Errorf("after reactivation: %+v", back)
@@ -315,7 +315,7 @@ func TestDeactivationRevokesTokens(t *testing.T) {
 
 func TestStaffValidation(t *testing.T) {
 	a := newTestAPI(t, nil)
-	var st staffJSON
+	var st models.StaffItem
 	expect(t, a.do(http.MethodPost, "/api/v1/staff", "dev-admin",
 		map[string]any{"id": "carol", "name": " Carol ", "role": "sales", "manager_id": "maria", "email": "carol@example.com"}), http.StatusCreated, &st)
 	if st.ID != "carol" || st.Name != "Carol" || !st.Active || st.Language != models.DefaultLanguage || st.ManagerID != "maria" {
@@ -368,7 +368,7 @@ func TestStaffValidation(t *testing.T) {
 	// A manager with a team cannot be made a sales rep.
 	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/maria", "dev-admin", map[string]any{"role": "sales"}), http.StatusConflict, casework.CodeConflict)
 	expectError(t, a.do(http.MethodPatch, "/api/v1/staff/nobody", "dev-admin", map[string]any{"name": "N"}), http.StatusNotFound, casework.CodeNotFound)
-	st = staffJSON{}
+	st = models.StaffItem{}
 	expect(t, a.do(http.MethodPatch, "/api/v1/staff/bob", "dev-admin", map[string]any{"manager_id": "admin", "name": "Bobby"}), http.StatusOK, &st)
 	if st.ManagerID != "admin" || st.Name != "Bobby" || st.Role != models.RoleSales {
 		t.Errorf("patched %+v", st)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -112,36 +111,10 @@ func (s *server) checkCorrectiveAction(c echo.Context, in complaint.AddCorrectiv
 }
 
 // complaintList is the answer of GET /complaints.
-type complaintList = page[complaintItem]
+type complaintList = page[complaint.Item]
 
-// complaintItem is a complaint as the read model last saw it.
-type complaintItem struct {
-	ID           string             `json:"id"`
-	Number       string             `json:"number"`
-	Step         complaint.Step     `json:"step"`
-	Status       complaint.Status   `json:"status"`
-	Severity     complaint.Severity `json:"severity"`
-	ClientID     string             `json:"client_id"`
-	ClientName   string             `json:"client_name"`
-	DealID       string             `json:"deal_id,omitempty"`
-	Channel      string             `json:"channel"`
-	Category     string             `json:"category"`
-	Assignee     string             `json:"assignee"`
-	RegisteredBy string             `json:"registered_by"`
-	// ProcessStep is the process step of origin the latest investigation
-	// found.
-	ProcessStep    string     `json:"process_step,omitempty"`
-	Recurrence     bool       `json:"recurrence"`
-	RecurrenceOf   string     `json:"recurrence_of,omitempty"`
-	RegisteredAt   time.Time  `json:"registered_at"`
-	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
-	ClosedAt       *time.Time `json:"closed_at,omitempty"`
-	OnTime         bool       `json:"on_time"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-}
-
-func toComplaintItem(m models.Complaint) complaintItem {
-	return complaintItem{
+func toComplaintItem(m models.Complaint) complaint.Item {
+	return complaint.Item{
 		ID: m.ID, Number: m.Number, ClientID: m.ClientID, ClientName: m.ClientName, DealID: m.DealID, Channel: m.Channel,
 		Category: m.Category, Severity: complaint.Severity(m.Severity), Step: complaint.Step(m.Step),
 		Status: complaint.Status(m.Status), Assignee: m.Assignee, RegisteredBy: m.RegisteredBy,

@@ -303,7 +303,7 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ComplaintStats":   models.ComplaintStats{},
 		"PolicyDocument":   policy.Document{}, "Calendar": calendar.Calendar{}, "Preferences": models.Preferences{},
 		"ControlPointList": controlPointList{}, "Notification": casework.NotificationItem{},
-		"Staff": staffJSON{}, "StaffList": staffList{}, "Token": models.TokenItem{}, "TokenList": tokenList{},
+		"Staff": models.StaffItem{}, "StaffList": staffList{}, "Token": models.TokenItem{}, "TokenList": tokenList{},
 		"IssuedToken": issuedTokenJSON{}, "AuditList": auditList{}, "AuditEntry": models.AuditItem{},
 		"FunnelReport": reports.FunnelReport{}, "LossesReport": reports.LossesReport{}, "KPIReport": reports.KPIReport{},
 		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},

@@ -14,28 +14,15 @@ import (
 	"github.com/salesflow/salesflow/models"
 )
 
-// staffJSON is a staff member as the API shows it.
-type staffJSON struct {
-	ID            string     `json:"id"`
-	Name          string     `json:"name"`
-	Role          string     `json:"role"`
-	ManagerID     string     `json:"manager_id,omitempty"`
-	Email         string     `json:"email,omitempty"`
-	Language      string     `json:"language"`
-	Active        bool       `json:"active"`
-	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-}
-
-func toStaffJSON(s *models.Staff) staffJSON {
-	return staffJSON{
+func toStaffJSON(s *models.Staff) models.StaffItem {
+	return models.StaffItem{
 		ID: s.ID, Name: s.Name, Role: s.Role, ManagerID: s.ManagerID, Email: s.Email, Language: s.Language,
 		Active: s.Active, DeactivatedAt: utc(s.DeactivatedAt), CreatedAt: s.CreatedAt.UTC(),
 	}
 }
 
 // staffList is the answer of GET /staff.
-type staffList = list[staffJSON]
+type staffList = list[models.StaffItem]
 
 // createStaffInput is the body of POST /staff.
 type createStaffInput struct {

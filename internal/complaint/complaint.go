@@ -1,8 +1,8 @@
 // Package complaint holds the vocabulary of the complaint procedure
 // (docs/process.md §4), shared by the complaint workflow, its activities and
 // the HTTP API: the registration form, the four steps and their records,
-// the view, the action catalogue and the complaint policy. Control points,
-// requests and refusals are the ones of package casework.
+// the view, the list item, the action catalogue and the complaint policy.
+// Control points, requests and refusals are the ones of package casework.
 package complaint
 
 import (
@@ -124,6 +124,33 @@ type View struct {
 	Policy         Policy                  `json:"policy"`
 	PolicyVersion  int                     `json:"policy_version"`
 	Seq            int                     `json:"seq"`
+}
+
+// Item is a complaint as the read model last saw it: an item of
+// GET /api/v1/complaints, which the web app reads too.
+type Item struct {
+	ID           string   `json:"id"`
+	Number       string   `json:"number"`
+	Step         Step     `json:"step"`
+	Status       Status   `json:"status"`
+	Severity     Severity `json:"severity"`
+	ClientID     string   `json:"client_id"`
+	ClientName   string   `json:"client_name"`
+	DealID       string   `json:"deal_id,omitempty"`
+	Channel      string   `json:"channel"`
+	Category     string   `json:"category"`
+	Assignee     string   `json:"assignee"`
+	RegisteredBy string   `json:"registered_by"`
+	// ProcessStep is the process step of origin the latest investigation
+	// found.
+	ProcessStep    string     `json:"process_step,omitempty"`
+	Recurrence     bool       `json:"recurrence"`
+	RecurrenceOf   string     `json:"recurrence_of,omitempty"`
+	RegisteredAt   time.Time  `json:"registered_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	OnTime         bool       `json:"on_time"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // Acknowledgement is the message sent to the client (step 1).
