@@ -124,12 +124,12 @@ record-histories: $(TEMPORAL_CLI)
 # make load LOAD_FLAGS='-api http://127.0.0.1:8080 -db postgres://…'.
 LOAD_FLAGS ?=
 
-## load: the load harness (cmd/loadtest): on a stack of its own (the pinned dev server, a fresh PostgreSQL database, the worker and API server built from this tree) or the one LOAD_FLAGS targets, bare Temporal against the API in adjacent phases — create, action, whole deal — then read-model freshness, 10,000 open deals' worker memory and reminder lag; prints ops/s, p50/p99, the API/bare ratios, the goals and the load average (JSON in bin/load.json); about 13 minutes on 2 cores, most of it the 10,000 creations
+## load: the load harness (cmd/loadtest): on a stack of its own (the pinned dev server, a fresh PostgreSQL database, the worker and API server built from this tree) or the one LOAD_FLAGS targets, bare Temporal against the API in adjacent phases — create, action, whole deal — then read-model freshness, 10,000 open deals' worker memory and reminder lag; prints ops/s, p50/p99, the API/bare ratios, the goals and the load average (JSON in bin/load.json); about 9 minutes on 2 cores, most of it the 10,000 creations
 load: $(TEMPORAL_CLI)
 	@mkdir -p $(BIN)
 	go run ./cmd/loadtest -json $(BIN)/load.json $(LOAD_FLAGS)
 
-## load-cluster: make load on a real Temporal cluster of its own (frontend, history, matching and worker processes on two new databases of the local PostgreSQL, dropped afterwards) instead of the dev server; JSON in bin/load-cluster.json
+## load-cluster: make load on a real Temporal cluster of its own (frontend, history, matching and worker processes on two new databases of the local PostgreSQL, dropped afterwards) instead of the dev server; JSON in bin/load-cluster.json; about 8 minutes on 2 cores
 load-cluster: $(TEMPORAL_CLI) $(TEMPORAL_SERVER) $(TEMPORAL_SQL_TOOL)
 	@mkdir -p $(BIN)
 	go run ./cmd/loadtest -cluster -json $(BIN)/load-cluster.json $(LOAD_FLAGS)
