@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // catalogs are the policy document's lists forms choose from (GET
@@ -117,7 +118,7 @@ type classChange struct {
 type clientData struct {
 	Client     client
 	Directory  *clientItem
-	Deals      []dealItem
+	Deals      []deal.Item
 	Complaints []complaint.Item
 	History    []classChange
 	Current    *classChange
@@ -145,7 +146,7 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	id := c.Param("id")
 	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
-	var deals list[dealItem]
+	var deals list[deal.Item]
 	var complaints list[complaint.Item]
 	var history list[classChange]
 	reads := []struct {
