@@ -20,14 +20,9 @@ type caseKind struct {
 	page    func(c echo.Context, failed *formFailure) error
 }
 
-// historyEntry is an item of GET …/{id}/history.
+// historyEntry is an item of GET …/{id}/history with its label.
 type historyEntry struct {
-	Seq   int       `json:"seq"`
-	At    time.Time `json:"at"`
-	Actor string    `json:"actor"`
-	Type  string    `json:"type"`
-	Stage string    `json:"stage"`
-	Step  string    `json:"step"`
+	casework.HistoryItem
 	// Label is the entry's type in the page's language.
 	Label string `json:"-"`
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/internal/deal"
 )
 
 // catalogs are the policy document's lists forms choose from (GET
@@ -105,22 +107,14 @@ type client struct {
 	KeyAccount *keyAccountSummary `json:"key_account"`
 }
 
-// classChange is an item of GET /api/v1/reports/clients/{id}/history.
-type classChange struct {
-	AsOf     time.Time `json:"as_of"`
-	Category string    `json:"category"`
-	ABC      string    `json:"abc"`
-	XYZ      string    `json:"xyz"`
-}
-
 // clientData is the data of client.html.
 type clientData struct {
 	Client     client
 	Directory  *clientItem
-	Deals      []dealItem
+	Deals      []deal.Item
 	Complaints []complaint.Item
-	History    []classChange
-	Current    *classChange
+	History    []classify.ClassChange
+	Current    *classify.ClassChange
 	Policy     catalogs
 	Severities []string
 	// Forms shown again after a refusal, by name: contact, complaint,
@@ -145,9 +139,9 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	id := c.Param("id")
 	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
-	var deals list[dealItem]
+	var deals list[deal.Item]
 	var complaints list[complaint.Item]
-	var history list[classChange]
+	var history list[classify.ClassChange]
 	reads := []struct {
 		path string
 		into any

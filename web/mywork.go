@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/models"
 )
@@ -61,25 +62,6 @@ func casePage(subjectType, id, clientID string) string {
 	return "/deals/" + url.PathEscape(id)
 }
 
-// dealItem is an item of GET /api/v1/deals.
-type dealItem struct {
-	ID           string     `json:"id"`
-	ClientID     string     `json:"client_id"`
-	ClientName   string     `json:"client_name"`
-	Owner        string     `json:"owner"`
-	Title        string     `json:"title"`
-	Product      string     `json:"product"`
-	Amount       string     `json:"amount"`
-	Currency     string     `json:"currency"`
-	Stage        string     `json:"stage"`
-	Status       string     `json:"status"`
-	WaitingOn    string     `json:"waiting_on"`
-	WaitingSince *time.Time `json:"waiting_since"`
-	StageSince   *time.Time `json:"stage_since"`
-	HasOverdue   bool       `json:"has_overdue"`
-	CreatedAt    time.Time  `json:"created_at"`
-}
-
 // clientItem is an item of GET /api/v1/clients.
 type clientItem struct {
 	ID          string `json:"id"`
@@ -106,7 +88,7 @@ type list[T any] struct {
 type myWorkData struct {
 	Points        []controlPoint
 	Notifications []notification
-	Waiting       []dealItem
+	Waiting       []deal.Item
 	Between       []clientItem
 }
 
@@ -120,7 +102,7 @@ func (a *app) myWork(c echo.Context) error {
 	var d myWorkData
 	var overdue, today list[controlPoint]
 	var notes list[notification]
-	var deals list[dealItem]
+	var deals list[deal.Item]
 	var clients list[clientItem]
 	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
 	calls := []struct {

@@ -43,7 +43,7 @@ type column struct {
 
 // boardCard is a deal on the board.
 type boardCard struct {
-	dealItem
+	deal.Item
 	// Days in the stage (since it entered it, or since it waits when that
 	// is later).
 	Days int
@@ -75,13 +75,13 @@ func (a *app) pipeline(c echo.Context) error {
 		if cur := c.QueryParam("cursor_" + string(st)); cur != "" {
 			q.Set("cursor", cur)
 		}
-		var page list[dealItem]
+		var page list[deal.Item]
 		if _, e := a.apiCall(c, http.MethodGet, "/api/v1/deals?"+q.Encode(), nil, &page); e != nil {
 			return a.apiFailed(c, e)
 		}
 		col := column{Stage: st}
 		for _, it := range page.Items {
-			col.Deals = append(col.Deals, boardCard{dealItem: it, Days: daysIn(it, now)})
+			col.Deals = append(col.Deals, boardCard{Item: it, Days: daysIn(it, now)})
 		}
 		col.More, col.First = columnLinks(c.QueryParams(), "cursor_"+string(st), page.NextCursor)
 		d.Columns = append(d.Columns, col)
@@ -122,7 +122,7 @@ func cloneValues(v url.Values) url.Values {
 // daysIn is the whole days deal it has spent in its stage at now: since
 // it entered the stage or, when the read model has no such time, since it
 // waits (or else since it was opened).
-func daysIn(it dealItem, now time.Time) int {
+func daysIn(it deal.Item, now time.Time) int {
 	since := it.CreatedAt
 	switch {
 	case it.StageSince != nil:

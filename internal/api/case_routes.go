@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -218,27 +217,14 @@ func (k *CaseType[P, V]) precondition(c echo.Context, s *server, action string, 
 }
 
 // historyList is the answer of GET …/{id}/history.
-type historyList = list[historyItem]
-
-// historyItem is one entry of a case's history: when, who, what, and the
-// stage (of a deal) or step (of a complaint) the case was in.
-type historyItem struct {
-	Seq   int       `json:"seq"`
-	At    time.Time `json:"at"`
-	Actor string    `json:"actor"`
-	Type  string    `json:"type"`
-	Stage string    `json:"stage,omitempty"`
-	Step  string    `json:"step,omitempty"`
-	// Data is the event's own JSON, null when it has none.
-	Data json.RawMessage `json:"data"`
-}
+type historyList = list[casework.HistoryItem]
 
 // history answers GET …/{id}/history from the read model.
 func history[P, V any](s *server, k *CaseType[P, V]) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		events, err := k.History(c.Request().Context(), s.DB, c.Param("id"))
-		return answerList(c, events, err, func(ev *casework.HistoryEvent) historyItem {
-			item := historyItem{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, At: ev.At.UTC(), Data: ev.Data}
+		return answerList(c, events, err, func(ev *casework.HistoryEvent) casework.HistoryItem {
+			item := casework.HistoryItem{Seq: ev.Seq, Type: ev.Type, Actor: ev.Actor, At: ev.At.UTC(), Data: ev.Data}
 			if k.Where == "step" {
 				item.Step = ev.Stage
 			} else {

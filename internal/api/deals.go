@@ -193,29 +193,7 @@ func (s *server) followUpDone(c echo.Context, previousID, dealID string) {
 }
 
 // dealList is the answer of GET /deals.
-type dealList = page[dealItem]
-
-// dealItem is a deal as the read model last saw it.
-type dealItem struct {
-	deal.Header
-	// ClientName is the name of the client (ClientID).
-	ClientName     string         `json:"client_name"`
-	PaidAmount     money.Amount   `json:"paid_amount"`
-	RefundedAmount money.Amount   `json:"refunded_amount"`
-	Stage          deal.Stage     `json:"stage"`
-	Status         deal.Status    `json:"status"`
-	WaitingOn      deal.WaitingOn `json:"waiting_on,omitempty"`
-	WaitingSince   *time.Time     `json:"waiting_since,omitempty"`
-	LostStage      deal.Stage     `json:"lost_stage,omitempty"`
-	LostReason     string         `json:"lost_reason,omitempty"`
-	// StageSince is when the deal entered its stage; HasOverdue says it
-	// has an overdue control point now.
-	StageSince *time.Time `json:"stage_since,omitempty"`
-	HasOverdue bool       `json:"has_overdue"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	ClosedAt   *time.Time `json:"closed_at,omitempty"`
-}
+type dealList = page[deal.Item]
 
 // utc returns t in UTC, or nil when t is nil or zero.
 func utc(t *time.Time) *time.Time {
@@ -226,8 +204,8 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-func toDealItem(d models.Deal) dealItem {
-	return dealItem{
+func toDealItem(d models.Deal) deal.Item {
+	return deal.Item{
 		Header: deal.Header{
 			ID: d.ID, ClientID: d.ClientID, Owner: d.Owner, Title: d.Title, Product: d.Product,
 			Amount: money.Amount(d.Amount), Currency: d.Currency, PreviousDealID: d.PreviousDealID,

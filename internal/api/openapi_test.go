@@ -389,7 +389,7 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"Error", errorBody{Error: invalidFields(map[string]string{"amount": "must be greater than 0"})}},
 		{"Error", errorBody{Error: &apiError{Code: casework.CodeActionNotAllowed, Message: "no", Details: &details{
 			Stage: string(deal.StageOffer), AllowedActions: []string{deal.ActLose}}}}},
-		{"HistoryList", historyList{Items: []historyItem{{Seq: 1, Data: json.RawMessage(`{"a":[1]}`)}, {Seq: 2}}}},
+		{"HistoryList", historyList{Items: []casework.HistoryItem{{Seq: 1, Data: json.RawMessage(`{"a":[1]}`)}, {Seq: 2}}}},
 		{"ComplaintView", fullComplaintView()},
 		{"ComplaintView", complaint.View{Form: complaint.Form{Severity: complaint.SeverityLow, Channel: "phone"},
 			Step: complaint.StepAcknowledgement, Status: complaint.StatusOpen}},

@@ -247,23 +247,12 @@ func (s *server) clientClassHistory(c echo.Context) error {
 	if err != nil {
 		return notFoundOr(err, objClient)
 	}
-	out := classHistory{Items: make([]classChange, 0, len(rows))}
+	out := classHistory{Items: make([]classify.ClassChange, 0, len(rows))}
 	for _, r := range rows {
-		out.Items = append(out.Items, classChange{AsOf: r.AsOf.UTC(), Owner: r.Owner, Category: r.Category, ABC: r.ABC, XYZ: r.XYZ})
+		out.Items = append(out.Items, classify.ClassChange{AsOf: r.AsOf.UTC(), Owner: r.Owner, Category: r.Category, ABC: r.ABC, XYZ: r.XYZ})
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
 // classHistory is the answer of GET /reports/clients/{id}/history.
-type classHistory struct {
-	Items []classChange `json:"items"`
-}
-
-// classChange is one classification run that changed a client's classes.
-type classChange struct {
-	AsOf     time.Time `json:"as_of"`
-	Owner    string    `json:"owner"`
-	Category string    `json:"category"`
-	ABC      string    `json:"abc"`
-	XYZ      string    `json:"xyz"`
-}
+type classHistory = list[classify.ClassChange]

@@ -245,6 +245,17 @@ func (r *ClientsReport) Table() Table {
 	return t
 }
 
+// ClassChange is one classification run that changed a client's classes:
+// an item of GET /api/v1/reports/clients/{id}/history, which the web app
+// reads too.
+type ClassChange struct {
+	AsOf     time.Time `json:"as_of"`
+	Owner    string    `json:"owner"`
+	Category string    `json:"category"`
+	ABC      string    `json:"abc"`
+	XYZ      string    `json:"xyz"`
+}
+
 // History returns the classification history of one client, oldest
 // first: every run that found a new category or class. The client must be
 // visible in scope: its stored Owner is in scope, or models.ClientInScope

@@ -1,8 +1,9 @@
 // Package deal holds the vocabulary of a sale (docs/process.md §1–§3)
 // shared by the workflow, the activities and the HTTP API: stages,
-// statuses, the deal view, its control point kinds, documents, the action
-// catalogue and the deadline policy. It builds on package casework only and
-// has no behaviour that touches Temporal or a database.
+// statuses, the deal view and list item, its control point kinds,
+// documents, the action catalogue and the deadline policy. It builds on
+// package casework only and has no behaviour that touches Temporal or a
+// database.
 package deal
 
 import (
@@ -152,6 +153,29 @@ type Params struct {
 	// Calendar is the business calendar deadlines are counted in; the zero
 	// value is UTC with Saturday and Sunday off.
 	Calendar calendar.Calendar `json:"calendar"`
+}
+
+// Item is a deal as the read model last saw it: an item of
+// GET /api/v1/deals, which the web app reads too.
+type Item struct {
+	Header
+	// ClientName is the name of the client (ClientID).
+	ClientName     string       `json:"client_name"`
+	PaidAmount     money.Amount `json:"paid_amount"`
+	RefundedAmount money.Amount `json:"refunded_amount"`
+	Stage          Stage        `json:"stage"`
+	Status         Status       `json:"status"`
+	WaitingOn      WaitingOn    `json:"waiting_on,omitempty"`
+	WaitingSince   *time.Time   `json:"waiting_since,omitempty"`
+	LostStage      Stage        `json:"lost_stage,omitempty"`
+	LostReason     string       `json:"lost_reason,omitempty"`
+	// StageSince is when the deal entered its stage; HasOverdue says it
+	// has an overdue control point now.
+	StageSince *time.Time `json:"stage_since,omitempty"`
+	HasOverdue bool       `json:"has_overdue"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 }
 
 // View is the whole state of a deal as the API shows it.
