@@ -10,13 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/classify"
+	"github.com/salesflow/salesflow/internal/parallel"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/models"
@@ -171,18 +171,7 @@ func (a *app) readReports(c echo.Context, d *dashboardData) *APIError {
 // concurrently runs fns, at most n at a time in the order given, and
 // returns the first error in that order once all have returned.
 func concurrently(n int, fns ...func() *APIError) *APIError {
-	errs := make([]*APIError, len(fns))
-	slots := make(chan struct{}, n)
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			errs[i] = fn()
-		})
-	}
-	wg.Wait()
-	for _, e := range errs {
+	for _, e := range parallel.Run(n, fns...) {
 		if e != nil {
 			return e
 		}

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/money"
+	"github.com/salesflow/salesflow/internal/parallel"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -143,18 +143,11 @@ func readParts(ctx context.Context, db *gorm.DB, workers bool, parts ...func(tx 
 			return nil
 		})
 	}
-	errs := make([]error, len(parts))
-	slots := make(chan struct{}, concurrentParts)
-	var wg sync.WaitGroup
+	reads := make([]func() error, len(parts))
 	for i, part := range parts {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			errs[i] = readTx(ctx, db, workers, part)
-		})
+		reads[i] = func() error { return readTx(ctx, db, workers, part) }
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return errors.Join(parallel.Run(concurrentParts, reads...)...)
 }
 
 // average returns total/n rounded to two decimals, or nil when n is 0.
