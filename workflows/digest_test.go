@@ -1,28 +1,19 @@
 package workflows
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/salesflow/salesflow/activities"
-	"github.com/salesflow/salesflow/models"
 )
 
 // TestDigestWorkflowRunsTheDigest runs Digest with the real activity and
 // the e-mail channel off: it completes and reports no e-mail sent, the
 // channel's own tests covering what a digest contains.
 func TestDigestWorkflowRunsTheDigest(t *testing.T) {
-	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := models.SeedDemo(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
+	db := demoDB(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Digest)

@@ -58,18 +58,32 @@ type harness struct {
 	children []string
 }
 
-func newHarness(t *testing.T) *harness {
+// demoDB is an embedded read model with the demo staff (alice and bob
+// report to maria).
+func demoDB(t *testing.T) *gorm.DB {
 	t.Helper()
 	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
+	if err == nil {
+		err = models.SeedDemo(context.Background(), db)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := models.SeedDemo(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
+	return db
+}
+
+// quietEnv is a time-skipping test environment that logs warnings and
+// errors only.
+func quietEnv() *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	env := suite.NewTestWorkflowEnvironment()
+	return suite.NewTestWorkflowEnvironment()
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	db := demoDB(t)
+	env := quietEnv()
 	env.RegisterWorkflow(Deal)
 	env.RegisterWorkflow(Complaint)
 	env.RegisterActivity(&activities.Activities{DB: db})

@@ -1,17 +1,14 @@
 package workflows
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
-	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/activities"
 	"github.com/salesflow/salesflow/internal/casework"
@@ -26,7 +23,7 @@ import (
 // with every other missing, a score over 100) change nothing, and a
 // second assessment re-arms the point a year on.
 func TestKeyAccountReviewReassessment(t *testing.T) {
-	db := reviewDB(t)
+	db := demoDB(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(KeyAccountReview)
@@ -123,7 +120,7 @@ func TestKeyAccountReviewContinuesAsNew(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(KeyAccountReview)
-	env.RegisterActivity(&activities.Activities{DB: reviewDB(t)})
+	env.RegisterActivity(&activities.Activities{DB: demoDB(t)})
 	pol := keyaccount.DefaultPolicy()
 	scores := map[string]int{}
 	for _, c := range pol.Criteria {
@@ -152,17 +149,4 @@ func TestKeyAccountReviewContinuesAsNew(t *testing.T) {
 		c.Latest.Quadrant != keyaccount.QuadrantLower || len(c.ControlPoints) != 1 || c.ControlPoints[0].Status != casework.PointOpen {
 		t.Fatalf("carried over %+v", c)
 	}
-}
-
-// reviewDB is an embedded read model with the demo team.
-func reviewDB(t *testing.T) *gorm.DB {
-	t.Helper()
-	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
-	if err == nil {
-		err = models.SeedDemo(context.Background(), db)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
 }

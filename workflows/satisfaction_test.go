@@ -1,17 +1,12 @@
 package workflows
 
 import (
-	"context"
 	"encoding/json"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/converter"
-	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 	"gorm.io/gorm"
@@ -32,16 +27,8 @@ var surveyStart = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 // with the demo staff (alice and bob report to maria).
 func surveyEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *gorm.DB) {
 	t.Helper()
-	db, err := models.Open(filepath.Join(t.TempDir(), "rm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := models.SeedDemo(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	env := suite.NewTestWorkflowEnvironment()
+	db := demoDB(t)
+	env := quietEnv()
 	env.RegisterWorkflow(Survey)
 	env.RegisterWorkflow(SatisfactionSweep)
 	env.RegisterWorkflow(Complaint)
