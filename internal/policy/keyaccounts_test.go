@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/testdb"
-	"github.com/salesflow/salesflow/models"
 )
 
 // TestKeyAccountsOfSavedVersions: a version saved before the part reads
@@ -19,14 +17,7 @@ import (
 func TestKeyAccountsOfSavedVersions(t *testing.T) {
 	ctx := context.Background()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
-		old := Default()
-		raw, err := json.Marshal(map[string]any{"deal": old.Deal, "complaint": old.Complaint, "calendar": old.Calendar, "duration_units": unitsFormat})
-		if err == nil {
-			_, err = models.SavePolicy(ctx, db, raw, "admin")
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		saveOldVersion(t, db)
 		cur, err := Current(ctx, db, Default())
 		if err != nil || !reflect.DeepEqual(cur.KeyAccounts, DefaultKeyAccounts()) {
 			t.Fatalf("key accounts of an old version = %+v, %v", cur.KeyAccounts, err)
