@@ -1,24 +1,16 @@
 package web
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/salesflow/salesflow/internal/satisfaction"
-	"github.com/salesflow/salesflow/models"
 )
 
 // TestSatisfactionTextsComplete: every action and input field of the
 // survey's catalogue, every survey status and its control point kind has a
 // text in Russian and in English, in words.
 func TestSatisfactionTextsComplete(t *testing.T) {
-	var keys []string
-	for _, a := range satisfaction.Inputs {
-		keys = append(keys, "action."+a.Name)
-		for _, f := range satisfaction.Inputs.Fields(a.Name) {
-			keys = append(keys, fieldKeys(f)...)
-		}
-	}
+	keys := catalogKeys(satisfaction.Inputs)
 	for _, s := range satisfaction.Statuses {
 		keys = append(keys, "sstatus."+string(s))
 	}
@@ -28,12 +20,5 @@ func TestSatisfactionTextsComplete(t *testing.T) {
 	if len(keys) < 8 {
 		t.Fatalf("only %d keys", len(keys))
 	}
-	for _, k := range keys {
-		for _, lang := range []string{models.LangRussian, models.LangEnglish} {
-			text, ok := catalogues[lang][k]
-			if !ok || strings.Contains(text, "_") {
-				t.Errorf("%s has no %s text in words: %q", k, lang, text)
-			}
-		}
-	}
+	checkInWords(t, keys, false)
 }
