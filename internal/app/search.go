@@ -22,7 +22,9 @@ import (
 // service; every worker calls it on start, before any workflow runs, so
 // the dev server, `make run` and a real cluster all have them. An attribute
 // registered meanwhile by another worker is fine; one registered with
-// another type is an error.
+// another type is an error. Having added any, it returns once every
+// Temporal service has re-read the namespace, so a workflow started right
+// after may set them.
 func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
 	ops := c.OperatorService()
 	have, err := ops.ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
@@ -48,7 +50,12 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	if err != nil && !errors.As(err, &exists) {
 		return fmt.Errorf("add search attributes %v: %w", slices.Sorted(maps.Keys(missing)), err)
 	}
-	return nil
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(2 * namespaceRefresh):
+		return nil
+	}
 }
 
 // namespaceRefresh is how often each Temporal service re-reads the
@@ -58,22 +65,12 @@ const namespaceRefresh = 2 * time.Second
 
 // RegisterSearchAttributes connects to the Temporal frontend at address
 // and registers the case search attributes on namespace (see
-// EnsureSearchAttributes), for a cluster started before any worker; it
-// returns once every service has re-read the namespace, so a workflow
-// started right after may set them.
+// EnsureSearchAttributes), for a cluster started before any worker.
 func RegisterSearchAttributes(ctx context.Context, address, namespace string) error {
 	tc, err := Dial(config.Config{TemporalAddress: address, TemporalNamespace: namespace}, slog.Default())
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	if err := EnsureSearchAttributes(ctx, tc, namespace); err != nil {
-		return err
-	}
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(2 * namespaceRefresh):
-		return nil
-	}
+	return EnsureSearchAttributes(ctx, tc, namespace)
 }
