@@ -66,9 +66,9 @@ func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, fa
 	}
 	lang := pageLang(c)
 	for i := range hist.Items {
-		hist.Items[i].Label = historyLabel(lang, hist.Items[i].Type)
+		hist.Items[i].Label = historyLabel(lang, k.path, hist.Items[i].Type)
 	}
-	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), catalog: k.catalog, keys: keys, failed: failed,
+	fc := formContext{base: "/" + k.path + "/" + url.PathEscape(c.Param("id")), scope: k.path, catalog: k.catalog, keys: keys, failed: failed,
 		zone: loc.String(), lang: lang}
 	return caseWork{Forms: buildForms(fc, acts.Actions), Points: pointRows(lang, points), History: hist.Items}, nil
 }

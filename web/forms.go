@@ -83,6 +83,9 @@ type option struct{ Value, Label string }
 type formContext struct {
 	// base is the case's page path, e.g. /deals/deal-1.
 	base string
+	// scope is the case type's path ("deals"), which scopes its action
+	// labels (see actionLabel).
+	scope string
 	// catalog gives the sub-fields of arrays of objects.
 	catalog casework.Catalog
 	// keys names the inputs of object<…> fields (survey questions).
@@ -107,10 +110,10 @@ type formFailure struct {
 func buildForms(fc formContext, actions []apiAction) []actionForm {
 	out := make([]actionForm, 0, len(actions)+1)
 	if f := fc.failed; f != nil && !slices.ContainsFunc(actions, func(a apiAction) bool { return a.Name == f.Action }) {
-		out = append(out, actionForm{Action: f.Action, Title: textOr(fc.lang, "action."+f.Action, f.Action), Error: f.Err.Message, Stale: true})
+		out = append(out, actionForm{Action: f.Action, Title: actionLabel(fc.lang, fc.scope, f.Action), Error: f.Err.Message, Stale: true})
 	}
 	for _, a := range actions {
-		f := actionForm{Action: a.Name, Title: textOr(fc.lang, "action."+a.Name, a.Name), Post: fc.base + "/actions/" + url.PathEscape(a.Name)}
+		f := actionForm{Action: a.Name, Title: actionLabel(fc.lang, fc.scope, a.Name), Post: fc.base + "/actions/" + url.PathEscape(a.Name)}
 		var values url.Values
 		var errs map[string]string
 		if fc.failed != nil && fc.failed.Action == a.Name {

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/vip"
+	"github.com/salesflow/salesflow/models"
 )
 
 // TestFormJSON: a submitted action form becomes the action's JSON by the
@@ -86,5 +89,37 @@ func TestBuildForms(t *testing.T) {
 	stale := buildForms(formContext{base: "/deals/d1", catalog: deal.Inputs, failed: &formFailure{Action: deal.ActHoldPresentation, Err: &APIError{Message: "moved on"}}}, acts)
 	if len(stale) != 3 || !stale[0].Stale || stale[0].Error != "moved on" {
 		t.Errorf("stale refusal: %+v", stale[0])
+	}
+}
+
+// TestActionLabelsOfACaseType: a case type's own text of an action wins
+// over the shared one where two case types name different steps alike
+// (the VIP programme's complete_follow_up closes an upsell topic, the
+// deal's records the follow-up's outcome), on the forms and in the
+// history; another case type keeps the shared text.
+func TestActionLabelsOfACaseType(t *testing.T) {
+	act := func(catalog casework.Catalog, name string) []apiAction {
+		return []apiAction{{Name: name, Fields: catalog.Fields(name)}}
+	}
+	cases := []struct {
+		scope   string
+		catalog casework.Catalog
+		lang    string
+		want    string
+	}{
+		{"programmes", vip.Inputs, models.LangEnglish, "Follow-up done"},
+		{"programmes", vip.Inputs, models.LangRussian, "Контакт проведён"},
+		{"deals", deal.Inputs, models.LangEnglish, "Record the follow-up"},
+		{"deals", deal.Inputs, models.LangRussian, "Итог повторного контакта"},
+	}
+	for _, c := range cases {
+		forms := buildForms(formContext{base: "/" + c.scope + "/x", scope: c.scope, catalog: c.catalog, lang: c.lang},
+			act(c.catalog, vip.ActCompleteFollowUp))
+		if len(forms) != 1 || forms[0].Title != c.want {
+			t.Errorf("%s form in %s: %+v, want title %q", c.scope, c.lang, forms, c.want)
+		}
+		if got := historyLabel(c.lang, c.scope, vip.ActCompleteFollowUp); got != c.want {
+			t.Errorf("%s history in %s: %q, want %q", c.scope, c.lang, got, c.want)
+		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 
 // textFS holds the pages' texts: i18n/<lang>.json, one JSON object of
 // key → text per language, which translators edit. The keys of the
-// generated case parts are action.<name>, field.<name> (one label per JSON
+// generated case parts are action.<name> (or <path>.action.<name> for
+// one case type's own label, see actionLabel), field.<name> (one label per JSON
 // name whatever the action), enum.<field>.<value>, apierr.<code>,
 // point.<kind> and event.<type>; tests fail when an action, field, enum
 // value, error code or point kind of a catalogue has no text in both
@@ -71,13 +72,36 @@ func translate(lang, key string) string {
 	return key
 }
 
-// historyLabel is what the history shows for an entry of type typ: the
-// action's label, or the system event's (event.<type>).
-func historyLabel(lang, typ string) string {
-	if s := translate(lang, "action."+typ); s != "action."+typ {
+// historyLabel is what the history of a case of type scope shows for an
+// entry of type typ: the action's label (see actionLabel), or the system
+// event's (event.<type>).
+func historyLabel(lang, scope, typ string) string {
+	if s, ok := caseActionText(lang, scope, typ); ok {
 		return s
 	}
 	return textOr(lang, "event."+typ, typ)
+}
+
+// actionLabel is the label of the action name of a case of type scope
+// (its path, such as "programmes"): the case type's own text
+// (<scope>.action.<name>) where two case types name different steps
+// alike, else action.<name>, else the name as words.
+func actionLabel(lang, scope, name string) string {
+	if s, ok := caseActionText(lang, scope, name); ok {
+		return s
+	}
+	return human(name)
+}
+
+// caseActionText is actionLabel's text from the catalogues, and whether
+// they have one.
+func caseActionText(lang, scope, name string) (string, bool) {
+	for _, key := range []string{scope + ".action." + name, "action." + name} {
+		if s := translate(lang, key); s != key {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 // textOr is the text of key in lang, or fallback written as words (see
