@@ -10,6 +10,7 @@ import (
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
 )
 
 // catalogs are the policy document's lists forms choose from (GET
@@ -54,7 +55,7 @@ func (a *app) clientsPage(c echo.Context, newForm *Form) error {
 			q.Set(k, v)
 		}
 	}
-	var page list[clientItem]
+	var page models.Page[clientItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients?"+q.Encode(), nil, &page); e != nil {
 		return a.apiFailed(c, e)
 	}
@@ -139,9 +140,9 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	id := c.Param("id")
 	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
-	var deals list[deal.Item]
-	var complaints list[complaint.Item]
-	var history list[classify.ClassChange]
+	var deals models.Page[deal.Item]
+	var complaints models.Page[complaint.Item]
+	var history models.Page[classify.ClassChange]
 	reads := []struct {
 		path string
 		into any
@@ -176,7 +177,7 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 // directoryRow is the client's row of the directory (its state and next
 // contact), nil when the search does not find it.
 func (a *app) directoryRow(c echo.Context, cl client) *clientItem {
-	var page list[clientItem]
+	var page models.Page[clientItem]
 	q := url.Values{"q": {cl.Name}, "limit": {"200"}}
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients?"+q.Encode(), nil, &page); e != nil {
 		return nil

@@ -78,12 +78,6 @@ type clientItem struct {
 	} `json:"next_contact"`
 }
 
-// list is a page of items of an API list.
-type list[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
-
 // myWorkData is the data of mywork.html.
 type myWorkData struct {
 	Points        []controlPoint
@@ -100,10 +94,10 @@ func (a *app) myWork(c echo.Context) error {
 	me := staffOf(c).ID
 	now := time.Now()
 	var d myWorkData
-	var overdue, today list[controlPoint]
-	var notes list[notification]
-	var deals list[deal.Item]
-	var clients list[clientItem]
+	var overdue, today models.Page[controlPoint]
+	var notes models.Page[notification]
+	var deals models.Page[deal.Item]
+	var clients models.Page[clientItem]
 	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
 	calls := []struct {
 		path string

@@ -191,11 +191,8 @@ func TestAuditRedactsSecrets(t *testing.T) {
 	}
 }
 
-// auditPage is the answer of GET /audit.
-type auditPage struct {
-	Items      []models.AuditItem `json:"items"`
-	NextCursor string             `json:"next_cursor"`
-}
+// auditPage is the answer of GET /audit, with the list of its actions.
+type auditPage struct{ auditList }
 
 // actions lists the entries' actions, in order.
 func (p auditPage) actions() []string {

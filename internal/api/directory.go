@@ -14,7 +14,7 @@ import (
 
 // clientList is the answer of GET /clients and of GET
 // /reports/clients-without-next-contact.
-type clientList = page[clientItem]
+type clientList = models.Page[clientItem]
 
 // clientItem is a client as the directory shows it: where the client
 // stands in the process (docs/reports.md, "Clients directory").
