@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/calendar"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -88,7 +89,7 @@ type clientDetail struct {
 	Contacts []contactJSON `json:"contacts"`
 	// Qualification is the client's latest qualification, absent when it
 	// has none.
-	Qualification *qualificationBrief `json:"qualification,omitempty"`
+	Qualification *qualification.Brief `json:"qualification,omitempty"`
 	// KeyAccount is the latest key-account assessment (keyaccounts.go).
 	KeyAccount *keyAccountJSON `json:"key_account,omitempty"`
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -37,7 +38,7 @@ type clientItem struct {
 	LastContactAt *time.Time   `json:"last_contact_at,omitempty"`
 	// Qualification is the client's latest qualification, absent when it
 	// has none.
-	Qualification *qualificationBrief `json:"qualification,omitempty"`
+	Qualification *qualification.Brief `json:"qualification,omitempty"`
 }
 
 // nextContact is a planned contact with a client between sales.

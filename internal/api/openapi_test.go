@@ -148,6 +148,8 @@ var apiBuilt = []func() any{
 		out, _ := readPage(problems{}, func() ([]int, string, error) { return nil, "", nil }, func(r int) int { return r })
 		return out
 	},
+	// toQualificationItem fills Answers from the stored JSON object.
+	func() any { return toQualificationItem(&models.Qualification{Answers: "{}"}, nil) },
 }
 
 // builtByAPI reports whether the API builds the values of type t itself: t
@@ -365,8 +367,8 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
 		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
 		"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
-		"Qualification": qualificationJSON{}, "QualificationList": qualificationList{}, "QualificationBrief": qualificationBrief{},
-		"QualificationApproval": approvalJSON{}, "QualificationPolicy": qualification.Policy{},
+		"Qualification": qualification.Item{}, "QualificationList": qualificationList{}, "QualificationBrief": qualification.Brief{},
+		"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {

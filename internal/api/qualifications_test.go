@@ -25,9 +25,9 @@ func qualAnswers(score, last int) map[string]any {
 
 // qualify posts a qualification of client cl as token's owner and returns
 // it.
-func (a *testAPI) qualify(token, cl string, body any) qualificationJSON {
+func (a *testAPI) qualify(token, cl string, body any) qualification.Item {
 	a.t.Helper()
-	var q qualificationJSON
+	var q qualification.Item
 	expect(a.t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", token, body), http.StatusCreated, &q)
 	return q
 }
@@ -49,7 +49,7 @@ func TestQualifyClient(t *testing.T) {
 		t.Errorf("first = %+v", first)
 	}
 	rec := a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", qualAnswers(7, 3), "Idempotency-Key", "q-2")
-	var second, again qualificationJSON
+	var second, again qualification.Item
 	expect(t, rec, http.StatusCreated, &second)
 	if e := a.auditOf(rec); e.Action != "qualification.create" || e.ObjectID != cl || e.Actor != "alice" {
 		t.Errorf("audit = %+v", e)
@@ -156,7 +156,7 @@ func TestQualificationGatesDeals(t *testing.T) {
 	expectError(t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications/qual-nothing/approval", "dev-maria", map[string]any{"reason": "x"}),
 		http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, openDeal(), http.StatusConflict, CodeQualificationRefused)
-	var ap approvalJSON
+	var ap qualification.Approval
 	rec := a.do(http.MethodPost, approval, "dev-maria", map[string]any{"reason": "A strategic account"})
 	expect(t, rec, http.StatusCreated, &ap)
 	if ap.QualificationID != refused.ID || ap.By != "maria" || ap.Reason != "A strategic account" {
