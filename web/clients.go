@@ -10,6 +10,7 @@ import (
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -105,7 +106,7 @@ type client struct {
 		Email    string `json:"email"`
 		Phone    string `json:"phone"`
 	} `json:"contacts"`
-	KeyAccount *keyAccountSummary `json:"key_account"`
+	KeyAccount *keyaccount.Summary `json:"key_account"`
 }
 
 // clientData is the data of client.html.

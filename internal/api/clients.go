@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/salesflow/salesflow/internal/calendar"
+	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
@@ -91,7 +92,7 @@ type clientDetail struct {
 	// has none.
 	Qualification *qualification.Brief `json:"qualification,omitempty"`
 	// KeyAccount is the latest key-account assessment (keyaccounts.go).
-	KeyAccount *keyAccountJSON `json:"key_account,omitempty"`
+	KeyAccount *keyaccount.Summary `json:"key_account,omitempty"`
 }
 
 func (s *server) getClient(c echo.Context) error {
