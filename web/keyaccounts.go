@@ -18,7 +18,7 @@ import (
 // the history of assessments, and the form with the policy's criteria
 // grouped by side.
 type keyAccountData struct {
-	Client    client
+	Client    models.ClientDetail
 	History   []keyaccount.AssessmentItem
 	Sides     map[string][]keyaccount.Criterion
 	SideNames []string

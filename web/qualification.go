@@ -92,9 +92,7 @@ func (a *app) qualificationOf(c echo.Context, id string) (qualificationBlock, *A
 // deal page; nil when it has none or it cannot be read (the deal page
 // shows without it).
 func (a *app) clientBadge(c echo.Context, clientID string) *qualificationBadge {
-	var cl struct {
-		Qualification *qualification.Brief `json:"qualification"`
-	}
+	var cl models.ClientDetail
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl); e != nil || cl.Qualification == nil {
 		return nil
 	}

@@ -65,7 +65,7 @@ func TestAuditEntryPerChange(t *testing.T) {
 
 	before := time.Now().UTC().Add(-time.Second)
 	rec := a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Romashka"}, "X-Request-ID", "rq-client-1")
-	var cl clientJSON
+	var cl models.ClientCard
 	expect(t, rec, http.StatusCreated, &cl)
 	e := a.auditOf(rec)
 	if e.RequestID != "rq-client-1" || e.At.Before(before) || e.At.After(time.Now().Add(time.Second)) {

@@ -150,6 +150,8 @@ var apiBuilt = []func() any{
 	},
 	// toQualificationItem fills Answers from the stored JSON object.
 	func() any { return toQualificationItem(&models.Qualification{Answers: "{}"}, nil) },
+	// toClientDetail fills Contacts, empty for a client without any.
+	func() any { return toClientDetail(&models.Client{}, nil) },
 }
 
 // builtByAPI reports whether the API builds the values of type t itself: t
@@ -352,7 +354,7 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: s.Value}
 	}
 	responses := map[string]any{
-		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": clientJSON{}, "DealList": dealList{},
+		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": models.ClientCard{}, "DealList": dealList{},
 		"Actions": dealActions{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
 		"Error": errorBody{}, "HealthStatus": statusJSON{},
 		"ComplaintView": complaint.View{}, "ComplaintPolicy": complaint.Policy{}, "ComplaintList": complaintList{},
@@ -365,7 +367,7 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"FunnelReport": reports.FunnelReport{}, "LossesReport": reports.LossesReport{}, "KPIReport": reports.KPIReport{},
 		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
-		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
+		"ClientDetail": models.ClientDetail{}, "Contact": models.ContactItem{}, "ClientList": clientList{},
 		"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
 		"Qualification": qualification.Item{}, "QualificationList": qualificationList{}, "QualificationBrief": qualification.Brief{},
 		"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},

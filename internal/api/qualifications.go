@@ -182,7 +182,7 @@ func toBrief(cur map[string]models.CurrentQualification, clientID string) *quali
 
 // withQualifications gives each client of a directory page its latest
 // qualification (one query for the page).
-func (s *server) withQualifications(c echo.Context, items []clientItem) error {
+func (s *server) withQualifications(c echo.Context, items []models.ClientItem) error {
 	ids := make([]string, len(items))
 	for i := range items {
 		ids[i] = items[i].ID

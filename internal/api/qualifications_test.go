@@ -8,6 +8,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/qualification"
+	"github.com/salesflow/salesflow/models"
 )
 
 // qualAnswers answers every default question with score, the last one with
@@ -38,7 +39,7 @@ func (a *testAPI) qualify(token, cl string, body any) qualification.Item {
 func TestQualifyClient(t *testing.T) {
 	a := newTestAPI(t, nil)
 	cl := a.newClient("dev-alice")
-	var detail clientDetail
+	var detail models.ClientDetail
 	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+cl, "dev-alice", nil), http.StatusOK, &detail)
 	if detail.Qualification != nil {
 		t.Errorf("an unqualified client shows %+v", detail.Qualification)
@@ -167,7 +168,7 @@ func TestQualificationGatesDeals(t *testing.T) {
 	}
 	expectError(t, a.do(http.MethodPost, approval, "dev-admin", map[string]any{"reason": "again"}), http.StatusConflict, casework.CodeConflict)
 	expect(t, openDeal(), http.StatusCreated, nil)
-	var detail clientDetail
+	var detail models.ClientDetail
 	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+cl, "dev-alice", nil), http.StatusOK, &detail)
 	if q := detail.Qualification; q == nil || !q.Approved || q.Band != qualification.BandRefuse {
 		t.Errorf("approved client's qualification = %+v", q)
