@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/internal/qualification"
-	"gorm.io/gorm"
 )
 
 // ClientContact is a contact person of a client: someone the team talks

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/qualification"
-	"gorm.io/gorm"
 )
 
 // States of a client in the clients directory: where the client stands in
