@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/keyaccount"
+	"github.com/salesflow/salesflow/internal/qualification"
 )
 
 // ClientContact is a contact person of a client: someone the team talks
@@ -23,6 +26,48 @@ type ClientContact struct {
 	CreatedBy string    `gorm:"size:64;not null"`
 	CreatedAt time.Time `gorm:"index:idx_client_contacts_client,priority:2"`
 	UpdatedAt time.Time
+}
+
+// ContactItem is a contact person as the API shows it: the answer of
+// POST /api/v1/clients/{id}/contacts and of PATCH
+// /api/v1/clients/{id}/contacts/{contact_id}, and an item of ClientDetail's
+// contacts, which the web app reads too.
+type ContactItem struct {
+	ID        string    `json:"id"`
+	ClientID  string    `json:"client_id"`
+	Name      string    `json:"name"`
+	Position  string    `json:"position,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ClientCard is a client as the API shows it: the answer of POST
+// /api/v1/clients and the head of ClientDetail.
+type ClientCard struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	TimeZone  string    `json:"time_zone,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ClientDetail is the answer of GET /api/v1/clients/{id}, which the web
+// app reads too: the client and its contact persons.
+type ClientDetail struct {
+	ClientCard
+	Contacts []ContactItem `json:"contacts"`
+	// Qualification is the client's latest qualification, absent when it
+	// has none.
+	Qualification *qualification.Brief `json:"qualification,omitempty"`
+	// KeyAccount is the summary of the latest key-account assessment,
+	// absent before the first.
+	KeyAccount *keyaccount.Summary `json:"key_account,omitempty"`
 }
 
 // ClientSearchText is what the clients directory searches for a client:

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/qualification"
 )
 
 // States of a client in the clients directory: where the client stands in
@@ -80,6 +83,41 @@ type ClientRow struct {
 	// LastContactAt is the latest history event of the client's deals of a
 	// ClientFilter.ContactEvents type, nil when none.
 	LastContactAt *time.Time `gorm:"-"`
+}
+
+// ClientItem is a client as the directory shows it (ClientRow), where the
+// client stands in the process (docs/reports.md, "Clients directory"): an
+// item of GET /api/v1/clients and of GET
+// /api/v1/reports/clients-without-next-contact, which the web app reads
+// too.
+type ClientItem struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Segment   string    `json:"segment,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Owner     string    `json:"owner"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	// State is in_deal, between_sales, no_next_contact or lost; Stage and
+	// OpenDealID name the newest open deal of a client in a deal.
+	State      string     `json:"state"`
+	Stage      deal.Stage `json:"stage,omitempty"`
+	OpenDealID string     `json:"open_deal_id,omitempty"`
+	OpenDeals  int        `json:"open_deals"`
+	// NextContact is the planned next contact of a client between sales.
+	NextContact   *NextContact `json:"next_contact,omitempty"`
+	LastContactAt *time.Time   `json:"last_contact_at,omitempty"`
+	// Qualification is the client's latest qualification, absent when it
+	// has none.
+	Qualification *qualification.Brief `json:"qualification,omitempty"`
+}
+
+// NextContact is a planned contact with a client between sales, as a
+// ClientItem shows it.
+type NextContact struct {
+	At      time.Time `json:"at"`
+	Purpose string    `json:"purpose,omitempty"`
+	Product string    `json:"product,omitempty"`
 }
 
 // dbTime scans a time an expression yields: a time on PostgreSQL, text on

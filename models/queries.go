@@ -27,6 +27,16 @@ const (
 	MaxLimit     = 200
 )
 
+// Page is one page of a cursor-paged list: the answer of the API's paged
+// list routes (GET /api/v1/deals, /complaints, /clients, /control-points,
+// /audit), which the web app reads too. The API always fills Items, empty
+// on an empty page.
+type Page[T any] struct {
+	Items []T `json:"items"`
+	// NextCursor fetches the next page; "" on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
 // first loads the first row matching the condition into dst, translating a
 // missing row into ErrNotFound.
 func first(ctx context.Context, db *gorm.DB, dst any, cond string, args ...any) error {

@@ -67,7 +67,7 @@ func (a *app) adminStaff(c echo.Context) error {
 
 // staffPage renders admin.html with d and the staff list.
 func (a *app) staffPage(c echo.Context, status int, d adminStaffData) error {
-	var staff list[models.StaffItem]
+	var staff models.Page[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff?limit=200", nil, &staff); e != nil {
 		return a.apiFailed(c, e)
 	}
@@ -136,8 +136,8 @@ func (a *app) adminMember(c echo.Context) error {
 // member as stored unless it was typed (ID set).
 func (a *app) memberPage(c echo.Context, status int, d memberData) error {
 	id := url.PathEscape(c.Param("id"))
-	var staff list[models.StaffItem]
-	var tokens list[models.TokenItem]
+	var staff models.Page[models.StaffItem]
+	var tokens models.Page[models.TokenItem]
 	for _, call := range []struct {
 		path string
 		into any
@@ -222,7 +222,7 @@ func (a *app) adminAudit(c echo.Context) error {
 	d := auditData{Actor: q.Get("actor"), Object: q.Get("object"), From: q.Get("from"), To: q.Get("to")}
 	f := reportFilter{From: d.From, To: d.To}
 	aq := cloneWith(f.query(), "actor", d.Actor, "object", d.Object, "cursor", q.Get("cursor"), "limit", strconv.Itoa(auditPage))
-	var page list[models.AuditItem]
+	var page models.Page[models.AuditItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/audit?"+aq.Encode(), nil, &page); e != nil {
 		if !refusal(e) {
 			return a.apiFailed(c, e)

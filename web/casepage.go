@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/casework"
+	"github.com/salesflow/salesflow/models"
 )
 
 // caseKind is what the generic case pages need of a case type: its API
@@ -56,7 +57,7 @@ func (a *app) caseReads(c echo.Context, k caseKind, keys map[string][]string, fa
 	if _, e := a.apiCall(c, http.MethodGet, base+"/actions", nil, &acts); e != nil {
 		return caseWork{}, e
 	}
-	var hist list[historyEntry]
+	var hist models.Page[historyEntry]
 	if _, e := a.apiCall(c, http.MethodGet, base+"/history?limit=200", nil, &hist); e != nil {
 		return caseWork{}, e
 	}

@@ -3,13 +3,13 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/models"
 )
 
 // catalogs are the policy document's lists forms choose from (GET
@@ -31,7 +31,7 @@ var clientStates = []string{"in_deal", "between_sales", "no_next_contact", "lost
 // clientsData is the data of clients.html.
 type clientsData struct {
 	Q, Segment, State string
-	Clients           []clientItem
+	Clients           []models.ClientItem
 	More              string
 	Policy            catalogs
 	States            []string
@@ -54,7 +54,7 @@ func (a *app) clientsPage(c echo.Context, newForm *Form) error {
 			q.Set(k, v)
 		}
 	}
-	var page list[clientItem]
+	var page models.Page[models.ClientItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients?"+q.Encode(), nil, &page); e != nil {
 		return a.apiFailed(c, e)
 	}
@@ -87,30 +87,10 @@ func (a *app) createClient(c echo.Context) error {
 	return a.redirect(c, "/clients/"+url.PathEscape(out.ID), "flash.client_created")
 }
 
-// client is GET /api/v1/clients/{id}.
-type client struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Segment   string    `json:"segment"`
-	Email     string    `json:"email"`
-	Phone     string    `json:"phone"`
-	TimeZone  string    `json:"time_zone"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	Contacts  []struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Position string `json:"position"`
-		Email    string `json:"email"`
-		Phone    string `json:"phone"`
-	} `json:"contacts"`
-	KeyAccount *keyAccountSummary `json:"key_account"`
-}
-
 // clientData is the data of client.html.
 type clientData struct {
-	Client     client
-	Directory  *clientItem
+	Client     models.ClientDetail
+	Directory  *models.ClientItem
 	Deals      []deal.Item
 	Complaints []complaint.Item
 	History    []classify.ClassChange
@@ -139,9 +119,9 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 	id := c.Param("id")
 	d := clientData{Severities: names(complaint.Severities...), Forms: map[string]*Form{formName: form}}
 	esc := url.PathEscape(id)
-	var deals list[deal.Item]
-	var complaints list[complaint.Item]
-	var history list[classify.ClassChange]
+	var deals models.Page[deal.Item]
+	var complaints models.Page[complaint.Item]
+	var history models.Page[classify.ClassChange]
 	reads := []struct {
 		path string
 		into any
@@ -175,8 +155,8 @@ func (a *app) renderClient(c echo.Context, formName string, form *Form) error {
 
 // directoryRow is the client's row of the directory (its state and next
 // contact), nil when the search does not find it.
-func (a *app) directoryRow(c echo.Context, cl client) *clientItem {
-	var page list[clientItem]
+func (a *app) directoryRow(c echo.Context, cl models.ClientDetail) *models.ClientItem {
+	var page models.Page[models.ClientItem]
 	q := url.Values{"q": {cl.Name}, "limit": {"200"}}
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients?"+q.Encode(), nil, &page); e != nil {
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/complaint"
+	"github.com/salesflow/salesflow/models"
 )
 
 // complaintKind is the complaint as a case type of the pages.
@@ -52,7 +53,7 @@ func (a *app) listComplaints(c echo.Context) error {
 		return a.apiFailed(c, e)
 	}
 	d.Categories = pol.Complaint.Categories
-	var l list[complaint.Item]
+	var l models.Page[complaint.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/complaints?"+q.Encode(), nil, &l); e != nil {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest {
 			return a.apiFailed(c, e)

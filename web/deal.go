@@ -9,6 +9,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/documents"
+	"github.com/salesflow/salesflow/models"
 )
 
 // dealKind is the deal as a case type of the pages.
@@ -141,7 +142,7 @@ func (a *app) newDealForm(c echo.Context) error {
 func (a *app) newDealPage(c echo.Context, status int, clientID string, form *Form) error {
 	d := newDealData{ClientID: clientID, Form: form}
 	if clientID != "" {
-		var cl client
+		var cl models.ClientDetail
 		_, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl)
 		switch {
 		case e == nil:

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,32 +11,15 @@ import (
 	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/models"
 )
-
-// keyAccountSummary is the latest assessment a client carries
-// (GET /api/v1/clients/{id} → key_account).
-type keyAccountSummary struct {
-	Quadrant    string    `json:"quadrant"`
-	ClientScore float64   `json:"client_score"`
-	OurScore    float64   `json:"our_score"`
-	NextDue     time.Time `json:"next_due"`
-}
 
 // keyAccountData is the client's key-account page: its latest quadrant,
 // the history of assessments, and the form with the policy's criteria
 // grouped by side.
 type keyAccountData struct {
-	Client  client
-	History []struct {
-		Number      int       `json:"number"`
-		Quadrant    string    `json:"quadrant"`
-		ClientScore float64   `json:"client_score"`
-		OurScore    float64   `json:"our_score"`
-		Note        string    `json:"note"`
-		By          string    `json:"by"`
-		At          time.Time `json:"at"`
-		NextDue     time.Time `json:"next_due"`
-	}
+	Client    models.ClientDetail
+	History   []keyaccount.AssessmentItem
 	Sides     map[string][]keyaccount.Criterion
 	SideNames []string
 	Policy    keyaccount.Policy
@@ -58,9 +40,7 @@ func (a *app) renderKeyAccount(c echo.Context, form *Form) error {
 	esc := url.PathEscape(c.Param("id"))
 	d := keyAccountData{Form: form, Sides: map[string][]keyaccount.Criterion{}, SideNames: keyaccount.Sides}
 	var doc policy.Document
-	var hist struct {
-		Items json.RawMessage `json:"items"`
-	}
+	var hist models.Page[keyaccount.AssessmentItem]
 	for _, r := range []struct {
 		path string
 		into any
@@ -69,10 +49,7 @@ func (a *app) renderKeyAccount(c echo.Context, form *Form) error {
 			return a.apiFailed(c, e)
 		}
 	}
-	if err := json.Unmarshal(hist.Items, &d.History); err != nil {
-		return err
-	}
-	d.Policy = doc.KeyAccounts
+	d.History, d.Policy = hist.Items, doc.KeyAccounts
 	for _, cr := range d.Policy.Criteria {
 		d.Sides[cr.Side] = append(d.Sides[cr.Side], cr)
 	}

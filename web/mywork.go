@@ -62,34 +62,12 @@ func casePage(subjectType, id, clientID string) string {
 	return "/deals/" + url.PathEscape(id)
 }
 
-// clientItem is an item of GET /api/v1/clients.
-type clientItem struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Segment     string `json:"segment"`
-	Owner       string `json:"owner"`
-	State       string `json:"state"`
-	Stage       string `json:"stage"`
-	OpenDealID  string `json:"open_deal_id"`
-	NextContact *struct {
-		At      time.Time `json:"at"`
-		Purpose string    `json:"purpose"`
-		Product string    `json:"product"`
-	} `json:"next_contact"`
-}
-
-// list is a page of items of an API list.
-type list[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
-
 // myWorkData is the data of mywork.html.
 type myWorkData struct {
 	Points        []controlPoint
 	Notifications []notification
 	Waiting       []deal.Item
-	Between       []clientItem
+	Between       []models.ClientItem
 }
 
 // myWork answers GET /: the member's day — overdue control points and
@@ -100,10 +78,10 @@ func (a *app) myWork(c echo.Context) error {
 	me := staffOf(c).ID
 	now := time.Now()
 	var d myWorkData
-	var overdue, today list[controlPoint]
-	var notes list[notification]
-	var deals list[deal.Item]
-	var clients list[clientItem]
+	var overdue, today models.Page[controlPoint]
+	var notes models.Page[notification]
+	var deals models.Page[deal.Item]
+	var clients models.Page[models.ClientItem]
 	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
 	calls := []struct {
 		path string

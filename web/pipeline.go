@@ -75,7 +75,7 @@ func (a *app) pipeline(c echo.Context) error {
 		if cur := c.QueryParam("cursor_" + string(st)); cur != "" {
 			q.Set("cursor", cur)
 		}
-		var page list[deal.Item]
+		var page models.Page[deal.Item]
 		if _, e := a.apiCall(c, http.MethodGet, "/api/v1/deals?"+q.Encode(), nil, &page); e != nil {
 			return a.apiFailed(c, e)
 		}
@@ -139,7 +139,7 @@ func (a *app) staffChoices(c echo.Context) (staff, managers []models.StaffItem) 
 	if staffOf(c).Role == models.RoleSales {
 		return nil, nil
 	}
-	var all list[models.StaffItem]
+	var all models.Page[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff", nil, &all); e != nil {
 		return nil, nil
 	}

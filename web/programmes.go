@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/vip"
+	"github.com/salesflow/salesflow/models"
 )
 
 // programmeKind is the VIP programme as a case type of the pages.
@@ -40,11 +41,11 @@ func (a *app) programmesPage(c echo.Context, form *Form) error {
 	if form == nil {
 		d.New = &Form{Values: url.Values{"lead": {me.ID}, "period": {"90d"}}}
 	}
-	var l list[vip.Item]
+	var l models.Page[vip.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/programmes", nil, &l); e != nil {
 		return a.apiFailed(c, e)
 	}
-	var mine list[vip.InterviewItem]
+	var mine models.Page[vip.InterviewItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/interviews?status=pending", nil, &mine); e != nil {
 		return a.apiFailed(c, e)
 	}

@@ -20,37 +20,9 @@ import (
 // approval of a client in the band refuse. The deal page shows its
 // client's band (template "qualification_badge").
 
-// qualificationQuestion is a question of the policy's questionnaire as
-// GET /api/v1/policy shows it.
-type qualificationQuestion struct {
-	ID     string `json:"id"`
-	Text   string `json:"text"`
-	TextRU string `json:"text_ru"`
-}
-
 // qualificationPolicy is the qualification part of GET /api/v1/policy.
 type qualificationPolicy struct {
-	Qualification struct {
-		Questions           []qualificationQuestion  `json:"questions"`
-		Thresholds          qualification.Thresholds `json:"thresholds"`
-		RefuseNeedsApproval bool                     `json:"refuse_needs_approval"`
-	} `json:"qualification"`
-}
-
-// qualificationItem is an item of GET /api/v1/clients/{id}/qualifications.
-type qualificationItem struct {
-	ID       string         `json:"id"`
-	Answers  map[string]int `json:"answers"`
-	Total    int            `json:"total"`
-	Max      int            `json:"max"`
-	Band     string         `json:"band"`
-	By       string         `json:"by"`
-	At       time.Time      `json:"at"`
-	Approval *struct {
-		Reason string    `json:"reason"`
-		By     string    `json:"by"`
-		At     time.Time `json:"at"`
-	} `json:"approval"`
+	Qualification qualification.Policy `json:"qualification"`
 }
 
 // question is a question of the form: its ID (the input answers.<id>) and
@@ -64,7 +36,7 @@ type qualificationBlock struct {
 	// NeedsApproval is the policy's refuse_needs_approval: the band refuse
 	// shows the approval form.
 	NeedsApproval bool
-	History       []qualificationItem
+	History       []qualification.Item
 	// Latest is the badge of the newest qualification, nil for none.
 	Latest *qualificationBadge
 }
@@ -93,9 +65,7 @@ func newBadge(lang, band string, total, maxTotal int, at time.Time, approved boo
 // the page's language and the client's qualifications.
 func (a *app) qualificationOf(c echo.Context, id string) (qualificationBlock, *APIError) {
 	var pol qualificationPolicy
-	var hist struct {
-		Items []qualificationItem `json:"items"`
-	}
+	var hist models.Page[qualification.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/policy", nil, &pol); e != nil {
 		return qualificationBlock{}, e
 	}
@@ -122,15 +92,7 @@ func (a *app) qualificationOf(c echo.Context, id string) (qualificationBlock, *A
 // deal page; nil when it has none or it cannot be read (the deal page
 // shows without it).
 func (a *app) clientBadge(c echo.Context, clientID string) *qualificationBadge {
-	var cl struct {
-		Qualification *struct {
-			Band     string    `json:"band"`
-			Total    int       `json:"total"`
-			Max      int       `json:"max"`
-			At       time.Time `json:"at"`
-			Approved bool      `json:"approved"`
-		} `json:"qualification"`
-	}
+	var cl models.ClientDetail
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/clients/"+url.PathEscape(clientID), nil, &cl); e != nil || cl.Qualification == nil {
 		return nil
 	}

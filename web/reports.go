@@ -107,7 +107,7 @@ type dashboardData struct {
 // read from the report APIs with the filter of the form.
 func (a *app) dashboard(c echo.Context) error {
 	d := dashboardData{Filter: filterOf(c)}
-	var staff list[models.StaffItem]
+	var staff models.Page[models.StaffItem]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/staff?limit=200", nil, &staff); e == nil {
 		d.Staff = staff.Items
 	}
@@ -196,7 +196,7 @@ func (a *app) readOverdue(c echo.Context, d *dashboardData) *APIError {
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
-		var page list[casework.ControlPointItem]
+		var page models.Page[casework.ControlPointItem]
 		if _, e := a.apiCall(c, http.MethodGet, "/api/v1/control-points?"+q.Encode(), nil, &page); e != nil {
 			return e
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/reports"
 	"github.com/salesflow/salesflow/internal/satisfaction"
+	"github.com/salesflow/salesflow/models"
 )
 
 // surveyKind is the yearly satisfaction survey as a case type of the
@@ -41,7 +42,7 @@ func (a *app) listSurveys(c echo.Context) error {
 		q.Set(k, filter.Get(k))
 	}
 	d := surveysData{Filter: &Form{Values: filter}, Statuses: names(satisfaction.Statuses...)}
-	var l list[satisfaction.Item]
+	var l models.Page[satisfaction.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/surveys?"+q.Encode(), nil, &l); e != nil {
 		if e.Status != http.StatusUnprocessableEntity {
 			return a.apiFailed(c, e)

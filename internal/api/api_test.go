@@ -116,7 +116,7 @@ func TestRequestID(t *testing.T) {
 
 func TestClients(t *testing.T) {
 	a := newTestAPI(t, nil)
-	var c clientJSON
+	var c models.ClientCard
 	expect(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice",
 		map[string]any{"name": " Romashka LLC ", "segment": "corporate", "email": "info@romashka.ru"}), http.StatusCreated, &c)
 	if !strings.HasPrefix(c.ID, "cl-") || len(c.ID) != 19 || c.Name != "Romashka LLC" || c.CreatedBy != "alice" || c.Segment != "corporate" {
@@ -126,7 +126,7 @@ func TestClients(t *testing.T) {
 	// created it nor has a deal of it, gets the 404 of a client that does
 	// not exist (access control; he used to see every client).
 	for _, token := range []string{"dev-alice", "dev-maria"} {
-		var got clientJSON
+		var got models.ClientCard
 		expect(t, a.do(http.MethodGet, "/api/v1/clients/"+c.ID, token, nil), http.StatusOK, &got)
 		if got != c {
 			t.Errorf("%s got %+v, want %+v", token, got, c)

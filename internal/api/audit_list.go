@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strconv"
 	"time"
 
@@ -11,11 +10,7 @@ import (
 )
 
 // auditList is the answer of GET /audit.
-type auditList struct {
-	Items []models.AuditItem `json:"items"`
-	// NextCursor fetches the next page; "" on the last page.
-	NextCursor string `json:"next_cursor"`
-}
+type auditList = models.Page[models.AuditItem]
 
 // listAudit answers GET /audit?actor=&object=&from=&to=&limit=&cursor=
 // with the entries in the caller's scope, newest first.
@@ -33,23 +28,21 @@ func (s *server) listAudit(c echo.Context) error {
 		}
 		f.Before = n
 	}
-	if err := p.err(); err != nil {
-		return err
+	return answerPage(c, p, func() ([]models.AuditEntry, string, error) {
+		rows, next, err := models.ListAudit(c.Request().Context(), s.DB, f)
+		cursor := ""
+		if next > 0 {
+			cursor = strconv.FormatInt(next, 10)
+		}
+		return rows, cursor, err
+	}, toAuditItem)
+}
+
+// toAuditItem is an audit entry as GET /audit shows it.
+func toAuditItem(e models.AuditEntry) models.AuditItem {
+	return models.AuditItem{
+		ID: e.ID, At: e.At.UTC(), RequestID: e.RequestID, Actor: e.Actor, Role: e.Role, Action: e.Action,
+		ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: models.RawJSON(e.Input), Status: e.Status,
+		Pending: e.Status == models.AuditPending,
 	}
-	rows, next, err := models.ListAudit(c.Request().Context(), s.DB, f)
-	if err != nil {
-		return err
-	}
-	out := auditList{Items: make([]models.AuditItem, 0, len(rows))}
-	if next > 0 {
-		out.NextCursor = strconv.FormatInt(next, 10)
-	}
-	for _, e := range rows {
-		out.Items = append(out.Items, models.AuditItem{
-			ID: e.ID, At: e.At.UTC(), RequestID: e.RequestID, Actor: e.Actor, Role: e.Role, Action: e.Action,
-			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Owner: e.Owner, Input: models.RawJSON(e.Input), Status: e.Status,
-			Pending: e.Status == models.AuditPending,
-		})
-	}
-	return c.JSON(http.StatusOK, out)
 }

@@ -65,7 +65,7 @@ func TestAuditEntryPerChange(t *testing.T) {
 
 	before := time.Now().UTC().Add(-time.Second)
 	rec := a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Romashka"}, "X-Request-ID", "rq-client-1")
-	var cl clientJSON
+	var cl models.ClientCard
 	expect(t, rec, http.StatusCreated, &cl)
 	e := a.auditOf(rec)
 	if e.RequestID != "rq-client-1" || e.At.Before(before) || e.At.After(time.Now().Add(time.Second)) {
@@ -191,11 +191,8 @@ func TestAuditRedactsSecrets(t *testing.T) {
 	}
 }
 
-// auditPage is the answer of GET /audit.
-type auditPage struct {
-	Items      []models.AuditItem `json:"items"`
-	NextCursor string             `json:"next_cursor"`
-}
+// auditPage is the answer of GET /audit, with the list of its actions.
+type auditPage struct{ auditList }
 
 // actions lists the entries' actions, in order.
 func (p auditPage) actions() []string {

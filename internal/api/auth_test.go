@@ -110,7 +110,7 @@ func TestJWTSignIn(t *testing.T) {
 		t.Errorf("alice's deals by JWT = %+v", l.Items)
 	}
 	// The actor of a JWT request is the staff member it names.
-	var c clientJSON
+	var c models.ClientCard
 	expect(t, a.do(http.MethodPost, "/api/v1/clients", good, map[string]any{"name": "Romashka"}), http.StatusCreated, &c)
 	if c.CreatedBy != "alice" {
 		t.Errorf("created by %q", c.CreatedBy)

@@ -24,20 +24,9 @@ type clientInput struct {
 	TimeZone string `json:"time_zone,omitempty"`
 }
 
-// clientJSON is a client as the API shows it.
-type clientJSON struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Segment   string    `json:"segment,omitempty"`
-	Email     string    `json:"email,omitempty"`
-	Phone     string    `json:"phone,omitempty"`
-	TimeZone  string    `json:"time_zone,omitempty"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func toClientJSON(c *models.Client) clientJSON {
-	return clientJSON{
+// toClientCard is a stored client as the API shows it.
+func toClientCard(c *models.Client) models.ClientCard {
+	return models.ClientCard{
 		ID: c.ID, Name: c.Name, Segment: c.Segment, Email: c.Email, Phone: c.Phone, TimeZone: c.TimeZone,
 		CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt.UTC(),
 	}
@@ -78,19 +67,7 @@ func (s *server) createClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toClientJSON(cl))
-}
-
-// clientDetail is the answer of GET /clients/{id}: the client and its
-// contact persons.
-type clientDetail struct {
-	clientJSON
-	Contacts []contactJSON `json:"contacts"`
-	// Qualification is the client's latest qualification, absent when it
-	// has none.
-	Qualification *qualificationBrief `json:"qualification,omitempty"`
-	// KeyAccount is the latest key-account assessment (keyaccounts.go).
-	KeyAccount *keyAccountJSON `json:"key_account,omitempty"`
+	return c.JSON(http.StatusCreated, toClientCard(cl))
 }
 
 func (s *server) getClient(c echo.Context) error {
@@ -103,17 +80,24 @@ func (s *server) getClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := clientDetail{clientJSON: toClientJSON(cl), Contacts: make([]contactJSON, 0, len(contacts))}
+	out := toClientDetail(cl, contacts)
 	if out.Qualification, err = s.latestQualification(c, cl.ID); err != nil {
 		return err
 	}
 	if out.KeyAccount, err = s.latestKeyAccount(ctx, cl.ID); err != nil {
 		return err
 	}
-	for i := range contacts {
-		out.Contacts = append(out.Contacts, toContactJSON(&contacts[i]))
-	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// toClientDetail is the answer of GET /clients/{id} for a stored client
+// and its contact persons, before its qualification and key account.
+func toClientDetail(cl *models.Client, contacts []models.ClientContact) models.ClientDetail {
+	out := models.ClientDetail{ClientCard: toClientCard(cl), Contacts: make([]models.ContactItem, 0, len(contacts))}
+	for i := range contacts {
+		out.Contacts = append(out.Contacts, toContactItem(&contacts[i]))
+	}
+	return out
 }
 
 // visibleClient returns the client with the given ID when the caller may

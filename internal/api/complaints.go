@@ -111,7 +111,7 @@ func (s *server) checkCorrectiveAction(c echo.Context, in complaint.AddCorrectiv
 }
 
 // complaintList is the answer of GET /complaints.
-type complaintList = page[complaint.Item]
+type complaintList = models.Page[complaint.Item]
 
 func toComplaintItem(m models.Complaint) complaint.Item {
 	return complaint.Item{

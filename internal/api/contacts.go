@@ -27,21 +27,9 @@ type contactPatch struct {
 	Phone    *string `json:"phone,omitempty" maxlen:"50"`
 }
 
-// contactJSON is a contact person as the API shows it.
-type contactJSON struct {
-	ID        string    `json:"id"`
-	ClientID  string    `json:"client_id"`
-	Name      string    `json:"name"`
-	Position  string    `json:"position,omitempty"`
-	Email     string    `json:"email,omitempty"`
-	Phone     string    `json:"phone,omitempty"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-func toContactJSON(ct *models.ClientContact) contactJSON {
-	return contactJSON{
+// toContactItem is a stored contact person as the API shows it.
+func toContactItem(ct *models.ClientContact) models.ContactItem {
+	return models.ContactItem{
 		ID: ct.ID, ClientID: ct.ClientID, Name: ct.Name, Position: ct.Position, Email: ct.Email, Phone: ct.Phone,
 		CreatedBy: ct.CreatedBy, CreatedAt: ct.CreatedAt.UTC(), UpdatedAt: ct.UpdatedAt.UTC(),
 	}
@@ -74,7 +62,7 @@ func (s *server) createContact(c echo.Context) error {
 	if err := models.CreateClientContact(c.Request().Context(), s.DB, ct); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toContactJSON(ct))
+	return c.JSON(http.StatusCreated, toContactItem(ct))
 }
 
 // updateContact changes the given fields of a contact person of a client
@@ -106,5 +94,5 @@ func (s *server) updateContact(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toContactJSON(ct))
+	return c.JSON(http.StatusOK, toContactItem(ct))
 }

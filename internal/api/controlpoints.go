@@ -17,7 +17,7 @@ import (
 // clients in the caller's scope without a planned next contact (GET
 // /reports/clients-without-next-contact lists them).
 type controlPointList struct {
-	page[casework.ControlPointItem]
+	models.Page[casework.ControlPointItem]
 	ClientsWithoutNextContact *int64 `json:"clients_without_next_contact,omitempty"`
 }
 
@@ -60,7 +60,7 @@ func (s *server) listControlPoints(c echo.Context) error {
 	f.Limit = limitParam(c, p)
 	var out controlPointList
 	var err error
-	out.page, err = readPage(p, func() ([]models.ControlPoint, string, error) {
+	out.Page, err = readPage(p, func() ([]models.ControlPoint, string, error) {
 		return models.ListControlPoints(c.Request().Context(), s.DB, f)
 	}, toControlPointItem)
 	if err == nil && f.Cursor == "" && countNoNextContact {

@@ -193,7 +193,7 @@ func (s *server) followUpDone(c echo.Context, previousID, dealID string) {
 }
 
 // dealList is the answer of GET /deals.
-type dealList = page[deal.Item]
+type dealList = models.Page[deal.Item]
 
 // utc returns t in UTC, or nil when t is nil or zero.
 func utc(t *time.Time) *time.Time {

@@ -25,7 +25,7 @@ import (
 // newClient registers a client through the API and returns its ID.
 func (a *testAPI) newClient(token string) string {
 	a.t.Helper()
-	var c clientJSON
+	var c models.ClientCard
 	expect(a.t, a.do(http.MethodPost, "/api/v1/clients", token, map[string]any{"name": "Romashka"}), http.StatusCreated, &c)
 	return c.ID
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,47 +13,17 @@ import (
 
 // clientList is the answer of GET /clients and of GET
 // /reports/clients-without-next-contact.
-type clientList = page[clientItem]
+type clientList = models.Page[models.ClientItem]
 
-// clientItem is a client as the directory shows it: where the client
-// stands in the process (docs/reports.md, "Clients directory").
-type clientItem struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Segment   string    `json:"segment,omitempty"`
-	Email     string    `json:"email,omitempty"`
-	Owner     string    `json:"owner"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	// State is in_deal, between_sales, no_next_contact or lost; Stage and
-	// OpenDealID name the newest open deal of a client in a deal.
-	State      string     `json:"state"`
-	Stage      deal.Stage `json:"stage,omitempty"`
-	OpenDealID string     `json:"open_deal_id,omitempty"`
-	OpenDeals  int        `json:"open_deals"`
-	// NextContact is the planned next contact of a client between sales.
-	NextContact   *nextContact `json:"next_contact,omitempty"`
-	LastContactAt *time.Time   `json:"last_contact_at,omitempty"`
-	// Qualification is the client's latest qualification, absent when it
-	// has none.
-	Qualification *qualificationBrief `json:"qualification,omitempty"`
-}
-
-// nextContact is a planned contact with a client between sales.
-type nextContact struct {
-	At      time.Time `json:"at"`
-	Purpose string    `json:"purpose,omitempty"`
-	Product string    `json:"product,omitempty"`
-}
-
-func toClientItem(r models.ClientRow) clientItem {
-	it := clientItem{
+// toClientItem is a row of the directory as the API shows it.
+func toClientItem(r models.ClientRow) models.ClientItem {
+	it := models.ClientItem{
 		ID: r.ID, Name: r.Name, Segment: r.Segment, Email: r.Email, Owner: r.Owner, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), State: r.State, Stage: deal.Stage(r.Stage), OpenDealID: r.OpenDealID,
 		OpenDeals: r.OpenDeals, LastContactAt: utc(r.LastContactAt),
 	}
 	if r.NextContactAt != nil {
-		it.NextContact = &nextContact{At: r.NextContactAt.UTC(), Purpose: r.NextContactPurpose, Product: r.NextContactProduct}
+		it.NextContact = &models.NextContact{At: r.NextContactAt.UTC(), Purpose: r.NextContactPurpose, Product: r.NextContactProduct}
 	}
 	return it
 }

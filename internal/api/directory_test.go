@@ -17,7 +17,7 @@ func TestContacts(t *testing.T) {
 	other := a.newClient("dev-alice")
 	path := "/api/v1/clients/" + cl + "/contacts"
 
-	var ct contactJSON
+	var ct models.ContactItem
 	rec := a.do(http.MethodPost, path, "dev-alice", map[string]any{"name": " Ivan Petrov ", "position": "Head of HR", "email": "ivan@romashka.ru", "phone": "+7 900"})
 	expect(t, rec, http.StatusCreated, &ct)
 	if len(ct.ID) != 19 || ct.ID[:3] != "ct-" || ct.Name != "Ivan Petrov" || ct.ClientID != cl || ct.CreatedBy != "alice" {
@@ -39,7 +39,7 @@ func TestContacts(t *testing.T) {
 	}
 	expectError(t, a.do(http.MethodPost, path, "dev-bob", map[string]any{"name": "X"}), http.StatusNotFound, casework.CodeNotFound)
 
-	var changed contactJSON
+	var changed models.ContactItem
 	rec = a.do(http.MethodPatch, path+"/"+ct.ID, "dev-maria", map[string]any{"position": "CEO"})
 	expect(t, rec, http.StatusOK, &changed)
 	if changed.Position != "CEO" || changed.Name != "Ivan Petrov" || changed.Email != "ivan@romashka.ru" || changed.UpdatedAt.Before(ct.UpdatedAt) {
@@ -53,7 +53,7 @@ func TestContacts(t *testing.T) {
 		http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, a.do(http.MethodPatch, path+"/"+ct.ID, "dev-bob", map[string]any{"name": "Y"}), http.StatusNotFound, casework.CodeNotFound)
 
-	var detail clientDetail
+	var detail models.ClientDetail
 	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+cl, "dev-alice", nil), http.StatusOK, &detail)
 	if len(detail.Contacts) != 1 || detail.Contacts[0] != changed {
 		t.Errorf("contacts %+v, want [%+v]", detail.Contacts, changed)
@@ -64,7 +64,7 @@ func TestContacts(t *testing.T) {
 // without a next contact and its count on the control-point list.
 func TestClientDirectory(t *testing.T) {
 	a := newTestAPI(t, nil)
-	var romashka, vasilek clientJSON
+	var romashka, vasilek models.ClientCard
 	expect(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "ООО Ромашка", "email": "info@romashka.ru"}), http.StatusCreated, &romashka)
 	expect(t, a.do(http.MethodPost, "/api/v1/clients", "dev-alice", map[string]any{"name": "Vasilek", "segment": "corporate"}), http.StatusCreated, &vasilek)
 	bobs := a.newClient("dev-bob")

@@ -24,31 +24,6 @@ type assessmentInput struct {
 	Note   string         `json:"note,omitempty" maxlen:"2000"`
 }
 
-// assessmentJSON is an assessment as the API shows it.
-type assessmentJSON struct {
-	Number      int                    `json:"number"`
-	ClientID    string                 `json:"client_id"`
-	Quadrant    keyaccount.Quadrant    `json:"quadrant"`
-	ClientScore float64                `json:"client_score"`
-	OurScore    float64                `json:"our_score"`
-	Threshold   float64                `json:"threshold"`
-	Scores      map[string]int         `json:"scores"`
-	Criteria    []keyaccount.Criterion `json:"criteria"`
-	Note        string                 `json:"note,omitempty"`
-	By          string                 `json:"by"`
-	At          time.Time              `json:"at"`
-	NextDue     time.Time              `json:"next_due"`
-}
-
-// keyAccountJSON is the latest assessment's summary on GET /clients/{id}.
-type keyAccountJSON struct {
-	Quadrant    keyaccount.Quadrant `json:"quadrant"`
-	ClientScore float64             `json:"client_score"`
-	OurScore    float64             `json:"our_score"`
-	At          time.Time           `json:"at"`
-	NextDue     time.Time           `json:"next_due"`
-}
-
 // reviews lends the key-account review's workflow calls the case routes'
 // error mapping (CaseType.call); the review has no generic routes.
 var reviews = &CaseType[keyaccount.Params, keyaccount.View]{Noun: "key-account review", Prefix: keyaccount.IDPrefix, Catalog: keyaccount.Catalog}
@@ -96,7 +71,7 @@ func (s *server) createAssessment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toAssessmentJSON(cl.ID, view.Latest))
+	return c.JSON(http.StatusCreated, toAssessmentItem(cl.ID, view.Latest))
 }
 
 // resumeReview is what a review starts from should this request start
@@ -142,24 +117,25 @@ func updateIDOf(staffID, key string) string {
 	return newID("assess-", staffID, key)
 }
 
-func toAssessmentJSON(clientID string, a *keyaccount.Assessment) assessmentJSON {
+// toAssessmentItem is assessment a of the client as the API shows it.
+func toAssessmentItem(clientID string, a *keyaccount.Assessment) keyaccount.AssessmentItem {
 	if a == nil {
-		return assessmentJSON{}
+		return keyaccount.AssessmentItem{}
 	}
-	return assessmentJSON{
+	return keyaccount.AssessmentItem{
 		Number: a.Number, ClientID: clientID, Quadrant: a.Quadrant, ClientScore: a.ClientScore, OurScore: a.OurScore,
 		Threshold: a.Threshold, Scores: a.Scores, Criteria: a.Criteria, Note: a.Note, By: a.By, At: a.At.UTC(), NextDue: a.NextDue.UTC(),
 	}
 }
 
 // rowAssessment is a stored assessment as the API shows it.
-func rowAssessment(r *models.KeyAccountAssessment) (assessmentJSON, error) {
+func rowAssessment(r *models.KeyAccountAssessment) (keyaccount.AssessmentItem, error) {
 	a := keyaccount.Assessment{
 		Number: r.Number, Result: keyaccount.Result{ClientScore: r.ClientScore, OurScore: r.OurScore, Quadrant: keyaccount.Quadrant(r.Quadrant)},
 		Note: r.Note, By: r.By, At: r.At, NextDue: r.NextDue, Threshold: r.Threshold,
 	}
 	err := errors.Join(json.Unmarshal([]byte(r.Scores), &a.Scores), json.Unmarshal([]byte(r.Criteria), &a.Criteria))
-	return toAssessmentJSON(r.ClientID, &a), err
+	return toAssessmentItem(r.ClientID, &a), err
 }
 
 // listAssessments answers GET /clients/{id}/assessments: the client's
@@ -169,26 +145,26 @@ func (s *server) listAssessments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]assessmentJSON, 0, len(rows))
+	out := list[keyaccount.AssessmentItem]{Items: make([]keyaccount.AssessmentItem, 0, len(rows))}
 	for i := range rows {
 		a, err := rowAssessment(&rows[i])
 		if err != nil {
 			return err
 		}
-		items = append(items, a)
+		out.Items = append(out.Items, a)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, out)
 }
 
 // latestKeyAccount is the summary of a client's latest assessment, nil
 // when it has none.
-func (s *server) latestKeyAccount(ctx context.Context, clientID string) (*keyAccountJSON, error) {
+func (s *server) latestKeyAccount(ctx context.Context, clientID string) (*keyaccount.Summary, error) {
 	rows, err := models.ClientAssessments(ctx, s.DB, clientID)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	r := rows[0]
-	return &keyAccountJSON{Quadrant: keyaccount.Quadrant(r.Quadrant), ClientScore: r.ClientScore, OurScore: r.OurScore, At: r.At.UTC(), NextDue: r.NextDue.UTC()}, nil
+	return &keyaccount.Summary{Quadrant: keyaccount.Quadrant(r.Quadrant), ClientScore: r.ClientScore, OurScore: r.OurScore, At: r.At.UTC(), NextDue: r.NextDue.UTC()}, nil
 }
 
 // keyAccountReportPeriod is the report's default period: the year up to

@@ -125,14 +125,73 @@ func TestRoutesMatchDocument(t *testing.T) {
 
 // schemaChecker compares a component schema with the Go type whose JSON it
 // describes: property names, required (json tag without omitempty),
-// nullable (a pointer, slice or map without omitempty, except in this
-// package's own types, which never hold nil ones), JSON types and formats,
-// and closed objects. Request schemas are never nullable.
+// nullable (a pointer, slice or map without omitempty, except in the types
+// the API builds itself, which never hold nil ones: see builtByAPI), JSON
+// types and formats, and closed objects. Request schemas are never
+// nullable.
 type schemaChecker struct {
 	t *testing.T
 	// request marks input types, where null never matters.
 	request bool
 	seen    map[string]bool
+}
+
+// apiBuilt are the constructors of the types declared outside this package
+// that the API itself builds (to share them with the web app, which reads
+// them too), each called with the emptiest input it takes. Like this
+// package's own types, what they build never holds a nil pointer, slice or
+// map without omitempty (TestAPIBuiltTypesHoldNoNil checks it), so the
+// document need not accept null there.
+var apiBuilt = []func() any{
+	// readPage fills Items, empty when the query finds no rows.
+	func() any {
+		out, _ := readPage(problems{}, func() ([]int, string, error) { return nil, "", nil }, func(r int) int { return r })
+		return out
+	},
+	// toQualificationItem fills Answers from the stored JSON object.
+	func() any { return toQualificationItem(&models.Qualification{Answers: "{}"}, nil) },
+	// toClientDetail fills Contacts, empty for a client without any.
+	func() any { return toClientDetail(&models.Client{}, nil) },
+}
+
+// builtByAPI reports whether the API builds the values of type t itself: t
+// is declared in this package, or one of apiBuilt's constructors builds it
+// (one instance of a generic type stands for all).
+func builtByAPI(t reflect.Type) bool {
+	if t.PkgPath() == apiPkg {
+		return true
+	}
+	return slices.ContainsFunc(apiBuilt, func(build func() any) bool {
+		return genericName(reflect.TypeOf(build())) == genericName(t)
+	})
+}
+
+// genericName is the package path and name of type t without its type
+// arguments: the same for every instance of a generic type.
+func genericName(t reflect.Type) string {
+	name, _, _ := strings.Cut(t.Name(), "[")
+	return t.PkgPath() + "." + name
+}
+
+// What each of apiBuilt's constructors builds holds no nil pointer, slice
+// or map without omitempty, and is not a type of this package.
+func TestAPIBuiltTypesHoldNoNil(t *testing.T) {
+	for _, build := range apiBuilt {
+		v := reflect.ValueOf(build())
+		if v.Type().PkgPath() == apiPkg {
+			t.Errorf("%s is this package's own type: it needs no entry in apiBuilt", v.Type())
+		}
+		for _, f := range jsonFields(v.Type()) {
+			_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			fv := v.FieldByName(f.Name)
+			switch fv.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Map:
+				if fv.IsNil() && !strings.Contains(opts, "omitempty") {
+					t.Errorf("%s.%s is nil", v.Type(), f.Name)
+				}
+			}
+		}
+	}
 }
 
 var (
@@ -248,7 +307,7 @@ func (c *schemaChecker) object(path string, ref *openapi3.SchemaRef, t reflect.T
 		}
 		k := f.Type.Kind()
 		// A nil json.RawMessage is null on purpose, even in this package.
-		nilable := !omit && (t.PkgPath() != apiPkg || f.Type == rawType) &&
+		nilable := !omit && (!builtByAPI(t) || f.Type == rawType) &&
 			(k == reflect.Pointer || k == reflect.Slice || k == reflect.Map)
 		c.check(path+"."+name, p, f.Type, nilable)
 	}
@@ -295,7 +354,7 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: s.Value}
 	}
 	responses := map[string]any{
-		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": clientJSON{}, "DealList": dealList{},
+		"DealView": deal.View{}, "Policy": deal.Policy{}, "Client": models.ClientCard{}, "DealList": dealList{},
 		"Actions": dealActions{}, "HistoryList": historyList{}, "NotificationList": notificationList{},
 		"Error": errorBody{}, "HealthStatus": statusJSON{},
 		"ComplaintView": complaint.View{}, "ComplaintPolicy": complaint.Policy{}, "ComplaintList": complaintList{},
@@ -308,10 +367,10 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		"FunnelReport": reports.FunnelReport{}, "LossesReport": reports.LossesReport{}, "KPIReport": reports.KPIReport{},
 		"StuckReport": reports.StuckReport{}, "RoadmapReport": reports.RoadmapReport{},
 		"ClientsReport": classify.ClientsReport{}, "ClientClassHistory": classHistory{},
-		"ClientDetail": clientDetail{}, "Contact": contactJSON{}, "ClientList": clientList{},
+		"ClientDetail": models.ClientDetail{}, "Contact": models.ContactItem{}, "ClientList": clientList{},
 		"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
-		"Qualification": qualificationJSON{}, "QualificationList": qualificationList{}, "QualificationBrief": qualificationBrief{},
-		"QualificationApproval": approvalJSON{}, "QualificationPolicy": qualification.Policy{},
+		"Qualification": qualification.Item{}, "QualificationList": qualificationList{}, "QualificationBrief": qualification.Brief{},
+		"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},
 	}
 	out := &schemaChecker{t: t, seen: map[string]bool{}}
 	for name, v := range responses {
@@ -405,8 +464,8 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"PolicyDocumentInput", savedDocument()},
 		{"Calendar", calendar.Calendar{}},
 		{"Preferences", models.Preferences{Language: models.LangEnglish, Email: true}},
-		{"ControlPointList", controlPointList{page: page[casework.ControlPointItem]{Items: []casework.ControlPointItem{}}}},
-		{"ControlPointList", controlPointList{ClientsWithoutNextContact: new(int64), page: page[casework.ControlPointItem]{NextCursor: "abc", Items: []casework.ControlPointItem{
+		{"ControlPointList", controlPointList{Page: models.Page[casework.ControlPointItem]{Items: []casework.ControlPointItem{}}}},
+		{"ControlPointList", controlPointList{ClientsWithoutNextContact: new(int64), Page: models.Page[casework.ControlPointItem]{NextCursor: "abc", Items: []casework.ControlPointItem{
 			{SubjectType: models.SubjectDeal, SubjectID: "deal-1", ID: "offer-v1", Kind: deal.PointOfferValidity,
 				Stage: string(deal.StageOffer), Owner: "alice", Subject: "Offer v1 valid", Status: casework.PointOverdue},
 			{SubjectType: models.SubjectComplaint, SubjectID: "cmp-1", ID: "acknowledge", Kind: complaint.PointAcknowledge,

@@ -10,14 +10,6 @@ import (
 	"github.com/salesflow/salesflow/models"
 )
 
-// page is the answer of a paged list route: one page of items and the
-// cursor of the next.
-type page[T any] struct {
-	Items []T `json:"items"`
-	// NextCursor fetches the next page; "" on the last page.
-	NextCursor string `json:"next_cursor"`
-}
-
 // answerPage answers a list route once its query parameters are checked
 // (p): list reads one page of rows from the read model, item turns each
 // into what the API shows.
@@ -30,15 +22,15 @@ func answerPage[R, T any](c echo.Context, p problems, list func() ([]R, string, 
 }
 
 // readPage is answerPage's page, for a route that answers more.
-func readPage[R, T any](p problems, list func() ([]R, string, error), item func(R) T) (page[T], error) {
+func readPage[R, T any](p problems, list func() ([]R, string, error), item func(R) T) (models.Page[T], error) {
 	if err := p.err(); err != nil {
-		return page[T]{}, err
+		return models.Page[T]{}, err
 	}
 	rows, next, err := list()
 	if err != nil {
-		return page[T]{}, listError(err)
+		return models.Page[T]{}, listError(err)
 	}
-	out := page[T]{Items: make([]T, 0, len(rows)), NextCursor: next}
+	out := models.Page[T]{Items: make([]T, 0, len(rows)), NextCursor: next}
 	for _, r := range rows {
 		out.Items = append(out.Items, item(r))
 	}

@@ -33,55 +33,23 @@ type approvalInput struct {
 	Reason string `json:"reason" maxlen:"2000"`
 }
 
-// approvalJSON is a manager's approval of a qualification in the band
-// refuse.
-type approvalJSON struct {
-	QualificationID string    `json:"qualification_id"`
-	Reason          string    `json:"reason"`
-	By              string    `json:"by"`
-	At              time.Time `json:"at"`
-}
-
-// qualificationJSON is a qualification as the API shows it.
-type qualificationJSON struct {
-	ID            string         `json:"id"`
-	ClientID      string         `json:"client_id"`
-	Answers       map[string]int `json:"answers"`
-	Total         int            `json:"total"`
-	Max           int            `json:"max"`
-	Band          string         `json:"band"`
-	PolicyVersion int            `json:"policy_version"`
-	By            string         `json:"by"`
-	At            time.Time      `json:"at"`
-	Approval      *approvalJSON  `json:"approval,omitempty"`
-}
-
 // qualificationList is the answer of GET /clients/{id}/qualifications.
-type qualificationList struct {
-	Items []qualificationJSON `json:"items"`
+type qualificationList = list[qualification.Item]
+
+// toApproval is a stored approval as the API shows it.
+func toApproval(a models.QualificationApproval) *qualification.Approval {
+	return &qualification.Approval{QualificationID: a.QualificationID, Reason: a.Reason, By: a.ApprovedBy, At: a.ApprovedAt.UTC()}
 }
 
-// qualificationBrief is a client's latest qualification as GET
-// /clients/{id} shows it.
-type qualificationBrief struct {
-	ID       string    `json:"id"`
-	Band     string    `json:"band"`
-	Total    int       `json:"total"`
-	Max      int       `json:"max"`
-	At       time.Time `json:"at"`
-	Approved bool      `json:"approved"`
-}
-
-func toApprovalJSON(a models.QualificationApproval) *approvalJSON {
-	return &approvalJSON{QualificationID: a.QualificationID, Reason: a.Reason, By: a.ApprovedBy, At: a.ApprovedAt.UTC()}
-}
-
-func toQualificationJSON(q *models.Qualification, approval *models.QualificationApproval) qualificationJSON {
-	out := qualificationJSON{ID: q.ID, ClientID: q.ClientID, Answers: map[string]int{}, Total: q.Total, Max: q.Max, Band: q.Band,
+// toQualificationItem is a stored qualification, with its approval if it
+// has one, as the API shows it. Its answers are never nil: the stored ones
+// are the JSON object of the checked answers, every question answered.
+func toQualificationItem(q *models.Qualification, approval *models.QualificationApproval) qualification.Item {
+	out := qualification.Item{ID: q.ID, ClientID: q.ClientID, Answers: map[string]int{}, Total: q.Total, Max: q.Max, Band: q.Band,
 		PolicyVersion: q.PolicyVersion, By: q.CreatedBy, At: q.CreatedAt.UTC()}
 	_ = json.Unmarshal([]byte(q.Answers), &out.Answers) // written by createQualification from a map
 	if approval != nil {
-		out.Approval = toApprovalJSON(*approval)
+		out.Approval = toApproval(*approval)
 	}
 	return out
 }
@@ -131,7 +99,7 @@ func (s *server) createQualification(c echo.Context) error {
 		return err
 	}
 	logger(c).Info("client qualified", "client", q.ClientID, "qualification", q.ID, "total", q.Total, "band", q.Band)
-	return c.JSON(http.StatusCreated, toQualificationJSON(q, nil))
+	return c.JSON(http.StatusCreated, toQualificationItem(q, nil))
 }
 
 // listQualifications answers the qualifications of a client the caller
@@ -146,13 +114,13 @@ func (s *server) listQualifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := qualificationList{Items: make([]qualificationJSON, 0, len(rows))}
+	out := qualificationList{Items: make([]qualification.Item, 0, len(rows))}
 	for i := range rows {
 		var a *models.QualificationApproval
 		if ap, ok := approvals[rows[i].ID]; ok {
 			a = &ap
 		}
-		out.Items = append(out.Items, toQualificationJSON(&rows[i], a))
+		out.Items = append(out.Items, toQualificationItem(&rows[i], a))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -192,29 +160,29 @@ func (s *server) approveQualification(c echo.Context) error {
 			fmt.Sprintf("the qualification was approved already by %s at %s", a.ApprovedBy, a.ApprovedAt.UTC().Format(time.RFC3339)))
 	}
 	logger(c).Info("refused qualification approved", "client", q.ClientID, "qualification", q.ID, "by", a.ApprovedBy)
-	return c.JSON(http.StatusCreated, toApprovalJSON(a))
+	return c.JSON(http.StatusCreated, toApproval(a))
 }
 
 // latestQualification is the brief of the client's latest qualification,
 // nil when it has none.
-func (s *server) latestQualification(c echo.Context, clientID string) (*qualificationBrief, error) {
+func (s *server) latestQualification(c echo.Context, clientID string) (*qualification.Brief, error) {
 	cur, err := models.CurrentQualifications(c.Request().Context(), s.DB, []string{clientID})
 	return toBrief(cur, clientID), err
 }
 
 // toBrief is the brief of the current qualification of clientID in cur,
 // nil when it has none.
-func toBrief(cur map[string]models.CurrentQualification, clientID string) *qualificationBrief {
+func toBrief(cur map[string]models.CurrentQualification, clientID string) *qualification.Brief {
 	q, ok := cur[clientID]
 	if !ok {
 		return nil
 	}
-	return &qualificationBrief{ID: q.ID, Band: q.Band, Total: q.Total, Max: q.Max, At: q.CreatedAt.UTC(), Approved: q.Approved}
+	return &qualification.Brief{ID: q.ID, Band: q.Band, Total: q.Total, Max: q.Max, At: q.CreatedAt.UTC(), Approved: q.Approved}
 }
 
 // withQualifications gives each client of a directory page its latest
 // qualification (one query for the page).
-func (s *server) withQualifications(c echo.Context, items []clientItem) error {
+func (s *server) withQualifications(c echo.Context, items []models.ClientItem) error {
 	ids := make([]string, len(items))
 	for i := range items {
 		ids[i] = items[i].ID

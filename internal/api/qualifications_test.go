@@ -8,6 +8,7 @@ import (
 
 	"github.com/salesflow/salesflow/internal/casework"
 	"github.com/salesflow/salesflow/internal/qualification"
+	"github.com/salesflow/salesflow/models"
 )
 
 // qualAnswers answers every default question with score, the last one with
@@ -25,9 +26,9 @@ func qualAnswers(score, last int) map[string]any {
 
 // qualify posts a qualification of client cl as token's owner and returns
 // it.
-func (a *testAPI) qualify(token, cl string, body any) qualificationJSON {
+func (a *testAPI) qualify(token, cl string, body any) qualification.Item {
 	a.t.Helper()
-	var q qualificationJSON
+	var q qualification.Item
 	expect(a.t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", token, body), http.StatusCreated, &q)
 	return q
 }
@@ -38,7 +39,7 @@ func (a *testAPI) qualify(token, cl string, body any) qualificationJSON {
 func TestQualifyClient(t *testing.T) {
 	a := newTestAPI(t, nil)
 	cl := a.newClient("dev-alice")
-	var detail clientDetail
+	var detail models.ClientDetail
 	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+cl, "dev-alice", nil), http.StatusOK, &detail)
 	if detail.Qualification != nil {
 		t.Errorf("an unqualified client shows %+v", detail.Qualification)
@@ -49,7 +50,7 @@ func TestQualifyClient(t *testing.T) {
 		t.Errorf("first = %+v", first)
 	}
 	rec := a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications", "dev-alice", qualAnswers(7, 3), "Idempotency-Key", "q-2")
-	var second, again qualificationJSON
+	var second, again qualification.Item
 	expect(t, rec, http.StatusCreated, &second)
 	if e := a.auditOf(rec); e.Action != "qualification.create" || e.ObjectID != cl || e.Actor != "alice" {
 		t.Errorf("audit = %+v", e)
@@ -156,7 +157,7 @@ func TestQualificationGatesDeals(t *testing.T) {
 	expectError(t, a.do(http.MethodPost, "/api/v1/clients/"+cl+"/qualifications/qual-nothing/approval", "dev-maria", map[string]any{"reason": "x"}),
 		http.StatusNotFound, casework.CodeNotFound)
 	expectError(t, openDeal(), http.StatusConflict, CodeQualificationRefused)
-	var ap approvalJSON
+	var ap qualification.Approval
 	rec := a.do(http.MethodPost, approval, "dev-maria", map[string]any{"reason": "A strategic account"})
 	expect(t, rec, http.StatusCreated, &ap)
 	if ap.QualificationID != refused.ID || ap.By != "maria" || ap.Reason != "A strategic account" {
@@ -167,7 +168,7 @@ func TestQualificationGatesDeals(t *testing.T) {
 	}
 	expectError(t, a.do(http.MethodPost, approval, "dev-admin", map[string]any{"reason": "again"}), http.StatusConflict, casework.CodeConflict)
 	expect(t, openDeal(), http.StatusCreated, nil)
-	var detail clientDetail
+	var detail models.ClientDetail
 	expect(t, a.do(http.MethodGet, "/api/v1/clients/"+cl, "dev-alice", nil), http.StatusOK, &detail)
 	if q := detail.Qualification; q == nil || !q.Approved || q.Band != qualification.BandRefuse {
 		t.Errorf("approved client's qualification = %+v", q)
