@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/salesflow/salesflow/internal/keyaccount"
 )
 
 // SubjectKeyAccount is the ControlPoint.SubjectType of a key-account
@@ -32,6 +34,13 @@ type KeyAccountAssessment struct {
 	Criteria string `gorm:"type:text;not null"`
 	// ClientName is the client's name, filled by AssessmentsInScope only.
 	ClientName string `gorm:"->;-:migration"`
+}
+
+// Summary is the assessment as the summary of a client's latest one (its
+// quadrant, scores and times in UTC).
+func (a KeyAccountAssessment) Summary() keyaccount.Summary {
+	return keyaccount.Summary{Quadrant: keyaccount.Quadrant(a.Quadrant), ClientScore: a.ClientScore, OurScore: a.OurScore,
+		At: a.At.UTC(), NextDue: a.NextDue.UTC()}
 }
 
 // ClientAssessments returns the assessments of a client, newest first.

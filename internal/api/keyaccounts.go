@@ -163,8 +163,8 @@ func (s *server) latestKeyAccount(ctx context.Context, clientID string) (*keyacc
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	r := rows[0]
-	return &keyaccount.Summary{Quadrant: keyaccount.Quadrant(r.Quadrant), ClientScore: r.ClientScore, OurScore: r.OurScore, At: r.At.UTC(), NextDue: r.NextDue.UTC()}, nil
+	sum := rows[0].Summary()
+	return &sum, nil
 }
 
 // keyAccountReportPeriod is the report's default period: the year up to

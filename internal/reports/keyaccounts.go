@@ -25,15 +25,12 @@ type KeyAccountReport struct {
 	Quarters []KeyAccountQuarter `json:"quarters"`
 }
 
-// KeyAccountClient is one client's latest assessment.
+// KeyAccountClient is one client's latest assessment: the client and the
+// summary its page shows.
 type KeyAccountClient struct {
-	ClientID    string              `json:"client_id"`
-	ClientName  string              `json:"client_name"`
-	Quadrant    keyaccount.Quadrant `json:"quadrant"`
-	ClientScore float64             `json:"client_score"`
-	OurScore    float64             `json:"our_score"`
-	At          time.Time           `json:"at"`
-	NextDue     time.Time           `json:"next_due"`
+	ClientID   string `json:"client_id"`
+	ClientName string `json:"client_name"`
+	keyaccount.Summary
 }
 
 // KeyAccountQuarter is one quarter: Start and End bound its part within
@@ -75,12 +72,9 @@ func keyAccountFigures(rows []models.KeyAccountAssessment, from, to time.Time) K
 		if i+1 < len(rows) && rows[i+1].ClientID == a.ClientID {
 			continue // not the client's latest
 		}
-		q := keyaccount.Quadrant(a.Quadrant)
-		r.Counts[q]++
-		r.Clients = append(r.Clients, KeyAccountClient{
-			ClientID: a.ClientID, ClientName: a.ClientName, Quadrant: q,
-			ClientScore: a.ClientScore, OurScore: a.OurScore, At: a.At.UTC(), NextDue: a.NextDue.UTC(),
-		})
+		sum := a.Summary()
+		r.Counts[sum.Quadrant]++
+		r.Clients = append(r.Clients, KeyAccountClient{ClientID: a.ClientID, ClientName: a.ClientName, Summary: sum})
 	}
 	for start := quarterStart(from); start.Before(to); start = start.AddDate(0, 3, 0) {
 		qs, qe := maxTime(start, from), minTime(start.AddDate(0, 3, 0), to)
