@@ -400,8 +400,9 @@ func sampleStats() models.ComplaintStats {
 	}
 }
 
-// dealActions and complaintActions are the answers of GET …/actions of a
-// deal and of a complaint.
+// dealActions, complaintActions and programmeActions are the answers of
+// GET …/actions of a deal, a complaint and a programme (CaseType.Position
+// and the actions).
 type (
 	dealActions struct {
 		Stage   deal.Stage   `json:"stage"`
@@ -412,5 +413,10 @@ type (
 		Step    complaint.Step   `json:"step"`
 		Status  complaint.Status `json:"status"`
 		Actions []actionJSON     `json:"actions"`
+	}
+	programmeActions struct {
+		Status  string       `json:"status"`
+		Period  int          `json:"period"`
+		Actions []actionJSON `json:"actions"`
 	}
 )

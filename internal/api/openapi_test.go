@@ -26,6 +26,7 @@ import (
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/internal/vip"
 	"github.com/salesflow/salesflow/models"
 )
 
@@ -152,6 +153,10 @@ var apiBuilt = []func() any{
 	func() any { return toQualificationItem(&models.Qualification{Answers: "{}"}, nil) },
 	// toClientDetail fills Contacts, empty for a client without any.
 	func() any { return toClientDetail(&models.Client{}, nil) },
+	// toProgrammeItem splits the stored categories and classes into lists.
+	func() any { return toProgrammeItem(&models.Programme{}) },
+	// toInterviewItem fills Outcomes, empty when the stored JSON is null.
+	func() any { return toInterviewItem(&models.ProgrammeInterview{}) },
 }
 
 // builtByAPI reports whether the API builds the values of type t itself: t
@@ -362,6 +367,8 @@ var responseTypes = map[string]any{
 	"ClassificationRun": classificationRun{}, "ProcessOverlay": reports.Overlay{},
 	"Qualification": qualification.Item{}, "QualificationList": qualificationList{}, "QualificationBrief": qualification.Brief{},
 	"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},
+	"ProgrammeView": vip.View{}, "ProgrammeList": list[vip.Item]{}, "ProgrammeActions": programmeActions{},
+	"InterviewList": list[vip.InterviewItem]{},
 }
 
 // requestTypes are the Go types the API decodes request bodies into, by
@@ -373,7 +380,8 @@ func requestTypes(t *testing.T) map[string]any {
 		"Preferences": models.Preferences{}, "CreateStaffRequest": createStaffInput{},
 		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{},
 		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{},
-		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{}}
+		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{},
+		"CreateProgrammeRequest": createProgrammeInput{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)

@@ -147,13 +147,18 @@ func splitList(s string) []string {
 // the caller's scope, newest first.
 func (s *server) listProgrammes(c echo.Context) error {
 	rows, err := models.ListProgrammes(c.Request().Context(), s.DB, scopeOf(c))
-	return answerList(c, rows, err, func(m *models.Programme) vip.Item {
-		return vip.Item{
-			ID: m.ID, Name: m.Name, Lead: m.Lead, Status: m.Status, Categories: splitList(m.Categories), Classes: splitList(m.Classes),
-			Period: m.Period, PeriodNumber: m.PeriodNumber, PeriodStart: m.PeriodStart.UTC(), PeriodEnd: m.PeriodEnd.UTC(),
-			CreatedAt: m.CreatedAt.UTC(), ClosedAt: utc(m.ClosedAt),
-		}
-	})
+	return answerList(c, rows, err, toProgrammeItem)
+}
+
+// toProgrammeItem is a stored programme as GET /api/v1/programmes shows
+// it; its categories and classes are lists, empty when it selects by
+// neither.
+func toProgrammeItem(m *models.Programme) vip.Item {
+	return vip.Item{
+		ID: m.ID, Name: m.Name, Lead: m.Lead, Status: m.Status, Categories: splitList(m.Categories), Classes: splitList(m.Classes),
+		Period: m.Period, PeriodNumber: m.PeriodNumber, PeriodStart: m.PeriodStart.UTC(), PeriodEnd: m.PeriodEnd.UTC(),
+		CreatedAt: m.CreatedAt.UTC(), ClosedAt: utc(m.ClosedAt),
+	}
 }
 
 var interviewStatuses = []string{vip.InterviewPending, vip.InterviewHeld, vip.InterviewSkipped, vip.InterviewMissed}
@@ -171,13 +176,21 @@ func (s *server) listInterviews(c echo.Context) error {
 		return err
 	}
 	rows, err := models.ListInterviews(c.Request().Context(), s.DB, f)
-	return answerList(c, rows, err, func(m *models.ProgrammeInterview) vip.InterviewItem {
-		out := vip.InterviewItem{
-			ProgrammeID: m.ProgrammeID, Period: m.Period, ClientID: m.ClientID, ClientName: m.ClientName, Owner: m.Owner,
-			Interviewer: m.Interviewer, Status: m.Status, DueAt: m.DueAt.UTC(), HeldOn: utc(m.HeldOn), Rating: m.Rating,
-			Outcomes: []vip.Outcome{},
-		}
-		_ = json.Unmarshal([]byte(m.Outcomes), &out.Outcomes) // SyncProgramme wrote it
-		return out
-	})
+	return answerList(c, rows, err, toInterviewItem)
+}
+
+// toInterviewItem is a stored interview as GET /api/v1/interviews shows
+// it; its outcomes are a list, empty when there are none (or the stored
+// JSON, which SyncProgramme wrote, is null).
+func toInterviewItem(m *models.ProgrammeInterview) vip.InterviewItem {
+	var outcomes []vip.Outcome
+	_ = json.Unmarshal([]byte(m.Outcomes), &outcomes)
+	if outcomes == nil {
+		outcomes = []vip.Outcome{}
+	}
+	return vip.InterviewItem{
+		ProgrammeID: m.ProgrammeID, Period: m.Period, ClientID: m.ClientID, ClientName: m.ClientName, Owner: m.Owner,
+		Interviewer: m.Interviewer, Status: m.Status, DueAt: m.DueAt.UTC(), HeldOn: utc(m.HeldOn), Rating: m.Rating,
+		Outcomes: outcomes,
+	}
 }
