@@ -28,6 +28,7 @@ import (
 	"github.com/salesflow/salesflow/internal/deal"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/telemetry"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
@@ -400,9 +401,9 @@ func sampleStats() models.ComplaintStats {
 	}
 }
 
-// dealActions, complaintActions and programmeActions are the answers of
-// GET …/actions of a deal, a complaint and a programme (CaseType.Position
-// and the actions).
+// dealActions, complaintActions, programmeActions and surveyActions are
+// the answers of GET …/actions of a deal, a complaint, a programme and a
+// survey (CaseType.Position and the actions).
 type (
 	dealActions struct {
 		Stage   deal.Stage   `json:"stage"`
@@ -418,5 +419,9 @@ type (
 		Status  string       `json:"status"`
 		Period  int          `json:"period"`
 		Actions []actionJSON `json:"actions"`
+	}
+	surveyActions struct {
+		Status  satisfaction.Status `json:"status"`
+		Actions []actionJSON        `json:"actions"`
 	}
 )

@@ -26,6 +26,7 @@ import (
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/internal/reports"
+	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/vip"
 	"github.com/salesflow/salesflow/models"
 )
@@ -369,6 +370,8 @@ var responseTypes = map[string]any{
 	"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},
 	"ProgrammeView": vip.View{}, "ProgrammeList": list[vip.Item]{}, "ProgrammeActions": programmeActions{},
 	"InterviewList": list[vip.InterviewItem]{},
+	"SurveyView":    satisfaction.View{}, "SurveyList": models.Page[satisfaction.Item]{}, "SurveyActions": surveyActions{},
+	"SatisfactionReport": reports.SatisfactionReport{},
 }
 
 // requestTypes are the Go types the API decodes request bodies into, by
@@ -381,7 +384,7 @@ func requestTypes(t *testing.T) map[string]any {
 		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{},
 		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{},
 		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{},
-		"CreateProgrammeRequest": createProgrammeInput{}}
+		"CreateProgrammeRequest": createProgrammeInput{}, "CreateSurveyRequest": createSurveyInput{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)

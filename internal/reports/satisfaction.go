@@ -37,11 +37,16 @@ type Coverage struct {
 	CoveragePercent *float64 `json:"coverage_percent"`
 }
 
-// Scores are the answers to one question (or every question of a
-// product): how many, their mean (two decimals, nil when none) and how
-// many were 3 or below — the scores that open a complaint.
+// Scores are the answers to one question.
 type Scores struct {
-	Question  string   `json:"question,omitempty"`
+	Question string `json:"question,omitempty"`
+	Tally
+}
+
+// Tally counts answers (to one question or every question of a product):
+// how many, their mean (two decimals, nil when none) and how many were 3
+// or below — the scores that open a complaint.
+type Tally struct {
 	Answers   int      `json:"answers"`
 	Average   *float64 `json:"average"`
 	LowScores int      `json:"low_scores"`
@@ -53,7 +58,7 @@ type Scores struct {
 type ProductSatisfaction struct {
 	Product string `json:"product"`
 	Coverage
-	Scores
+	Tally
 	Questions []Scores `json:"questions"`
 }
 
@@ -140,7 +145,7 @@ func questionRow(ps *ProductSatisfaction, question string) *Scores {
 	return &ps.Questions[i]
 }
 
-func (s *Scores) add(score int) {
+func (s *Tally) add(score int) {
 	s.Answers++
 	s.sum += score
 	if score <= 3 {
@@ -149,7 +154,7 @@ func (s *Scores) add(score int) {
 }
 
 // finish sets the mean, rounded to two decimals.
-func (s *Scores) finish() {
+func (s *Tally) finish() {
 	if s.Answers > 0 {
 		avg := math.Round(float64(s.sum)*100/float64(s.Answers)) / 100
 		s.Average = &avg
