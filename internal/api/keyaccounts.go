@@ -117,15 +117,23 @@ func updateIDOf(staffID, key string) string {
 	return newID("assess-", staffID, key)
 }
 
-// toAssessmentItem is assessment a of the client as the API shows it.
+// toAssessmentItem is assessment a of the client as the API shows it. Its
+// scores and criteria are never null: empty for a nil a, or an assessment
+// under a policy without criteria.
 func toAssessmentItem(clientID string, a *keyaccount.Assessment) keyaccount.AssessmentItem {
+	item := keyaccount.AssessmentItem{Scores: map[string]int{}, Criteria: []keyaccount.Criterion{}}
 	if a == nil {
-		return keyaccount.AssessmentItem{}
+		return item
 	}
-	return keyaccount.AssessmentItem{
-		Number: a.Number, ClientID: clientID, Quadrant: a.Quadrant, ClientScore: a.ClientScore, OurScore: a.OurScore,
-		Threshold: a.Threshold, Scores: a.Scores, Criteria: a.Criteria, Note: a.Note, By: a.By, At: a.At.UTC(), NextDue: a.NextDue.UTC(),
+	if a.Scores != nil {
+		item.Scores = a.Scores
 	}
+	if a.Criteria != nil {
+		item.Criteria = a.Criteria
+	}
+	item.Number, item.ClientID, item.Quadrant, item.ClientScore, item.OurScore = a.Number, clientID, a.Quadrant, a.ClientScore, a.OurScore
+	item.Threshold, item.Note, item.By, item.At, item.NextDue = a.Threshold, a.Note, a.By, a.At.UTC(), a.NextDue.UTC()
+	return item
 }
 
 // rowAssessment is a stored assessment as the API shows it.

@@ -22,6 +22,7 @@ import (
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/qualification"
@@ -158,6 +159,10 @@ var apiBuilt = []func() any{
 	func() any { return toProgrammeItem(&models.Programme{}) },
 	// toInterviewItem fills Outcomes, empty when the stored JSON is null.
 	func() any { return toInterviewItem(&models.ProgrammeInterview{}) },
+	// toAssessmentItem fills Scores and Criteria, empty without an
+	// assessment or when the policy has no criteria.
+	func() any { return toAssessmentItem("", nil) },
+	func() any { return toAssessmentItem("", &keyaccount.Assessment{}) },
 }
 
 // builtByAPI reports whether the API builds the values of type t itself: t
@@ -372,6 +377,8 @@ var responseTypes = map[string]any{
 	"InterviewList": list[vip.InterviewItem]{},
 	"SurveyView":    satisfaction.View{}, "SurveyList": models.Page[satisfaction.Item]{}, "SurveyActions": surveyActions{},
 	"SatisfactionReport": reports.SatisfactionReport{},
+	"Assessment":         keyaccount.AssessmentItem{}, "AssessmentList": list[keyaccount.AssessmentItem]{},
+	"KeyAccountReport": reports.KeyAccountReport{},
 }
 
 // requestTypes are the Go types the API decodes request bodies into, by
@@ -384,7 +391,8 @@ func requestTypes(t *testing.T) map[string]any {
 		"UpdateStaffRequest": updateStaffInput{}, "IssueTokenRequest": issueTokenInput{},
 		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{},
 		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{},
-		"CreateProgrammeRequest": createProgrammeInput{}, "CreateSurveyRequest": createSurveyInput{}}
+		"CreateProgrammeRequest": createProgrammeInput{}, "CreateSurveyRequest": createSurveyInput{},
+		"CreateAssessmentRequest": assessmentInput{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)
