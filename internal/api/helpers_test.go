@@ -30,6 +30,7 @@ import (
 	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/satisfaction"
 	"github.com/salesflow/salesflow/internal/telemetry"
+	"github.com/salesflow/salesflow/internal/vip"
 	"github.com/salesflow/salesflow/models"
 	"github.com/salesflow/salesflow/workflows"
 )
@@ -355,6 +356,25 @@ func fullView() deal.View {
 		AllowedActions: []string{deal.ActScheduleFollowUp, deal.ActCloseDeal, deal.ActLogContact},
 		WaitingOn:      deal.WaitingInternal, WaitingSince: later,
 		Policy: deal.DefaultPolicy(), PolicyVersion: 3, Seq: 42,
+	}
+}
+
+// fullProgrammeView is a programme with an interview recorded with every
+// part of the form, and an open control point.
+func fullProgrammeView() vip.View {
+	amount := money.Amount(150000)
+	return vip.View{
+		ID: "vip-1", Definition: vip.Definition{Name: "VIP", Lead: "carol", Selection: vip.Selection{Classes: []string{"A"}},
+			Period: casework.Days(90), InterviewDue: casework.Days(30)},
+		Status: vip.StatusActive, PeriodNumber: 1,
+		Interviews: []vip.Interview{{Status: vip.InterviewHeld, Record: &vip.RecordInterviewInput{
+			ClientID: "c-1", KeyContacts: []vip.KeyContactInput{{Name: "Anna", Role: "CEO"}}, ServiceRating: 5,
+			Upsell:    []vip.UpsellInput{{Topic: "training", As: vip.UpsellDeal, Amount: &amount}},
+			Referrals: []vip.ReferralInput{{Name: "Acme"}},
+			Complaint: &vip.ComplaintInput{Description: "late", Category: "delivery", Severity: "high"},
+		}, Outcomes: []vip.Outcome{{Kind: vip.OutcomeDeal, Ref: "deal-1", Topic: "training"}}}},
+		ControlPoints:  []casework.ControlPoint{{ID: "interview-1-c-1", Kind: vip.PointInterview, Status: casework.PointOpen}},
+		AllowedActions: []string{vip.ActRecordInterview}, Policy: vip.DefaultPolicy(),
 	}
 }
 

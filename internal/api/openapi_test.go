@@ -22,6 +22,7 @@ import (
 	"github.com/salesflow/salesflow/internal/classify"
 	"github.com/salesflow/salesflow/internal/complaint"
 	"github.com/salesflow/salesflow/internal/deal"
+	"github.com/salesflow/salesflow/internal/documents"
 	"github.com/salesflow/salesflow/internal/keyaccount"
 	"github.com/salesflow/salesflow/internal/money"
 	"github.com/salesflow/salesflow/internal/policy"
@@ -374,11 +375,22 @@ var responseTypes = map[string]any{
 	"Qualification": qualification.Item{}, "QualificationList": qualificationList{}, "QualificationBrief": qualification.Brief{},
 	"QualificationApproval": qualification.Approval{}, "QualificationPolicy": qualification.Policy{},
 	"ProgrammeView": vip.View{}, "ProgrammeList": list[vip.Item]{}, "ProgrammeActions": programmeActions{},
-	"InterviewList": list[vip.InterviewItem]{},
-	"SurveyView":    satisfaction.View{}, "SurveyList": models.Page[satisfaction.Item]{}, "SurveyActions": surveyActions{},
-	"SatisfactionReport": reports.SatisfactionReport{},
-	"Assessment":         keyaccount.AssessmentItem{}, "AssessmentList": list[keyaccount.AssessmentItem]{},
-	"KeyAccountReport": reports.KeyAccountReport{},
+	"InterviewList": list[vip.InterviewItem]{}, "SurveyView": satisfaction.View{},
+	"SurveyList": models.Page[satisfaction.Item]{}, "SurveyActions": surveyActions{},
+	"SatisfactionReport": reports.SatisfactionReport{}, "Assessment": keyaccount.AssessmentItem{},
+	"AssessmentList": list[keyaccount.AssessmentItem]{}, "KeyAccountReport": reports.KeyAccountReport{},
+	"GeneratedDocumentList": documentList{}, "DocumentTemplate": documents.Template{},
+	"DocumentTemplateList": templateList{}, "CompanyDetails": documents.CompanyVersion{}, "ReadAll": readAllJSON{},
+}
+
+// companyBody is the body of PUT /company as putCompany reads it: the
+// company's details, and the version fields of GET /company, which it
+// drops.
+type companyBody struct {
+	documents.Company
+	Version   int        `json:"version,omitempty"`
+	UpdatedBy string     `json:"updated_by,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // requestTypes are the Go types the API decodes request bodies into, by
@@ -392,7 +404,8 @@ func requestTypes(t *testing.T) map[string]any {
 		"CreateContactRequest": contactInput{}, "UpdateContactRequest": contactPatch{},
 		"CreateQualificationRequest": qualificationInput{}, "ApproveQualificationRequest": approvalInput{},
 		"CreateProgrammeRequest": createProgrammeInput{}, "CreateSurveyRequest": createSurveyInput{},
-		"CreateAssessmentRequest": assessmentInput{}}
+		"CreateAssessmentRequest": assessmentInput{}, "DocumentTemplateInput": templateInput{},
+		"CompanyDetailsInput": companyBody{}}
 	for _, set := range actionSets {
 		for _, a := range set.Catalog {
 			name := set.SchemaName(a)
@@ -423,6 +436,58 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 	in := &schemaChecker{t: t, request: true, seen: map[string]bool{}}
 	for name, v := range requestTypes(t) {
 		in.check(name, schema(name), reflect.TypeOf(v), false)
+	}
+}
+
+// uncheckedJSON are the operations whose JSON answer no Go type of the API
+// describes, and why.
+var uncheckedJSON = map[string]string{
+	"GET /api/v1/openapi.json": "this document, which the OpenAPI specification describes",
+}
+
+// Every operation's JSON request body and JSON success answer is a
+// component schema that TestSchemasMatchGoTypes checks against its Go
+// type, but for the answers of uncheckedJSON.
+func TestRouteSchemasAreChecked(t *testing.T) {
+	doc := loadDoc(t)
+	requests := requestTypes(t)
+	seen := map[string]bool{}
+	for _, path := range slices.Sorted(maps.Keys(doc.Paths.Map())) {
+		for method, op := range doc.Paths.Value(path).Operations() {
+			where := method + " " + path
+			if body := op.RequestBody; body != nil {
+				checkedSchema(t, where+" request", body.Value.Content.Get("application/json"), requests, "requestTypes")
+			}
+			if uncheckedJSON[where] != "" {
+				seen[where] = true
+				continue
+			}
+			for code, r := range op.Responses.Map() {
+				if strings.HasPrefix(code, "2") {
+					checkedSchema(t, where+" "+code, r.Value.Content.Get("application/json"), responseTypes, "responseTypes")
+				}
+			}
+		}
+	}
+	for where := range uncheckedJSON {
+		if !seen[where] {
+			t.Errorf("uncheckedJSON names %s, which is not an operation", where)
+		}
+	}
+}
+
+// checkedSchema checks that the schema of media type mt (nil: not JSON,
+// nothing to check) of an operation's request or answer is a component
+// schema of types, the map named mapName.
+func checkedSchema(t *testing.T, where string, mt *openapi3.MediaType, types map[string]any, mapName string) {
+	t.Helper()
+	switch {
+	case mt == nil:
+	case mt.Schema == nil || mt.Schema.Ref == "":
+		t.Errorf("%s: the JSON schema is inline: make it a component schema and add it to %s", where, mapName)
+	case types[strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/")] == nil:
+		t.Errorf("%s: schema %s is checked against no Go type: add it to %s", where,
+			strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/"), mapName)
 	}
 }
 
@@ -506,6 +571,15 @@ func TestSampleBodiesValidate(t *testing.T) {
 		{"SubmitSurveyInput", deal.SubmitSurveyInput{Scores: map[string]int{"quality": 5}}},
 		{"ComplaintResolveForClientInput", complaint.ResolveForClientInput{Remedy: "refund", Amount: &refund}},
 		{"ComplaintConfirmByClientInput", complaint.ConfirmByClientInput{Satisfied: &satisfied}},
+		{"ProgrammeView", fullProgrammeView()},
+		{"ProgrammeView", vip.View{Status: vip.StatusActive}},
+		{"SurveyView", satisfaction.View{Status: satisfaction.StatusOpen}},
+		{"KeyAccountReport", reports.KeyAccountReport{}},
+		{"KeyAccountReport", reports.KeyAccountReport{Counts: map[keyaccount.Quadrant]int{keyaccount.QuadrantKey: 1,
+			keyaccount.QuadrantTarget: 0, keyaccount.QuadrantLower: 2}}},
+		{"Assessment", toAssessmentItem("c-1", &keyaccount.Assessment{Result: keyaccount.Result{Quadrant: keyaccount.QuadrantKey}})},
+		{"CompanyDetails", documents.CompanyVersion{Company: documents.DefaultCompany(), Version: 1}},
+		{"CompanyDetailsInput", documents.CompanyVersion{Company: documents.DefaultCompany(), Version: 1}},
 	}
 	for _, s := range samples {
 		raw, err := json.Marshal(s.value)
