@@ -100,8 +100,6 @@ func toClientDetail(cl *models.Client, contacts []models.ClientContact) models.C
 	return out
 }
 
-// visibleClient returns the client with the given ID when the caller may
-// see it, and ErrNotFound otherwise.
 // checkClientDeal checks what a new case names: a client the caller can
 // see (field client_id) and, when dealID is given, a deal of that client
 // the caller can see (field dealField). Problems go to p; the error is a
@@ -144,6 +142,8 @@ func caseCalendar(doc policy.Document, client *models.Client) calendar.Calendar 
 	return doc.Calendar.WithZone(client.TimeZone)
 }
 
+// visibleClient returns the client with the given ID when the caller may
+// see it, and ErrNotFound otherwise.
 func (s *server) visibleClient(c echo.Context, id string) (*models.Client, error) {
 	ctx := c.Request().Context()
 	cl, err := models.GetClient(ctx, s.DB, id)
