@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/salesflow/salesflow/internal/api"
+	"github.com/salesflow/salesflow/internal/policy"
 	"github.com/salesflow/salesflow/internal/qualification"
 	"github.com/salesflow/salesflow/models"
 )
@@ -19,11 +20,6 @@ import (
 // what is wrong, field by field) and, for managers and admins, the
 // approval of a client in the band refuse. The deal page shows its
 // client's band (template "qualification_badge").
-
-// qualificationPolicy is the qualification part of GET /api/v1/policy.
-type qualificationPolicy struct {
-	Qualification qualification.Policy `json:"qualification"`
-}
 
 // question is a question of the form: its ID (the input answers.<id>) and
 // its text in the page's language.
@@ -64,7 +60,7 @@ func newBadge(lang, band string, total, maxTotal int, at time.Time, approved boo
 // qualificationOf reads the block of client id: the policy's questions in
 // the page's language and the client's qualifications.
 func (a *app) qualificationOf(c echo.Context, id string) (qualificationBlock, *APIError) {
-	var pol qualificationPolicy
+	var pol policy.Document
 	var hist models.Page[qualification.Item]
 	if _, e := a.apiCall(c, http.MethodGet, "/api/v1/policy", nil, &pol); e != nil {
 		return qualificationBlock{}, e

@@ -121,18 +121,19 @@ func updateIDOf(staffID, key string) string {
 // scores and criteria are never null: empty for a nil a, or an assessment
 // under a policy without criteria.
 func toAssessmentItem(clientID string, a *keyaccount.Assessment) keyaccount.AssessmentItem {
-	item := keyaccount.AssessmentItem{Scores: map[string]int{}, Criteria: []keyaccount.Criterion{}}
-	if a == nil {
-		return item
+	var item keyaccount.AssessmentItem
+	if a != nil {
+		item = keyaccount.AssessmentItem{
+			Number: a.Number, ClientID: clientID, Quadrant: a.Quadrant, ClientScore: a.ClientScore, OurScore: a.OurScore,
+			Threshold: a.Threshold, Scores: a.Scores, Criteria: a.Criteria, Note: a.Note, By: a.By, At: a.At.UTC(), NextDue: a.NextDue.UTC(),
+		}
 	}
-	if a.Scores != nil {
-		item.Scores = a.Scores
+	if item.Scores == nil {
+		item.Scores = map[string]int{}
 	}
-	if a.Criteria != nil {
-		item.Criteria = a.Criteria
+	if item.Criteria == nil {
+		item.Criteria = []keyaccount.Criterion{}
 	}
-	item.Number, item.ClientID, item.Quadrant, item.ClientScore, item.OurScore = a.Number, clientID, a.Quadrant, a.ClientScore, a.OurScore
-	item.Threshold, item.Note, item.By, item.At, item.NextDue = a.Threshold, a.Note, a.By, a.At.UTC(), a.NextDue.UTC()
 	return item
 }
 
